@@ -1,0 +1,4 @@
+import { resolveAuth } from 'qwen-auth';
+
+const auth = await resolveAuth();
+console.log(auth);

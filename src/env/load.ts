@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { errnoCode } from '../internal/fs.js';
+import type { Diagnostic, EnvFileLayer } from '../types.js';
+import type { FoundEnvFile } from './discover.js';
+import type { LayeredEnv } from './layered-env.js';
+
+/** Variables dropped from project `.env` files unless configured otherwise. */
+export const DEFAULT_EXCLUDED_ENV_VARS: readonly string[] = Object.freeze(['DEBUG', 'DEBUG_MODE']);
+
+/** Variables that only home-level `.env` files may set. */
+export const HOME_ONLY_ENV_VARS: readonly string[] = Object.freeze(['QWEN_HOME', 'QWEN_RUNTIME_DIR']);
+
+/** Default ceiling for a `.env` file: larger files are reported and skipped. */
+export const DEFAULT_MAX_ENV_FILE_BYTES = 1024 * 1024;
+
+export interface ReadEnvFileResult {
+  /** Parsed key/value pairs, or undefined when the file could not be used. */
+  readonly values: Readonly<Record<string, string>> | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+let dotenvParse: ((src: string) => Record<string, string>) | undefined;
+
+/**
+ * Reads and parses one `.env` file with `dotenv.parse` (no expansion, no
+ * command substitution, nothing written anywhere). An unreadable or oversized
+ * file yields a diagnostic and no values, and resolution goes on, as Qwen Code
+ * does. dotenv is loaded only when a file exists.
+ */
+export async function readEnvFile(file: FoundEnvFile, maxBytes: number): Promise<ReadEnvFileResult> {
+  if (file.size > maxBytes) {
+    return {
+      values: undefined,
+      diagnostics: [
+        {
+          code: 'ENV_FILE_TOO_LARGE',
+          level: 'warning',
+          message: `${file.path} is ${file.size} bytes, over the ${maxBytes}-byte limit; it was not loaded.`,
+          path: file.path,
+        },
+      ],
+    };
+  }
+  let text: string;
+  try {
+    text = readFileSync(file.path, 'utf8');
+  } catch (error) {
+    return {
+      values: undefined,
+      diagnostics: [
+        {
+          code: 'ENV_FILE_UNREADABLE',
+          level: 'warning',
+          message: `${file.path} could not be read (${errnoCode(error) ?? 'error'}); it was not loaded and no other file was tried.`,
+          path: file.path,
+        },
+      ],
+    };
+  }
+  dotenvParse ??= (await import('dotenv')).parse as (src: string) => Record<string, string>;
+  return { values: dotenvParse(text), diagnostics: [] };
+}
+
+/** True for a file whose parent folder is named `.qwen` (e.g. `<project>/.qwen/.env`). */
+export function isInQwenFolder(path: string): boolean {
+  return basename(dirname(path)) === '.qwen';
+}
+
+/**
+ * Offers the keys of one parsed file to the environment, applying the rules:
+ * excluded names are dropped from project files, home-only names from
+ * anything that is not home-level, and names already set are shadowed.
+ */
+export function applyEnvFile(
+  env: LayeredEnv,
+  file: { readonly path: string; readonly scope: 'project' | 'home' },
+  values: Readonly<Record<string, string>>,
+  excluded: readonly string[],
+): EnvFileLayer {
+  const isProjectFile = file.scope === 'project' && !isInQwenFolder(file.path);
+  const applied: string[] = [];
+  const dropped: string[] = [];
+  const shadowed: string[] = [];
+  for (const name of Object.keys(values)) {
+    if ((isProjectFile && excluded.includes(name)) || (file.scope !== 'home' && HOME_ONLY_ENV_VARS.includes(name))) {
+      dropped.push(name);
+      continue;
+    }
+    const taken = env.offer(name, { value: values[name]!, source: { kind: 'env-file', name, path: file.path } });
+    (taken ? applied : shadowed).push(name);
+  }
+  return { path: file.path, applied, excluded: dropped, shadowed };
+}

@@ -1,0 +1,72 @@
+/**
+ * qwen-auth: Qwen Code's authentication and configuration for any tool.
+ *
+ * The main entry stays light: the OAuth protocol (openid-client), proxy
+ * support (undici), keytar and the settings writer's JSONC editor are loaded
+ * only by the code paths that need them.
+ *
+ * @packageDocumentation
+ */
+
+// Resolution
+export { resolveAuth } from './resolve.js';
+export type { ResolveAuthOptions } from './options.js';
+export type {
+  AuthOverrides,
+  AuthType,
+  Diagnostic,
+  DiagnosticLevel,
+  EnvFileLayer,
+  EnvFileReport,
+  OpenAIAuth,
+  Provenance,
+  ProviderMatch,
+  QwenOAuthAuth,
+  ResolvedAuth,
+  SettingsScope,
+  SourceKind,
+  ValueSource,
+} from './types.js';
+
+// Errors and redaction
+export { isAuthError, QwenAuthError, remedyFor } from './errors.js';
+export type { AuthErrorCode, AuthErrorDetails, QwenAuthErrorOptions } from './errors.js';
+export { redact } from './internal/redact.js';
+
+// .env discovery
+export { findEnvFile } from './env/discover.js';
+export type { EnvFileSearch, EnvSearchRoots, FoundEnvFile } from './env/discover.js';
+export type { EnvRecord } from './env/layered-env.js';
+
+// Settings
+export { setSelectedAuthType } from './settings/writer.js';
+export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult } from './settings/writer.js';
+export type { ModelProviderEntry } from './settings/types.js';
+
+// Providers
+export { createProviderRegistry } from './providers/registry.js';
+export { defaultProviders } from './providers/data.js';
+export type {
+  ProviderDefinition,
+  ProviderEndpoint,
+  ProviderQuota,
+  ProviderRegistry,
+  QuotaLimit,
+  RegistryMatch,
+} from './providers/types.js';
+
+// Qwen OAuth
+export { createQwenOAuthClient } from './oauth/client.js';
+export type { AuthorizeDeviceOptions, QwenOAuthClient, QwenOAuthClientOptions } from './oauth/client.js';
+export { QWEN_OAUTH_DEFAULTS } from './oauth/endpoints.js';
+export type { FetchLike, QwenOAuthOptions, Verification } from './oauth/types.js';
+
+// Token stores
+export { createFileTokenStore } from './storage/file-store.js';
+export type { FileTokenStore, FileTokenStoreOptions } from './storage/file-store.js';
+export { createKeychainTokenStore } from './storage/keychain-store.js';
+export type { KeychainTokenStoreOptions, KeytarLike, OpenedKeychainStore } from './storage/keychain-store.js';
+export { createMemoryTokenStore } from './storage/memory-store.js';
+export type { MemoryTokenStore } from './storage/memory-store.js';
+export type { FileLockOptions } from './storage/lock.js';
+export type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './storage/types.js';

@@ -1,0 +1,93 @@
+import type { LayeredEnv } from '../env/layered-env.js';
+import type { SettingValue } from '../settings/types.js';
+import type { Diagnostic, Provenance, ValueSource } from '../types.js';
+
+/** One place a value may come from, in a precedence chain. */
+export interface Candidate {
+  readonly value: string | null | undefined;
+  readonly source: ValueSource;
+  /** Lower layers of the same variable that this value shadowed. */
+  readonly under?: readonly Candidate[];
+}
+
+/** A value is present when it is a string with something other than white space in it. */
+export function isPresent(value: string | null | undefined): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+/** The winner of a chain. */
+export interface Chosen {
+  readonly value: string;
+  readonly provenance: Provenance;
+}
+
+/** Present candidates' sources, lower layers included. Built-in defaults are not configuration and are left out. */
+function shadowedSources(list: readonly Candidate[]): ValueSource[] {
+  const out: ValueSource[] = [];
+  for (const c of list) {
+    if (isPresent(c.value) && c.source.kind !== 'default') out.push(c.source);
+    if (c.under) out.push(...shadowedSources(c.under));
+  }
+  return out;
+}
+
+/**
+ * Takes the first present value of a precedence chain and records every
+ * other present candidate, including lower layers of the same variables, as
+ * shadowed.
+ */
+export function choose(chain: readonly Candidate[]): Chosen | undefined {
+  const index = chain.findIndex((c) => isPresent(c.value));
+  if (index === -1) return undefined;
+  const winner = chain[index]!;
+  const shadowed = [
+    ...shadowedSources(winner.under ?? []),
+    ...chain.slice(0, index).flatMap((c) => shadowedSources(c.under ?? [])),
+    ...shadowedSources(chain.slice(index + 1)),
+  ];
+  return { value: winner.value as string, provenance: { ...winner.source, shadowed } };
+}
+
+/** Sources of the present candidates of a chain, for reporting what lost to a value from elsewhere. */
+export function presentSources(chain: readonly Candidate[]): ValueSource[] {
+  return shadowedSources(chain);
+}
+
+/**
+ * A variable of the layered environment as a candidate. When the effective
+ * value is an exported empty string that blocked a non-empty value from a
+ * lower layer, a diagnostic says so (once per name).
+ */
+export function envCandidate(env: LayeredEnv, name: string, diagnostics: Diagnostic[]): Candidate {
+  const effective = env.get(name);
+  const under: Candidate[] = env.shadowedOf(name).map((c) => ({ value: c.value, source: c.source }));
+  if (effective && !isPresent(effective.value)) {
+    const blocked = under.find((c) => isPresent(c.value));
+    if (blocked && !diagnostics.some((d) => d.code === 'ENV_EMPTY_SHADOWS' && d.message.startsWith(`${name} `))) {
+      diagnostics.push({
+        code: 'ENV_EMPTY_SHADOWS',
+        level: 'warning',
+        message:
+          `${name} is set to an empty value in the ${effective.source.kind === 'env' ? 'environment' : 'configuration'}, ` +
+          `so the value in ${blocked.source.path ?? 'a lower layer'} was not used; unset it to use that value.`,
+        ...(blocked.source.path !== undefined && { path: blocked.source.path }),
+      });
+    }
+  }
+  return { value: effective?.value, source: effective?.source ?? { kind: 'env', name }, under };
+}
+
+/** A settings value as a candidate. */
+export function settingCandidate(setting: SettingValue<string | null> | undefined, key: string): Candidate {
+  return {
+    value: setting?.value,
+    source: setting
+      ? { kind: 'settings', key: setting.key, path: setting.path, scope: setting.scope }
+      : { kind: 'settings', key },
+  };
+}
+
+/** An override (a CLI flag) as a candidate. */
+export function overrideCandidate(value: string | undefined, field: string): Candidate {
+  return { value, source: { kind: 'override', key: field } };
+}

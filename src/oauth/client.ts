@@ -1,0 +1,138 @@
+import { homedir } from 'node:os';
+import type { EnvRecord } from '../env/layered-env.js';
+import { QwenAuthError } from '../errors.js';
+import { qwenDirFrom } from '../internal/qwen-dir.js';
+import { createFileTokenStore } from '../storage/file-store.js';
+import type { QwenCredentials, TokenStore } from '../storage/types.js';
+import { browserUnavailableReason, openBrowser } from './browser.js';
+import { resolveEndpoints } from './endpoints.js';
+import type { RetryPolicy } from './protocol.js';
+import { credentialsFromGrant, TokenManager } from './token-manager.js';
+import { selectFetch } from './transport.js';
+import type { QwenOAuthOptions, Verification } from './types.js';
+
+export interface QwenOAuthClientOptions extends QwenOAuthOptions {
+  /** Qwen's home folder, for the default file store (default `QWEN_HOME`, else `~/.qwen`). */
+  readonly qwenDir?: string;
+  /** Environment for proxies and browser detection (default `process.env`). */
+  readonly env?: EnvRecord;
+  /** Epoch ms (default `Date.now`). */
+  readonly now?: () => number;
+  /** Shown the user code and URL; awaited before polling. Needed by `authorizeDevice`. */
+  readonly onVerification?: (verification: Verification) => void | Promise<void>;
+  /** Retries of a refresh on 5xx, 429 and transport failures. */
+  readonly refreshRetry?: RetryPolicy;
+  /** Token timings: validity margin and how often the store is checked for other writers. */
+  readonly timing?: { readonly skewMs?: number; readonly checkIntervalMs?: number };
+}
+
+export interface AuthorizeDeviceOptions {
+  readonly onVerification?: (verification: Verification) => void | Promise<void>;
+  readonly signal?: AbortSignal;
+  readonly openBrowser?: boolean;
+}
+
+/** Qwen's OAuth device flow and token upkeep, usable without `resolveAuth()`. */
+export interface QwenOAuthClient {
+  /** The store holding the login. */
+  readonly store: TokenStore;
+  /** Runs the device flow with PKCE and stores the login. */
+  authorizeDevice(options?: AuthorizeDeviceOptions): Promise<QwenCredentials>;
+  /** Refreshes now, under the shared lock, whatever the token's age. */
+  refresh(): Promise<QwenCredentials>;
+  /** Credentials with an access token valid for at least 30 s. */
+  getCredentials(): Promise<QwenCredentials>;
+  /** An access token valid for at least 30 s, refreshing when needed. */
+  getAccessToken(): Promise<string>;
+  /** Forgets the login (deletes it from the store). */
+  logout(): Promise<void>;
+}
+
+/**
+ * Creates a Qwen OAuth client. Endpoints are checked now (https, or http on
+ * loopback); openid-client and any proxy agent are loaded only when a
+ * request is about to be made.
+ */
+export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): QwenOAuthClient {
+  const endpoints = resolveEndpoints(options);
+  const env = options.env ?? process.env;
+  const now = options.now ?? Date.now;
+  const store =
+    options.store ?? createFileTokenStore({ qwenDir: options.qwenDir ?? qwenDirFrom(env.QWEN_HOME, homedir()) });
+
+  type Protocol = typeof import('./protocol.js');
+  let loading: Promise<{ protocol: Protocol; config: ReturnType<Protocol['createConfiguration']>; settings: Parameters<Protocol['createConfiguration']>[0] }> | undefined;
+  const protocol = (): NonNullable<typeof loading> => {
+    loading ??= (async () => {
+      const [mod, fetchImpl] = await Promise.all([import('./protocol.js'), selectFetch(env, options.fetch)]);
+      const settings = { endpoints, fetch: fetchImpl, timeoutMs: options.timeoutMs ?? 30_000 };
+      return { protocol: mod, config: mod.createConfiguration(settings), settings };
+    })();
+    loading.catch(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
+
+  const manager = new TokenManager({
+    store,
+    now,
+    ...(options.timing?.skewMs !== undefined && { skewMs: options.timing.skewMs }),
+    ...(options.timing?.checkIntervalMs !== undefined && { checkIntervalMs: options.timing.checkIntervalMs }),
+    refresh: async (refreshToken) => {
+      const p = await protocol();
+      return p.protocol.refreshGrant(p.config, p.settings, refreshToken, options.refreshRetry);
+    },
+  });
+
+  const underLock = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = store.lock ? await store.lock() : undefined;
+    try {
+      return await fn();
+    } finally {
+      await release?.();
+    }
+  };
+
+  return {
+    store,
+    async authorizeDevice(o: AuthorizeDeviceOptions = {}): Promise<QwenCredentials> {
+      const onVerification = o.onVerification ?? options.onVerification;
+      if (!onVerification) {
+        throw new QwenAuthError('INVALID_OPTION', 'A device login needs onVerification, to show the user code and URL.', {
+          details: { option: 'onVerification' },
+        });
+      }
+      const p = await protocol();
+      const authorization = await p.protocol.startDeviceAuthorization(p.config, p.settings);
+      const page = authorization.verificationUriComplete ?? authorization.verificationUri;
+      const wantBrowser = (o.openBrowser ?? options.openBrowser ?? true) && browserUnavailableReason(env) === undefined;
+      const browserOpened = wantBrowser ? await openBrowser(page) : false;
+      await onVerification({
+        userCode: authorization.userCode,
+        verificationUri: authorization.verificationUri,
+        ...(authorization.verificationUriComplete !== undefined && {
+          verificationUriComplete: authorization.verificationUriComplete,
+        }),
+        expiresIn: authorization.expiresIn,
+        expiresAt: now() + authorization.expiresIn * 1000,
+        browserOpened,
+      });
+      const grant = await p.protocol.pollDeviceToken(p.config, p.settings, authorization, o.signal);
+      const credentials = credentialsFromGrant(grant, undefined, now());
+      await underLock(async () => {
+        await store.write(credentials);
+        manager.adopt(credentials, store.version ? await store.version() : undefined);
+      });
+      return credentials;
+    },
+    refresh: () => manager.getCredentials({ force: true }),
+    getCredentials: () => manager.getCredentials(),
+    getAccessToken: () => manager.getAccessToken(),
+    logout: () =>
+      underLock(async () => {
+        await store.delete();
+        manager.adopt(undefined, undefined);
+      }),
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * The protocol half of the Qwen OAuth client, on openid-client. Loaded only
+ * when a login or a refresh actually happens.
+ */
+import * as oidc from 'openid-client';
+import { QwenAuthError } from '../errors.js';
+import type { OAuthEndpoints } from './endpoints.js';
+import { qwenFetch } from './qwen-fetch.js';
+import type { TokenGrant } from './token-manager.js';
+import type { FetchLike } from './types.js';
+
+export interface ProtocolOptions {
+  readonly endpoints: OAuthEndpoints;
+  readonly fetch: FetchLike;
+  /** Per-request timeout, ms. */
+  readonly timeoutMs: number;
+}
+
+export interface DeviceAuthorization {
+  readonly deviceCode: string;
+  readonly userCode: string;
+  readonly verificationUri: string;
+  readonly verificationUriComplete?: string;
+  readonly expiresIn: number;
+  readonly interval?: number;
+  /** The raw response, kept for polling. */
+  readonly raw: oidc.DeviceAuthorizationResponse;
+  /** The PKCE verifier matching the challenge sent. */
+  readonly codeVerifier: string;
+}
+
+/** A configured public client (no discovery: the endpoints are known). */
+export function createConfiguration(options: ProtocolOptions): oidc.Configuration {
+  const { endpoints } = options;
+  const config = new oidc.Configuration(
+    {
+      issuer: endpoints.tokenEndpoint.origin,
+      device_authorization_endpoint: endpoints.deviceAuthorizationEndpoint.href,
+      token_endpoint: endpoints.tokenEndpoint.href,
+    },
+    endpoints.clientId,
+    undefined,
+    oidc.None(),
+  );
+  config[oidc.customFetch] = qwenFetch(options.fetch) as oidc.CustomFetch;
+  config.timeout = Math.max(1, Math.ceil(options.timeoutMs / 1000));
+  // Only loopback http is ever allowed (checked by resolveEndpoints).
+  if (endpoints.insecureLoopback) oidc.allowInsecureRequests(config);
+  return config;
+}
+
+interface HttpFailure {
+  readonly status?: number;
+  readonly error?: string;
+}
+
+/** The status and OAuth error code of an openid-client failure, when there are any. */
+function httpFailure(error: unknown): HttpFailure {
+  if (error instanceof oidc.ResponseBodyError) return { status: error.status, error: error.error };
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause instanceof Response) return { status: cause.status };
+  return {};
+}
+
+function isTransportFailure(error: unknown): boolean {
+  if (error instanceof TypeError) return true; // fetch failed: connection, DNS, TLS
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
+}
+
+function protocolError(endpoint: URL, error: unknown, failure: HttpFailure): QwenAuthError<'OAUTH_PROTOCOL_ERROR'> {
+  const what = failure.error ?? (error instanceof Error ? error.message : 'an unexpected answer');
+  return new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${endpoint.origin}${endpoint.pathname} answered outside the protocol: ${what}.`, {
+    details: {
+      endpoint: endpoint.href,
+      ...(failure.status !== undefined && { status: failure.status }),
+      ...(failure.error !== undefined && { error: failure.error }),
+    },
+  });
+}
+
+function networkError(endpoint: URL, error: unknown, failure: HttpFailure, attempts: number): QwenAuthError<'NETWORK_ERROR'> {
+  const why = failure.status !== undefined ? `HTTP ${failure.status}` : ((error as Error)?.message ?? 'no answer');
+  return new QwenAuthError('NETWORK_ERROR', `${endpoint.origin} could not be reached (${why}) after ${attempts} attempt(s).`, {
+    details: { endpoint: endpoint.href, ...(failure.status !== undefined && { status: failure.status }), attempts },
+    ...(failure.status === undefined && { cause: error }),
+  });
+}
+
+/** Starts a device authorization with PKCE S256. */
+export async function startDeviceAuthorization(config: oidc.Configuration, options: ProtocolOptions): Promise<DeviceAuthorization> {
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
+  let raw: oidc.DeviceAuthorizationResponse;
+  try {
+    raw = await oidc.initiateDeviceAuthorization(config, {
+      scope: options.endpoints.scope,
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+    });
+  } catch (error) {
+    const failure = httpFailure(error);
+    if (isTransportFailure(error) || (failure.status !== undefined && failure.status >= 500)) {
+      throw networkError(options.endpoints.deviceAuthorizationEndpoint, error, failure, 1);
+    }
+    throw protocolError(options.endpoints.deviceAuthorizationEndpoint, error, failure);
+  }
+  return {
+    deviceCode: raw.device_code,
+    userCode: raw.user_code,
+    verificationUri: raw.verification_uri,
+    ...(typeof raw.verification_uri_complete === 'string' && { verificationUriComplete: raw.verification_uri_complete }),
+    expiresIn: raw.expires_in,
+    ...(typeof raw.interval === 'number' && { interval: raw.interval }),
+    raw,
+    codeVerifier,
+  };
+}
+
+function grantFrom(response: oidc.TokenEndpointResponse): TokenGrant {
+  const extra = response as unknown as { resource_url?: unknown };
+  return {
+    accessToken: response.access_token,
+    ...(typeof response.refresh_token === 'string' && { refreshToken: response.refresh_token }),
+    ...(typeof response.token_type === 'string' && { tokenType: response.token_type }),
+    ...(typeof extra.resource_url === 'string' && extra.resource_url !== '' && { resourceUrl: extra.resource_url }),
+    ...(typeof response.expires_in === 'number' && { expiresIn: response.expires_in }),
+  };
+}
+
+/**
+ * Polls the token endpoint until the user approves, honouring `slow_down`,
+ * the device code's expiry and `signal`. `access_denied` and `expired_token`
+ * end it at once.
+ */
+export async function pollDeviceToken(
+  config: oidc.Configuration,
+  options: ProtocolOptions,
+  authorization: DeviceAuthorization,
+  signal: AbortSignal | undefined,
+): Promise<TokenGrant> {
+  const expiry = AbortSignal.timeout(Math.max(1, authorization.expiresIn) * 1000);
+  const combined = signal ? AbortSignal.any([signal, expiry]) : expiry;
+  try {
+    const response = await oidc.pollDeviceAuthorizationGrant(
+      config,
+      authorization.raw,
+      { code_verifier: authorization.codeVerifier },
+      { signal: combined },
+    );
+    return grantFrom(response);
+  } catch (error) {
+    if (signal?.aborted) {
+      throw new QwenAuthError('ABORTED', 'The login was cancelled.', { details: {} });
+    }
+    const failure = httpFailure(error);
+    if (expiry.aborted || failure.error === 'expired_token') {
+      throw new QwenAuthError('OAUTH_DEVICE_CODE_EXPIRED', 'The login code expired before it was approved.', { details: {} });
+    }
+    if (failure.error === 'access_denied') {
+      throw new QwenAuthError('OAUTH_ACCESS_DENIED', 'The login was denied.', { details: {} });
+    }
+    if (isTransportFailure(error) || (failure.status !== undefined && failure.status >= 500)) {
+      throw networkError(options.endpoints.tokenEndpoint, error, failure, 1);
+    }
+    throw protocolError(options.endpoints.tokenEndpoint, error, failure);
+  }
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included (default 4). */
+  readonly attempts?: number;
+  /** Delay before the first retry, doubled each time (default 500 ms). */
+  readonly baseDelayMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Exchanges a refresh token. 400/401: LOGIN_REQUIRED (`refresh-rejected`).
+ * 5xx, 429 and transport failures: retried with backoff, then NETWORK_ERROR.
+ */
+export async function refreshGrant(
+  config: oidc.Configuration,
+  options: ProtocolOptions,
+  refreshToken: string,
+  retry: RetryPolicy = {},
+): Promise<TokenGrant> {
+  const attempts = Math.max(1, retry.attempts ?? 4);
+  let delay = retry.baseDelayMs ?? 500;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return grantFrom(await oidc.refreshTokenGrant(config, refreshToken));
+    } catch (error) {
+      const failure = httpFailure(error);
+      if (failure.status === 400 || failure.status === 401) {
+        throw new QwenAuthError('LOGIN_REQUIRED', 'The refresh token was rejected; log in again.', {
+          details: { reason: 'refresh-rejected' },
+        });
+      }
+      const transient = isTransportFailure(error) || failure.status === 429 || (failure.status ?? 0) >= 500;
+      if (!transient) throw protocolError(options.endpoints.tokenEndpoint, error, failure);
+      if (attempt >= attempts) throw networkError(options.endpoints.tokenEndpoint, error, failure, attempt);
+      await sleep(delay * (0.8 + Math.random() * 0.4));
+      delay *= 2;
+    }
+  }
+}

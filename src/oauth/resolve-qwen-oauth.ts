@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+import { QwenAuthError } from '../errors.js';
+import { type Candidate, choose, overrideCandidate, settingCandidate } from '../internal/candidates.js';
+import { statOrUndefined } from '../internal/fs.js';
+import { withRedactedView } from '../internal/redact.js';
+import { defaultRegistry } from '../providers/default-registry.js';
+import type { ResolutionContext } from '../resolve.js';
+import { CREDENTIALS_FILE, createFileTokenStore } from '../storage/file-store.js';
+import type { TokenStore } from '../storage/types.js';
+import type { Diagnostic, Provenance, ProviderMatch, QwenOAuthAuth } from '../types.js';
+import { baseUrlFromResourceUrl } from './base-url.js';
+import { createQwenOAuthClient } from './client.js';
+
+/** The only model Qwen OAuth serves. */
+export const QWEN_OAUTH_MODEL = 'coder-model';
+
+function storeOf(ctx: ResolutionContext): TokenStore {
+  return ctx.options.oauth?.store ?? createFileTokenStore({ qwenDir: ctx.qwenDir });
+}
+
+/** Where cached credentials are looked for, for messages. */
+export function describeCredentialsLocation(ctx: ResolutionContext): string {
+  return ctx.options.oauth?.store?.location ?? join(ctx.qwenDir, CREDENTIALS_FILE);
+}
+
+/**
+ * Whether a Qwen OAuth login is cached (section 3). The default file store is
+ * checked with one `stat` first; a file that is not a valid login is reported.
+ */
+export async function findCachedLogin(ctx: ResolutionContext): Promise<Provenance | undefined> {
+  const custom = ctx.options.oauth?.store;
+  if (!custom) {
+    const path = join(ctx.qwenDir, CREDENTIALS_FILE);
+    if (!statOrUndefined(path)?.isFile()) return undefined;
+    if (!(await storeOf(ctx).read())) {
+      ctx.diagnostics.push({
+        code: 'CREDENTIALS_INVALID',
+        level: 'warning',
+        message: `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`,
+        path,
+      });
+      return undefined;
+    }
+    return { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] };
+  }
+  return (await custom.read())
+    ? { kind: 'default', detail: `cached Qwen OAuth credentials in ${custom.location}`, shadowed: [] }
+    : undefined;
+}
+
+/** The view of the layered environment the OAuth transport reads (proxies, display). */
+function transportEnv(ctx: ResolutionContext): Record<string, string | undefined> {
+  const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'CI', 'NO_BROWSER',
+    'SSH_CONNECTION', 'SSH_CLIENT', 'SSH_TTY', 'DISPLAY', 'WAYLAND_DISPLAY', 'QWEN_HOME'];
+  return Object.fromEntries(names.map((n) => [n, ctx.env.value(n)]));
+}
+
+/** Builds the `qwen-oauth` result: the login (cached, or obtained interactively), base URL and model. */
+export async function resolveQwenOAuth(ctx: ResolutionContext, authType: Provenance): Promise<QwenOAuthAuth> {
+  const { options } = ctx;
+  const diagnostics: Diagnostic[] = [...ctx.diagnostics];
+  const store = storeOf(ctx);
+  const fallbackReason = (store as { fallbackReason?: unknown }).fallbackReason;
+  if (typeof fallbackReason === 'string') {
+    diagnostics.push({
+      code: 'KEYCHAIN_UNAVAILABLE',
+      level: 'warning',
+      message: `The OS keychain is not in use (${fallbackReason}); credentials are in ${store.location}.`,
+    });
+  }
+  const client = createQwenOAuthClient({
+    ...options.oauth,
+    store,
+    env: transportEnv(ctx),
+    now: ctx.now,
+    ...(options.onVerification && { onVerification: options.onVerification }),
+  });
+
+  let credentials = await store.read();
+  if (!credentials) {
+    if (!options.interactive) {
+      throw new QwenAuthError('LOGIN_REQUIRED', `Qwen OAuth is selected but there is no login in ${store.location}.`, {
+        details: { reason: 'no-credentials', ...(store.kind === 'file' && { credentialsPath: store.location }) },
+      });
+    }
+    credentials = await client.authorizeDevice({ ...(options.signal && { signal: options.signal }) });
+  }
+
+  // Model: coder-model is the only one; a request for another is reported.
+  const requested: Candidate[] = [
+    overrideCandidate(options.overrides?.model, 'model'),
+    settingCandidate(ctx.settings.modelName, 'model.name'),
+  ];
+  const asked = choose(requested);
+  if (asked && asked.value !== QWEN_OAUTH_MODEL) {
+    diagnostics.push({
+      code: 'OAUTH_MODEL_UNSUPPORTED',
+      level: 'warning',
+      message: `Qwen OAuth serves only '${QWEN_OAUTH_MODEL}'; the requested model '${asked.value}' is not used.`,
+    });
+  }
+  const model: Provenance =
+    asked?.value === QWEN_OAUTH_MODEL
+      ? asked.provenance
+      : { kind: 'default', detail: `Qwen OAuth serves only ${QWEN_OAUTH_MODEL}`, shadowed: asked ? [asked.provenance] : [] };
+
+  const baseUrl = baseUrlFromResourceUrl(credentials.resourceUrl);
+  const baseSource: Provenance = credentials.resourceUrl
+    ? {
+        kind: 'provider-default',
+        provider: 'qwen-oauth',
+        detail: 'resource_url of the Qwen OAuth login',
+        ...(store.kind === 'file' && { path: store.location }),
+        shadowed: [],
+      }
+    : { kind: 'default', detail: 'the login has no resource_url', shadowed: [] };
+
+  const registry = options.registry ?? defaultRegistry();
+  const definition = registry.get('qwen-oauth');
+  const provider: ProviderMatch | undefined = definition && {
+    id: definition.id,
+    name: definition.name,
+    plan: definition.plan,
+    status: definition.status,
+    matchedBy: 'auth-type',
+  };
+  if (definition?.discontinuedOn && ctx.now() >= Date.parse(`${definition.discontinuedOn}T00:00:00Z`)) {
+    diagnostics.push({
+      code: 'PROVIDER_DISCONTINUED',
+      level: 'warning',
+      message:
+        `${definition.name}: the free tier was discontinued on ${definition.discontinuedOn}. ` +
+        'A cached login works only while the server still honours it; Coding Plan, Token Plan or a DashScope key are the supported paths.',
+    });
+  }
+
+  const result: QwenOAuthAuth = {
+    type: 'qwen-oauth',
+    baseUrl,
+    model: QWEN_OAUTH_MODEL,
+    sources: { authType, baseUrl: baseSource, model },
+    envFile: ctx.envFile,
+    provider,
+    diagnostics: Object.freeze(diagnostics),
+    qwenDir: ctx.qwenDir,
+    credentials: {
+      store: store.kind,
+      ...(store.kind === 'file' && { path: store.location }),
+      expiresAt: credentials.expiresAt,
+    },
+    getAccessToken: () => client.getAccessToken(),
+  };
+  const { getAccessToken: _fn, ...shown } = result;
+  return Object.freeze(withRedactedView(result, () => shown));
+}

@@ -1,0 +1,211 @@
+import { isAuthError, QwenAuthError } from '../errors.js';
+import type { QwenCredentials, ReleaseLock, TokenStore } from '../storage/types.js';
+
+/** A token endpoint answer, already checked. */
+export interface TokenGrant {
+  readonly accessToken: string;
+  readonly refreshToken?: string;
+  readonly tokenType?: string;
+  readonly resourceUrl?: string;
+  /** Lifetime in seconds. */
+  readonly expiresIn?: number;
+}
+
+/**
+ * Exchanges a refresh token. Must throw LOGIN_REQUIRED (reason
+ * `refresh-rejected`) when the server rejects the token (HTTP 400/401), and
+ * NETWORK_ERROR after its own retries otherwise.
+ */
+export type Refresher = (refreshToken: string) => Promise<TokenGrant>;
+
+export interface TokenManagerOptions {
+  readonly store: TokenStore;
+  readonly refresh: Refresher;
+  /** Epoch ms (default `Date.now`). */
+  readonly now?: () => number;
+  /** A token counts as valid until this long before it expires (default 30,000 ms). */
+  readonly skewMs?: number;
+  /** How often the store is checked for another process's changes (default 5,000 ms). */
+  readonly checkIntervalMs?: number;
+  /** Lifetime assumed when a server omits `expires_in` (default 3,600 s). */
+  readonly defaultExpiresInSeconds?: number;
+}
+
+/** Turns a grant into stored credentials, keeping what the grant leaves out. */
+export function credentialsFromGrant(
+  grant: TokenGrant,
+  previous: QwenCredentials | undefined,
+  now: number,
+  defaultExpiresInSeconds = 3600,
+): QwenCredentials {
+  const refreshToken = grant.refreshToken ?? previous?.refreshToken;
+  // Differs from Qwen Code: a refresh without resource_url keeps the old one
+  // instead of silently moving to the default endpoint.
+  const resourceUrl = grant.resourceUrl ?? previous?.resourceUrl;
+  return {
+    accessToken: grant.accessToken,
+    tokenType: grant.tokenType ?? previous?.tokenType ?? 'Bearer',
+    ...(refreshToken !== undefined && { refreshToken }),
+    ...(resourceUrl !== undefined && { resourceUrl }),
+    expiresAt: now + (grant.expiresIn ?? defaultExpiresInSeconds) * 1000,
+  };
+}
+
+/**
+ * Keeps one login fresh for everyone who shares its store: callers in this
+ * process share one refresh; other processes (qwen-auth or Qwen Code) are
+ * serialised by the store's lock and noticed through its version marker,
+ * checked at most every `checkIntervalMs`. The hot path (a valid token,
+ * checked recently) does no I/O at all.
+ */
+export class TokenManager {
+  readonly #store: TokenStore;
+  readonly #refresh: Refresher;
+  readonly #now: () => number;
+  readonly #skew: number;
+  readonly #interval: number;
+  readonly #defaultTtl: number;
+  #credentials: QwenCredentials | undefined;
+  #version: string | undefined;
+  #lastCheck = Number.NEGATIVE_INFINITY;
+  #syncing: Promise<void> | undefined;
+  #refreshing: Promise<QwenCredentials> | undefined;
+
+  constructor(options: TokenManagerOptions) {
+    this.#store = options.store;
+    this.#refresh = options.refresh;
+    this.#now = options.now ?? Date.now;
+    this.#skew = options.skewMs ?? 30_000;
+    this.#interval = options.checkIntervalMs ?? 5_000;
+    this.#defaultTtl = options.defaultExpiresInSeconds ?? 3600;
+  }
+
+  /** The store in use. */
+  get store(): TokenStore {
+    return this.#store;
+  }
+
+  /** The credentials as last seen, without any I/O (possibly expired, possibly stale). */
+  get current(): QwenCredentials | undefined {
+    return this.#credentials;
+  }
+
+  /** True when `c` has a token valid for at least the skew. */
+  isValid(c: QwenCredentials | undefined, now = this.#now()): c is QwenCredentials {
+    return c !== undefined && c.expiresAt !== undefined && now < c.expiresAt - this.#skew;
+  }
+
+  /** Seeds the manager with credentials just read or written, and their store version. */
+  adopt(credentials: QwenCredentials | undefined, version: string | undefined): void {
+    this.#credentials = credentials;
+    this.#version = version;
+    this.#lastCheck = this.#now();
+  }
+
+  /** An access token valid for at least the skew, refreshing when needed. */
+  async getAccessToken(): Promise<string> {
+    return (await this.getCredentials()).accessToken;
+  }
+
+  /** Credentials with a valid access token, refreshing when needed (or always, with `force`). */
+  async getCredentials(options: { readonly force?: boolean } = {}): Promise<QwenCredentials> {
+    const now = this.#now();
+    if (!options.force && this.isValid(this.#credentials, now) && now - this.#lastCheck < this.#interval) {
+      return this.#credentials;
+    }
+    if (this.#refreshing) return this.#refreshing;
+    if (now - this.#lastCheck >= this.#interval) await this.#sync();
+    if (!options.force && this.isValid(this.#credentials)) return this.#credentials;
+    if (!this.#refreshing) {
+      const seen = this.#credentials;
+      this.#refreshing = this.#refreshUnderLock(seen, options.force === true).finally(() => {
+        this.#refreshing = undefined;
+      });
+    }
+    return this.#refreshing;
+  }
+
+  /** Re-reads the store when its version changed (or when it has none). Concurrent calls share one read. */
+  #sync(): Promise<void> {
+    this.#syncing ??= (async () => {
+      try {
+        this.#lastCheck = this.#now();
+        const version = this.#store.version ? await this.#store.version() : undefined;
+        if (this.#store.version && version !== undefined && version === this.#version && this.#credentials) return;
+        this.#credentials = await this.#store.read();
+        this.#version = version;
+      } finally {
+        this.#syncing = undefined;
+      }
+    })();
+    return this.#syncing;
+  }
+
+  /** True when the store now holds a valid token other than the one we gave up on. */
+  async #someoneElseRefreshed(seen: QwenCredentials | undefined): Promise<boolean> {
+    const version = this.#store.version ? await this.#store.version() : undefined;
+    if (this.#store.version && version === this.#version) return false;
+    const latest = await this.#store.read();
+    if (this.isValid(latest) && latest.accessToken !== seen?.accessToken) {
+      this.adopt(latest, version);
+      return true;
+    }
+    return false;
+  }
+
+  async #refreshUnderLock(seen: QwenCredentials | undefined, force: boolean): Promise<QwenCredentials> {
+    let release: ReleaseLock | undefined;
+    if (this.#store.lock) {
+      release = await this.#store.lock({ shouldStop: () => this.#someoneElseRefreshed(seen) });
+      if (!release) return this.#credentials!;
+    }
+    try {
+      // Under the lock, the store is the truth: another process may have
+      // refreshed (or logged in) while we waited.
+      const version = this.#store.version ? await this.#store.version() : undefined;
+      const latest = await this.#store.read();
+      this.adopt(latest, version);
+      if (!latest) {
+        throw new QwenAuthError('LOGIN_REQUIRED', `There is no Qwen OAuth login in ${this.#store.location}.`, {
+          details: { reason: 'no-credentials', credentialsPath: this.#store.location },
+        });
+      }
+      const renewedMeanwhile = latest.accessToken !== seen?.accessToken;
+      if (this.isValid(latest) && (!force || renewedMeanwhile)) return latest;
+      return await this.#exchange(latest, true);
+    } finally {
+      await release?.();
+    }
+  }
+
+  async #exchange(from: QwenCredentials, mayRetry: boolean): Promise<QwenCredentials> {
+    if (!from.refreshToken) {
+      throw new QwenAuthError('LOGIN_REQUIRED', `The Qwen OAuth login in ${this.#store.location} has no refresh token.`, {
+        details: { reason: 'no-refresh-token', credentialsPath: this.#store.location },
+      });
+    }
+    let grant: TokenGrant;
+    try {
+      grant = await this.#refresh(from.refreshToken);
+    } catch (error) {
+      if (!isAuthError(error, 'LOGIN_REQUIRED')) throw error;
+      // Rejected: someone may have rotated the token outside our lock.
+      const version = this.#store.version ? await this.#store.version() : undefined;
+      const again = await this.#store.read();
+      if (again && again.refreshToken !== from.refreshToken) {
+        this.adopt(again, version);
+        if (this.isValid(again)) return again;
+        if (mayRetry) return this.#exchange(again, false);
+      } else if (again) {
+        // Still the rejected token: this login is over for everyone.
+        await this.#store.delete();
+        this.adopt(undefined, undefined);
+      }
+      throw error;
+    }
+    const next = credentialsFromGrant(grant, from, this.#now(), this.#defaultTtl);
+    await this.#store.write(next);
+    this.adopt(next, this.#store.version ? await this.#store.version() : undefined);
+    return next;
+  }
+}

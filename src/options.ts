@@ -1,0 +1,42 @@
+import type { EnvRecord } from './env/layered-env.js';
+import type { ProviderRegistry } from './providers/types.js';
+import type { QwenOAuthOptions, Verification } from './oauth/types.js';
+import type { AuthOverrides } from './types.js';
+
+/** Options of `resolveAuth()`. Every one is optional and read at call time. */
+export interface ResolveAuthOptions {
+  /** Folder to resolve from (default `process.cwd()`). */
+  readonly cwd?: string;
+  /** The user's home folder (default `os.homedir()`). */
+  readonly homeDir?: string;
+  /** The environment, read and never written (default `process.env`). */
+  readonly env?: EnvRecord;
+  /** What a CLI's `--auth-type`, `--openai-api-key`, `--openai-base-url`, `--model` carry. */
+  readonly overrides?: AuthOverrides;
+  /** May a Qwen OAuth device flow start when nothing else is configured? Default false. */
+  readonly interactive?: boolean;
+  /** Qwen's home folder; default `QWEN_HOME`, else `<homeDir>/.qwen`. */
+  readonly qwenDir?: string;
+  /** `.env` handling. */
+  readonly envFile?: {
+    /**
+     * Also apply `<qwenDir>/.env` and `~/.env` below the project file, as
+     * Qwen Code ≥ 0.2x does. Default false: only the first file found applies.
+     */
+    readonly homeFallback?: boolean;
+    /** Variables dropped from project files (default `DEBUG`, `DEBUG_MODE`); `advanced.excludedEnvVars` in settings replaces it. */
+    readonly excludedVars?: readonly string[];
+    /** Larger files are reported and skipped (default 1 MiB). */
+    readonly maxBytes?: number;
+  };
+  /** The provider registry used for detection (default: the built-in one). */
+  readonly registry?: ProviderRegistry;
+  /** The clock, in epoch milliseconds (default `Date.now`). */
+  readonly now?: () => number;
+  /** Qwen OAuth endpoints, client, token store and transport. */
+  readonly oauth?: QwenOAuthOptions;
+  /** Called, and awaited, with the user code and URL before a device flow polls. */
+  readonly onVerification?: (verification: Verification) => void | Promise<void>;
+  /** Cancels a device flow or a pending refresh. */
+  readonly signal?: AbortSignal;
+}

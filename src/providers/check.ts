@@ -1,0 +1,45 @@
+import { redact } from '../internal/redact.js';
+import type { Diagnostic } from '../types.js';
+import type { ProviderDefinition, ProviderRegistry, RegistryMatch } from './types.js';
+
+function endpointsOf(providers: readonly ProviderDefinition[]): string {
+  const urls = providers.flatMap((p) => p.endpoints.map((e) => `${e.baseUrl} (${p.name}, ${e.regionName})`));
+  return urls.length > 0 ? ` Use ${urls.join(' or ')}.` : '';
+}
+
+/**
+ * Checks a key against the endpoint it will be sent to, before any request:
+ * a key that plainly belongs to other providers (by prefix), and a key that
+ * lacks the prefix an endpoint requires. Pure: no I/O.
+ */
+export function checkKeyForEndpoint(
+  registry: ProviderRegistry,
+  apiKey: string,
+  baseUrl: string,
+  match: RegistryMatch | undefined,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const owners = registry.matchKey(apiKey);
+  const host = URL.canParse(baseUrl) ? new URL(baseUrl).host : baseUrl;
+  if (owners.length > 0 && !(match && owners.includes(match.provider))) {
+    const names = owners.map((p) => p.name).join(' / ');
+    diagnostics.push({
+      code: 'KEY_PROVIDER_MISMATCH',
+      level: 'warning',
+      message:
+        `The key ${redact(apiKey)} belongs to ${names}, but ${host} is ` +
+        `${match ? `an endpoint of ${match.provider.name}` : 'not one of its endpoints'}.${endpointsOf(owners)}`,
+    });
+  }
+  const required = match?.provider.requiresKeyPrefix ? (match.provider.keyPrefixes ?? []) : [];
+  if (required.length > 0 && !required.some((prefix) => apiKey.startsWith(prefix))) {
+    diagnostics.push({
+      code: 'KEY_FORMAT_MISMATCH',
+      level: 'warning',
+      message:
+        `${host} is an endpoint of ${match!.provider.name}, whose keys start with ${required.join(' or ')}, ` +
+        `but the key ${redact(apiKey)} does not.`,
+    });
+  }
+  return diagnostics;
+}

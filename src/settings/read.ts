@@ -1,0 +1,109 @@
+import { readFileSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { EnvRecord } from '../env/layered-env.js';
+import { errnoCode, statOrUndefined } from '../internal/fs.js';
+import { locateJsonError, stripJsonComments } from '../internal/jsonc.js';
+import type { Diagnostic, SettingsScope } from '../types.js';
+import { expandEnvReferences } from './expand.js';
+
+/** Settings files larger than this are reported and ignored. */
+export const MAX_SETTINGS_FILE_BYTES = 4 * 1024 * 1024;
+
+/** A settings file that parsed to a JSON object, `$VAR` references expanded. */
+export interface SettingsDocument {
+  readonly scope: SettingsScope;
+  readonly path: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** `<qwenDir>/settings.json`. */
+export function userSettingsPath(qwenDir: string): string {
+  return join(qwenDir, 'settings.json');
+}
+
+/** `<cwd>/.qwen/settings.json`. */
+export function workspaceSettingsPath(cwd: string): string {
+  return join(cwd, '.qwen', 'settings.json');
+}
+
+/**
+ * Reads one settings file. A missing file gives nothing; a file that is not
+ * JSON with comments, or not an object, gives a diagnostic with its path,
+ * line and column, and is otherwise ignored. Never writes.
+ */
+export async function readSettingsFile(
+  path: string,
+  scope: SettingsScope,
+  env: EnvRecord,
+  diagnostics: Diagnostic[],
+): Promise<SettingsDocument | undefined> {
+  const st = statOrUndefined(path);
+  if (!st?.isFile()) return undefined;
+  if (st.size > MAX_SETTINGS_FILE_BYTES) {
+    diagnostics.push({
+      code: 'SETTINGS_TOO_LARGE',
+      level: 'warning',
+      message: `${path} is ${st.size} bytes, over the ${MAX_SETTINGS_FILE_BYTES}-byte limit; it was ignored.`,
+      path,
+    });
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    diagnostics.push({
+      code: 'SETTINGS_UNREADABLE',
+      level: 'warning',
+      message: `${path} could not be read (${errnoCode(error) ?? 'error'}); it was ignored.`,
+      path,
+    });
+    return undefined;
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const stripped = stripJsonComments(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stripped);
+  } catch (error) {
+    const at = await locateJsonError(stripped, error);
+    diagnostics.push({
+      code: 'SETTINGS_INVALID_JSON',
+      level: 'error',
+      message: `${path}:${at.line}:${at.column} is not valid JSON (${at.reason}); the file was ignored.`,
+      path,
+      line: at.line,
+      column: at.column,
+    });
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    diagnostics.push({
+      code: 'SETTINGS_NOT_OBJECT',
+      level: 'error',
+      message: `${path} does not hold a JSON object; the file was ignored.`,
+      path,
+    });
+    return undefined;
+  }
+  return { scope, path, data: expandEnvReferences(parsed, env) as Record<string, unknown> };
+}
+
+/**
+ * True when `cwd` is the home folder (then there is no workspace scope).
+ * Compares real paths, as Qwen Code does, but only calls `realpath` when the
+ * plain paths differ.
+ */
+export function isHomeFolder(cwd: string, homeDir: string): boolean {
+  const a = resolve(cwd);
+  const b = resolve(homeDir);
+  if (a === b) return true;
+  const real = (p: string): string => {
+    try {
+      return realpathSync.native(p);
+    } catch {
+      return p;
+    }
+  };
+  return real(a) === real(b);
+}

@@ -1,0 +1,140 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import type { ParseError } from 'jsonc-parser';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { EnvRecord } from '../env/layered-env.js';
+import { QwenAuthError } from '../errors.js';
+import { writeFileAtomic } from '../internal/atomic-write.js';
+import { errnoCode } from '../internal/fs.js';
+import { qwenDirFrom } from '../internal/qwen-dir.js';
+import type { AuthType, SettingsScope } from '../types.js';
+import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
+
+export interface SetSelectedAuthTypeOptions {
+  /** Which settings file to change (default `user`). */
+  readonly scope?: SettingsScope;
+  /** For the workspace scope (default `process.cwd()`). */
+  readonly cwd?: string;
+  readonly homeDir?: string;
+  /** Read for `QWEN_HOME` (default `process.env`). */
+  readonly env?: EnvRecord;
+  /** Qwen's home folder (default `QWEN_HOME`, else `<homeDir>/.qwen`). */
+  readonly qwenDir?: string;
+}
+
+export interface SetSelectedAuthTypeResult {
+  /** The file written (the target of a symlink, when the settings file is one). */
+  readonly path: string;
+  readonly scope: SettingsScope;
+  /** The value before, if there was one. */
+  readonly previous: string | undefined;
+  /** False when the file already had this value (nothing was written). */
+  readonly changed: boolean;
+}
+
+const KEY_PATH = ['security', 'auth', 'selectedType'] as const;
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/**
+ * Switches the auth method without a restart, as Qwen Code's `/auth` does:
+ * changes only `security.auth.selectedType` in the chosen settings file,
+ * keeping every other value, the comments and the formatting, and writes
+ * atomically. A file that is not valid JSON with comments is left untouched
+ * (SETTINGS_INVALID, with line and column).
+ */
+export async function setSelectedAuthType(
+  type: AuthType,
+  options: SetSelectedAuthTypeOptions = {},
+): Promise<SetSelectedAuthTypeResult> {
+  if (type !== 'openai' && type !== 'qwen-oauth') {
+    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(type)}: use 'openai' or 'qwen-oauth'.`, {
+      details: { value: String(type), origin: 'setSelectedAuthType' },
+    });
+  }
+  const scope = options.scope ?? 'user';
+  if (scope !== 'user' && scope !== 'workspace') {
+    throw new QwenAuthError('INVALID_OPTION', "scope must be 'user' or 'workspace'.", { details: { option: 'scope' } });
+  }
+  const homeDir = resolve(options.homeDir ?? homedir());
+  const cwd = resolve(options.cwd ?? process.cwd());
+  let path: string;
+  if (scope === 'user') {
+    path = userSettingsPath(options.qwenDir ?? qwenDirFrom((options.env ?? process.env).QWEN_HOME, homeDir));
+  } else {
+    if (isHomeFolder(cwd, homeDir)) {
+      throw new QwenAuthError('INVALID_OPTION', 'The home folder has no workspace settings; use the user scope.', {
+        details: { option: 'scope' },
+      });
+    }
+    path = workspaceSettingsPath(cwd);
+  }
+  // Write through a symlinked settings file (dotfile managers) instead of replacing the link.
+  path = await realpath(path).catch(() => path);
+
+  let text: string | undefined;
+  let mode = 0o600;
+  try {
+    text = await readFile(path, 'utf8');
+    mode = (await stat(path)).mode & 0o777;
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') {
+      throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${path} could not be read (${errnoCode(error) ?? 'error'}).`, {
+        details: { path },
+        cause: error,
+      });
+    }
+  }
+
+  const jsonc = await import('jsonc-parser');
+  let next: string;
+  let previous: string | undefined;
+  if (text === undefined || text.trim() === '') {
+    next = `${JSON.stringify({ security: { auth: { selectedType: type } } }, null, 2)}\n`;
+  } else {
+    const errors: ParseError[] = [];
+    const tree = jsonc.parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
+    if (errors.length > 0 || !tree || tree.type !== 'object') {
+      const at = lineColumn(text, errors[0]?.offset ?? 0);
+      throw new QwenAuthError(
+        'SETTINGS_INVALID',
+        `${path}:${at.line}:${at.column} is not a valid settings file (${errors[0] ? jsonc.printParseErrorCode(errors[0].error) : 'not a JSON object'}); it was not changed.`,
+        { details: { path, ...at } },
+      );
+    }
+    const current = jsonc.findNodeAtLocation(tree, [...KEY_PATH]);
+    previous = typeof current?.value === 'string' ? current.value : undefined;
+    if (previous === type) return { path, scope, previous, changed: false };
+    const indent = /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ';
+    try {
+      const edits = jsonc.modify(text, [...KEY_PATH], type, {
+        formattingOptions: {
+          insertSpaces: !indent.includes('\t'),
+          tabSize: indent.includes('\t') ? 1 : indent.length,
+          eol: text.includes('\r\n') ? '\r\n' : '\n',
+        },
+      });
+      next = jsonc.applyEdits(text, edits);
+    } catch (error) {
+      throw new QwenAuthError(
+        'SETTINGS_WRITE_FAILED',
+        `${path}: security.auth cannot hold selectedType (${(error as Error).message}); it was not changed.`,
+        { details: { path } },
+      );
+    }
+  }
+
+  try {
+    await writeFileAtomic(path, next, { mode, dirMode: 0o700 });
+  } catch (error) {
+    throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${path} could not be written (${errnoCode(error) ?? 'error'}).`, {
+      details: { path },
+      cause: error,
+    });
+  }
+  return { path, scope, previous, changed: true };
+}

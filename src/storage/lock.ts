@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { QwenAuthError } from '../errors.js';
+import { errnoCode } from '../internal/fs.js';
+import type { ReleaseLock } from './types.js';
+
+/**
+ * Qwen Code's cross-process lock, so that qwen-auth and Qwen Code serialise
+ * refreshes against each other: a file created exclusively, holding a random
+ * id, and considered stale when its mtime is more than 10 s old.
+ *
+ * Where Qwen Code is weak, this does better: only a lock whose content is
+ * our id is ever released; the holder touches the file every few seconds so
+ * a slow refresh is never taken for stale; a stale lock is taken by rename,
+ * and given back if what was renamed turns out to be a fresh one; and no
+ * process-wide handler is installed (a lock left by a killed process simply
+ * goes stale).
+ */
+export interface FileLockOptions {
+  /** Age after which a lock is stale (default 10,000 ms, as Qwen Code). */
+  readonly staleMs?: number;
+  /** How long to wait for the lock before failing (default 30,000 ms). */
+  readonly timeoutMs?: number;
+  /** How often the holder touches the lock (default 2,000 ms). */
+  readonly heartbeatMs?: number;
+  /** First retry delay; it grows 1.5× up to `maxRetryMs` (default 20 ms). */
+  readonly retryMs?: number;
+  /** Longest retry delay (default 500 ms). */
+  readonly maxRetryMs?: number;
+}
+
+export interface AcquireOptions extends FileLockOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Checked between attempts while waiting. When it resolves true, waiting
+   * stops without the lock (e.g. another process already refreshed).
+   */
+  readonly shouldStop?: () => Promise<boolean>;
+}
+
+export const DEFAULT_STALE_MS = 10_000;
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(aborted());
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function aborted(): QwenAuthError<'ABORTED'> {
+  return new QwenAuthError('ABORTED', 'Waiting for the credentials lock was cancelled.', { details: {} });
+}
+
+async function readOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes a lock that looks stale. Returns after one attempt, whatever happened. */
+async function breakStale(path: string, staleMs: number): Promise<void> {
+  const observed = await readOrUndefined(path);
+  if (observed === undefined) return;
+  const aside = `${path}.stale.${randomUUID()}`;
+  try {
+    await rename(path, aside);
+  } catch {
+    return; // someone else moved it first
+  }
+  const moved = await readOrUndefined(aside);
+  const st = await stat(aside).catch(() => undefined);
+  const fresh = moved !== observed || (st !== undefined && Date.now() - st.mtimeMs <= staleMs);
+  if (fresh) {
+    // We moved a lock another process had just taken: put it back unless a
+    // newer one exists. `link` never replaces an existing file.
+    await link(aside, path).catch(() => undefined);
+  }
+  await unlink(aside).catch(() => undefined);
+}
+
+/**
+ * Takes the lock at `path`. Resolves with its release, or with `undefined`
+ * when `shouldStop` ended the wait. Fails with LOCK_TIMEOUT, ABORTED or
+ * STORE_ERROR.
+ */
+export async function acquireFileLock(path: string, options: AcquireOptions = {}): Promise<ReleaseLock | undefined> {
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const heartbeatMs = options.heartbeatMs ?? 2_000;
+  const maxRetryMs = options.maxRetryMs ?? 500;
+  let delay = options.retryMs ?? 20;
+  const id = randomUUID();
+  const started = Date.now();
+
+  for (;;) {
+    if (options.signal?.aborted) throw aborted();
+    try {
+      await writeFile(path, id, { flag: 'wx', mode: 0o600 });
+      return holdLock(path, id, heartbeatMs);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'ENOENT') {
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        continue;
+      }
+      if (code !== 'EEXIST') {
+        throw new QwenAuthError('STORE_ERROR', `The lock ${path} could not be created (${code ?? 'error'}).`, {
+          details: { store: 'file', operation: 'write' },
+          cause: error,
+        });
+      }
+    }
+    const st = await stat(path).catch(() => undefined);
+    if (!st) continue; // released meanwhile: try again at once
+    if (Date.now() - st.mtimeMs > staleMs) {
+      await breakStale(path, staleMs);
+      continue;
+    }
+    if (options.shouldStop && (await options.shouldStop())) return undefined;
+    const waited = Date.now() - started;
+    if (waited >= timeoutMs) {
+      throw new QwenAuthError('LOCK_TIMEOUT', `The lock ${path} was held by another process for more than ${timeoutMs} ms.`, {
+        details: { path, waitedMs: waited },
+      });
+    }
+    await sleep(Math.min(delay * (0.75 + Math.random() / 2), timeoutMs - waited), options.signal);
+    delay = Math.min(delay * 1.5, maxRetryMs);
+  }
+}
+
+function holdLock(path: string, id: string, heartbeatMs: number): ReleaseLock {
+  const timer = setInterval(() => {
+    const now = new Date();
+    utimes(path, now, now).catch(() => undefined);
+  }, heartbeatMs);
+  timer.unref();
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    clearInterval(timer);
+    // Release only a lock that is still ours.
+    if ((await readOrUndefined(path)) === id) await unlink(path).catch(() => undefined);
+  };
+}

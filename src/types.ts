@@ -1,0 +1,138 @@
+/**
+ * The public shapes of `resolveAuth()`: what goes in, what comes out.
+ */
+
+/** The two authentication methods qwen-auth resolves. */
+export type AuthType = 'openai' | 'qwen-oauth';
+
+/** Where a value came from. */
+export type SourceKind = 'override' | 'env' | 'env-file' | 'settings' | 'provider-default' | 'default';
+
+/** One origin of a value. Only the fields that apply to the kind are present. */
+export interface ValueSource {
+  readonly kind: SourceKind;
+  /** The variable name (`env`, `env-file`, and settings `env.*` values). */
+  readonly name?: string;
+  /** The file the value was read from (`env-file`, `settings`, cached credentials). */
+  readonly path?: string;
+  /** The settings key (e.g. `security.auth.apiKey`, `env.OPENAI_API_KEY`), or the overrides field (`apiKey`). */
+  readonly key?: string;
+  /** The settings scope the value came from. */
+  readonly scope?: SettingsScope;
+  /** The provider whose default this is (`provider-default`). */
+  readonly provider?: string;
+  /** A short explanation, e.g. why a default or an inference applied. */
+  readonly detail?: string;
+}
+
+/** The source of a resolved value, and the lower candidates it shadowed. */
+export interface Provenance extends ValueSource {
+  /** Candidates that also had a value but lost, highest first (sources only, never values). */
+  readonly shadowed: readonly ValueSource[];
+}
+
+export type SettingsScope = 'user' | 'workspace';
+
+/** Severity of a diagnostic. */
+export type DiagnosticLevel = 'info' | 'warning' | 'error';
+
+/** A finding about the configuration that did not stop resolution. Never contains a whole secret. */
+export interface Diagnostic {
+  /** Stable machine-readable code, e.g. `CODING_PLAN_KEY_WRONG_HOST`. */
+  readonly code: string;
+  readonly level: DiagnosticLevel;
+  readonly message: string;
+  /** The file concerned, when there is one. */
+  readonly path?: string;
+  /** 1-based line and column in `path`, when known. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** What happened to the keys of one `.env` file. Key names only, never values. */
+export interface EnvFileLayer {
+  /** The file that was read. */
+  readonly path: string;
+  /** Keys put into the effective environment. */
+  readonly applied: readonly string[];
+  /** Keys dropped by the exclusion rules (e.g. `DEBUG` in a project file). */
+  readonly excluded: readonly string[];
+  /** Keys already present in the environment (an exported empty string counts). */
+  readonly shadowed: readonly string[];
+}
+
+/** The `.env` report: which file was used, and what was looked at to find it. */
+export interface EnvFileReport extends EnvFileLayer {
+  /** Candidate files checked, in order, ending with the one used. */
+  readonly searched: readonly string[];
+  /** Whether the file is home-level (`<qwenDir>/.env`, `~/.qwen/.env`, `~/.env`) rather than a project file. */
+  readonly scope: 'project' | 'home';
+  /** Home-level files applied below the project file (only with `envFile.homeFallback`). */
+  readonly fallbacks: readonly EnvFileLayer[];
+}
+
+/** The registry match for the resolved endpoint or key. */
+export interface ProviderMatch {
+  /** Registry id, e.g. `alibaba-coding-plan`. */
+  readonly id: string;
+  readonly name: string;
+  /** Region id of the matched endpoint, e.g. `cn-beijing`, when it is known. */
+  readonly region?: string;
+  /** The plan family, e.g. `coding-plan`, `token-plan`, `pay-as-you-go`. */
+  readonly plan: string;
+  readonly status: 'active' | 'discontinued';
+  /** How the match was made: by the base URL's host, by the key's prefix, or by the auth type (Qwen OAuth). */
+  readonly matchedBy: 'base-url' | 'key' | 'auth-type';
+}
+
+/** Values a CLI would take from `--auth-type`, `--openai-api-key`, `--openai-base-url`, `--model`. */
+export interface AuthOverrides {
+  readonly authType?: AuthType;
+  readonly apiKey?: string;
+  readonly baseUrl?: string;
+  readonly model?: string;
+}
+
+interface ResolvedBase {
+  /** Where every value came from. */
+  readonly sources: {
+    readonly authType: Provenance;
+    readonly apiKey?: Provenance;
+    readonly baseUrl: Provenance;
+    readonly model: Provenance;
+  };
+  /** The `.env` report, or `null` when no file was found. */
+  readonly envFile: EnvFileReport | null;
+  /** The detected provider, or undefined for an unknown endpoint. */
+  readonly provider: ProviderMatch | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Qwen's home folder used for settings and credentials (`QWEN_HOME` or `~/.qwen`). */
+  readonly qwenDir: string;
+}
+
+/** An OpenAI-compatible configuration. `apiKey` is the only field holding a secret. */
+export interface OpenAIAuth extends ResolvedBase {
+  readonly type: 'openai';
+  readonly apiKey: string;
+  readonly baseUrl: string;
+  readonly model: string;
+}
+
+/** A Qwen OAuth configuration. Tokens are fetched with `getAccessToken()`. */
+export interface QwenOAuthAuth extends ResolvedBase {
+  readonly type: 'qwen-oauth';
+  readonly baseUrl: string;
+  readonly model: string;
+  /** Where the credentials live. */
+  readonly credentials: {
+    readonly store: string;
+    /** The file, for the file store. */
+    readonly path?: string;
+    /** Expiry of the access token (epoch ms) as last read. */
+    readonly expiresAt: number | undefined;
+  };
+  /** A token valid for at least 30 more seconds, refreshing it when needed. */
+  getAccessToken(): Promise<string>;
+}
+
+export type ResolvedAuth = OpenAIAuth | QwenOAuthAuth;

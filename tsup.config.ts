@@ -1,0 +1,38 @@
+import { defineConfig } from 'tsup';
+
+// Two builds.
+//
+// The library (`qwen-auth`, `qwen-auth/testing`) ships as ESM and CJS with types.
+// `splitting: true` keeps shared code (the error class above all) in common
+// chunks so both entries see one class. zod/mini is bundled and tree-shaken so
+// the API-key path stays cheap to import; openid-client, undici, dotenv and
+// jsonc-parser stay external and are loaded only by the paths that need them.
+//
+// The command (`bin: qwen-auth`) is ESM only and imports the library through
+// its public name, so it uses exactly what users get and never a second copy.
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    format: ['esm', 'cjs'],
+    target: 'node20',
+    platform: 'node',
+    dts: true,
+    splitting: true,
+    clean: false,
+    treeshake: true,
+    noExternal: ['zod'],
+  },
+  {
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    dts: false,
+    splitting: false,
+    clean: false,
+    treeshake: true,
+    external: ['qwen-auth', 'qwen-auth/testing'],
+    noExternal: ['commander', 'uqr'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);
