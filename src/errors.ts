@@ -36,7 +36,8 @@ export interface AuthErrorDetails {
   /** Qwen OAuth is selected but there is no usable login (or it was revoked). */
   LOGIN_REQUIRED: {
     readonly reason: 'no-credentials' | 'refresh-rejected' | 'no-refresh-token' | 'invalid-credentials';
-    readonly credentialsPath?: string;
+    /** Where the login is (a file path, or a keychain entry). */
+    readonly location?: string;
   };
   /** A settings file could not be changed. */
   SETTINGS_WRITE_FAILED: { readonly path: string };

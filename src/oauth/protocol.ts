@@ -69,7 +69,10 @@ function isTransportFailure(error: unknown): boolean {
 }
 
 function protocolError(endpoint: URL, error: unknown, failure: HttpFailure): QwenAuthError<'OAUTH_PROTOCOL_ERROR'> {
-  const what = failure.error ?? (error instanceof Error ? error.message : 'an unexpected answer');
+  // openid-client wraps the precise reason (never a token) in `cause`.
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const reason = cause instanceof Error && !(cause instanceof Response) ? `: ${cause.message}` : '';
+  const what = failure.error ?? (error instanceof Error ? `${error.message}${reason}` : 'an unexpected answer');
   return new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${endpoint.origin}${endpoint.pathname} answered outside the protocol: ${what}.`, {
     details: {
       endpoint: endpoint.href,

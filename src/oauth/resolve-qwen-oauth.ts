@@ -80,7 +80,7 @@ export async function resolveQwenOAuth(ctx: ResolutionContext, authType: Provena
   if (!credentials) {
     if (!options.interactive) {
       throw new QwenAuthError('LOGIN_REQUIRED', `Qwen OAuth is selected but there is no login in ${store.location}.`, {
-        details: { reason: 'no-credentials', ...(store.kind === 'file' && { credentialsPath: store.location }) },
+        details: { reason: 'no-credentials', location: store.location },
       });
     }
     credentials = await client.authorizeDevice({ ...(options.signal && { signal: options.signal }) });

@@ -114,7 +114,8 @@ export class TokenManager {
       return this.#credentials;
     }
     if (this.#refreshing) return this.#refreshing;
-    if (now - this.#lastCheck >= this.#interval) await this.#sync();
+    if (this.#syncing) await this.#syncing;
+    else if (now - this.#lastCheck >= this.#interval) await this.#sync();
     if (!options.force && this.isValid(this.#credentials)) return this.#credentials;
     if (!this.#refreshing) {
       const seen = this.#credentials;
@@ -167,10 +168,10 @@ export class TokenManager {
       this.adopt(latest, version);
       if (!latest) {
         throw new QwenAuthError('LOGIN_REQUIRED', `There is no Qwen OAuth login in ${this.#store.location}.`, {
-          details: { reason: 'no-credentials', credentialsPath: this.#store.location },
+          details: { reason: 'no-credentials', location: this.#store.location },
         });
       }
-      const renewedMeanwhile = latest.accessToken !== seen?.accessToken;
+      const renewedMeanwhile = seen !== undefined && latest.accessToken !== seen.accessToken;
       if (this.isValid(latest) && (!force || renewedMeanwhile)) return latest;
       return await this.#exchange(latest, true);
     } finally {
@@ -181,7 +182,7 @@ export class TokenManager {
   async #exchange(from: QwenCredentials, mayRetry: boolean): Promise<QwenCredentials> {
     if (!from.refreshToken) {
       throw new QwenAuthError('LOGIN_REQUIRED', `The Qwen OAuth login in ${this.#store.location} has no refresh token.`, {
-        details: { reason: 'no-refresh-token', credentialsPath: this.#store.location },
+        details: { reason: 'no-refresh-token', location: this.#store.location },
       });
     }
     let grant: TokenGrant;
@@ -201,7 +202,9 @@ export class TokenManager {
         await this.#store.delete();
         this.adopt(undefined, undefined);
       }
-      throw error;
+      throw new QwenAuthError('LOGIN_REQUIRED', `The refresh token in ${this.#store.location} was rejected; log in again.`, {
+        details: { reason: 'refresh-rejected', location: this.#store.location },
+      });
     }
     const next = credentialsFromGrant(grant, from, this.#now(), this.#defaultTtl);
     await this.#store.write(next);

@@ -12,7 +12,7 @@ export interface FakeQwenServerOptions {
   readonly accessTokenTtlSeconds?: number;
   /** Lifetime of device codes, seconds (default 600). */
   readonly deviceCodeTtlSeconds?: number;
-  /** `interval` announced for polling, seconds (default 0: poll at once). */
+  /** `interval` announced for polling, seconds; fractions allowed (default 0.05). */
   readonly pollIntervalSeconds?: number;
   /**
    * `resource_url` put in token responses (default: this server's own origin,
@@ -23,7 +23,7 @@ export interface FakeQwenServerOptions {
   readonly autoApproveAfterPolls?: number;
   /** Answer the first N polls of each device code with HTTP 429 `slow_down`, as Qwen does. */
   readonly slowDownPolls?: number;
-  /** Send error bodies as HTML rather than JSON, as a proxy or gateway may. */
+  /** Send 429 and 5xx answers with HTML bodies rather than JSON, as Qwen's gateway may. */
   readonly nonJsonErrors?: boolean;
   /** Issue a new refresh token on every refresh and invalidate the old one (default true). */
   readonly rotateRefreshTokens?: boolean;
@@ -149,7 +149,7 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
     res.end(JSON.stringify(body));
   };
   const fail = (res: ServerResponse, status: number, error: string, description?: string): void => {
-    if (options.nonJsonErrors) {
+    if (options.nonJsonErrors && (status === 429 || status >= 500)) {
       res.writeHead(status, { 'content-type': 'text/html' });
       res.end(`<html><body><h1>${status}</h1><p>${error}</p></body></html>`);
       return;
@@ -194,7 +194,7 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
         verification_uri: `${origin}/authorize`,
         verification_uri_complete: `${origin}/authorize?user_code=${code}`,
         expires_in: deviceTtl,
-        ...(options.pollIntervalSeconds !== undefined ? { interval: options.pollIntervalSeconds } : { interval: 0 }),
+        interval: options.pollIntervalSeconds ?? 0.05,
       });
     }
     if (req.method === 'POST' && url.pathname === '/api/v1/oauth2/token') {
