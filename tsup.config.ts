@@ -33,6 +33,9 @@ export default defineConfig([
     treeshake: true,
     external: ['qwen-auth', 'qwen-auth/testing'],
     noExternal: ['commander', 'uqr'],
-    banner: { js: '#!/usr/bin/env node' },
+    // commander is CommonJS: give its bundled `require` calls a real require.
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+    },
   },
 ]);

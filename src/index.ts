@@ -9,7 +9,7 @@
  */
 
 // Resolution
-export { resolveAuth } from './resolve.js';
+export { inspectEnvironment, resolveAuth } from './resolve.js';
 export type { ResolveAuthOptions } from './options.js';
 export type {
   AuthOverrides,
@@ -18,6 +18,7 @@ export type {
   DiagnosticLevel,
   EnvFileLayer,
   EnvFileReport,
+  EnvironmentReport,
   OpenAIAuth,
   Provenance,
   ProviderMatch,

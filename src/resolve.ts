@@ -25,6 +25,7 @@ import type {
   Diagnostic,
   EnvFileLayer,
   EnvFileReport,
+  EnvironmentReport,
   OpenAIAuth,
   Provenance,
   ResolvedAuth,
@@ -42,6 +43,8 @@ export interface ResolutionContext {
   readonly realEnv: EnvRecord;
   readonly settings: EffectiveSettings;
   readonly envFile: EnvFileReport | null;
+  /** `.env` candidates checked, also when none was found. */
+  readonly searched: readonly string[];
   readonly diagnostics: Diagnostic[];
   readonly now: () => number;
 }
@@ -164,8 +167,29 @@ async function loadEnvironment(options: ResolveAuthOptions): Promise<ResolutionC
     realEnv,
     settings,
     envFile,
+    searched: search.searched,
     diagnostics,
     now: options.now ?? Date.now,
+  };
+}
+
+/**
+ * The configuration layers as Qwen Code would load them, without choosing
+ * an auth method: the `.env` report (with every candidate checked, also
+ * when none exists), the settings files read, Qwen's folder, diagnostics.
+ * It never fails for a missing credential, so a CLI can always show it.
+ */
+export async function inspectEnvironment(options: ResolveAuthOptions = {}): Promise<EnvironmentReport> {
+  checkOptions(options);
+  const ctx = await loadEnvironment(options);
+  return {
+    cwd: ctx.cwd,
+    homeDir: ctx.homeDir,
+    qwenDir: ctx.qwenDir,
+    envFile: ctx.envFile,
+    searched: ctx.searched,
+    settingsFiles: ctx.settings.files,
+    diagnostics: Object.freeze([...ctx.diagnostics]),
   };
 }
 

@@ -136,3 +136,17 @@ export interface QwenOAuthAuth extends ResolvedBase {
 }
 
 export type ResolvedAuth = OpenAIAuth | QwenOAuthAuth;
+
+/** What `inspectEnvironment()` reports: the layers, before any auth method is chosen. */
+export interface EnvironmentReport {
+  readonly cwd: string;
+  readonly homeDir: string;
+  readonly qwenDir: string;
+  /** The `.env` file used, or null. */
+  readonly envFile: EnvFileReport | null;
+  /** Every `.env` candidate checked, in order. */
+  readonly searched: readonly string[];
+  /** The settings files that exist and were read, lowest scope first. */
+  readonly settingsFiles: readonly { readonly scope: SettingsScope; readonly path: string }[];
+  readonly diagnostics: readonly Diagnostic[];
+}

@@ -141,7 +141,7 @@ describe('secrets never print whole (spec §6)', () => {
       expect(text).toContain('sk-sp-…9f3a');
     }
     // Spreading keeps working (the redacted view is not enumerable).
-    expect({ ...auth }.apiKey).toBe(KEY);
+    expect({ ...(auth as { apiKey?: string }) }.apiKey).toBe(KEY);
   });
 
   it('messages and diagnostics carry only redacted keys', async () => {

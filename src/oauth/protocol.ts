@@ -64,8 +64,11 @@ function httpFailure(error: unknown): HttpFailure {
 
 function isTransportFailure(error: unknown): boolean {
   if (error instanceof TypeError) return true; // fetch failed: connection, DNS, TLS
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === 'AbortError' || name === 'TimeoutError';
+  const e = error as { name?: unknown; code?: unknown; cause?: { name?: unknown } } | null;
+  // openid-client turns a request timeout or abort into a ClientError with these codes.
+  if (e?.code === 'OAUTH_TIMEOUT' || e?.code === 'OAUTH_ABORT') return true;
+  const name = e?.name ?? e?.cause?.name;
+  return name === 'AbortError' || name === 'TimeoutError' || e?.cause?.name === 'TimeoutError';
 }
 
 function protocolError(endpoint: URL, error: unknown, failure: HttpFailure): QwenAuthError<'OAUTH_PROTOCOL_ERROR'> {

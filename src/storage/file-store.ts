@@ -30,6 +30,7 @@ export interface FileTokenStore extends TokenStore {
   readonly kind: 'file';
   readonly path: string;
   readonly lockPath: string;
+  version(): Promise<string | undefined>;
   lock(options?: LockOptions): Promise<ReleaseLock | undefined>;
 }
 

@@ -3,6 +3,7 @@ import type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './ty
 /** A store in memory, for tests and short-lived tools. */
 export interface MemoryTokenStore extends TokenStore {
   readonly kind: 'memory';
+  version(): Promise<string | undefined>;
   lock(options?: LockOptions): Promise<ReleaseLock | undefined>;
 }
 

@@ -25,14 +25,16 @@ function creds(n: number, expiresAt: number, extra: Partial<QwenCredentials> = {
 }
 
 /** A refresher that rotates tokens and counts its calls. */
-function rotating(options: { grant?: Partial<TokenGrant>; delayMs?: number } = {}) {
+function rotating(options: { omit?: readonly (keyof TokenGrant)[]; delayMs?: number } = {}) {
   let n = 100;
   const seen: string[] = [];
   const refresh: Refresher = async (rt) => {
     seen.push(rt);
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     n++;
-    return { accessToken: `at-${n}`, refreshToken: `rt-${n}`, tokenType: 'Bearer', resourceUrl: 'portal.qwen.ai', expiresIn: 3600, ...options.grant };
+    const grant: Record<string, unknown> = { accessToken: `at-${n}`, refreshToken: `rt-${n}`, tokenType: 'Bearer', resourceUrl: 'portal.qwen.ai', expiresIn: 3600 };
+    for (const key of options.omit ?? []) delete grant[key];
+    return grant as unknown as TokenGrant;
   };
   return { refresh, seen };
 }
@@ -91,7 +93,7 @@ describe('TokenManager', () => {
 
   it('keeps the refresh token and resource_url a refresh leaves out (resource_url: Differs)', async () => {
     const store = createMemoryTokenStore(creds(1, T0 - 1, { resourceUrl: 'https://custom.qwen.example' }));
-    const r = rotating({ grant: { refreshToken: undefined, resourceUrl: undefined } });
+    const r = rotating({ omit: ['refreshToken', 'resourceUrl'] });
     const m = new TokenManager({ store, refresh: r.refresh, now: () => T0 });
     await m.getAccessToken();
     expect(await store.read()).toMatchObject({ accessToken: 'at-101', refreshToken: 'rt-1', resourceUrl: 'https://custom.qwen.example', expiresAt: T0 + 3_600_000 });

@@ -45,7 +45,7 @@ describe('apiKey: overrides > OPENAI_API_KEY > provider variable > security.auth
     ['all set', full, 'sk-override', 'override'],
     ['no override', { ...full, overrides: {} }, 'sk-env', 'env'],
     ['no override, no OPENAI_API_KEY', { ...full, overrides: {}, env: { OPENAI_BASE_URL: CP_BJ, BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-provider-var-0001' } }, 'sk-sp-provider-var-0001', 'env'],
-    ['only settings', { user: full.user }, 'sk-settings', 'settings'],
+    ['only settings', { user: { security: { auth: { apiKey: 'sk-settings' } } } }, 'sk-settings', 'settings'],
     ['empty override and whitespace env are skipped', { ...full, overrides: { apiKey: '' }, env: { OPENAI_API_KEY: '   ' } }, 'sk-settings', 'settings'],
   ] as const)('%s', async (_name, setup, key, kind) => {
     const auth = await resolveOpenAI(setup);

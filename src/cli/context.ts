@@ -1,0 +1,75 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import {
+  type AuthOverrides,
+  type AuthType,
+  createFileTokenStore,
+  createKeychainTokenStore,
+  type QwenOAuthOptions,
+  type ResolveAuthOptions,
+  type TokenStore,
+} from 'qwen-auth';
+
+/** Flags shared with Qwen Code, and ours. */
+export interface GlobalFlags {
+  readonly cwd?: string;
+  readonly authType?: string;
+  readonly openaiApiKey?: string;
+  readonly openaiBaseUrl?: string;
+  readonly model?: string;
+  readonly json?: boolean;
+  readonly store?: string;
+  readonly deviceEndpoint?: string;
+  readonly tokenEndpoint?: string;
+  readonly clientId?: string;
+}
+
+export class UsageError extends Error {}
+
+/** The auth type named by `--auth-type`, checked. */
+export function authTypeFlag(value: string | undefined): AuthType | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'openai' || value === 'qwen-oauth') return value;
+  throw new UsageError(`--auth-type must be 'openai' or 'qwen-oauth', not '${value}'.`);
+}
+
+/** The token store chosen with `--store`. */
+export async function storeFlag(value: string | undefined, qwenDir: string): Promise<TokenStore> {
+  if (value === undefined || value === 'file') return createFileTokenStore({ qwenDir });
+  if (value === 'keychain') return createKeychainTokenStore({ qwenDir });
+  throw new UsageError(`--store must be 'file' or 'keychain', not '${value}'.`);
+}
+
+/** What every command resolves from. */
+export interface Context {
+  readonly cwd: string;
+  readonly homeDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly overrides: AuthOverrides;
+  readonly oauth: QwenOAuthOptions;
+}
+
+export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): Context {
+  const authType = authTypeFlag(flags.authType);
+  return {
+    cwd: resolve(flags.cwd ?? process.cwd()),
+    homeDir: homedir(),
+    env,
+    overrides: {
+      ...(authType && { authType }),
+      ...(flags.openaiApiKey !== undefined && { apiKey: flags.openaiApiKey }),
+      ...(flags.openaiBaseUrl !== undefined && { baseUrl: flags.openaiBaseUrl }),
+      ...(flags.model !== undefined && { model: flags.model }),
+    },
+    oauth: {
+      ...(flags.deviceEndpoint && { deviceAuthorizationEndpoint: flags.deviceEndpoint }),
+      ...(flags.tokenEndpoint && { tokenEndpoint: flags.tokenEndpoint }),
+      ...(flags.clientId && { clientId: flags.clientId }),
+    },
+  };
+}
+
+/** resolveAuth options for a context. */
+export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> = {}): ResolveAuthOptions {
+  return { cwd: ctx.cwd, homeDir: ctx.homeDir, env: ctx.env, overrides: ctx.overrides, ...extra, oauth: { ...ctx.oauth, ...extra.oauth } };
+}

@@ -1,0 +1,55 @@
+import type { Diagnostic, EnvFileReport, ValueSource } from 'qwen-auth';
+import { type Output, tildify } from './output.js';
+
+const FLAGS: Record<string, string> = {
+  apiKey: '--openai-api-key',
+  baseUrl: '--openai-base-url',
+  model: '--model',
+  authType: '--auth-type',
+};
+
+/** One line saying where a value came from. */
+export function describeSource(source: ValueSource, home: string): string {
+  const at = source.path ? ` in ${tildify(source.path, home)}` : '';
+  switch (source.kind) {
+    case 'override':
+      return FLAGS[source.key ?? ''] ?? `override ${source.key ?? ''}`;
+    case 'env':
+      return `$${source.name ?? ''} (environment)${source.detail ? `, ${source.detail}` : ''}`;
+    case 'env-file':
+      return `${source.name ?? ''}${at}${source.detail ? `, ${source.detail}` : ''}`;
+    case 'settings':
+      return `${source.key ?? ''}${at}${source.scope ? ` (${source.scope})` : ''}`;
+    case 'provider-default':
+      return `${source.detail ?? 'default'} (${source.provider ?? 'provider'})`;
+    default:
+      return source.detail ?? 'built-in default';
+  }
+}
+
+/** The `.env` report as lines. */
+export function describeEnvFile(out: Output, report: EnvFileReport | null, searched: readonly string[], home: string): string[] {
+  const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : out.dim('none'));
+  if (!report) return [`${out.dim('no .env file found')} (${searched.length} places checked)`];
+  const lines = [
+    `${tildify(report.path, home)} ${out.dim(`(${report.scope})`)}`,
+    `applied: ${list(report.applied)}`,
+    `excluded: ${list(report.excluded)}`,
+    `shadowed by the environment: ${list(report.shadowed)}`,
+  ];
+  for (const f of report.fallbacks) {
+    lines.push(`below it: ${tildify(f.path, home)} — applied: ${list(f.applied)}; shadowed: ${list(f.shadowed)}`);
+  }
+  return lines;
+}
+
+/** Diagnostics, one per line, coloured by level. */
+export function printDiagnostics(out: Output, diagnostics: readonly Diagnostic[]): void {
+  if (diagnostics.length === 0) return;
+  out.line();
+  out.line(out.bold('Diagnostics'));
+  for (const d of diagnostics) {
+    const level = d.level === 'error' ? out.red(d.level) : d.level === 'warning' ? out.yellow(d.level) : out.cyan(d.level);
+    out.line(`  ${level.padEnd(out.color ? 17 : 7)} ${out.dim(d.code)}  ${d.message}`);
+  }
+}

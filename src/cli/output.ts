@@ -1,0 +1,57 @@
+/**
+ * Terminal output: colour only on a TTY and never with NO_COLOR, plain text
+ * when piped, JSON when asked.
+ */
+export interface Output {
+  readonly color: boolean;
+  readonly tty: boolean;
+  line(text?: string): void;
+  error(text: string): void;
+  json(value: unknown): void;
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  cyan(text: string): string;
+}
+
+export function createOutput(
+  stdout: NodeJS.WriteStream = process.stdout,
+  stderr: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): Output {
+  const tty = stdout.isTTY === true;
+  const color = tty && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  const paint = (code: number, reset: number) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[${reset}m` : text);
+  return {
+    color,
+    tty,
+    line: (text = '') => void stdout.write(`${text}\n`),
+    error: (text) => void stderr.write(`${text}\n`),
+    json: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    bold: paint(1, 22),
+    dim: paint(2, 22),
+    red: paint(31, 39),
+    green: paint(32, 39),
+    yellow: paint(33, 39),
+    cyan: paint(36, 39),
+  };
+}
+
+/** Aligns `label  value` rows. */
+export function rows(out: Output, entries: readonly (readonly [string, string])[], indent = '  '): void {
+  const width = Math.max(...entries.map(([label]) => label.length));
+  for (const [label, value] of entries) out.line(`${indent}${out.bold(label.padEnd(width))}  ${value}`);
+}
+
+/** `~/…` for paths under the home folder. */
+export function tildify(path: string, home: string): string {
+  return home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
+}
+
+/** mm:ss. */
+export function clock(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
