@@ -38,7 +38,11 @@ export interface QwenOAuthClient {
   readonly store: TokenStore;
   /** Runs the device flow with PKCE and stores the login. */
   authorizeDevice(options?: AuthorizeDeviceOptions): Promise<QwenCredentials>;
-  /** Refreshes now, under the shared lock, whatever the token's age. */
+  /**
+   * Refreshes now under the shared lock, whatever the token's age — unless
+   * another process renewed the login meanwhile, whose token is then used
+   * (presenting a rotated refresh token again would revoke the login).
+   */
   refresh(): Promise<QwenCredentials>;
   /** Credentials with an access token valid for at least 30 s. */
   getCredentials(): Promise<QwenCredentials>;

@@ -23,6 +23,8 @@ export interface DeviceAuthorization {
   readonly verificationUriComplete?: string;
   readonly expiresIn: number;
   readonly interval?: number;
+  /** When the code was issued (epoch ms, real clock): polling ends `expiresIn` after this. */
+  readonly issuedAt: number;
   /** The raw response, kept for polling. */
   readonly raw: oidc.DeviceAuthorizationResponse;
   /** The PKCE verifier matching the challenge sent. */
@@ -98,6 +100,7 @@ export async function startDeviceAuthorization(config: oidc.Configuration, optio
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
   let raw: oidc.DeviceAuthorizationResponse;
+  const issuedAt = Date.now();
   try {
     raw = await oidc.initiateDeviceAuthorization(config, {
       scope: options.endpoints.scope,
@@ -118,6 +121,7 @@ export async function startDeviceAuthorization(config: oidc.Configuration, optio
     ...(typeof raw.verification_uri_complete === 'string' && { verificationUriComplete: raw.verification_uri_complete }),
     expiresIn: raw.expires_in,
     ...(typeof raw.interval === 'number' && { interval: raw.interval }),
+    issuedAt,
     raw,
     codeVerifier,
   };
@@ -128,7 +132,10 @@ function grantFrom(response: oidc.TokenEndpointResponse): TokenGrant {
   return {
     accessToken: response.access_token,
     ...(typeof response.refresh_token === 'string' && { refreshToken: response.refresh_token }),
-    ...(typeof response.token_type === 'string' && { tokenType: response.token_type }),
+    // oauth4webapi lower-cases token_type; write it the way servers (and Qwen Code) spell it.
+    ...(typeof response.token_type === 'string' && {
+      tokenType: response.token_type.toLowerCase() === 'bearer' ? 'Bearer' : response.token_type,
+    }),
     ...(typeof extra.resource_url === 'string' && extra.resource_url !== '' && { resourceUrl: extra.resource_url }),
     ...(typeof response.expires_in === 'number' && { expiresIn: response.expires_in }),
   };
@@ -145,7 +152,10 @@ export async function pollDeviceToken(
   authorization: DeviceAuthorization,
   signal: AbortSignal | undefined,
 ): Promise<TokenGrant> {
-  const expiry = AbortSignal.timeout(Math.max(1, authorization.expiresIn) * 1000);
+  // The code's lifetime runs from when it was issued, not from when polling
+  // starts (the user may take a while in onVerification).
+  const left = authorization.issuedAt + authorization.expiresIn * 1000 - Date.now();
+  const expiry = AbortSignal.timeout(Math.max(1, left));
   const combined = signal ? AbortSignal.any([signal, expiry]) : expiry;
   try {
     const response = await oidc.pollDeviceAuthorizationGrant(

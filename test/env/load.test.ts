@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveAuth } from '../../src/index.js';
@@ -160,11 +161,29 @@ describe('bad files (report and go on)', () => {
     expect(auth.envFile).toMatchObject({ path: tree.path('w/.env'), applied: [] });
   });
 
-  it.skipIf(process.getuid?.() === 0)('an unreadable .env is reported and resolution goes on', async () => {
-    tree = makeTree({ 'home/.keep': '', 'w/.env': 'OPENAI_API_KEY=sk-file' });
-    chmodSync(tree.path('w/.env'), 0);
-    const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'sk-env' } });
-    expect(auth.diagnostics.map((d) => d.code)).toContain('ENV_FILE_UNREADABLE');
+  it('an unreadable .env is reported, no other file is tried, and resolution goes on', async () => {
+    tree = makeTree({ 'home/.env': 'OPENAI_MODEL=from-home', 'w/.env': 'OPENAI_API_KEY=sk-file' });
+    chmodSync(tree.path('w/.env'), 0o600);
+    const options = { cwd: tree.path('w'), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'sk-env' } };
+    let codes: string[];
+    let model: string;
+    if (process.getuid?.() === 0) {
+      // Root reads anything: run the resolution as `nobody`, for whom the file is unreadable.
+      chmodSync(tree.root, 0o755);
+      for (const dir of ['home', 'w']) chmodSync(tree.path(dir), 0o755);
+      const script = `import { resolveAuth } from ${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)};
+        const a = await resolveAuth(${JSON.stringify(options)});
+        console.log(JSON.stringify({ codes: a.diagnostics.map((d) => d.code), model: a.model }));`;
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
+      ({ codes, model } = JSON.parse(out) as { codes: string[]; model: string });
+    } else {
+      chmodSync(tree.path('w/.env'), 0);
+      const auth = await resolveAuth(options);
+      codes = auth.diagnostics.map((d) => d.code);
+      model = auth.model;
+    }
+    expect(codes).toContain('ENV_FILE_UNREADABLE');
+    expect(model).toBe('qwen3.5-plus'); // ~/.env was not tried instead
   });
 });
 
