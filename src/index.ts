@@ -15,6 +15,7 @@ export type {
   AuthOverrides,
   AuthType,
   Diagnostic,
+  DiagnosticCode,
   DiagnosticLevel,
   EnvFileLayer,
   EnvFileReport,
@@ -59,6 +60,7 @@ export type {
 // Qwen OAuth
 export { createQwenOAuthClient } from './oauth/client.js';
 export type { AuthorizeDeviceOptions, QwenOAuthClient, QwenOAuthClientOptions } from './oauth/client.js';
+export type { RetryPolicy } from './oauth/protocol.js';
 export { QWEN_OAUTH_DEFAULTS } from './oauth/endpoints.js';
 export type { FetchLike, QwenOAuthOptions, Verification } from './oauth/types.js';
 

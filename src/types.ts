@@ -36,10 +36,30 @@ export type SettingsScope = 'user' | 'workspace';
 /** Severity of a diagnostic. */
 export type DiagnosticLevel = 'info' | 'warning' | 'error';
 
+/** Stable codes of diagnostics. See docs/troubleshooting.md for each. */
+export type DiagnosticCode =
+  | 'API_KEY_WHITESPACE'
+  | 'CREDENTIALS_INVALID'
+  | 'ENDPOINT_IMPLIED_BY_KEY'
+  | 'ENV_EMPTY_SHADOWS'
+  | 'ENV_FILE_TOO_LARGE'
+  | 'ENV_FILE_UNREADABLE'
+  | 'INSECURE_BASE_URL'
+  | 'KEYCHAIN_UNAVAILABLE'
+  | 'KEY_FORMAT_MISMATCH'
+  | 'KEY_PROVIDER_MISMATCH'
+  | 'OAUTH_MODEL_UNSUPPORTED'
+  | 'PROVIDER_DISCONTINUED'
+  | 'SETTINGS_INVALID_JSON'
+  | 'SETTINGS_INVALID_VALUE'
+  | 'SETTINGS_NOT_OBJECT'
+  | 'SETTINGS_TOO_LARGE'
+  | 'SETTINGS_UNREADABLE';
+
 /** A finding about the configuration that did not stop resolution. Never contains a whole secret. */
 export interface Diagnostic {
-  /** Stable machine-readable code, e.g. `CODING_PLAN_KEY_WRONG_HOST`. */
-  readonly code: string;
+  /** Stable machine-readable code, e.g. `KEY_PROVIDER_MISMATCH`. */
+  readonly code: DiagnosticCode;
   readonly level: DiagnosticLevel;
   readonly message: string;
   /** The file concerned, when there is one. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type FSWatcher, watch } from 'node:fs';
 import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { QwenAuthError } from '../errors.js';
@@ -41,22 +42,54 @@ export interface AcquireOptions extends FileLockOptions {
 
 export const DEFAULT_STALE_MS = 10_000;
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(aborted());
-      return;
+/**
+ * Wakes waiters as soon as something changes in the lock's folder (the lock
+ * released, the credentials rewritten), so a handover costs no polling delay.
+ * A hint only: polling stays the rule, and a folder that cannot be watched
+ * just means waiting for the next poll.
+ */
+class FolderWatch {
+  readonly #wakers = new Set<() => void>();
+  readonly #watcher: FSWatcher | undefined;
+
+  constructor(dir: string) {
+    try {
+      this.#watcher = watch(dir, { persistent: false }, () => {
+        for (const wake of this.#wakers) wake();
+      });
+      this.#watcher.on('error', () => undefined);
+    } catch {
+      this.#watcher = undefined;
     }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  }
+
+  /** Sleeps `ms`, or less when the folder changes or `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(aborted());
+        return;
+      }
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#wakers.delete(done);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        this.#wakers.delete(done);
+        reject(aborted());
+      };
+      const timer = setTimeout(done, ms);
+      this.#wakers.add(done);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  close(): void {
+    this.#watcher?.close();
+  }
 }
 
 function aborted(): QwenAuthError<'ABORTED'> {
@@ -105,40 +138,46 @@ export async function acquireFileLock(path: string, options: AcquireOptions = {}
   let delay = options.retryMs ?? 20;
   const id = randomUUID();
   const started = Date.now();
-
-  for (;;) {
-    if (options.signal?.aborted) throw aborted();
-    try {
-      await writeFile(path, id, { flag: 'wx', mode: 0o600 });
-      return holdLock(path, id, heartbeatMs);
-    } catch (error) {
-      const code = errnoCode(error);
-      if (code === 'ENOENT') {
-        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  let folder: FolderWatch | undefined;
+  try {
+    for (;;) {
+      if (options.signal?.aborted) throw aborted();
+      try {
+        await writeFile(path, id, { flag: 'wx', mode: 0o600 });
+        return holdLock(path, id, heartbeatMs);
+      } catch (error) {
+        const code = errnoCode(error);
+        if (code === 'ENOENT') {
+          await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+          continue;
+        }
+        if (code !== 'EEXIST') {
+          throw new QwenAuthError('STORE_ERROR', `The lock ${path} could not be created (${code ?? 'error'}).`, {
+            details: { store: 'file', operation: 'write' },
+            cause: error,
+          });
+        }
+      }
+      const st = await stat(path).catch(() => undefined);
+      if (!st) continue; // released meanwhile: try again at once
+      if (Date.now() - st.mtimeMs > staleMs) {
+        await breakStale(path, staleMs);
         continue;
       }
-      if (code !== 'EEXIST') {
-        throw new QwenAuthError('STORE_ERROR', `The lock ${path} could not be created (${code ?? 'error'}).`, {
-          details: { store: 'file', operation: 'write' },
-          cause: error,
+      if (options.shouldStop && (await options.shouldStop())) return undefined;
+      const waited = Date.now() - started;
+      if (waited >= timeoutMs) {
+        throw new QwenAuthError('LOCK_TIMEOUT', `The lock ${path} was held by another process for more than ${timeoutMs} ms.`, {
+          details: { path, waitedMs: waited },
         });
       }
+      // The lock is held: wait, but wake up at once when its folder changes.
+      folder ??= new FolderWatch(dirname(path));
+      await folder.sleep(Math.min(delay * (0.75 + Math.random() / 2), timeoutMs - waited), options.signal);
+      delay = Math.min(delay * 1.5, maxRetryMs);
     }
-    const st = await stat(path).catch(() => undefined);
-    if (!st) continue; // released meanwhile: try again at once
-    if (Date.now() - st.mtimeMs > staleMs) {
-      await breakStale(path, staleMs);
-      continue;
-    }
-    if (options.shouldStop && (await options.shouldStop())) return undefined;
-    const waited = Date.now() - started;
-    if (waited >= timeoutMs) {
-      throw new QwenAuthError('LOCK_TIMEOUT', `The lock ${path} was held by another process for more than ${timeoutMs} ms.`, {
-        details: { path, waitedMs: waited },
-      });
-    }
-    await sleep(Math.min(delay * (0.75 + Math.random() / 2), timeoutMs - waited), options.signal);
-    delay = Math.min(delay * 1.5, maxRetryMs);
+  } finally {
+    folder?.close();
   }
 }
 

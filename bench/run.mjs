@@ -1,0 +1,219 @@
+// `npm run bench`: every figure the issues ask for, measured side by side in
+// one run on this machine, printed as one table and written to
+// bench/results/latest.json. Timings are medians over many runs (the machines
+// are shared and noisy); ratios compare runs interleaved with each other.
+import { spawn, spawnSync } from 'node:child_process';
+import fs, { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const quick = process.argv.includes('--quick');
+const results = [];
+const record = (group, name, value, unit, note = '') => {
+  results.push({ group, name, value, unit, note });
+};
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+// ---------------------------------------------------------------------------
+// File-system call counting: wrap the fs functions the library can use and
+// re-export them to ESM importers (syncBuiltinESMExports).
+const counts = new Map();
+const SYNC = ['statSync', 'lstatSync', 'readFileSync', 'existsSync', 'openSync', 'readdirSync', 'accessSync'];
+const ASYNC = ['stat', 'lstat', 'readFile', 'open', 'readdir', 'access', 'writeFile', 'rename', 'unlink', 'mkdir', 'utimes', 'realpath'];
+function instrumentFs() {
+  for (const name of SYNC) {
+    const original = fs[name];
+    fs[name] = function (...args) {
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return original.apply(this, args);
+    };
+  }
+  const nativeRealpath = fs.realpathSync.native;
+  const realpathSync = fs.realpathSync;
+  fs.realpathSync = function (...args) {
+    counts.set('realpathSync', (counts.get('realpathSync') ?? 0) + 1);
+    return realpathSync.apply(this, args);
+  };
+  fs.realpathSync.native = function (...args) {
+    counts.set('realpathSync.native', (counts.get('realpathSync.native') ?? 0) + 1);
+    return nativeRealpath.apply(this, args);
+  };
+  for (const name of ASYNC) {
+    const original = fs.promises[name];
+    fs.promises[name] = function (...args) {
+      counts.set(`promises.${name}`, (counts.get(`promises.${name}`) ?? 0) + 1);
+      return original.apply(this, args);
+    };
+  }
+  syncBuiltinESMExports();
+}
+const countCalls = async (fn) => {
+  counts.clear();
+  await fn();
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return { total, by: Object.fromEntries(counts) };
+};
+
+instrumentFs();
+const { resolveAuth, createQwenOAuthClient, createFileTokenStore } = await import(`${dist}index.js`);
+const { startFakeQwenServer } = await import(`${dist}testing.js`);
+
+const root = realpathSync(mkdtempSync(join(tmpdir(), 'qwen-auth-bench-')));
+try {
+  // -------------------------------------------------------------------------
+  // 1. resolveAuth() warm, API-key path, cwd eight folders deep, no .env files.
+  const home = join(root, 'home');
+  const deep = join(root, 'p', 'a', 'b', 'c', 'd', 'e', 'f', 'g');
+  mkdirSync(join(home, '.qwen'), { recursive: true });
+  mkdirSync(deep, { recursive: true });
+  writeFileSync(join(home, '.qwen', 'settings.json'), '{\n  // user settings\n  "model": { "name": "qwen3-coder-plus" }\n}\n');
+  const options = { cwd: deep, homeDir: home, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000' } };
+  const folders = deep.split('/').length; // from deep up to /
+  for (let i = 0; i < 300; i++) await resolveAuth(options);
+  const n = quick ? 500 : 3000;
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await resolveAuth(options);
+    times.push(performance.now() - t);
+  }
+  const calls = await countCalls(() => resolveAuth(options));
+  record('resolveAuth (warm, API key, 8 folders deep, no .env)', 'median', median(times) * 1000, 'µs', `p95 ${(quantile(times, 0.95) * 1000).toFixed(0)} µs, ${n} runs`);
+  record(
+    'resolveAuth (warm, API key, 8 folders deep, no .env)',
+    'file-system calls',
+    calls.total,
+    'calls',
+    `${Object.entries(calls.by).map(([k, v]) => `${k}×${v}`).join(', ')}; cwd has ${folders} folders up to /, floor ≈ ${2 * folders + 2} (2 per folder, 2 home fallbacks) + settings`,
+  );
+
+  // -------------------------------------------------------------------------
+  // 2. A whole process: import + resolve once, against `node -e 0`, interleaved.
+  const coldScript = join(here, 'cold-resolve.mjs');
+  const runs = quick ? 15 : 41;
+  const bare = [];
+  const esm = [];
+  const cjs = [];
+  const wall = (args) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+    return performance.now() - t;
+  };
+  const coldArgs = [deep, home];
+  wall(['-e', '0']);
+  wall([coldScript, 'esm', ...coldArgs]);
+  for (let i = 0; i < runs; i++) {
+    bare.push(wall(['-e', '0']));
+    esm.push(wall([coldScript, 'esm', ...coldArgs]));
+    cjs.push(wall([coldScript, 'cjs', ...coldArgs]));
+  }
+  const group2 = 'whole process: import qwen-auth and resolve once';
+  record(group2, 'node -e 0 (median)', median(bare), 'ms', `${runs} runs, interleaved`);
+  record(group2, 'ESM import + resolve (median)', median(esm), 'ms');
+  record(group2, 'CJS require + resolve (median)', median(cjs), 'ms');
+  record(group2, 'ratio ESM / bare', median(esm) / median(bare), '×', 'target ≤ 1.35');
+  record(group2, 'ratio CJS / bare', median(cjs) / median(bare), '×');
+
+  // -------------------------------------------------------------------------
+  // 3. getAccessToken() on a valid token.
+  const server = await startFakeQwenServer({ refreshLatencyMs: 0 });
+  try {
+    const qwenDir = join(root, 'oauth');
+    const store = createFileTokenStore({ qwenDir });
+    const minted = server.mintCredentials();
+    await store.write({ accessToken: minted.access_token, refreshToken: minted.refresh_token, tokenType: 'Bearer', resourceUrl: minted.resource_url, expiresAt: minted.expiry_date });
+    let now = Date.now();
+    const client = createQwenOAuthClient({ ...server.oauthOptions, store, env: {}, now: () => now });
+    await client.getAccessToken();
+    const batch = 1000;
+    const perCall = [];
+    for (let r = 0; r < (quick ? 50 : 300); r++) {
+      const t = performance.now();
+      for (let i = 0; i < batch; i++) await client.getAccessToken();
+      perCall.push(((performance.now() - t) / batch) * 1e6);
+    }
+    const hot = await countCalls(async () => {
+      for (let i = 0; i < 1000; i++) await client.getAccessToken();
+    });
+    now += 5_000; // the 5 s check of another process's changes
+    const check = await countCalls(() => client.getAccessToken());
+    const group3 = 'getAccessToken() on a valid token';
+    record(group3, 'median per call', perCall.length ? median(perCall) : 0, 'ns', `batches of ${batch}`);
+    record(group3, 'file-system calls per call (hot)', hot.total / 1000, 'calls', 'no I/O between checks');
+    record(group3, 'file-system calls per 5 s check', check.total, 'calls', Object.entries(check.by).map(([k, v]) => `${k}×${v}`).join(', '));
+
+    // -----------------------------------------------------------------------
+    // 4. 1,000 concurrent callers on an expired token.
+    const expired = server.mintCredentials({ expiresInSeconds: -60 });
+    const store2 = createFileTokenStore({ qwenDir: join(root, 'oauth2') });
+    await store2.write({ accessToken: expired.access_token, refreshToken: expired.refresh_token, tokenType: 'Bearer', expiresAt: expired.expiry_date });
+    const before = server.stats.refreshRequests;
+    const client2 = createQwenOAuthClient({ ...server.oauthOptions, store: store2, env: {} });
+    const t4 = performance.now();
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => client2.getAccessToken()));
+    const group4 = '1,000 concurrent callers, expired token';
+    record(group4, 'refresh requests', server.stats.refreshRequests - before, 'requests', `distinct tokens returned: ${new Set(tokens).size}`);
+    record(group4, 'time until all hold the new token', performance.now() - t4, 'ms', 'includes loading openid-client');
+  } finally {
+    await server.close();
+  }
+
+  // -------------------------------------------------------------------------
+  // 5. 16 processes at once on an expired login.
+  const latency = 200;
+  const server5 = await startFakeQwenServer({ refreshLatencyMs: latency });
+  try {
+    const qwenDir = join(root, 'oauth16');
+    const expired = server5.mintCredentials({ expiresInSeconds: -60 });
+    mkdirSync(qwenDir, { recursive: true });
+    writeFileSync(join(qwenDir, 'oauth_creds.json'), JSON.stringify(expired));
+    const startAt = Date.now() + 2_000;
+    const children = Array.from({ length: 16 }, () =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [join(here, 'refresh-child.mjs'), JSON.stringify({ qwenDir, tokenEndpoint: server5.tokenEndpoint, deviceEndpoint: server5.deviceAuthorizationEndpoint, startAt })], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`child exited ${code}`))));
+      }),
+    );
+    const done = await Promise.all(children);
+    const last = Math.max(...done.map((d) => d.at));
+    const group5 = `16 processes at once, expired login (server latency ${latency} ms)`;
+    record(group5, 'refresh requests', server5.stats.refreshRequests, 'requests', `distinct tokens: ${new Set(done.map((d) => d.token)).size}`);
+    record(group5, 'time until all hold the new token − server latency', last - startAt - latency, 'ms', `raw ${last - startAt} ms from the common start`);
+  } finally {
+    await server5.close();
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------------------
+const fmt = (v, unit) => (unit === '×' ? v.toFixed(3) : unit === 'calls' || unit === 'requests' ? String(Math.round(v * 100) / 100) : v.toFixed(unit === 'µs' || unit === 'ns' ? 0 : 1));
+let group = '';
+console.log(`qwen-auth bench — node ${process.version}, ${cpus().length} cpus${quick ? ', --quick' : ''}\n`);
+for (const r of results) {
+  if (r.group !== group) {
+    group = r.group;
+    console.log(`\n${group}`);
+  }
+  console.log(`  ${r.name.padEnd(52)} ${`${fmt(r.value, r.unit)} ${r.unit}`.padStart(14)}  ${r.note}`);
+}
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(
+  join(here, 'results', 'latest.json'),
+  `${JSON.stringify({ node: process.version, cpus: cpus().length, date: new Date().toISOString(), results }, null, 2)}\n`,
+);
+console.log('\nwritten: bench/results/latest.json');
