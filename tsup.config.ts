@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 // Two builds.
 //
@@ -33,7 +36,13 @@ export default defineConfig([
     treeshake: true,
     external: ['qwen-auth', 'qwen-auth/testing'],
     noExternal: ['commander', 'uqr'],
+    // An application bundle: compact, but names kept for readable stack traces.
+    esbuildOptions(options) {
+      options.minifyWhitespace = true;
+      options.minifySyntax = true;
+    },
     // commander is CommonJS: give its bundled `require` calls a real require.
+    define: { QWEN_AUTH_VERSION: JSON.stringify(version) },
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
     },

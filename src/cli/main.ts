@@ -9,6 +9,9 @@ import { env, EXIT, login, logout, providers, status, use } from './commands.js'
 import { contextFrom, type GlobalFlags, UsageError } from './context.js';
 import { createOutput } from './output.js';
 
+/** Replaced with package.json's version at build time. */
+declare const QWEN_AUTH_VERSION: string;
+
 const out = createOutput();
 
 // Piped into `head` and the like: stop quietly when the reader goes away.
@@ -20,7 +23,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 function program(): Command {
   const cmd = new Command('qwen-auth')
     .description("Qwen Code's authentication and configuration, explained.")
-    .version('0.1.0')
+    .version(QWEN_AUTH_VERSION)
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });

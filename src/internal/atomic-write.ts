@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -19,9 +17,9 @@ export interface AtomicWriteOptions {
  */
 export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(
+  await fsp.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
+  const temp = join(dir, `.${basename(path)}.${globalThis.crypto.randomUUID().slice(0, 12)}.tmp`);
+  const handle = await fsp.open(
     temp,
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
     options.mode ?? 0o600,
@@ -31,19 +29,19 @@ export async function writeFileAtomic(path: string, data: string, options: Atomi
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
+    await fsp.unlink(temp).catch(() => undefined);
     throw error;
   }
   await handle.close();
   try {
-    await rename(temp, path);
+    await fsp.rename(temp, path);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await fsp.unlink(temp).catch(() => undefined);
     throw error;
   }
   // Make the rename itself durable; not every platform can open a folder.
   try {
-    const d = await open(dir, constants.O_RDONLY);
+    const d = await fsp.open(dir, constants.O_RDONLY);
     try {
       await d.sync();
     } finally {

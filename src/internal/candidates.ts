@@ -21,30 +21,31 @@ export interface Chosen {
   readonly provenance: Provenance;
 }
 
-/** Present candidates' sources, lower layers included. Built-in defaults are not configuration and are left out. */
+/**
+ * Present candidates' sources, with the lower layers they shadowed in turn.
+ * A candidate that is empty (an exported empty string) shadows nothing here:
+ * the values it blocks are reported by the ENV_EMPTY_SHADOWS diagnostic.
+ * Built-in defaults are not configuration and are left out.
+ */
 function shadowedSources(list: readonly Candidate[]): ValueSource[] {
   const out: ValueSource[] = [];
   for (const c of list) {
-    if (isPresent(c.value) && c.source.kind !== 'default') out.push(c.source);
+    if (!isPresent(c.value)) continue;
+    if (c.source.kind !== 'default') out.push(c.source);
     if (c.under) out.push(...shadowedSources(c.under));
   }
   return out;
 }
 
 /**
- * Takes the first present value of a precedence chain and records every
- * other present candidate, including lower layers of the same variables, as
- * shadowed.
+ * Takes the first present value of a precedence chain and records the
+ * present candidates below it, and the lower layers they hid, as shadowed.
  */
 export function choose(chain: readonly Candidate[]): Chosen | undefined {
   const index = chain.findIndex((c) => isPresent(c.value));
   if (index === -1) return undefined;
   const winner = chain[index]!;
-  const shadowed = [
-    ...shadowedSources(winner.under ?? []),
-    ...chain.slice(0, index).flatMap((c) => shadowedSources(c.under ?? [])),
-    ...shadowedSources(chain.slice(index + 1)),
-  ];
+  const shadowed = [...shadowedSources(winner.under ?? []), ...shadowedSources(chain.slice(index + 1))];
   return { value: winner.value as string, provenance: { ...winner.source, shadowed } };
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { EnvRecord } from '../env/layered-env.js';
 import { parseHttpUrl } from '../internal/url.js';
 
@@ -32,16 +31,21 @@ export function openBrowser(url: string, platform: NodeJS.Platform = process.pla
       : platform === 'win32'
         ? ['rundll32.exe', ['url.dll,FileProtocolHandler', url]]
         : ['xdg-open', [url]];
-  return new Promise((resolve) => {
-    try {
-      const child = spawn(command, args, { detached: true, stdio: 'ignore' });
-      child.once('error', () => resolve(false));
-      child.once('spawn', () => {
-        child.unref();
-        resolve(true);
-      });
-    } catch {
-      resolve(false);
-    }
-  });
+  // child_process is loaded here, not at import: most runs never open a browser.
+  return import('node:child_process').then(
+    ({ spawn }) =>
+      new Promise<boolean>((resolve) => {
+        try {
+          const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+          child.once('error', () => resolve(false));
+          child.once('spawn', () => {
+            child.unref();
+            resolve(true);
+          });
+        } catch {
+          resolve(false);
+        }
+      }),
+    () => false,
+  );
 }

@@ -1,4 +1,4 @@
-import { chmod, readFile, stat, unlink } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
@@ -60,7 +60,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
     async read(): Promise<QwenCredentials | undefined> {
       let text: string;
       try {
-        text = await readFile(path, 'utf8');
+        text = await fsp.readFile(path, 'utf8');
       } catch (error) {
         const code = errnoCode(error);
         if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -71,9 +71,9 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
     async write(credentials: QwenCredentials): Promise<void> {
       try {
         await writeFileAtomic(path, toQwenJson(credentials), { mode: 0o600, dirMode: 0o700 });
-        const dir = await stat(dirname(path));
+        const dir = await fsp.stat(dirname(path));
         if ((dir.mode & 0o077) !== 0 && typeof process.getuid === 'function' && dir.uid === process.getuid()) {
-          await chmod(dirname(path), 0o700);
+          await fsp.chmod(dirname(path), 0o700);
         }
       } catch (error) {
         throw storeError('write', path, error);
@@ -81,14 +81,14 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
     },
     async delete(): Promise<void> {
       try {
-        await unlink(path);
+        await fsp.unlink(path);
       } catch (error) {
         if (errnoCode(error) !== 'ENOENT') throw storeError('delete', path, error);
       }
     },
     async version(): Promise<string | undefined> {
       try {
-        const st = await stat(path);
+        const st = await fsp.stat(path);
         return `${st.mtimeMs}:${st.ino}:${st.size}`;
       } catch {
         return undefined;

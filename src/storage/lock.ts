@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { type FSWatcher, watch } from 'node:fs';
-import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { type FSWatcher, watch, promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { errnoCode } from '../internal/fs.js';
@@ -98,7 +96,7 @@ function aborted(): QwenAuthError<'ABORTED'> {
 
 async function readOrUndefined(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await fsp.readFile(path, 'utf8');
   } catch {
     return undefined;
   }
@@ -108,21 +106,21 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
 async function breakStale(path: string, staleMs: number): Promise<void> {
   const observed = await readOrUndefined(path);
   if (observed === undefined) return;
-  const aside = `${path}.stale.${randomUUID()}`;
+  const aside = `${path}.stale.${globalThis.crypto.randomUUID()}`;
   try {
-    await rename(path, aside);
+    await fsp.rename(path, aside);
   } catch {
     return; // someone else moved it first
   }
   const moved = await readOrUndefined(aside);
-  const st = await stat(aside).catch(() => undefined);
+  const st = await fsp.stat(aside).catch(() => undefined);
   const fresh = moved !== observed || (st !== undefined && Date.now() - st.mtimeMs <= staleMs);
   if (fresh) {
     // We moved a lock another process had just taken: put it back unless a
     // newer one exists. `link` never replaces an existing file.
-    await link(aside, path).catch(() => undefined);
+    await fsp.link(aside, path).catch(() => undefined);
   }
-  await unlink(aside).catch(() => undefined);
+  await fsp.unlink(aside).catch(() => undefined);
 }
 
 /**
@@ -136,19 +134,19 @@ export async function acquireFileLock(path: string, options: AcquireOptions = {}
   const heartbeatMs = options.heartbeatMs ?? 2_000;
   const maxRetryMs = options.maxRetryMs ?? 500;
   let delay = options.retryMs ?? 20;
-  const id = randomUUID();
+  const id = globalThis.crypto.randomUUID();
   const started = Date.now();
   let folder: FolderWatch | undefined;
   try {
     for (;;) {
       if (options.signal?.aborted) throw aborted();
       try {
-        await writeFile(path, id, { flag: 'wx', mode: 0o600 });
+        await fsp.writeFile(path, id, { flag: 'wx', mode: 0o600 });
         return holdLock(path, id, heartbeatMs);
       } catch (error) {
         const code = errnoCode(error);
         if (code === 'ENOENT') {
-          await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+          await fsp.mkdir(dirname(path), { recursive: true, mode: 0o700 });
           continue;
         }
         if (code !== 'EEXIST') {
@@ -158,7 +156,7 @@ export async function acquireFileLock(path: string, options: AcquireOptions = {}
           });
         }
       }
-      const st = await stat(path).catch(() => undefined);
+      const st = await fsp.stat(path).catch(() => undefined);
       if (!st) continue; // released meanwhile: try again at once
       if (Date.now() - st.mtimeMs > staleMs) {
         await breakStale(path, staleMs);
@@ -184,7 +182,7 @@ export async function acquireFileLock(path: string, options: AcquireOptions = {}
 function holdLock(path: string, id: string, heartbeatMs: number): ReleaseLock {
   const timer = setInterval(() => {
     const now = new Date();
-    utimes(path, now, now).catch(() => undefined);
+    fsp.utimes(path, now, now).catch(() => undefined);
   }, heartbeatMs);
   timer.unref();
   let released = false;
@@ -193,6 +191,6 @@ function holdLock(path: string, id: string, heartbeatMs: number): ReleaseLock {
     released = true;
     clearInterval(timer);
     // Release only a lock that is still ours.
-    if ((await readOrUndefined(path)) === id) await unlink(path).catch(() => undefined);
+    if ((await readOrUndefined(path)) === id) await fsp.unlink(path).catch(() => undefined);
   };
 }

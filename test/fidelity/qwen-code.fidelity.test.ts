@@ -11,7 +11,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,18 +18,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
 import { startMitmProxy } from '../support/mitm-proxy.js';
 import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { QWEN_CODE_CLI } from '../support/qwen-code.js';
 import { makeTree } from '../support/tree.js';
 import { type Case, generateCase } from './generate.js';
 
 const COUNT = Number(process.env.QWEN_AUTH_FIDELITY ?? 0);
 const SEED = Number(process.env.QWEN_AUTH_FIDELITY_SEED ?? 1);
-const require = createRequire(import.meta.url);
-let qwenCli: string | undefined;
-try {
-  qwenCli = require.resolve('@qwen-code/qwen-code/cli.js');
-} catch {
-  qwenCli = undefined;
-}
+const qwenCli = QWEN_CODE_CLI;
 const enabled = COUNT > 0 && qwenCli !== undefined && hasOpenssl();
 if (!enabled) {
   console.warn(

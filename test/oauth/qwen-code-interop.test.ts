@@ -12,7 +12,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,15 +21,10 @@ import { type FakeQwenServer, type FakeQwenServerOptions, startFakeQwenServer } 
 import { type MitmProxy, startMitmProxy } from '../support/mitm-proxy.js';
 import { run, STORE_CHILD } from '../support/processes.js';
 import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { QWEN_CODE_CLI } from '../support/qwen-code.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
-const require = createRequire(import.meta.url);
-let qwenCli: string | undefined;
-try {
-  qwenCli = require.resolve('@qwen-code/qwen-code/cli.js');
-} catch {
-  qwenCli = undefined;
-}
+const qwenCli = QWEN_CODE_CLI;
 const enabled = qwenCli !== undefined && hasOpenssl();
 if (!enabled) {
   console.warn(
