@@ -29,7 +29,8 @@ async function keychainUnavailable(): Promise<string | undefined> {
     return 'no D-Bus session (run under dbus-run-session with gnome-keyring unlocked, as .ci/run does)';
   }
   try {
-    await keytar.getPassword('qwen-auth-test-probe', 'probe');
+    await keytar.setPassword('qwen-auth-test-probe', 'probe', 'x');
+    await keytar.deletePassword('qwen-auth-test-probe', 'probe');
     return undefined;
   } catch (error) {
     return `the keychain does not answer: ${(error as Error).message}`;
@@ -37,7 +38,13 @@ async function keychainUnavailable(): Promise<string | undefined> {
 }
 
 const unavailable = await keychainUnavailable();
-if (unavailable) console.warn(`[keychain] real Secret Service tests SKIPPED: ${unavailable}`);
+// .ci/run sets QWEN_AUTH_REQUIRE_KEYCHAIN: there, a missing keychain is a failure, not a skip.
+const required = process.env.QWEN_AUTH_REQUIRE_KEYCHAIN === '1';
+if (unavailable) console.warn(`[keychain] real Secret Service tests ${required ? 'REQUIRED but' : 'SKIPPED:'} ${unavailable}`);
+
+it.runIf(required)('a real keychain is available (required by QWEN_AUTH_REQUIRE_KEYCHAIN)', () => {
+  expect(unavailable).toBeUndefined();
+});
 
 describe.skipIf(unavailable !== undefined)(`the real OS keychain${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   const service = `qwen-auth-test-${process.pid}`;
