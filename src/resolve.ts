@@ -1,13 +1,8 @@
 import { homedir } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
-import { findEnvFile, type FoundEnvFile, homeLevelEnvFiles } from './env/discover.js';
+import { findEnvFile } from './env/discover.js';
 import { type EnvRecord, LayeredEnv } from './env/layered-env.js';
-import {
-  applyEnvFile,
-  DEFAULT_EXCLUDED_ENV_VARS,
-  DEFAULT_MAX_ENV_FILE_BYTES,
-  readEnvFile,
-} from './env/load.js';
+import { applyEnvFile, DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES, readEnvFiles } from './env/load.js';
 import { isAuthError, QwenAuthError } from './errors.js';
 import { type Candidate, choose, envCandidate, overrideCandidate, settingCandidate } from './internal/candidates.js';
 import { statOrUndefined } from './internal/fs.js';
@@ -106,24 +101,11 @@ async function loadEnvironment(options: ResolveAuthOptions): Promise<ResolutionC
 
   // 1. The .env file (found before settings: a home-level file may move QWEN_HOME).
   const search = findEnvFile({ cwd, homeDir, qwenDir });
-  const files: { file: FoundEnvFile; values: Readonly<Record<string, string>> | undefined }[] = [];
-  const maxBytes = options.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES;
-  if (search.found) {
-    const read = await readEnvFile(search.found, maxBytes);
-    diagnostics.push(...read.diagnostics);
-    files.push({ file: search.found, values: read.values });
-    if (options.envFile?.homeFallback && search.found.scope === 'project') {
-      const [qwenEnv, , homeEnv] = homeLevelEnvFiles({ homeDir, qwenDir });
-      for (const path of [qwenEnv!, homeEnv!]) {
-        const st = statOrUndefined(path);
-        if (!st?.isFile()) continue;
-        const file: FoundEnvFile = { path, size: st.size, scope: 'home' };
-        const extra = await readEnvFile(file, maxBytes);
-        diagnostics.push(...extra.diagnostics);
-        files.push({ file, values: extra.values });
-      }
-    }
-  }
+  const fileOptions = {
+    homeFallback: options.envFile?.homeFallback === true,
+    maxBytes: options.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES,
+  };
+  const files = await readEnvFiles(search.found, { homeDir, qwenDir }, fileOptions, diagnostics);
   const movedHome = files.find((f) => f.file.scope === 'home' && f.values?.QWEN_HOME)?.values?.QWEN_HOME;
   if (movedHome && !options.qwenDir && !(typeof realEnv.QWEN_HOME === 'string' && realEnv.QWEN_HOME.trim())) {
     qwenDir = qwenDirFrom(movedHome, homeDir);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { errnoCode } from '../internal/fs.js';
+import { errnoCode, statOrUndefined } from '../internal/fs.js';
 import type { Diagnostic, EnvFileLayer } from '../types.js';
-import type { FoundEnvFile } from './discover.js';
+import { type FoundEnvFile, homeLevelEnvFiles } from './discover.js';
 import type { LayeredEnv } from './layered-env.js';
 
 /** Variables dropped from project `.env` files unless configured otherwise. */
@@ -91,4 +91,40 @@ export function applyEnvFile(
     (taken ? applied : shadowed).push(name);
   }
   return { path: file.path, applied, excluded: dropped, shadowed };
+}
+
+/** A `.env` file read for applying: its values, or undefined when it could not be used. */
+export interface ReadEnvFile {
+  readonly file: FoundEnvFile;
+  readonly values: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Reads the file found by discovery and, with `homeFallback` (Qwen Code
+ * ≥ 0.2x), the home-level files below it: `<qwenDir>/.env` and `~/.env`
+ * below a project file, `~/.env` below `<qwenDir>/.env`. Highest first.
+ */
+export async function readEnvFiles(
+  found: FoundEnvFile | null,
+  roots: { readonly homeDir: string; readonly qwenDir: string },
+  options: { readonly homeFallback: boolean; readonly maxBytes: number },
+  diagnostics: Diagnostic[],
+): Promise<ReadEnvFile[]> {
+  if (!found) return [];
+  const files: ReadEnvFile[] = [];
+  const read = async (file: FoundEnvFile): Promise<void> => {
+    const r = await readEnvFile(file, options.maxBytes);
+    diagnostics.push(...r.diagnostics);
+    files.push({ file, values: r.values });
+  };
+  await read(found);
+  if (options.homeFallback) {
+    const [qwenEnv, , homeEnv] = homeLevelEnvFiles(roots);
+    const below = found.path === homeEnv ? [] : [qwenEnv!, homeEnv!].filter((p) => p !== found.path);
+    for (const path of below) {
+      const st = statOrUndefined(path);
+      if (st?.isFile()) await read({ path, size: st.size, scope: 'home' });
+    }
+  }
+  return files;
 }

@@ -188,6 +188,13 @@ describe('bad files (report and go on)', () => {
 });
 
 describe('homeFallback option (Qwen Code ≥0.2x variant, off by default)', () => {
+  it('with no project file, ~/.env still applies below <qwenDir>/.env', async () => {
+    tree = makeTree({ 'home/.qwen/.env': 'OPENAI_API_KEY=sk-qh', 'home/.env': 'OPENAI_MODEL=home-model', 'w/.keep': '' });
+    const auth = (await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, envFile: { homeFallback: true } })) as OpenAIAuth;
+    expect([auth.apiKey, auth.model]).toEqual(['sk-qh', 'home-model']);
+    expect(auth.envFile?.fallbacks.map((f) => f.path)).toEqual([tree.path('home/.env')]);
+  });
+
   it('applies <qwenDir>/.env and ~/.env below the project file', async () => {
     const files = {
       'w/.env': 'OPENAI_API_KEY=sk-project',
