@@ -16,7 +16,7 @@ let tree: Tree | undefined;
 afterEach(() => tree?.remove());
 
 type Env = Record<string, string>;
-// biome-ignore lint: the oracle reads settings loosely on purpose
+// The oracle reads settings loosely on purpose.
 type Json = Record<string, any>;
 
 const isFile = (p: string): boolean => existsSync(p) && statSync(p).isFile();
