@@ -95,7 +95,7 @@ try {
     'file-system calls',
     calls.total,
     'calls',
-    `${Object.entries(calls.by).map(([k, v]) => `${k}×${v}`).join(', ')}; cwd has ${folders} folders up to /, floor ≈ ${2 * folders + 2} (2 per folder, 2 home fallbacks) + settings`,
+    `${Object.entries(calls.by).map(([k, v]) => `${k}×${v}`).join(', ')}; floor ${2 * folders + 2 + 3}: 2 per folder × ${folders} folders up to /, 2 home fallbacks, settings (2 stats, 1 read)`,
   );
 
   // -------------------------------------------------------------------------
