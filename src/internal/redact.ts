@@ -3,9 +3,8 @@
  * `util.inspect` and `JSON.stringify` view goes through {@link redact}.
  *
  * A secret keeps a recognisable prefix (so `sk-sp-…` still says "Coding Plan
- * key") and its last four characters, but only when enough is left hidden:
- * at least eight characters after the prefix for the prefix, and a secret of
- * sixteen characters or more for the tail. Short secrets show nothing.
+ * key") and its last four characters, but only while at least twelve
+ * characters stay hidden. Short secrets show nothing.
  */
 
 // Longest first: the first match wins.
@@ -22,6 +21,8 @@ const KNOWN_PREFIXES = [
 ] as const;
 
 const ELLIPSIS = '…';
+/** At least this many characters always stay hidden. */
+const HIDDEN = 12;
 
 /** Redacts a secret for display: `sk-sp-…9f3a`. Never returns the secret whole. */
 export function redact(secret: string | null | undefined): string {
@@ -29,12 +30,12 @@ export function redact(secret: string | null | undefined): string {
   const s = secret.trim();
   let prefix = '';
   for (const p of KNOWN_PREFIXES) {
-    if (s.startsWith(p) && s.length - p.length >= 8) {
+    if (s.startsWith(p) && s.length - p.length >= HIDDEN) {
       prefix = p;
       break;
     }
   }
-  const tail = s.length >= 16 ? s.slice(-4) : '';
+  const tail = s.length - prefix.length - 4 >= HIDDEN ? s.slice(-4) : '';
   return `${prefix}${ELLIPSIS}${tail}`;
 }
 
