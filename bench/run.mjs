@@ -2,7 +2,7 @@
 // one run on this machine, printed as one table and written to
 // bench/results/latest.json. Timings are medians over many runs (the machines
 // are shared and noisy); ratios compare runs interleaved with each other.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs, { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
@@ -201,7 +201,19 @@ try {
 }
 
 // ---------------------------------------------------------------------------
-const fmt = (v, unit) => (unit === '×' ? v.toFixed(3) : unit === 'calls' || unit === 'requests' ? String(Math.round(v * 100) / 100) : v.toFixed(unit === 'µs' || unit === 'ns' ? 0 : 1));
+// 6. The package: what `npm pack` ships and what an install pulls in.
+const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: join(here, '..'), encoding: 'utf8' }))[0];
+// Production packages of the lock file: what `npm install qwen-auth` adds.
+const lock = JSON.parse(fs.readFileSync(join(here, '..', 'package-lock.json'), 'utf8'));
+const prod = Object.entries(lock.packages)
+  .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.peer)
+  .map(([path]) => path);
+record('package', 'unpacked size', pack.unpackedSize / 1024, 'KiB', `${pack.entryCount} files, tarball ${(pack.size / 1024).toFixed(1)} KiB`);
+record('package', 'installed dependencies', prod.length, 'packages', prod.map((p) => p.split('node_modules/').at(-1)).join(', '));
+
+// ---------------------------------------------------------------------------
+const fmt = (v, unit) =>
+  unit === '×' ? v.toFixed(3) : ['calls', 'requests', 'packages'].includes(unit) ? String(Math.round(v * 100) / 100) : v.toFixed(unit === 'µs' || unit === 'ns' ? 0 : 1);
 let group = '';
 console.log(`qwen-auth bench — node ${process.version}, ${cpus().length} cpus${quick ? ', --quick' : ''}\n`);
 for (const r of results) {
