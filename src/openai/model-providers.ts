@@ -46,7 +46,7 @@ export function valuesFromModelProvider(
   const { entry } = selected;
   const at = `modelProviders.openai[${entry.index}]`;
   const origin = { kind: 'settings', path: settings.openaiProviders!.path, scope: settings.openaiProviders!.scope } as const;
-  const variable = entry.envKey ?? 'OPENAI_API_KEY';
+  const variable = entry.envKey?.trim() || 'OPENAI_API_KEY';
 
   const own = envCandidate(env, variable, diagnostics);
   const key = choose([{ ...own, source: { ...own.source, detail: `${at}.envKey` } }]);
