@@ -50,8 +50,10 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<Provenanc
 
 /** The view of the layered environment the OAuth transport reads (proxies, display). */
 function transportEnv(ctx: ResolutionContext): Record<string, string | undefined> {
-  const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'CI', 'NO_BROWSER',
-    'SSH_CONNECTION', 'SSH_CLIENT', 'SSH_TTY', 'DISPLAY', 'WAYLAND_DISPLAY', 'QWEN_HOME'];
+  const names = [
+    ...['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'],
+    ...['CI', 'NO_BROWSER', 'SSH_CONNECTION', 'SSH_CLIENT', 'SSH_TTY', 'DISPLAY', 'WAYLAND_DISPLAY'],
+  ];
   return Object.fromEntries(names.map((n) => [n, ctx.env.value(n)]));
 }
 
