@@ -128,9 +128,11 @@ describe('the built package at run time', () => {
         join(dir, 'main.mjs'),
         `import { resolveAuth } from ${JSON.stringify(join(DIST, 'index.js'))};
          const a = await resolveAuth({ cwd: ${JSON.stringify(dir)}, homeDir: ${JSON.stringify(dir)}, env: { OPENAI_API_KEY: 'sk-x' } });
-         if (a.type !== 'openai') process.exit(3);`,
+         if (a.type !== 'openai') process.exit(3);
+         process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (child_process|crypto)$/.test(m))));`,
       );
-      execFileSync(process.execPath, ['--import', join(dir, 'register.mjs'), join(dir, 'main.mjs')]);
+      const builtins = execFileSync(process.execPath, ['--import', join(dir, 'register.mjs'), join(dir, 'main.mjs')], { encoding: 'utf8' });
+      expect(JSON.parse(builtins), 'child_process and crypto stay unloaded').toEqual([]);
       const loaded = readFileSync(log, 'utf8');
       expect(loaded).toContain('dist/index.js');
       for (const heavy of ['openid-client', 'oauth4webapi', 'jose', 'undici', 'jsonc-parser', 'keytar', 'protocol-', 'resolve-qwen-oauth']) {
