@@ -247,7 +247,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   // …then cached Qwen OAuth credentials, then an interactive login.
   const oauth = await import('./oauth/resolve-qwen-oauth.js');
   const cached = await oauth.findCachedLogin(ctx);
-  if (cached) return oauth.resolveQwenOAuth(ctx, cached);
+  if (cached) return oauth.resolveQwenOAuth(ctx, cached.provenance, cached.credentials);
   if (options.interactive) {
     return oauth.resolveQwenOAuth(ctx, { kind: 'default', detail: 'interactive login: nothing else is configured', shadowed: [] });
   }

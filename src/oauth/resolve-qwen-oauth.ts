@@ -6,7 +6,7 @@ import { withRedactedView } from '../internal/redact.js';
 import { defaultRegistry } from '../providers/default-registry.js';
 import type { ResolutionContext } from '../resolve.js';
 import { CREDENTIALS_FILE, createFileTokenStore } from '../storage/file-store.js';
-import type { TokenStore } from '../storage/types.js';
+import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import type { Diagnostic, Provenance, ProviderMatch, QwenOAuthAuth } from '../types.js';
 import { baseUrlFromResourceUrl } from './base-url.js';
 import { createQwenOAuthClient } from './client.js';
@@ -23,16 +23,24 @@ export function describeCredentialsLocation(ctx: ResolutionContext): string {
   return ctx.options.oauth?.store?.location ?? join(ctx.qwenDir, CREDENTIALS_FILE);
 }
 
+/** A cached login found by {@link findCachedLogin}: where it is, and what it holds. */
+export interface CachedLogin {
+  readonly provenance: Provenance;
+  readonly credentials: QwenCredentials;
+}
+
 /**
  * Whether a Qwen OAuth login is cached (section 3). The default file store is
  * checked with one `stat` first; a file that is not a valid login is reported.
+ * The credentials read are handed on, so the result does not read them again.
  */
-export async function findCachedLogin(ctx: ResolutionContext): Promise<Provenance | undefined> {
+export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLogin | undefined> {
   const custom = ctx.options.oauth?.store;
   if (!custom) {
     const path = join(ctx.qwenDir, CREDENTIALS_FILE);
     if (!statOrUndefined(path)?.isFile()) return undefined;
-    if (!(await storeOf(ctx).read())) {
+    const credentials = await storeOf(ctx).read();
+    if (!credentials) {
       ctx.diagnostics.push({
         code: 'CREDENTIALS_INVALID',
         level: 'warning',
@@ -41,10 +49,11 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<Provenanc
       });
       return undefined;
     }
-    return { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] };
+    return { provenance: { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials };
   }
-  return (await custom.read())
-    ? { kind: 'default', detail: `cached Qwen OAuth credentials in ${custom.location}`, shadowed: [] }
+  const credentials = await custom.read();
+  return credentials
+    ? { provenance: { kind: 'default', detail: `cached Qwen OAuth credentials in ${custom.location}`, shadowed: [] }, credentials }
     : undefined;
 }
 
@@ -58,7 +67,11 @@ function transportEnv(ctx: ResolutionContext): Record<string, string | undefined
 }
 
 /** Builds the `qwen-oauth` result: the login (cached, or obtained interactively), base URL and model. */
-export async function resolveQwenOAuth(ctx: ResolutionContext, authType: Provenance): Promise<QwenOAuthAuth> {
+export async function resolveQwenOAuth(
+  ctx: ResolutionContext,
+  authType: Provenance,
+  cached?: QwenCredentials,
+): Promise<QwenOAuthAuth> {
   const { options } = ctx;
   const diagnostics: Diagnostic[] = [...ctx.diagnostics];
   const store = storeOf(ctx);
@@ -78,7 +91,7 @@ export async function resolveQwenOAuth(ctx: ResolutionContext, authType: Provena
     ...(options.onVerification && { onVerification: options.onVerification }),
   });
 
-  let credentials = await store.read();
+  let credentials = cached ?? (await store.read());
   if (!credentials) {
     if (!options.interactive) {
       throw new QwenAuthError('LOGIN_REQUIRED', `Qwen OAuth is selected but there is no login in ${store.location}.`, {
