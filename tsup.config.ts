@@ -24,6 +24,8 @@ export default defineConfig([
     clean: false,
     treeshake: true,
     noExternal: ['zod'],
+    // import.meta.url in the CJS build (the lazy, synchronous load of dotenv).
+    shims: true,
   },
   {
     entry: { cli: 'src/cli/main.ts' },

@@ -86,6 +86,9 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string } = {
   STORE_ERROR: 'Check the permissions of the credentials store, or choose another store.',
 };
 
+/** Every error code, in table order. */
+export const ERROR_CODES = Object.freeze(Object.keys(REMEDIES) as AuthErrorCode[]);
+
 const BRAND = Symbol.for('qwen-auth.error');
 
 export interface QwenAuthErrorOptions<C extends AuthErrorCode> {

@@ -9,15 +9,18 @@
  */
 
 // Resolution
-export { inspectEnvironment, resolveAuth } from './resolve.js';
-export type { ResolveAuthOptions } from './options.js';
+export { inspectEnvironment } from './resolve/inspect-environment.js';
+export { resolveAuth } from './resolve/resolve-auth.js';
+export type { ResolveAuthOptions } from './resolve/options.js';
+export { describeSource } from './resolve/provenance.js';
+export type { DescribeSourceOptions } from './resolve/provenance.js';
+export { AUTH_TYPES, isAuthType } from './types.js';
 export type {
   AuthOverrides,
   AuthType,
-  Diagnostic,
-  DiagnosticCode,
-  DiagnosticLevel,
   EnvFileLayer,
+  EnvRecord,
+  FetchLike,
   EnvFileReport,
   EnvironmentReport,
   OpenAIAuth,
@@ -31,14 +34,19 @@ export type {
 } from './types.js';
 
 // Errors and redaction
-export { isAuthError, QwenAuthError, remedyFor } from './errors.js';
+export { ERROR_CODES, isAuthError, QwenAuthError, remedyFor } from './errors.js';
 export type { AuthErrorCode, AuthErrorDetails, QwenAuthErrorOptions } from './errors.js';
-export { redact } from './internal/redact.js';
+export { redact } from './redact.js';
+
+// Diagnostics
+export { DIAGNOSTIC_CODES, DIAGNOSTICS, diagnosticInfo } from './diagnostics.js';
+export type { Diagnostic, DiagnosticCode, DiagnosticInfo, DiagnosticLevel, DiagnosticSubject } from './diagnostics.js';
 
 // .env discovery
 export { findEnvFile } from './env/discover.js';
 export type { EnvFileSearch, EnvSearchRoots, FoundEnvFile } from './env/discover.js';
-export type { EnvRecord } from './env/layered-env.js';
+export { locateQwenHome } from './env/qwen-home.js';
+export type { QwenHome, QwenHomeInputs } from './env/qwen-home.js';
 
 // Settings
 export { setSelectedAuthType } from './settings/writer.js';
@@ -62,7 +70,7 @@ export { createQwenOAuthClient } from './oauth/client.js';
 export type { AuthorizeDeviceOptions, QwenOAuthClient, QwenOAuthClientOptions } from './oauth/client.js';
 export type { RetryPolicy } from './oauth/protocol.js';
 export { QWEN_OAUTH_DEFAULTS } from './oauth/endpoints.js';
-export type { FetchLike, QwenOAuthOptions, Verification } from './oauth/types.js';
+export type { QwenOAuthOptions, Verification } from './oauth/types.js';
 
 // Token stores
 export { createFileTokenStore } from './storage/file-store.js';

@@ -2,8 +2,22 @@
  * The public shapes of `resolveAuth()`: what goes in, what comes out.
  */
 
+/** The authentication methods qwen-auth resolves, spelled once. */
+export const AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth'] as const);
+
 /** The two authentication methods qwen-auth resolves. */
-export type AuthType = 'openai' | 'qwen-oauth';
+export type AuthType = (typeof AUTH_TYPES)[number];
+
+/** True when `value` names one of {@link AUTH_TYPES}. */
+export function isAuthType(value: unknown): value is AuthType {
+  return typeof value === 'string' && (AUTH_TYPES as readonly string[]).includes(value);
+}
+
+/** A read-only environment record, as `process.env` or a test fixture. */
+export type EnvRecord = Readonly<Record<string, string | undefined>>;
+
+/** A `fetch` compatible with the global one. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** Where a value came from. */
 export type SourceKind = 'override' | 'env' | 'env-file' | 'settings' | 'provider-default' | 'default';
@@ -33,41 +47,9 @@ export interface Provenance extends ValueSource {
 
 export type SettingsScope = 'user' | 'workspace';
 
-/** Severity of a diagnostic. */
-export type DiagnosticLevel = 'info' | 'warning' | 'error';
+import type { Diagnostic } from './diagnostics.js';
 
-/** Stable codes of diagnostics. See docs/troubleshooting.md for each. */
-export type DiagnosticCode =
-  | 'API_KEY_WHITESPACE'
-  | 'CREDENTIALS_INVALID'
-  | 'ENDPOINT_IMPLIED_BY_KEY'
-  | 'ENV_EMPTY_SHADOWS'
-  | 'ENV_FILE_TOO_LARGE'
-  | 'ENV_FILE_UNREADABLE'
-  | 'INSECURE_BASE_URL'
-  | 'KEYCHAIN_UNAVAILABLE'
-  | 'KEY_FORMAT_MISMATCH'
-  | 'KEY_PROVIDER_MISMATCH'
-  | 'OAUTH_MODEL_UNSUPPORTED'
-  | 'PROVIDER_DISCONTINUED'
-  | 'SETTINGS_INVALID_JSON'
-  | 'SETTINGS_INVALID_VALUE'
-  | 'SETTINGS_NOT_OBJECT'
-  | 'SETTINGS_TOO_LARGE'
-  | 'SETTINGS_UNREADABLE';
-
-/** A finding about the configuration that did not stop resolution. Never contains a whole secret. */
-export interface Diagnostic {
-  /** Stable machine-readable code, e.g. `KEY_PROVIDER_MISMATCH`. */
-  readonly code: DiagnosticCode;
-  readonly level: DiagnosticLevel;
-  readonly message: string;
-  /** The file concerned, when there is one. */
-  readonly path?: string;
-  /** 1-based line and column in `path`, when known. */
-  readonly line?: number;
-  readonly column?: number;
-}
+export type { Diagnostic, DiagnosticCode, DiagnosticLevel, DiagnosticSubject } from './diagnostics.js';
 
 /** What happened to the keys of one `.env` file. Key names only, never values. */
 export interface EnvFileLayer {

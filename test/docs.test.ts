@@ -1,36 +1,65 @@
-/** The docs cannot drift from the code: every error and diagnostic code is documented. */
-import { readFileSync } from 'node:fs';
+/**
+ * The docs cannot drift from the code: docs/troubleshooting.md has one row per
+ * error and diagnostic code, and each row carries the exact remedy (and level)
+ * of the tables in src/errors.ts and src/diagnostics.ts.
+ * `node scripts/troubleshooting-tables.mjs --write` rewrites the two tables.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES, diagnosticInfo } from '../src/diagnostics.js';
+import { ERROR_CODES, remedyFor } from '../src/errors.js';
 
-const read = (p: string) => readFileSync(new URL(p, import.meta.url), 'utf8');
-const troubleshooting = read('../docs/troubleshooting.md');
-const errors = read('../src/errors.ts');
-const types = read('../src/types.ts');
+const troubleshooting = readFileSync(new URL('../docs/troubleshooting.md', import.meta.url), 'utf8');
 
-const errorCodes = [...errors.matchAll(/^ {2}([A-Z_]+): /gm)].map((m) => m[1]!).filter((c, i, all) => all.indexOf(c) === i);
-const diagnosticCodes = [...types.slice(types.indexOf('export type DiagnosticCode')).matchAll(/\| '([A-Z_]+)'/g)].map((m) => m[1]!);
+/** Table rows of the section that starts with `heading`, keyed by code. */
+function rows(heading: string): Map<string, string[]> {
+  const start = troubleshooting.indexOf(heading);
+  const section = troubleshooting.slice(start, troubleshooting.indexOf('\n## ', start + heading.length) >>> 0);
+  const out = new Map<string, string[]>();
+  for (const line of section.split('\n')) {
+    const m = /^\| `([A-Z_]+)` \|(.*)\|$/.exec(line);
+    if (m) out.set(m[1]!, m[2]!.split(' | ').map((c) => c.trim()));
+  }
+  return out;
+}
 
 describe('docs/troubleshooting.md', () => {
+  const errors = rows('## Error codes');
+  const diagnostics = rows('## Diagnostics');
+
   it('finds the codes', () => {
-    expect(errorCodes.length).toBeGreaterThanOrEqual(16);
-    expect(diagnosticCodes.length).toBeGreaterThanOrEqual(16);
+    expect(ERROR_CODES.length).toBeGreaterThanOrEqual(16);
+    expect(DIAGNOSTIC_CODES.length).toBeGreaterThanOrEqual(16);
   });
-  it.each(errorCodes)('documents the error code %s', (code) => {
-    expect(troubleshooting).toContain(`\`${code}\``);
+  it.each(ERROR_CODES)('documents the error code %s with its remedy', (code) => {
+    const row = errors.get(code);
+    expect(row, `a row for ${code}`).toBeDefined();
+    expect(row!.at(-1)).toBe(remedyFor(code));
   });
-  it.each(diagnosticCodes)('documents the diagnostic %s', (code) => {
-    expect(troubleshooting).toContain(`\`${code}\``);
+  it.each(DIAGNOSTIC_CODES)('documents the diagnostic %s with its level and remedy', (code) => {
+    const row = diagnostics.get(code);
+    expect(row, `a row for ${code}`).toBeDefined();
+    expect(row![0]).toBe(diagnosticInfo(code).level);
+    expect(row!.at(-1)).toBe(diagnosticInfo(code).remedy);
+  });
+  it('documents no code the tables do not have', () => {
+    expect([...errors.keys()].filter((c) => !(ERROR_CODES as readonly string[]).includes(c))).toEqual([]);
+    expect([...diagnostics.keys()].filter((c) => !(DIAGNOSTIC_CODES as readonly string[]).includes(c))).toEqual([]);
   });
 });
 
-describe('the code emits only declared diagnostic codes', () => {
-  it('every `code:` in src is declared', async () => {
-    const { readdirSync } = await import('node:fs');
-    const { join } = await import('node:path');
+describe('the code emits only declared codes', () => {
+  it('every diagnostic(...) and new QwenAuthError(...) in src names a declared code', () => {
     const root = new URL('../src/', import.meta.url).pathname;
     const walk = (d: string): string[] =>
       readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-    const used = walk(root).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/code: '([A-Z_]+)'/g)].map((m) => m[1]!));
-    for (const code of used) expect([...diagnosticCodes, ...errorCodes]).toContain(code);
+    const text = walk(root).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const diag = [...text.matchAll(/\bdiagnostic\(\s*'([A-Z_]+)'/g)].map((m) => m[1]!);
+    const err = [...text.matchAll(/new QwenAuthError\(\s*'([A-Z_]+)'/g)].map((m) => m[1]!);
+    expect(diag.length).toBeGreaterThan(10);
+    expect(err.length).toBeGreaterThan(10);
+    for (const code of diag) expect(DIAGNOSTIC_CODES).toContain(code);
+    for (const code of err) expect(ERROR_CODES).toContain(code);
   });
 });

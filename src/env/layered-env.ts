@@ -1,7 +1,4 @@
-import type { ValueSource } from '../types.js';
-
-/** A read-only environment record, as `process.env` or a test fixture. */
-export type EnvRecord = Readonly<Record<string, string | undefined>>;
+import type { EnvRecord, ValueSource } from '../types.js';
 
 /** One value of a variable and where it came from. */
 export interface EnvCandidate {

@@ -1,9 +1,11 @@
+import { diagnostic } from '../diagnostics.js';
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
 import type { Diagnostic, EnvFileLayer } from '../types.js';
 import { type FoundEnvFile, homeLevelEnvFiles } from './discover.js';
 import type { LayeredEnv } from './layered-env.js';
+import { parseEnvText } from './parse.js';
 
 /** Variables dropped from project `.env` files unless configured otherwise. */
 export const DEFAULT_EXCLUDED_ENV_VARS: readonly string[] = Object.freeze(['DEBUG', 'DEBUG_MODE']);
@@ -20,25 +22,18 @@ export interface ReadEnvFileResult {
   readonly diagnostics: Diagnostic[];
 }
 
-let dotenvParse: ((src: string) => Record<string, string>) | undefined;
-
 /**
  * Reads and parses one `.env` file with `dotenv.parse` (no expansion, no
  * command substitution, nothing written anywhere). An unreadable or oversized
  * file yields a diagnostic and no values, and resolution goes on, as Qwen Code
- * does. dotenv is loaded only when a file exists.
+ * does.
  */
-export async function readEnvFile(file: FoundEnvFile, maxBytes: number): Promise<ReadEnvFileResult> {
+export function readEnvFile(file: FoundEnvFile, maxBytes: number): ReadEnvFileResult {
   if (file.size > maxBytes) {
     return {
       values: undefined,
       diagnostics: [
-        {
-          code: 'ENV_FILE_TOO_LARGE',
-          level: 'warning',
-          message: `${file.path} is ${file.size} bytes, over the ${maxBytes}-byte limit; it was not loaded.`,
-          path: file.path,
-        },
+        diagnostic('ENV_FILE_TOO_LARGE', `${file.path} is ${file.size} bytes, over the ${maxBytes}-byte limit; it was not loaded.`, { path: file.path }),
       ],
     };
   }
@@ -49,17 +44,11 @@ export async function readEnvFile(file: FoundEnvFile, maxBytes: number): Promise
     return {
       values: undefined,
       diagnostics: [
-        {
-          code: 'ENV_FILE_UNREADABLE',
-          level: 'warning',
-          message: `${file.path} could not be read (${errnoCode(error) ?? 'error'}); it was not loaded and no other file was tried.`,
-          path: file.path,
-        },
+        diagnostic('ENV_FILE_UNREADABLE', `${file.path} could not be read (${errnoCode(error) ?? 'error'}); it was not loaded and no other file was tried.`, { path: file.path }),
       ],
     };
   }
-  dotenvParse ??= (await import('dotenv')).parse as (src: string) => Record<string, string>;
-  return { values: dotenvParse(text), diagnostics: [] };
+  return { values: parseEnvText(text), diagnostics: [] };
 }
 
 /** True for a file whose parent folder is named `.qwen` (e.g. `<project>/.qwen/.env`). */
@@ -104,26 +93,26 @@ export interface ReadEnvFile {
  * ≥ 0.2x), the home-level files below it: `<qwenDir>/.env` and `~/.env`
  * below a project file, `~/.env` below `<qwenDir>/.env`. Highest first.
  */
-export async function readEnvFiles(
+export function readEnvFiles(
   found: FoundEnvFile | null,
   roots: { readonly homeDir: string; readonly qwenDir: string },
   options: { readonly homeFallback: boolean; readonly maxBytes: number },
   diagnostics: Diagnostic[],
-): Promise<ReadEnvFile[]> {
+): ReadEnvFile[] {
   if (!found) return [];
   const files: ReadEnvFile[] = [];
-  const read = async (file: FoundEnvFile): Promise<void> => {
-    const r = await readEnvFile(file, options.maxBytes);
+  const read = (file: FoundEnvFile): void => {
+    const r = readEnvFile(file, options.maxBytes);
     diagnostics.push(...r.diagnostics);
     files.push({ file, values: r.values });
   };
-  await read(found);
+  read(found);
   if (options.homeFallback) {
     const [qwenEnv, , homeEnv] = homeLevelEnvFiles(roots);
     const below = found.path === homeEnv ? [] : [qwenEnv!, homeEnv!].filter((p) => p !== found.path);
     for (const path of below) {
       const st = statOrUndefined(path);
-      if (st?.isFile()) await read({ path, size: st.size, scope: 'home' });
+      if (st?.isFile()) read({ path, size: st.size, scope: 'home' });
     }
   }
   return files;

@@ -1,4 +1,4 @@
-import type { EnvRecord } from '../env/layered-env.js';
+import type { EnvRecord } from '../types.js';
 import { parseHttpUrl } from '../internal/url.js';
 
 const isSet = (env: EnvRecord, name: string): boolean => {

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
-import type { EnvRecord } from '../env/layered-env.js';
+import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
-import { qwenDirFrom } from '../internal/qwen-dir.js';
+import { qwenDirFrom } from '../env/qwen-home.js';
 import { createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import { browserUnavailableReason, openBrowser } from './browser.js';

@@ -7,7 +7,7 @@ import { QwenAuthError } from '../errors.js';
 import type { OAuthEndpoints } from './endpoints.js';
 import { qwenFetch } from './qwen-fetch.js';
 import type { TokenGrant } from './token-manager.js';
-import type { FetchLike } from './types.js';
+import type { FetchLike } from '../types.js';
 
 export interface ProtocolOptions {
   readonly endpoints: OAuthEndpoints;

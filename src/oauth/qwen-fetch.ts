@@ -1,4 +1,4 @@
-import type { FetchLike } from './types.js';
+import type { FetchLike } from '../types.js';
 
 /** The request shape openid-client hands to a custom fetch. */
 export interface OutgoingRequest {

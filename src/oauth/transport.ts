@@ -1,5 +1,5 @@
-import type { EnvRecord } from '../env/layered-env.js';
-import type { FetchLike } from './types.js';
+import type { EnvRecord } from '../types.js';
+import type { FetchLike } from '../types.js';
 
 function firstSet(env: EnvRecord, names: readonly string[]): string | undefined {
   for (const name of names) {

@@ -1,4 +1,5 @@
 import type { TokenStore } from '../storage/types.js';
+import type { FetchLike } from '../types.js';
 
 /** What the user needs to approve a device login. */
 export interface Verification {
@@ -16,8 +17,6 @@ export interface Verification {
   readonly browserOpened: boolean;
 }
 
-/** A `fetch` compatible with the global one. */
-export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** Endpoints, client and transport of the Qwen OAuth client. Defaults are Qwen's. */
 export interface QwenOAuthOptions {

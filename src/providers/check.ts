@@ -1,4 +1,5 @@
-import { redact } from '../internal/redact.js';
+import { diagnostic } from '../diagnostics.js';
+import { redact } from '../redact.js';
 import type { Diagnostic } from '../types.js';
 import type { ProviderDefinition, ProviderRegistry, RegistryMatch } from './types.js';
 
@@ -23,23 +24,13 @@ export function checkKeyForEndpoint(
   const host = URL.canParse(baseUrl) ? new URL(baseUrl).host : baseUrl;
   if (owners.length > 0 && !(match && owners.includes(match.provider))) {
     const names = owners.map((p) => p.name).join(' / ');
-    diagnostics.push({
-      code: 'KEY_PROVIDER_MISMATCH',
-      level: 'warning',
-      message:
-        `The key ${redact(apiKey)} belongs to ${names}, but ${host} is ` +
-        `${match ? `an endpoint of ${match.provider.name}` : 'not one of its endpoints'}.${endpointsOf(owners)}`,
-    });
+    diagnostics.push(diagnostic('KEY_PROVIDER_MISMATCH', `The key ${redact(apiKey)} belongs to ${names}, but ${host} is ` +
+        `${match ? `an endpoint of ${match.provider.name}` : 'not one of its endpoints'}.${endpointsOf(owners)}`));
   }
   const required = match?.provider.requiresKeyPrefix ? (match.provider.keyPrefixes ?? []) : [];
   if (required.length > 0 && !required.some((prefix) => apiKey.startsWith(prefix))) {
-    diagnostics.push({
-      code: 'KEY_FORMAT_MISMATCH',
-      level: 'warning',
-      message:
-        `${host} is an endpoint of ${match!.provider.name}, whose keys start with ${required.join(' or ')}, ` +
-        `but the key ${redact(apiKey)} does not.`,
-    });
+    diagnostics.push(diagnostic('KEY_FORMAT_MISMATCH', `${host} is an endpoint of ${match!.provider.name}, whose keys start with ${required.join(' or ')}, ` +
+        `but the key ${redact(apiKey)} does not.`));
   }
   return diagnostics;
 }

@@ -1,4 +1,4 @@
-import type { EnvRecord } from '../env/layered-env.js';
+import type { EnvRecord } from '../types.js';
 
 const REFERENCE = /\$(?:(\w+)|\{([^}]+)\})/g;
 

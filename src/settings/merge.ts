@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics.js';
 import * as z from 'zod/mini';
 import type { Diagnostic } from '../types.js';
 import type { SettingsDocument } from './read.js';
@@ -35,12 +36,7 @@ function pick(docs: readonly SettingsDocument[], path: readonly string[]): Found
 }
 
 function invalid(found: Found, key: string, error: z.core.$ZodError, diagnostics: Diagnostic[]): undefined {
-  diagnostics.push({
-    code: 'SETTINGS_INVALID_VALUE',
-    level: 'warning',
-    message: `${found.doc.path}: ${key} has ${describeIssue(error)}; it was ignored.`,
-    path: found.doc.path,
-  });
+  diagnostics.push(diagnostic('SETTINGS_INVALID_VALUE', `${found.doc.path}: ${key} has ${describeIssue(error)}; it was ignored.`, { path: found.doc.path }));
   return undefined;
 }
 

@@ -1,6 +1,7 @@
+import { diagnostic } from '../diagnostics.js';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EnvRecord } from '../env/layered-env.js';
+import type { EnvRecord } from '../types.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
 import { locateJsonError, stripJsonComments } from '../internal/jsonc.js';
 import type { Diagnostic, SettingsScope } from '../types.js';
@@ -40,24 +41,14 @@ export async function readSettingsFile(
   const st = statOrUndefined(path);
   if (!st?.isFile()) return undefined;
   if (st.size > MAX_SETTINGS_FILE_BYTES) {
-    diagnostics.push({
-      code: 'SETTINGS_TOO_LARGE',
-      level: 'warning',
-      message: `${path} is ${st.size} bytes, over the ${MAX_SETTINGS_FILE_BYTES}-byte limit; it was ignored.`,
-      path,
-    });
+    diagnostics.push(diagnostic('SETTINGS_TOO_LARGE', `${path} is ${st.size} bytes, over the ${MAX_SETTINGS_FILE_BYTES}-byte limit; it was ignored.`, { path }));
     return undefined;
   }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    diagnostics.push({
-      code: 'SETTINGS_UNREADABLE',
-      level: 'warning',
-      message: `${path} could not be read (${errnoCode(error) ?? 'error'}); it was ignored.`,
-      path,
-    });
+    diagnostics.push(diagnostic('SETTINGS_UNREADABLE', `${path} could not be read (${errnoCode(error) ?? 'error'}); it was ignored.`, { path }));
     return undefined;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -67,23 +58,11 @@ export async function readSettingsFile(
     parsed = JSON.parse(stripped);
   } catch (error) {
     const at = await locateJsonError(stripped, error);
-    diagnostics.push({
-      code: 'SETTINGS_INVALID_JSON',
-      level: 'error',
-      message: `${path}:${at.line}:${at.column} is not valid JSON (${at.reason}); the file was ignored.`,
-      path,
-      line: at.line,
-      column: at.column,
-    });
+    diagnostics.push(diagnostic('SETTINGS_INVALID_JSON', `${path}:${at.line}:${at.column} is not valid JSON (${at.reason}); the file was ignored.`, { path, line: at.line, column: at.column }));
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    diagnostics.push({
-      code: 'SETTINGS_NOT_OBJECT',
-      level: 'error',
-      message: `${path} does not hold a JSON object; the file was ignored.`,
-      path,
-    });
+    diagnostics.push(diagnostic('SETTINGS_NOT_OBJECT', `${path} does not hold a JSON object; the file was ignored.`, { path }));
     return undefined;
   }
   return { scope, path, data: expandEnvReferences(parsed, env) as Record<string, unknown> };

@@ -2,11 +2,11 @@ import { promises as fsp } from 'node:fs';
 import type { ParseError } from 'jsonc-parser';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import type { EnvRecord } from '../env/layered-env.js';
+import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
-import { qwenDirFrom } from '../internal/qwen-dir.js';
+import { qwenDirFrom } from '../env/qwen-home.js';
 import type { AuthType, SettingsScope } from '../types.js';
 import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
 

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
-import { qwenDirFrom } from '../internal/qwen-dir.js';
+import { qwenDirFrom } from '../env/qwen-home.js';
 import { parseCredentialsJson, toQwenJson } from './credentials-json.js';
 import { acquireFileLock, type FileLockOptions } from './lock.js';
 import type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './types.js';

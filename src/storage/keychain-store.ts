@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
-import { qwenDirFrom } from '../internal/qwen-dir.js';
+import { qwenDirFrom } from '../env/qwen-home.js';
 import { parseCredentialsJson, toQwenJson } from './credentials-json.js';
 import { createFileTokenStore, LOCK_FILE } from './file-store.js';
 import { acquireFileLock, type FileLockOptions } from './lock.js';

@@ -1,7 +1,7 @@
-import type { LayeredEnv } from '../env/layered-env.js';
-import { type Candidate, type Chosen, envCandidate, overrideCandidate, settingCandidate } from '../internal/candidates.js';
-import type { EffectiveSettings } from '../settings/types.js';
-import type { AuthOverrides, Diagnostic } from '../types.js';
+import type { LayeredEnv } from '../../env/layered-env.js';
+import { type Candidate, type Chosen, envCandidate, overrideCandidate, settingCandidate } from '../provenance.js';
+import type { EffectiveSettings } from '../../settings/types.js';
+import type { AuthOverrides, Diagnostic } from '../../types.js';
 
 /** The candidates of the OpenAI-compatible fields, highest first, before any default (spec §4). */
 export interface Chains {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { redact } from '../../src/index.js';
-import { redactUrl, withRedactedView } from '../../src/internal/redact.js';
+import { redact } from '../src/index.js';
+import { redactUrl, withRedactedView } from '../src/redact.js';
 
 describe('redact', () => {
   it.each([

@@ -1,3 +1,4 @@
+import { addOnce, diagnostic } from '../diagnostics.js';
 import type { LayeredEnv } from '../env/layered-env.js';
 import type { SettingValue } from '../settings/types.js';
 import type { Diagnostic, Provenance, ValueSource } from '../types.js';
@@ -64,15 +65,16 @@ export function envCandidate(env: LayeredEnv, name: string, diagnostics: Diagnos
   const under: Candidate[] = env.shadowedOf(name).map((c) => ({ value: c.value, source: c.source }));
   if (effective && !isPresent(effective.value)) {
     const blocked = under.find((c) => isPresent(c.value));
-    if (blocked && !diagnostics.some((d) => d.code === 'ENV_EMPTY_SHADOWS' && d.message.startsWith(`${name} `))) {
-      diagnostics.push({
-        code: 'ENV_EMPTY_SHADOWS',
-        level: 'warning',
-        message:
-          `${name} is set to an empty value in the ${effective.source.kind === 'env' ? 'environment' : 'configuration'}, ` +
-          `so the value in ${blocked.source.path ?? 'a lower layer'} was not used; unset it to use that value.`,
-        ...(blocked.source.path !== undefined && { path: blocked.source.path }),
-      });
+    if (blocked) {
+      const where = effective.source.kind === 'env' ? 'environment' : 'configuration';
+      addOnce(
+        diagnostics,
+        diagnostic(
+          'ENV_EMPTY_SHADOWS',
+          `${name} is set to an empty value in the ${where}, so the value in ${blocked.source.path ?? 'a lower layer'} was not used; unset it to use that value.`,
+          { variable: name, ...(blocked.source.path !== undefined && { path: blocked.source.path }) },
+        ),
+      );
     }
   }
   return { value: effective?.value, source: effective?.source ?? { kind: 'env', name }, under };
@@ -91,4 +93,44 @@ export function settingCandidate(setting: SettingValue<string | null> | undefine
 /** An override (a CLI flag) as a candidate. */
 export function overrideCandidate(value: string | undefined, field: string): Candidate {
   return { value, source: { kind: 'override', key: field } };
+}
+
+/** The flags of Qwen Code's command line that carry each override. */
+export const OVERRIDE_FLAGS: Readonly<Record<string, string>> = Object.freeze({
+  authType: '--auth-type',
+  apiKey: '--openai-api-key',
+  baseUrl: '--openai-base-url',
+  model: '--model',
+});
+
+/** How {@link describeSource} words a source. */
+export interface DescribeSourceOptions {
+  /** Paths under this folder are shown as `~/…`. */
+  readonly homeDir?: string;
+  /** Name overrides by their command-line flags (`--openai-base-url`) rather than `overrides.baseUrl`. */
+  readonly flags?: boolean;
+}
+
+/** `~/…` for a path under the home folder. */
+export function tildify(path: string, homeDir: string | undefined): string {
+  return homeDir && (path === homeDir || path.startsWith(`${homeDir}/`)) ? `~${path.slice(homeDir.length)}` : path;
+}
+
+/** One phrase saying where a value came from, for messages and the command line alike. */
+export function describeSource(source: ValueSource, options: DescribeSourceOptions = {}): string {
+  const at = source.path ? ` in ${tildify(source.path, options.homeDir)}` : '';
+  switch (source.kind) {
+    case 'override':
+      return (options.flags && OVERRIDE_FLAGS[source.key ?? '']) || `overrides.${source.key ?? ''}`;
+    case 'env':
+      return `$${source.name ?? ''} (environment)${source.detail ? `, ${source.detail}` : ''}`;
+    case 'env-file':
+      return `${source.name ?? ''}${at}${source.detail ? `, ${source.detail}` : ''}`;
+    case 'settings':
+      return `${source.key ?? ''}${at}${source.scope ? ` (${source.scope})` : ''}`;
+    case 'provider-default':
+      return `${source.detail ?? 'default'} (${source.provider ?? 'provider'})`;
+    default:
+      return `${source.detail ?? 'built-in default'}${at}`;
+  }
 }

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAuthError, QwenAuthError, resolveAuth } from '../src/index.js';
-import type { ResolveAuthOptions } from '../src/options.js';
-import { makeTree, type Tree } from './support/tree.js';
+import { isAuthError, QwenAuthError, resolveAuth } from '../../src/index.js';
+import type { ResolveAuthOptions } from '../../src/resolve/options.js';
+import { makeTree, type Tree } from '../support/tree.js';
 
 let tree: Tree | undefined;
 afterEach(() => tree?.remove());

@@ -7,10 +7,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAuthError, resolveAuth } from '../src/index.js';
-import { stripJsonComments } from '../src/internal/jsonc.js';
-import { generateCase } from './fidelity/generate.js';
-import { makeTree, type Tree } from './support/tree.js';
+import { isAuthError, resolveAuth } from '../../src/index.js';
+import { stripJsonComments } from '../../src/internal/jsonc.js';
+import { generateCase } from '../fidelity/generate.js';
+import { makeTree, type Tree } from '../support/tree.js';
 
 let tree: Tree | undefined;
 afterEach(() => tree?.remove());

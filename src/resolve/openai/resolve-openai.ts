@@ -1,14 +1,15 @@
-import type { LayeredEnv } from '../env/layered-env.js';
-import { QwenAuthError } from '../errors.js';
-import type { Chosen } from '../internal/candidates.js';
-import { redact, redactUrl } from '../internal/redact.js';
-import { isLoopbackHost, parseHttpUrl } from '../internal/url.js';
-import { checkKeyForEndpoint } from '../providers/check.js';
-import type { ProviderRegistry, RegistryMatch } from '../providers/types.js';
-import type { EffectiveSettings } from '../settings/types.js';
-import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance, ValueSource } from '../types.js';
+import { diagnostic } from '../../diagnostics.js';
+import type { LayeredEnv } from '../../env/layered-env.js';
+import { QwenAuthError } from '../../errors.js';
+import type { Chosen } from '../provenance.js';
+import { redact, redactUrl } from '../../redact.js';
+import { isLoopbackHost, parseHttpUrl } from '../../internal/url.js';
+import { checkKeyForEndpoint } from '../../providers/check.js';
+import type { ProviderRegistry, RegistryMatch } from '../../providers/types.js';
+import type { EffectiveSettings } from '../../settings/types.js';
+import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance, ValueSource } from '../../types.js';
 import { buildChains } from './chains.js';
-import { valuesFromLayers } from './layered-values.js';
+import { valuesFromLayers } from './values-from-layers.js';
 import { selectModelProvider, valuesFromModelProvider } from './model-providers.js';
 
 
@@ -112,18 +113,10 @@ export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
   let keyValue = apiKey.value;
   if (keyValue !== keyValue.trim()) {
     keyValue = keyValue.trim();
-    diagnostics.push({
-      code: 'API_KEY_WHITESPACE',
-      level: 'warning',
-      message: `The key ${redact(keyValue)} from ${describe(apiKey.provenance)} has surrounding white space; it was trimmed.`,
-    });
+    diagnostics.push(diagnostic('API_KEY_WHITESPACE', `The key ${redact(keyValue)} from ${describe(apiKey.provenance)} has surrounding white space; it was trimmed.`));
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    diagnostics.push({
-      code: 'INSECURE_BASE_URL',
-      level: 'warning',
-      message: `The key would be sent over plain http to ${url.host}, which is not this machine. Use https.`,
-    });
+    diagnostics.push(diagnostic('INSECURE_BASE_URL', `The key would be sent over plain http to ${url.host}, which is not this machine. Use https.`));
   }
 
   const baseMatch = registry.matchBaseUrl(url.href);
@@ -135,11 +128,7 @@ export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
     if (owner) provider = toMatch({ provider: owner }, 'key');
   }
   if (baseMatch?.provider.status === 'discontinued') {
-    diagnostics.push({
-      code: 'PROVIDER_DISCONTINUED',
-      level: 'warning',
-      message: `${baseMatch.provider.name} was discontinued${baseMatch.provider.discontinuedOn ? ` on ${baseMatch.provider.discontinuedOn}` : ''}.`,
-    });
+    diagnostics.push(diagnostic('PROVIDER_DISCONTINUED', `${baseMatch.provider.name} was discontinued${baseMatch.provider.discontinuedOn ? ` on ${baseMatch.provider.discontinuedOn}` : ''}.`));
   }
 
   return {

@@ -1,15 +1,16 @@
+import { diagnostic } from '../diagnostics.js';
 import { join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
-import { type Candidate, choose, overrideCandidate, settingCandidate } from '../internal/candidates.js';
+import { type Candidate, choose, overrideCandidate, settingCandidate } from './provenance.js';
 import { statOrUndefined } from '../internal/fs.js';
-import { withRedactedView } from '../internal/redact.js';
+import { withRedactedView } from '../redact.js';
 import { defaultRegistry } from '../providers/default-registry.js';
-import type { ResolutionContext } from '../resolve.js';
+import type { ResolutionContext } from './context.js';
 import { CREDENTIALS_FILE, createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import type { Diagnostic, Provenance, ProviderMatch, QwenOAuthAuth } from '../types.js';
-import { baseUrlFromResourceUrl } from './base-url.js';
-import { createQwenOAuthClient } from './client.js';
+import { baseUrlFromResourceUrl } from '../oauth/base-url.js';
+import { createQwenOAuthClient } from '../oauth/client.js';
 
 /** The only model Qwen OAuth serves. */
 export const QWEN_OAUTH_MODEL = 'coder-model';
@@ -41,12 +42,7 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
     if (!statOrUndefined(path)?.isFile()) return undefined;
     const credentials = await storeOf(ctx).read();
     if (!credentials) {
-      ctx.diagnostics.push({
-        code: 'CREDENTIALS_INVALID',
-        level: 'warning',
-        message: `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`,
-        path,
-      });
+      ctx.diagnostics.push(diagnostic('CREDENTIALS_INVALID', `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`, { path }));
       return undefined;
     }
     return { provenance: { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials };
@@ -77,11 +73,7 @@ export async function resolveQwenOAuth(
   const store = storeOf(ctx);
   const fallbackReason = (store as { fallbackReason?: unknown }).fallbackReason;
   if (typeof fallbackReason === 'string') {
-    diagnostics.push({
-      code: 'KEYCHAIN_UNAVAILABLE',
-      level: 'warning',
-      message: `The OS keychain is not in use (${fallbackReason}); credentials are in ${store.location}.`,
-    });
+    diagnostics.push(diagnostic('KEYCHAIN_UNAVAILABLE', `The OS keychain is not in use (${fallbackReason}); credentials are in ${store.location}.`));
   }
   const client = createQwenOAuthClient({
     ...options.oauth,
@@ -108,11 +100,7 @@ export async function resolveQwenOAuth(
   ];
   const asked = choose(requested);
   if (asked && asked.value !== QWEN_OAUTH_MODEL) {
-    diagnostics.push({
-      code: 'OAUTH_MODEL_UNSUPPORTED',
-      level: 'warning',
-      message: `Qwen OAuth serves only '${QWEN_OAUTH_MODEL}'; the requested model '${asked.value}' is not used.`,
-    });
+    diagnostics.push(diagnostic('OAUTH_MODEL_UNSUPPORTED', `Qwen OAuth serves only '${QWEN_OAUTH_MODEL}'; the requested model '${asked.value}' is not used.`));
   }
   const model: Provenance =
     asked?.value === QWEN_OAUTH_MODEL
@@ -140,13 +128,8 @@ export async function resolveQwenOAuth(
     matchedBy: 'auth-type',
   };
   if (definition?.discontinuedOn && ctx.now() >= Date.parse(`${definition.discontinuedOn}T00:00:00Z`)) {
-    diagnostics.push({
-      code: 'PROVIDER_DISCONTINUED',
-      level: 'warning',
-      message:
-        `${definition.name}: the free tier was discontinued on ${definition.discontinuedOn}. ` +
-        'A cached login works only while the server still honours it; Coding Plan, Token Plan or a DashScope key are the supported paths.',
-    });
+    diagnostics.push(diagnostic('PROVIDER_DISCONTINUED', `${definition.name}: the free tier was discontinued on ${definition.discontinuedOn}. ` +
+        'A cached login works only while the server still honours it; Coding Plan, Token Plan or a DashScope key are the supported paths.'));
   }
 
   const result: QwenOAuthAuth = {

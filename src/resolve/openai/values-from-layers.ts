@@ -1,8 +1,9 @@
-import type { LayeredEnv } from '../env/layered-env.js';
-import { type Candidate, choose, envCandidate } from '../internal/candidates.js';
-import { redact } from '../internal/redact.js';
-import type { ProviderRegistry } from '../providers/types.js';
-import type { Diagnostic } from '../types.js';
+import { diagnostic } from '../../diagnostics.js';
+import type { LayeredEnv } from '../../env/layered-env.js';
+import { type Candidate, choose, envCandidate } from '../provenance.js';
+import { redact } from '../../redact.js';
+import type { ProviderRegistry } from '../../providers/types.js';
+import type { Diagnostic } from '../../types.js';
 import type { Chains, ChosenValues } from './chains.js';
 
 /** Base URL when nothing configures one. */
@@ -36,11 +37,7 @@ export function valuesFromLayers(
     if (owner) {
       const endpoint = owner.endpoints[0]!.baseUrl;
       implied = { value: endpoint, source: { kind: 'provider-default', provider: owner.id, detail: 'implied by the key prefix' } };
-      diagnostics.push({
-        code: 'ENDPOINT_IMPLIED_BY_KEY',
-        level: 'info',
-        message: `No base URL is configured and the key ${redact(apiKey.value)} belongs to ${owner.name}, so ${endpoint} is used. Set OPENAI_BASE_URL to choose another endpoint.`,
-      });
+      diagnostics.push(diagnostic('ENDPOINT_IMPLIED_BY_KEY', `No base URL is configured and the key ${redact(apiKey.value)} belongs to ${owner.name}, so ${endpoint} is used. Set OPENAI_BASE_URL to choose another endpoint.`));
     }
   }
   const baseUrl = choose([

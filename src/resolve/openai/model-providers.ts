@@ -1,7 +1,7 @@
-import type { LayeredEnv } from '../env/layered-env.js';
-import { type Candidate, choose, envCandidate, isPresent, overrideCandidate, presentSources, settingCandidate } from '../internal/candidates.js';
-import type { EffectiveSettings, ModelProviderEntry } from '../settings/types.js';
-import type { AuthOverrides, Diagnostic } from '../types.js';
+import type { LayeredEnv } from '../../env/layered-env.js';
+import { type Candidate, choose, envCandidate, isPresent, overrideCandidate, presentSources, settingCandidate } from '../provenance.js';
+import type { EffectiveSettings, ModelProviderEntry } from '../../settings/types.js';
+import type { AuthOverrides, Diagnostic } from '../../types.js';
 import type { Chains, ChosenValues } from './chains.js';
 
 /** Base URL of a `modelProviders` entry that has none. */

@@ -1,0 +1,100 @@
+/**
+ * The diagnostics table: every finding that does not stop resolution, with
+ * its level and remedy, spelled once. Diagnostics are built only through
+ * {@link diagnostic}, which takes the level and remedy from the table and a
+ * structured subject (the variable, the file) so that deduplication and
+ * tests compare facts, never message text.
+ */
+
+/** Severity of a diagnostic. */
+export type DiagnosticLevel = 'info' | 'warning' | 'error';
+
+/** The level and default remedy of a diagnostic code. */
+export interface DiagnosticInfo {
+  readonly level: DiagnosticLevel;
+  readonly remedy: string;
+}
+
+/** Code → level and remedy. docs/troubleshooting.md is tested against this table. */
+export const DIAGNOSTICS = Object.freeze({
+  API_KEY_WHITESPACE: { level: 'warning', remedy: 'Remove the spaces or line breaks around the key where it is set.' },
+  CREDENTIALS_INVALID: { level: 'warning', remedy: 'Log in again (`qwen-auth login`), or delete the file.' },
+  ENDPOINT_IMPLIED_BY_KEY: { level: 'info', remedy: 'Set OPENAI_BASE_URL to choose another endpoint of the provider.' },
+  ENV_EMPTY_SHADOWS: { level: 'warning', remedy: 'Unset the empty variable (`unset NAME`) so the value below it is used.' },
+  ENV_FILE_TOO_LARGE: { level: 'warning', remedy: 'Shrink the .env file, or raise envFile.maxBytes.' },
+  ENV_FILE_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the .env file (or remove it).' },
+  INSECURE_BASE_URL: { level: 'warning', remedy: 'Use an https:// base URL for any server that is not on this machine.' },
+  KEYCHAIN_UNAVAILABLE: { level: 'warning', remedy: 'Install keytar and a keychain (libsecret on Linux), or use the file store.' },
+  KEY_FORMAT_MISMATCH: { level: 'warning', remedy: "Use a key of the endpoint's provider, or the endpoint that matches the key." },
+  KEY_PROVIDER_MISMATCH: { level: 'warning', remedy: "Point the base URL at one of the key's endpoints (listed in the message), or use that endpoint's key." },
+  OAUTH_MODEL_UNSUPPORTED: { level: 'warning', remedy: "Drop the model setting, or use 'coder-model' with Qwen OAuth." },
+  PROVIDER_DISCONTINUED: {
+    level: 'warning',
+    remedy: 'Move to a supported provider: Coding Plan, Token Plan or a DashScope API key.',
+  },
+  SETTINGS_INVALID_JSON: { level: 'error', remedy: 'Fix the JSON syntax at the given line and column.' },
+  SETTINGS_INVALID_VALUE: { level: 'warning', remedy: 'Give the setting a value of the documented type.' },
+  SETTINGS_NOT_OBJECT: { level: 'error', remedy: 'Make the file hold one JSON object, e.g. {}.' },
+  SETTINGS_TOO_LARGE: { level: 'warning', remedy: 'Shrink the settings file below 4 MiB.' },
+  SETTINGS_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the settings file (or remove it).' },
+} as const satisfies Record<string, DiagnosticInfo>);
+
+/** Stable codes of diagnostics. See docs/troubleshooting.md for each. */
+export type DiagnosticCode = keyof typeof DIAGNOSTICS;
+
+/** What a diagnostic is about: the facts that identify it. */
+export interface DiagnosticSubject {
+  /** The environment variable concerned. */
+  readonly variable?: string;
+  /** The file concerned. */
+  readonly path?: string;
+  /** 1-based line and column in `path`, when known. */
+  readonly line?: number;
+  readonly column?: number;
+  /** A settings key or option name, e.g. `modelProviders.openai[0]`. */
+  readonly key?: string;
+}
+
+/** A finding about the configuration that did not stop resolution. Never contains a whole secret. */
+export interface Diagnostic extends DiagnosticSubject {
+  /** Stable machine-readable code, e.g. `KEY_PROVIDER_MISMATCH`. */
+  readonly code: DiagnosticCode;
+  readonly level: DiagnosticLevel;
+  readonly message: string;
+  /** What to do about it. */
+  readonly remedy: string;
+}
+
+/** Every diagnostic code, in table order. */
+export const DIAGNOSTIC_CODES = Object.freeze(Object.keys(DIAGNOSTICS) as DiagnosticCode[]);
+
+/** The level and default remedy of a code. */
+export function diagnosticInfo(code: DiagnosticCode): DiagnosticInfo {
+  return DIAGNOSTICS[code];
+}
+
+/** Builds a diagnostic: level and remedy from the table (the remedy may be overridden). */
+export function diagnostic(
+  code: DiagnosticCode,
+  message: string,
+  subject: DiagnosticSubject = {},
+  remedy: string = DIAGNOSTICS[code].remedy,
+): Diagnostic {
+  const out: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code, level: DIAGNOSTICS[code].level, message, remedy };
+  if (subject.variable !== undefined) out.variable = subject.variable;
+  if (subject.path !== undefined) out.path = subject.path;
+  if (subject.line !== undefined) out.line = subject.line;
+  if (subject.column !== undefined) out.column = subject.column;
+  if (subject.key !== undefined) out.key = subject.key;
+  return out;
+}
+
+/** True when the two diagnostics are the same finding: one code, one subject. */
+export function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
+  return a.code === b.code && a.variable === b.variable && a.path === b.path && a.key === b.key;
+}
+
+/** Adds `d` unless the same finding is already in `list`. */
+export function addOnce(list: Diagnostic[], d: Diagnostic): void {
+  if (!list.some((x) => sameFinding(x, d))) list.push(d);
+}

@@ -1,0 +1,28 @@
+import { QwenAuthError } from '../errors.js';
+import { type AuthType, isAuthType, type Provenance } from '../types.js';
+import type { ResolutionContext } from './context.js';
+import { choose, type Chosen, describeSource, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
+
+/**
+ * The explicit part of the §3 chain, highest first: `overrides.authType` >
+ * `security.auth.selectedType` > a non-empty `QWEN_OAUTH` (whatever its value).
+ */
+export function explicitAuthType(ctx: ResolutionContext): Chosen | undefined {
+  const oauthFlag = envCandidate(ctx.env, 'QWEN_OAUTH', ctx.diagnostics);
+  return choose([
+    overrideCandidate(ctx.options.overrides?.authType, 'authType'),
+    settingCandidate(ctx.settings.selectedType, 'security.auth.selectedType'),
+    { ...oauthFlag, value: oauthFlag.value ? 'qwen-oauth' : undefined },
+  ]);
+}
+
+/** The chosen name as an auth type qwen-auth resolves, or UNSUPPORTED_AUTH_TYPE. */
+export function checkAuthType(value: string, provenance: Provenance): AuthType {
+  if (isAuthType(value)) return value;
+  const origin = describeSource(provenance);
+  throw new QwenAuthError(
+    'UNSUPPORTED_AUTH_TYPE',
+    `The auth type ${JSON.stringify(value)} from ${origin} is not supported; qwen-auth resolves 'openai' and 'qwen-oauth'.`,
+    { details: { value, origin } },
+  );
+}

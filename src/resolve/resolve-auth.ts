@@ -1,0 +1,99 @@
+import { isAuthError, QwenAuthError } from '../errors.js';
+import { defaultRegistry } from '../providers/default-registry.js';
+import { redact, withRedactedView } from '../redact.js';
+import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
+import { checkAuthType, explicitAuthType } from './auth-type.js';
+import { loadContext, type ResolutionContext } from './context.js';
+import { resolveOpenAI } from './openai/resolve-openai.js';
+import { checkOptions, type ResolveAuthOptions } from './options.js';
+
+function checkedFiles(ctx: ResolutionContext): string[] {
+  return ctx.envFile ? [ctx.envFile.path] : [];
+}
+
+/** Builds the `openai` result, or returns the missing-key error. `authType` may depend on the key's source. */
+function openAIResult(
+  ctx: ResolutionContext,
+  authType: (apiKey: Provenance) => Provenance,
+): OpenAIAuth | { error: QwenAuthError } {
+  const r = resolveOpenAI({
+    overrides: ctx.options.overrides ?? {},
+    env: ctx.env,
+    settings: ctx.settings,
+    registry: ctx.options.registry ?? defaultRegistry(),
+    checkedFiles: checkedFiles(ctx),
+  });
+  if (!r.ok) return { error: r.error };
+  const { values } = r;
+  const result: OpenAIAuth = {
+    type: 'openai',
+    apiKey: values.apiKey,
+    baseUrl: values.baseUrl,
+    model: values.model,
+    sources: {
+      authType: authType(values.sources.apiKey),
+      apiKey: values.sources.apiKey,
+      baseUrl: values.sources.baseUrl,
+      model: values.sources.model,
+    },
+    envFile: ctx.envFile,
+    provider: values.provider,
+    diagnostics: Object.freeze([...ctx.diagnostics, ...r.diagnostics]),
+    qwenDir: ctx.qwenDir,
+  };
+  return Object.freeze(withRedactedView(result, () => ({ ...result, apiKey: redact(result.apiKey) })));
+}
+
+/** The authType source when it is inferred from the key: the key's own source. */
+function inferredFromKey(apiKey: Provenance): Provenance {
+  const { shadowed: _shadowed, ...evidence } = apiKey;
+  return { ...evidence, detail: 'inferred: an API key is available', shadowed: [] };
+}
+
+/**
+ * Resolves what a tool needs to talk to a model, exactly as Qwen Code would:
+ * the `.env` file, settings, the auth type, and the OpenAI-compatible key,
+ * base URL and model (or the Qwen OAuth login), each with its source.
+ * Reads files, never writes them; never touches `process.env`.
+ */
+export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<ResolvedAuth> {
+  checkOptions(options);
+  const ctx = await loadContext(options);
+  const chosen = explicitAuthType(ctx);
+
+  if (chosen) {
+    const type = checkAuthType(chosen.value, chosen.provenance);
+    if (type === 'qwen-oauth') {
+      return (await import('./qwen-oauth.js')).resolveQwenOAuth(ctx, chosen.provenance);
+    }
+    const r = openAIResult(ctx, () => chosen.provenance);
+    if ('error' in r) throw r.error;
+    return r;
+  }
+
+  // Nothing selected: an available key means `openai`…
+  const inferred = openAIResult(ctx, inferredFromKey);
+  if (!('error' in inferred)) return inferred;
+  if (!isAuthError(inferred.error, 'MISSING_API_KEY')) throw inferred.error;
+
+  // …then cached Qwen OAuth credentials, then an interactive login.
+  const oauth = await import('./qwen-oauth.js');
+  const cached = await oauth.findCachedLogin(ctx);
+  if (cached) return oauth.resolveQwenOAuth(ctx, cached.provenance, cached.credentials);
+  if (options.interactive) {
+    return oauth.resolveQwenOAuth(ctx, { kind: 'default', detail: 'interactive login: nothing else is configured', shadowed: [] });
+  }
+  const { variables, settingsKeys } = inferred.error.details;
+  const checked = [
+    'overrides.authType',
+    ...ctx.settings.files.map((f) => `security.auth.selectedType in ${f.path}`),
+    'QWEN_OAUTH',
+    ...variables,
+    ...settingsKeys.map((key) => `${key} in settings`),
+    ctx.envFile ? `the .env file ${ctx.envFile.path}` : 'a .env file (none found)',
+    `cached Qwen OAuth credentials (${oauth.describeCredentialsLocation(ctx)})`,
+  ];
+  throw new QwenAuthError('NO_CREDENTIALS', `No credentials found and not running interactively. Checked: ${checked.join('; ')}.`, {
+    details: { checked },
+  });
+}
