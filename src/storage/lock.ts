@@ -1,7 +1,8 @@
 import { type FSWatcher, watch, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { QwenAuthError } from '../errors.js';
-import { errnoCode } from '../internal/fs.js';
+import { errnoCode, readRegularFile } from '../internal/fs.js';
 import type { ReleaseLock } from './types.js';
 
 /**
@@ -27,6 +28,19 @@ export interface FileLockOptions {
   readonly retryMs?: number;
   /** Longest retry delay (default 500 ms). */
   readonly maxRetryMs?: number;
+  /**
+   * The clock, epoch ms (default `Date.now`). Lock ages are compared with
+   * file modification times, which the file system takes from the real
+   * clock: change it in tests only.
+   */
+  readonly now?: () => number;
+  /**
+   * Waits between attempts (default: a timer that also ends when the lock's
+   * folder changes, or rejects with ABORTED when `signal` aborts).
+   */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Jitter of the retry delay, a number in [0, 1) (default `Math.random`). */
+  readonly random?: () => number;
 }
 
 export interface AcquireOptions extends FileLockOptions {
@@ -39,6 +53,16 @@ export interface AcquireOptions extends FileLockOptions {
 }
 
 export const DEFAULT_STALE_MS = 10_000;
+
+/** A lock file holds a random id: anything longer is not one of ours or Qwen Code's. */
+const MAX_LOCK_BYTES = 4096;
+
+/**
+ * Attempts in a row that may skip the sleep because something moved (the
+ * lock was released, or a stale one was broken). After that, every attempt
+ * sleeps and checks the deadline, whatever the lock path holds.
+ */
+const MAX_IMMEDIATE_RETRIES = 2;
 
 /**
  * Wakes waiters as soon as something changes in the lock's folder (the lock
@@ -79,7 +103,7 @@ class FolderWatch {
         this.#wakers.delete(done);
         reject(aborted());
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, Math.max(0, ms));
       this.#wakers.add(done);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -94,84 +118,131 @@ function aborted(): QwenAuthError<'ABORTED'> {
   return new QwenAuthError('ABORTED', 'Waiting for the credentials lock was cancelled.', { details: {} });
 }
 
-async function readOrUndefined(path: string): Promise<string | undefined> {
+function storeError(path: string, what: string, error: unknown): QwenAuthError<'STORE_ERROR'> {
+  return new QwenAuthError('STORE_ERROR', `The lock ${path} could not be ${what} (${errnoCode(error) ?? 'error'}).`, {
+    details: { store: 'file', operation: 'write' },
+    cause: error,
+  });
+}
+
+/** The id in a lock file; undefined for anything that is not a small regular file (never blocks on a FIFO). */
+async function readLockId(path: string): Promise<string | undefined> {
   try {
-    return await fsp.readFile(path, 'utf8');
+    const r = await readRegularFile(path, MAX_LOCK_BYTES, { noFollow: true });
+    return r.kind === 'text' ? r.text : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Takes a lock that looks stale. Returns after one attempt, whatever happened. */
-async function breakStale(path: string, staleMs: number): Promise<void> {
-  const observed = await readOrUndefined(path);
-  if (observed === undefined) return;
+/**
+ * Takes a lock that looks stale. True when it was moved away for good (try
+ * again at once); false when nothing changed or it turned out to be fresh.
+ */
+async function breakStale(path: string, staleMs: number, now: () => number): Promise<boolean> {
+  const observed = await readLockId(path);
+  if (observed === undefined) return false;
   const aside = `${path}.stale.${globalThis.crypto.randomUUID()}`;
   try {
     await fsp.rename(path, aside);
   } catch {
-    return; // someone else moved it first
+    return false; // someone else moved it first
   }
-  const moved = await readOrUndefined(aside);
-  const st = await fsp.stat(aside).catch(() => undefined);
-  const fresh = moved !== observed || (st !== undefined && Date.now() - st.mtimeMs <= staleMs);
+  const moved = await readLockId(aside);
+  const st = await fsp.lstat(aside).catch(() => undefined);
+  const fresh = moved !== observed || (st !== undefined && now() - st.mtimeMs <= staleMs);
+  let putBack = false;
   if (fresh) {
     // We moved a lock another process had just taken: put it back unless a
     // newer one exists. `link` never replaces an existing file.
-    await fsp.link(aside, path).catch(() => undefined);
+    putBack = await fsp.link(aside, path).then(
+      () => true,
+      () => false,
+    );
   }
   await fsp.unlink(aside).catch(() => undefined);
+  return !putBack;
+}
+
+/** Creates the lock file exclusively; undefined when something is already at the path. */
+async function create(path: string, id: string): Promise<FileHandle | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    let handle: FileHandle;
+    try {
+      // O_EXCL: an existing file, folder or symlink (even a dangling one) is never opened.
+      handle = await fsp.open(path, 'wx', 0o600);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'EEXIST') return undefined;
+      if (code === 'ENOENT' && attempt < 2) {
+        await fsp.mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+          throw storeError(path, 'created', e);
+        });
+        continue;
+      }
+      throw storeError(path, 'created', error);
+    }
+    try {
+      await handle.writeFile(id);
+      return handle;
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await fsp.unlink(path).catch(() => undefined);
+      throw storeError(path, 'written', error);
+    }
+  }
 }
 
 /**
  * Takes the lock at `path`. Resolves with its release, or with `undefined`
  * when `shouldStop` ended the wait. Fails with LOCK_TIMEOUT, ABORTED or
- * STORE_ERROR.
+ * STORE_ERROR. Whatever is at the path (a folder, a symlink, a FIFO), every
+ * wait sleeps and the deadline holds: only a regular file is ever taken for
+ * a lock, and only a stale regular file is ever broken.
  */
 export async function acquireFileLock(path: string, options: AcquireOptions = {}): Promise<ReleaseLock | undefined> {
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const heartbeatMs = options.heartbeatMs ?? 2_000;
   const maxRetryMs = options.maxRetryMs ?? 500;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
   let delay = options.retryMs ?? 20;
   const id = globalThis.crypto.randomUUID();
-  const started = Date.now();
+  const started = now();
   let folder: FolderWatch | undefined;
+  const sleep =
+    options.sleep ??
+    ((ms: number, signal?: AbortSignal): Promise<void> => {
+      folder ??= new FolderWatch(dirname(path));
+      return folder.sleep(ms, signal);
+    });
+  let immediate = 0;
+  let notAFile = false;
   try {
     for (;;) {
       if (options.signal?.aborted) throw aborted();
-      try {
-        await fsp.writeFile(path, id, { flag: 'wx', mode: 0o600 });
-        return holdLock(path, id, heartbeatMs);
-      } catch (error) {
-        const code = errnoCode(error);
-        if (code === 'ENOENT') {
-          await fsp.mkdir(dirname(path), { recursive: true, mode: 0o700 });
-          continue;
-        }
-        if (code !== 'EEXIST') {
-          throw new QwenAuthError('STORE_ERROR', `The lock ${path} could not be created (${code ?? 'error'}).`, {
-            details: { store: 'file', operation: 'write' },
-            cause: error,
-          });
-        }
-      }
-      const st = await fsp.stat(path).catch(() => undefined);
-      if (!st) continue; // released meanwhile: try again at once
-      if (Date.now() - st.mtimeMs > staleMs) {
-        await breakStale(path, staleMs);
+      const handle = await create(path, id);
+      if (handle) return holdLock(path, id, handle, heartbeatMs, now);
+      const st = await fsp.lstat(path).catch(() => undefined);
+      notAFile = st !== undefined && !st.isFile();
+      // Released meanwhile, or a stale lock moved away: try again at once, a few times.
+      const moved = st === undefined || (st.isFile() && now() - st.mtimeMs > staleMs && (await breakStale(path, staleMs, now)));
+      if (moved && immediate < MAX_IMMEDIATE_RETRIES) {
+        immediate++;
         continue;
       }
+      immediate = 0;
       if (options.shouldStop && (await options.shouldStop())) return undefined;
-      const waited = Date.now() - started;
+      const waited = now() - started;
       if (waited >= timeoutMs) {
-        throw new QwenAuthError('LOCK_TIMEOUT', `The lock ${path} was held by another process for more than ${timeoutMs} ms.`, {
-          details: { path, waitedMs: waited },
-        });
+        const why = notAFile
+          ? `is not a regular file (a folder, symlink or FIFO?), so it is never taken for a lock; waited ${timeoutMs} ms`
+          : `was held by another process for more than ${timeoutMs} ms`;
+        throw new QwenAuthError('LOCK_TIMEOUT', `The lock ${path} ${why}.`, { details: { path, waitedMs: waited } });
       }
-      // The lock is held: wait, but wake up at once when its folder changes.
-      folder ??= new FolderWatch(dirname(path));
-      await folder.sleep(Math.min(delay * (0.75 + Math.random() / 2), timeoutMs - waited), options.signal);
+      // Wait, but wake up at once when the lock's folder changes.
+      await sleep(Math.min(delay * (0.75 + random() / 2), timeoutMs - waited), options.signal);
       delay = Math.min(delay * 1.5, maxRetryMs);
     }
   } finally {
@@ -179,10 +250,16 @@ export async function acquireFileLock(path: string, options: AcquireOptions = {}
   }
 }
 
-function holdLock(path: string, id: string, heartbeatMs: number): ReleaseLock {
+/**
+ * Holds the lock: the heartbeat touches the file through the descriptor that
+ * created it, so a lock that was replaced meanwhile (taken over, or moved
+ * aside) is never touched; a lock given back after a mistaken takeover is the
+ * same file and stays fresh.
+ */
+function holdLock(path: string, id: string, handle: FileHandle, heartbeatMs: number, now: () => number): ReleaseLock {
   const timer = setInterval(() => {
-    const now = new Date();
-    fsp.utimes(path, now, now).catch(() => undefined);
+    const t = new Date(now());
+    handle.utimes(t, t).catch(() => undefined);
   }, heartbeatMs);
   timer.unref();
   let released = false;
@@ -190,7 +267,8 @@ function holdLock(path: string, id: string, heartbeatMs: number): ReleaseLock {
     if (released) return;
     released = true;
     clearInterval(timer);
+    await handle.close().catch(() => undefined);
     // Release only a lock that is still ours.
-    if ((await readOrUndefined(path)) === id) await fsp.unlink(path).catch(() => undefined);
+    if ((await readLockId(path)) === id) await fsp.unlink(path).catch(() => undefined);
   };
 }
