@@ -28,6 +28,10 @@ export const DIAGNOSTICS = Object.freeze({
   KEY_FORMAT_MISMATCH: { level: 'warning', remedy: "Use a key of the endpoint's provider, or the endpoint that matches the key." },
   KEY_PROVIDER_MISMATCH: { level: 'warning', remedy: "Point the base URL at one of the key's endpoints (listed in the message), or use that endpoint's key." },
   OAUTH_MODEL_UNSUPPORTED: { level: 'warning', remedy: "Drop the model setting, or use 'coder-model' with Qwen OAuth." },
+  RESOURCE_URL_REJECTED: {
+    level: 'warning',
+    remedy: "Log in again; if the login's API host is legitimate, allow it with oauth.allowedResourceHosts.",
+  },
   PROVIDER_DISCONTINUED: {
     level: 'warning',
     remedy: 'Move to a supported provider: Coding Plan, Token Plan or a DashScope API key.',

@@ -27,16 +27,56 @@ const HIDDEN = 12;
 /** Redacts a secret for display: `sk-sp-…9f3a`. Never returns the secret whole. */
 export function redact(secret: string | null | undefined): string {
   if (secret === undefined || secret === null || secret === '') return '';
-  const s = secret.trim();
+  const s = String(secret).trim();
+  // Code points, not UTF-16 units: a surrogate pair is never cut in half.
+  const points = Array.from(s);
   let prefix = '';
   for (const p of KNOWN_PREFIXES) {
-    if (s.startsWith(p) && s.length - p.length >= HIDDEN) {
+    if (s.startsWith(p) && points.length - p.length >= HIDDEN) {
       prefix = p;
       break;
     }
   }
-  const tail = s.length - prefix.length - 4 >= HIDDEN ? s.slice(-4) : '';
+  const tail = points.length - prefix.length - 4 >= HIDDEN ? points.slice(-4).join('') : '';
   return `${prefix}${ELLIPSIS}${tail}`;
+}
+
+const TOKEN = /[A-Za-z0-9_\-+=~]+/g;
+
+/**
+ * True for a run of characters that could be a secret: a known key prefix
+ * with at least twelve characters after it, twenty or more characters mixing
+ * lower case, upper case and digits, or thirty-two or more mixing letters and
+ * digits (hex and base64 tokens). Model names and host names stay readable.
+ */
+export function isKeyShaped(token: string): boolean {
+  if (KNOWN_PREFIXES.some((p) => token.startsWith(p) && token.length - p.length >= HIDDEN)) return true;
+  const lower = /[a-z]/.test(token);
+  const upper = /[A-Z]/.test(token);
+  const digit = /[0-9]/.test(token);
+  if (token.length >= 20 && lower && upper && digit) return true;
+  return token.length >= 32 && digit && (lower || upper);
+}
+
+/**
+ * Quotes an untrusted string (a value the user may have pasted a key into, a
+ * server's error text) for a message: control and bidirectional-override
+ * characters replaced, user-info (`name:password@`) hidden, every key-shaped
+ * run redacted with {@link redact}, and the whole bounded to `max` code
+ * points.
+ */
+export function redactText(value: unknown, max = 200): string {
+  let s = typeof value === 'string' ? value : String(value);
+  // Only the beginning can be shown: work on a bounded slice (the patterns
+  // below stay linear), and drop a word the cut went through, whole.
+  const limit = Math.max(16, max * 4);
+  if (s.length > limit) s = `${s.slice(0, limit).replace(/[^\s/@.:]*$/, '')}${ELLIPSIS}`;
+  // eslint-disable-next-line no-control-regex
+  s = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+  s = s.replace(/[^\s/@]+@/g, `${ELLIPSIS}@`);
+  s = s.replace(TOKEN, (token) => (isKeyShaped(token) ? redact(token) : token));
+  const points = Array.from(s);
+  return points.length > max ? `${points.slice(0, Math.max(0, max - 1)).join('')}${ELLIPSIS}` : s;
 }
 
 /**

@@ -4,6 +4,7 @@ import { QwenAuthError } from '../errors.js';
 import { qwenDirFrom } from '../env/qwen-home.js';
 import { createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
+import { checkResourceUrl } from './base-url.js';
 import { browserUnavailableReason, openBrowser } from './browser.js';
 import { resolveEndpoints } from './endpoints.js';
 import type { RetryPolicy } from './protocol.js';
@@ -78,9 +79,14 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
     return loading;
   };
 
+  // A resource_url from the token endpoint becomes the base URL that receives the token: check it.
+  const acceptResourceUrl = (value: string): boolean =>
+    checkResourceUrl(value, { tokenEndpoint: endpoints.tokenEndpoint, allowedHosts: options.allowedResourceHosts }).ok;
+
   const manager = new TokenManager({
     store,
     now,
+    acceptResourceUrl,
     ...(options.timing?.skewMs !== undefined && { skewMs: options.timing.skewMs }),
     ...(options.timing?.checkIntervalMs !== undefined && { checkIntervalMs: options.timing.checkIntervalMs }),
     refresh: async (refreshToken) => {
@@ -123,7 +129,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
         browserOpened,
       });
       const grant = await p.protocol.pollDeviceToken(p.config, p.settings, authorization, o.signal);
-      const credentials = credentialsFromGrant(grant, undefined, now());
+      const credentials = credentialsFromGrant(grant, undefined, now(), { acceptResourceUrl });
       await underLock(async () => {
         await store.write(credentials);
         manager.adopt(credentials, store.version ? await store.version() : undefined);

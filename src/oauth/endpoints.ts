@@ -42,6 +42,12 @@ export function resolveEndpoints(options: QwenOAuthOptions = {}): OAuthEndpoints
   if (typeof clientId !== 'string' || clientId === '') {
     throw new QwenAuthError('INVALID_OPTION', 'oauth.clientId must be a non-empty string.', { details: { option: 'oauth.clientId' } });
   }
+  const hosts = options.allowedResourceHosts;
+  if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h: unknown) => typeof h === 'string' && h.trim() !== ''))) {
+    throw new QwenAuthError('INVALID_OPTION', 'oauth.allowedResourceHosts must be a list of host names.', {
+      details: { option: 'oauth.allowedResourceHosts' },
+    });
+  }
   return {
     deviceAuthorizationEndpoint: device,
     tokenEndpoint: token,

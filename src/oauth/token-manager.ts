@@ -29,25 +29,42 @@ export interface TokenManagerOptions {
   readonly checkIntervalMs?: number;
   /** Lifetime assumed when a server omits `expires_in` (default 3,600 s). */
   readonly defaultExpiresInSeconds?: number;
+  /** False for a `resource_url` a refresh must not adopt (the previous one is kept). */
+  readonly acceptResourceUrl?: (resourceUrl: string) => boolean;
 }
+
+/** How a grant becomes stored credentials. */
+export interface GrantPolicy {
+  /** Lifetime assumed when a server omits `expires_in` (default 3,600 s). */
+  readonly defaultExpiresInSeconds?: number;
+  /** False for a `resource_url` that must not become the base URL (default: every one is accepted). */
+  readonly acceptResourceUrl?: (resourceUrl: string) => boolean;
+}
+
+/** The longest access-token lifetime believed: a year (`expires_in: 1e308` is not "forever"). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 365 * 24 * 3600;
 
 /** Turns a grant into stored credentials, keeping what the grant leaves out. */
 export function credentialsFromGrant(
   grant: TokenGrant,
   previous: QwenCredentials | undefined,
   now: number,
-  defaultExpiresInSeconds = 3600,
+  policy: GrantPolicy = {},
 ): QwenCredentials {
   const refreshToken = grant.refreshToken ?? previous?.refreshToken;
   // Differs from Qwen Code: a refresh without resource_url keeps the old one
-  // instead of silently moving to the default endpoint.
-  const resourceUrl = grant.resourceUrl ?? previous?.resourceUrl;
+  // instead of silently moving to the default endpoint; and one that fails
+  // the checks (another host, plain http, user-info) is never adopted.
+  const offered = grant.resourceUrl !== undefined && (policy.acceptResourceUrl?.(grant.resourceUrl) ?? true) ? grant.resourceUrl : undefined;
+  const resourceUrl = offered ?? previous?.resourceUrl;
+  const seconds = grant.expiresIn ?? policy.defaultExpiresInSeconds ?? 3600;
+  const lifetime = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, MAX_TOKEN_LIFETIME_SECONDS) : 0;
   return {
     accessToken: grant.accessToken,
     tokenType: grant.tokenType ?? previous?.tokenType ?? 'Bearer',
     ...(refreshToken !== undefined && { refreshToken }),
     ...(resourceUrl !== undefined && { resourceUrl }),
-    expiresAt: now + (grant.expiresIn ?? defaultExpiresInSeconds) * 1000,
+    expiresAt: now + Math.round(lifetime * 1000),
   };
 }
 
@@ -65,6 +82,7 @@ export class TokenManager {
   readonly #skew: number;
   readonly #interval: number;
   readonly #defaultTtl: number;
+  readonly #acceptResourceUrl: ((resourceUrl: string) => boolean) | undefined;
   #credentials: QwenCredentials | undefined;
   #version: string | undefined;
   #lastCheck = Number.NEGATIVE_INFINITY;
@@ -78,6 +96,7 @@ export class TokenManager {
     this.#skew = options.skewMs ?? 30_000;
     this.#interval = options.checkIntervalMs ?? 5_000;
     this.#defaultTtl = options.defaultExpiresInSeconds ?? 3600;
+    this.#acceptResourceUrl = options.acceptResourceUrl;
   }
 
   /** The store in use. */
@@ -206,7 +225,10 @@ export class TokenManager {
         details: { reason: 'refresh-rejected', location: this.#store.location },
       });
     }
-    const next = credentialsFromGrant(grant, from, this.#now(), this.#defaultTtl);
+    const next = credentialsFromGrant(grant, from, this.#now(), {
+      defaultExpiresInSeconds: this.#defaultTtl,
+      ...(this.#acceptResourceUrl && { acceptResourceUrl: this.#acceptResourceUrl }),
+    });
     await this.#store.write(next);
     this.adopt(next, this.#store.version ? await this.#store.version() : undefined);
     return next;

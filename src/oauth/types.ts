@@ -39,4 +39,11 @@ export interface QwenOAuthOptions {
   readonly openBrowser?: boolean;
   /** Timeout of each HTTP request in milliseconds (default 30,000). */
   readonly timeoutMs?: number;
+  /**
+   * Hosts a login's `resource_url` may point at besides Qwen OAuth's own and
+   * the token endpoint's host: exact host names, or `*.example.com` for the
+   * subdomains of `example.com`. A `resource_url` elsewhere is not used
+   * (`RESOURCE_URL_REJECTED`): the access token is sent only where it belongs.
+   */
+  readonly allowedResourceHosts?: readonly string[];
 }

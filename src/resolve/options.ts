@@ -69,6 +69,14 @@ export function checkOptions(options: ResolveAuthOptions): void {
       }
     }
   }
+  const oauth = options.oauth;
+  if (oauth !== undefined) {
+    if (typeof oauth !== 'object' || oauth === null) throw invalidOption('oauth', 'options.oauth must be an object.');
+    const hosts = oauth.allowedResourceHosts;
+    if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h: unknown) => typeof h === 'string' && h.trim() !== ''))) {
+      throw invalidOption('oauth.allowedResourceHosts', 'options.oauth.allowedResourceHosts must be a list of host names.');
+    }
+  }
   if (options.interactive === true && typeof options.onVerification !== 'function') {
     throw invalidOption('onVerification', 'interactive: true needs onVerification, to show the user code and URL of a device login.');
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { type Candidate, choose, overrideCandidate, settingCandidate } from './provenance.js';
 import { statOrUndefined } from '../internal/fs.js';
-import { withRedactedView } from '../redact.js';
+import { redactText, withRedactedView } from '../redact.js';
 import { defaultRegistry } from '../providers/default-registry.js';
 import type { ResolutionContext } from './context.js';
 import { CREDENTIALS_FILE, createFileTokenStore } from '../storage/file-store.js';
@@ -11,6 +11,7 @@ import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import type { Diagnostic, Provenance, ProviderMatch, QwenOAuthAuth } from '../types.js';
 import { baseUrlFromResourceUrl } from '../oauth/base-url.js';
 import { createQwenOAuthClient } from '../oauth/client.js';
+import { resolveEndpoints } from '../oauth/endpoints.js';
 
 /** The only model Qwen OAuth serves. */
 export const QWEN_OAUTH_MODEL = 'coder-model';
@@ -107,8 +108,14 @@ export async function resolveQwenOAuth(
       ? asked.provenance
       : { kind: 'default', detail: `Qwen OAuth serves only ${QWEN_OAUTH_MODEL}`, shadowed: asked ? [asked.provenance] : [] };
 
-  const baseUrl = baseUrlFromResourceUrl(credentials.resourceUrl);
-  const baseSource: Provenance = credentials.resourceUrl
+  const { baseUrl, rejected } = baseUrlFromResourceUrl(credentials.resourceUrl, {
+    tokenEndpoint: resolveEndpoints(options.oauth).tokenEndpoint,
+    allowedHosts: options.oauth?.allowedResourceHosts,
+  });
+  if (rejected) {
+    diagnostics.push(diagnostic('RESOURCE_URL_REJECTED', `The login's resource_url ${JSON.stringify(redactText(credentials.resourceUrl, 80))} was not used: ${rejected}. Requests go to ${baseUrl}.`, store.kind === 'file' ? { path: store.location } : {}));
+  }
+  const baseSource: Provenance = credentials.resourceUrl && !rejected
     ? {
         kind: 'provider-default',
         provider: 'qwen-oauth',
@@ -116,7 +123,7 @@ export async function resolveQwenOAuth(
         ...(store.kind === 'file' && { path: store.location }),
         shadowed: [],
       }
-    : { kind: 'default', detail: 'the login has no resource_url', shadowed: [] };
+    : { kind: 'default', detail: rejected ? 'the resource_url of the login was rejected' : 'the login has no resource_url', shadowed: [] };
 
   const registry = options.registry ?? defaultRegistry();
   const definition = registry.get('qwen-oauth');

@@ -96,7 +96,9 @@ describe('qwen-oauth result (spec §5)', () => {
     [undefined, 'https://dashscope.aliyuncs.com/compatible-mode/v1'],
   ])('resource_url %j → %s', async (resourceUrl, baseUrl) => {
     const creds = { ...JSON.parse(CREDS), resource_url: resourceUrl };
-    const auth = await resolveIn({ files: { 'home/.qwen/oauth_creds.json': JSON.stringify(creds) } });
+    // A loopback resource_url is trusted when the token endpoint that issued the login is on loopback too.
+    const oauth = resourceUrl?.includes('127.0.0.1') ? { tokenEndpoint: 'http://127.0.0.1:1/token' } : {};
+    const auth = await resolveIn({ files: { 'home/.qwen/oauth_creds.json': JSON.stringify(creds) }, options: { oauth } });
     expect(auth.type).toBe('qwen-oauth');
     expect(auth.baseUrl).toBe(baseUrl);
   });
