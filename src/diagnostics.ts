@@ -39,6 +39,7 @@ export const DIAGNOSTICS = Object.freeze({
   SETTINGS_INVALID_JSON: { level: 'error', remedy: 'Fix the JSON syntax at the given line and column.' },
   SETTINGS_INVALID_VALUE: { level: 'warning', remedy: 'Give the setting a value of the documented type.' },
   SETTINGS_NOT_OBJECT: { level: 'error', remedy: 'Make the file hold one JSON object, e.g. {}.' },
+  SETTINGS_TOO_DEEP: { level: 'error', remedy: 'Flatten the settings file: at most 64 levels of nested arrays and objects.' },
   SETTINGS_TOO_LARGE: { level: 'warning', remedy: 'Shrink the settings file below 4 MiB.' },
   SETTINGS_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the settings file (or remove it).' },
 } as const satisfies Record<string, DiagnosticInfo>);

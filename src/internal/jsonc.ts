@@ -90,3 +90,37 @@ export async function locateJsonError(stripped: string, error: unknown): Promise
   const offset = m ? Number(m[1]) : stripped.length;
   return { ...lineColumn(stripped, offset), reason: 'InvalidJSON' };
 }
+
+/**
+ * The deepest nesting a settings file may have (the root object is level 1).
+ * Qwen Code's settings are a handful of levels deep; beyond this, files are
+ * reported and ignored (reading) or refused (writing), so nothing that
+ * recurses — here or in jsonc-parser — ever meets a deep file.
+ */
+export const MAX_SETTINGS_DEPTH = 64;
+
+/**
+ * How deeply `stripped` (comments already blanked) nests arrays and objects,
+ * counted in one pass without recursion; brackets inside strings do not
+ * count, and an unclosed bracket counts as open.
+ */
+export function jsonNestingDepth(stripped: string): number {
+  let depth = 0;
+  let deepest = 0;
+  const n = stripped.length;
+  for (let i = 0; i < n; i++) {
+    const ch = stripped.charCodeAt(i);
+    if (ch === 34 /* " */) {
+      for (i++; i < n; i++) {
+        const c = stripped.charCodeAt(i);
+        if (c === 92 /* \ */) i++;
+        else if (c === 34) break;
+      }
+    } else if (ch === 91 /* [ */ || ch === 123 /* { */) {
+      if (++depth > deepest) deepest = depth;
+    } else if (ch === 93 /* ] */ || ch === 125 /* } */) {
+      if (depth > 0) depth--;
+    }
+  }
+  return deepest;
+}

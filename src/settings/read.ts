@@ -3,7 +3,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
-import { locateJsonError, stripJsonComments } from '../internal/jsonc.js';
+import { jsonNestingDepth, locateJsonError, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import type { Diagnostic, SettingsScope } from '../types.js';
 import { expandEnvReferences } from './expand.js';
 
@@ -53,6 +53,11 @@ export async function readSettingsFile(
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const stripped = stripJsonComments(text);
+  const depth = jsonNestingDepth(stripped);
+  if (depth > MAX_SETTINGS_DEPTH) {
+    diagnostics.push(diagnostic('SETTINGS_TOO_DEEP', `${path} nests ${depth} levels deep, more than ${MAX_SETTINGS_DEPTH}; the file was ignored.`, { path }));
+    return undefined;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(stripped);

@@ -6,6 +6,7 @@ import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
+import { jsonNestingDepth, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import { qwenDirFrom } from '../env/qwen-home.js';
 import type { AuthType, SettingsScope } from '../types.js';
 import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
@@ -96,6 +97,14 @@ export async function setSelectedAuthType(
   if (text === undefined || text.trim() === '') {
     next = `${JSON.stringify({ security: { auth: { selectedType: type } } }, null, 2)}\n`;
   } else {
+    const depth = jsonNestingDepth(stripJsonComments(text));
+    if (depth > MAX_SETTINGS_DEPTH) {
+      throw new QwenAuthError(
+        'SETTINGS_WRITE_FAILED',
+        `${path} is nested ${depth} levels deep, more than ${MAX_SETTINGS_DEPTH}; it was not changed.`,
+        { details: { path }, remedy: `Flatten the settings file to at most ${MAX_SETTINGS_DEPTH} levels of nesting, then retry.` },
+      );
+    }
     const errors: ParseError[] = [];
     const tree = jsonc.parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
     if (errors.length > 0 || !tree || tree.type !== 'object') {
