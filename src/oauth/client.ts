@@ -70,7 +70,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
   const protocol = (): NonNullable<typeof loading> => {
     loading ??= (async () => {
       const [mod, fetchImpl] = await Promise.all([import('./protocol.js'), selectFetch(env, options.fetch)]);
-      const settings = { endpoints, fetch: fetchImpl, timeoutMs: options.timeoutMs ?? 30_000 };
+      const settings = { endpoints, fetch: fetchImpl, timeoutMs: options.timeoutMs ?? 30_000, now };
       return { protocol: mod, config: mod.createConfiguration(settings), settings };
     })();
     loading.catch(() => {
@@ -87,6 +87,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
     store,
     now,
     acceptResourceUrl,
+    endpoint: endpoints.tokenEndpoint.href,
     ...(options.timing?.skewMs !== undefined && { skewMs: options.timing.skewMs }),
     ...(options.timing?.checkIntervalMs !== undefined && { checkIntervalMs: options.timing.checkIntervalMs }),
     refresh: async (refreshToken) => {

@@ -5,7 +5,8 @@
 import * as oidc from 'openid-client';
 import { QwenAuthError } from '../errors.js';
 import type { OAuthEndpoints } from './endpoints.js';
-import { qwenFetch } from './qwen-fetch.js';
+import { redactText } from '../redact.js';
+import { qwenFetch, TransportFailure } from './qwen-fetch.js';
 import type { TokenGrant } from './token-manager.js';
 import type { FetchLike } from '../types.js';
 
@@ -14,7 +15,23 @@ export interface ProtocolOptions {
   readonly fetch: FetchLike;
   /** Per-request timeout, ms. */
   readonly timeoutMs: number;
+  /** The clock, epoch ms: the device code's deadline is measured with it. */
+  readonly now: () => number;
+  /** Waits before a retry (default a timer). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Jitter of the retry delay, in [0, 1) (default `Math.random`). */
+  readonly random?: () => number;
 }
+
+/**
+ * The longest device-code lifetime believed (one hour; Qwen's is ten
+ * minutes). Beyond it, `expires_in` overflows timers (4.3e6 s is past what
+ * `AbortSignal.timeout` takes, 3e6 s wraps around to "expired at once").
+ */
+export const MAX_DEVICE_CODE_SECONDS = 3600;
+
+/** The longest polling interval believed, seconds. */
+export const MAX_POLL_INTERVAL_SECONDS = 60;
 
 export interface DeviceAuthorization {
   readonly deviceCode: string;
@@ -23,7 +40,7 @@ export interface DeviceAuthorization {
   readonly verificationUriComplete?: string;
   readonly expiresIn: number;
   readonly interval?: number;
-  /** When the code was issued (epoch ms, real clock): polling ends `expiresIn` after this. */
+  /** When the code was issued (epoch ms, the client's clock): polling ends `expiresIn` after this. */
   readonly issuedAt: number;
   /** The raw response, kept for polling. */
   readonly raw: oidc.DeviceAuthorizationResponse;
@@ -65,7 +82,9 @@ function httpFailure(error: unknown): HttpFailure {
 }
 
 function isTransportFailure(error: unknown): boolean {
-  if (error instanceof TypeError) return true; // fetch failed: connection, DNS, TLS
+  // Only a request that got no complete answer; a TypeError raised while
+  // reading an answer (a malformed one) is the server's fault, not the network's.
+  if (error instanceof TransportFailure) return true;
   const e = error as { name?: unknown; code?: unknown; cause?: { name?: unknown } } | null;
   // openid-client turns a request timeout or abort into a ClientError with these codes.
   if (e?.code === 'OAUTH_TIMEOUT' || e?.code === 'OAUTH_ABORT') return true;
@@ -77,18 +96,21 @@ function protocolError(endpoint: URL, error: unknown, failure: HttpFailure): Qwe
   // openid-client wraps the precise reason (never a token) in `cause`.
   const cause = (error as { cause?: unknown } | null)?.cause;
   const reason = cause instanceof Error && !(cause instanceof Response) ? `: ${cause.message}` : '';
-  const what = failure.error ?? (error instanceof Error ? `${error.message}${reason}` : 'an unexpected answer');
+  // The server's text is quoted bounded, sanitised and redacted: a server
+  // reflecting a token (or a terminal escape) must not reach the user whole.
+  const serverError = failure.error === undefined ? undefined : redactText(failure.error, 100);
+  const what = serverError ?? redactText(error instanceof Error ? `${error.message}${reason}` : 'an unexpected answer', 200);
   return new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${endpoint.origin}${endpoint.pathname} answered outside the protocol: ${what}.`, {
     details: {
       endpoint: endpoint.href,
       ...(failure.status !== undefined && { status: failure.status }),
-      ...(failure.error !== undefined && { error: failure.error }),
+      ...(serverError !== undefined && { error: serverError }),
     },
   });
 }
 
 function networkError(endpoint: URL, error: unknown, failure: HttpFailure, attempts: number): QwenAuthError<'NETWORK_ERROR'> {
-  const why = failure.status !== undefined ? `HTTP ${failure.status}` : ((error as Error)?.message ?? 'no answer');
+  const why = failure.status !== undefined ? `HTTP ${failure.status}` : redactText((error as Error)?.message ?? 'no answer', 120);
   return new QwenAuthError('NETWORK_ERROR', `${endpoint.origin} could not be reached (${why}) after ${attempts} attempt(s).`, {
     details: { endpoint: endpoint.href, ...(failure.status !== undefined && { status: failure.status }), attempts },
     ...(failure.status === undefined && { cause: error }),
@@ -100,7 +122,7 @@ export async function startDeviceAuthorization(config: oidc.Configuration, optio
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
   let raw: oidc.DeviceAuthorizationResponse;
-  const issuedAt = Date.now();
+  const issuedAt = options.now();
   try {
     raw = await oidc.initiateDeviceAuthorization(config, {
       scope: options.endpoints.scope,
@@ -114,15 +136,28 @@ export async function startDeviceAuthorization(config: oidc.Configuration, optio
     }
     throw protocolError(options.endpoints.deviceAuthorizationEndpoint, error, failure);
   }
+  // Validated and clamped here, at the boundary: every timer below gets a sane number.
+  const lifetime = raw.expires_in as unknown;
+  if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime <= 0) {
+    throw protocolError(options.endpoints.deviceAuthorizationEndpoint, new Error('"expires_in" of the device code must be a positive number'), {});
+  }
+  const expiresIn = Math.min(lifetime, MAX_DEVICE_CODE_SECONDS);
+  const interval =
+    typeof raw.interval === 'number' && Number.isFinite(raw.interval) && raw.interval >= 0
+      ? Math.min(raw.interval, MAX_POLL_INTERVAL_SECONDS)
+      : undefined;
+  const checked = { ...raw, expires_in: expiresIn } as oidc.DeviceAuthorizationResponse;
+  if (interval === undefined) delete (checked as { interval?: number }).interval;
+  else (checked as { interval?: number }).interval = interval;
   return {
     deviceCode: raw.device_code,
     userCode: raw.user_code,
     verificationUri: raw.verification_uri,
     ...(typeof raw.verification_uri_complete === 'string' && { verificationUriComplete: raw.verification_uri_complete }),
-    expiresIn: raw.expires_in,
-    ...(typeof raw.interval === 'number' && { interval: raw.interval }),
+    expiresIn,
+    ...(interval !== undefined && { interval }),
     issuedAt,
-    raw,
+    raw: checked,
     codeVerifier,
   };
 }
@@ -154,8 +189,9 @@ export async function pollDeviceToken(
 ): Promise<TokenGrant> {
   // The code's lifetime runs from when it was issued, not from when polling
   // starts (the user may take a while in onVerification).
-  const left = authorization.issuedAt + authorization.expiresIn * 1000 - Date.now();
-  const expiry = AbortSignal.timeout(Math.max(1, left));
+  const left = Math.ceil(authorization.issuedAt + Math.min(authorization.expiresIn, MAX_DEVICE_CODE_SECONDS) * 1000 - options.now());
+  if (!(left > 0)) throw new QwenAuthError('OAUTH_DEVICE_CODE_EXPIRED', 'The login code expired before it was approved.', { details: {} });
+  const expiry = AbortSignal.timeout(Math.min(left, MAX_DEVICE_CODE_SECONDS * 1000));
   const combined = signal ? AbortSignal.any([signal, expiry]) : expiry;
   try {
     const response = await oidc.pollDeviceAuthorizationGrant(
@@ -190,7 +226,7 @@ export interface RetryPolicy {
   readonly baseDelayMs?: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const timerSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Exchanges a refresh token. 400/401: LOGIN_REQUIRED (`refresh-rejected`).
@@ -217,7 +253,7 @@ export async function refreshGrant(
       const transient = isTransportFailure(error) || failure.status === 429 || (failure.status ?? 0) >= 500;
       if (!transient) throw protocolError(options.endpoints.tokenEndpoint, error, failure);
       if (attempt >= attempts) throw networkError(options.endpoints.tokenEndpoint, error, failure, attempt);
-      await sleep(delay * (0.8 + Math.random() * 0.4));
+      await (options.sleep ?? timerSleep)(delay * (0.8 + (options.random ?? Math.random)() * 0.4));
       delay *= 2;
     }
   }

@@ -23,6 +23,44 @@ function json(status: number, statusText: string, headers: Headers, value: unkno
 }
 
 /**
+ * The request never got a complete answer (connection refused or reset, DNS,
+ * TLS, timeout, a body cut short): the only failures worth retrying. A
+ * TypeError, as fetch's own, so openid-client passes it through unchanged.
+ */
+export class TransportFailure extends TypeError {
+  override readonly name = 'TransportFailure';
+}
+
+/** The longest answer read from an OAuth endpoint; a token answer is a few hundred bytes. */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+async function boundedText(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw new TransportFailure('the answer was cut short', { cause: error });
+    }
+    if (chunk.done) break;
+    total += chunk.value.byteLength;
+    if (total > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+    }
+    chunks.push(chunk.value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** Statuses whose response may carry no body (the Response constructor refuses one). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
  * Where Qwen's server departs from RFC 8628/6749, in one place, so the
  * polling and refresh logic of openid-client is used as it is:
  *
@@ -41,8 +79,18 @@ function json(status: number, statusText: string, headers: Headers, value: unkno
  */
 export function qwenFetch(fetchImpl: FetchLike): (url: string, options: OutgoingRequest) => Promise<Response> {
   return async (url, options) => {
-    const response = await fetchImpl(url, options as RequestInit);
-    const text = await response.text();
+    let response: Response;
+    try {
+      response = await fetchImpl(url, options as RequestInit);
+    } catch (error) {
+      throw new TransportFailure('the request got no answer', { cause: error });
+    }
+    const { status } = response;
+    if (!Number.isInteger(status) || status < 200 || status > 599) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new Error(`HTTP status ${String(status)} is outside the protocol`);
+    }
+    const text = await boundedText(response);
     const headers = new Headers(response.headers);
     headers.delete('content-length');
     headers.delete('content-encoding');
@@ -57,7 +105,8 @@ export function qwenFetch(fetchImpl: FetchLike): (url: string, options: Outgoing
       }
     }
     const polling = grantTypeOf(options.body) === DEVICE_CODE_GRANT;
-    const { status, statusText } = response;
+    // A reason phrase the Response constructor refuses is dropped, not fatal.
+    const statusText = /^[\t\x20-\x7e\x80-\xff]*$/.test(response.statusText) ? response.statusText : '';
 
     if (isJson && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       const body = { ...(parsed as Record<string, unknown>) };
@@ -74,6 +123,6 @@ export function qwenFetch(fetchImpl: FetchLike): (url: string, options: Outgoing
         error_description: `HTTP ${status} with a body that is not JSON`,
       });
     }
-    return new Response(text, { status, statusText, headers });
+    return new Response(NULL_BODY.has(status) ? null : text, { status, statusText, headers });
   };
 }

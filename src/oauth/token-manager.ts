@@ -31,6 +31,8 @@ export interface TokenManagerOptions {
   readonly defaultExpiresInSeconds?: number;
   /** False for a `resource_url` a refresh must not adopt (the previous one is kept). */
   readonly acceptResourceUrl?: (resourceUrl: string) => boolean;
+  /** The token endpoint, for messages. */
+  readonly endpoint?: string;
 }
 
 /** How a grant becomes stored credentials. */
@@ -83,6 +85,7 @@ export class TokenManager {
   readonly #interval: number;
   readonly #defaultTtl: number;
   readonly #acceptResourceUrl: ((resourceUrl: string) => boolean) | undefined;
+  readonly #endpoint: string;
   #credentials: QwenCredentials | undefined;
   #version: string | undefined;
   #lastCheck = Number.NEGATIVE_INFINITY;
@@ -97,6 +100,7 @@ export class TokenManager {
     this.#interval = options.checkIntervalMs ?? 5_000;
     this.#defaultTtl = options.defaultExpiresInSeconds ?? 3600;
     this.#acceptResourceUrl = options.acceptResourceUrl;
+    this.#endpoint = options.endpoint ?? 'the token endpoint';
   }
 
   /** The store in use. */
@@ -229,8 +233,17 @@ export class TokenManager {
       defaultExpiresInSeconds: this.#defaultTtl,
       ...(this.#acceptResourceUrl && { acceptResourceUrl: this.#acceptResourceUrl }),
     });
+    // Saved whatever its lifetime: the refresh token may have been rotated.
     await this.#store.write(next);
     this.adopt(next, this.#store.version ? await this.#store.version() : undefined);
+    const expiresAt = next.expiresAt ?? 0;
+    if (!this.isValid(next)) {
+      // A token that expires within the margin cannot keep getAccessToken()'s promise.
+      const seconds = Math.max(0, Math.round((expiresAt - this.#now()) / 1000));
+      throw new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${this.#endpoint} issued an access token that expires in ${seconds} s, within the ${Math.round(this.#skew / 1000)} s margin.`, {
+        details: { endpoint: this.#endpoint },
+      });
+    }
     return next;
   }
 }
