@@ -55,6 +55,8 @@ export interface AuthErrorDetails {
   NETWORK_ERROR: { readonly endpoint: string; readonly status?: number; readonly attempts?: number };
   /** An endpoint would receive credentials over plain HTTP to a non-loopback host. */
   INSECURE_ENDPOINT: { readonly endpoint: string };
+  /** A proxy variable (`HTTPS_PROXY`, `HTTP_PROXY`, lower case too) is not a proxy URL. */
+  INVALID_PROXY: { readonly variable: string };
   /** The cross-process lock could not be taken in time. */
   LOCK_TIMEOUT: { readonly path: string; readonly waitedMs: number };
   /** A token store failed to read or write. */
@@ -82,6 +84,7 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string } = {
   OAUTH_PROTOCOL_ERROR: 'Check the OAuth endpoints and client id; the server answered outside the protocol.',
   NETWORK_ERROR: 'Check the network, proxy (HTTPS_PROXY/NO_PROXY) and certificates (NODE_EXTRA_CA_CERTS), then retry.',
   INSECURE_ENDPOINT: 'Use https:// for every endpoint that is not on this machine (loopback).',
+  INVALID_PROXY: 'Fix or unset the proxy variable: it must be an http(s) URL such as http://proxy.example:3128.',
   LOCK_TIMEOUT: 'Another process holds the credentials lock; retry, or remove a stale lock file.',
   STORE_ERROR: 'Check the permissions of the credentials store, or choose another store.',
 };

@@ -1,19 +1,51 @@
+import { QwenAuthError } from '../errors.js';
+import { redactText, redactUrl } from '../redact.js';
 import type { EnvRecord } from '../types.js';
 import type { FetchLike } from '../types.js';
 
-function firstSet(env: EnvRecord, names: readonly string[]): string | undefined {
+interface Setting {
+  readonly name: string;
+  readonly value: string;
+}
+
+function firstSet(env: EnvRecord, names: readonly string[]): Setting | undefined {
   for (const name of names) {
     const v = env[name];
-    if (typeof v === 'string' && v.trim() !== '') return v.trim();
+    if (typeof v === 'string' && v.trim() !== '') return { name, value: v.trim() };
   }
   return undefined;
 }
 
-/** The proxy settings of an environment (lower-case names first, as curl does). */
+/** Proxy schemes undici's agent speaks. */
+const PROXY_PROTOCOLS = new Set(['http:', 'https:', 'socks5:', 'socks:']);
+
+/** The variable's value as a proxy URL, or INVALID_PROXY naming it (the value redacted). */
+function checkedProxy(setting: Setting): string {
+  const { name, value } = setting;
+  const fail = (why: string): never => {
+    throw new QwenAuthError('INVALID_PROXY', `${name} (${redactText(redactUrl(value), 80)}) is not a proxy URL: ${why}.`, {
+      details: { variable: name },
+    });
+  };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) fail('it holds control characters');
+  if (!URL.canParse(value)) fail('it does not parse as a URL (a scheme such as http:// is needed, and a port of at most 65535)');
+  const url = new URL(value);
+  if (!PROXY_PROTOCOLS.has(url.protocol)) fail(`the scheme must be http, https or socks5, not ${redactText(url.protocol.replace(/:$/, ''), 20)}`);
+  if (url.hostname === '') fail('it has no host');
+  return value;
+}
+
+/**
+ * The proxy settings of an environment (lower-case names first, as curl
+ * does), each checked: INVALID_PROXY names a variable that is not a proxy URL.
+ */
 export function proxySettings(env: EnvRecord): { httpProxy?: string; httpsProxy?: string; noProxy?: string } {
-  const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
-  const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']) ?? httpProxy;
-  const noProxy = firstSet(env, ['no_proxy', 'NO_PROXY']);
+  const http = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+  const https = firstSet(env, ['https_proxy', 'HTTPS_PROXY']) ?? http;
+  const httpProxy = http && checkedProxy(http);
+  const httpsProxy = https && checkedProxy(https);
+  const noProxy = firstSet(env, ['no_proxy', 'NO_PROXY'])?.value;
   return {
     ...(httpProxy !== undefined && { httpProxy }),
     ...(httpsProxy !== undefined && { httpsProxy }),
@@ -34,11 +66,18 @@ export async function selectFetch(env: EnvRecord, custom: FetchLike | undefined)
   if (proxy.httpProxy === undefined && proxy.httpsProxy === undefined) return globalThis.fetch;
   const undici = await import('undici');
   // Empty strings, never undefined: undici would fall back to process.env.
-  const dispatcher = new undici.EnvHttpProxyAgent({
-    httpProxy: proxy.httpProxy ?? '',
-    httpsProxy: proxy.httpsProxy ?? '',
-    noProxy: proxy.noProxy ?? '',
-  });
+  let dispatcher: InstanceType<typeof undici.EnvHttpProxyAgent>;
+  try {
+    dispatcher = new undici.EnvHttpProxyAgent({
+      httpProxy: proxy.httpProxy ?? '',
+      httpsProxy: proxy.httpsProxy ?? '',
+      noProxy: proxy.noProxy ?? '',
+    });
+  } catch {
+    // Checked above; whatever undici still refuses is reported without its message (it may quote the URL).
+    const name = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].find((n) => typeof env[n] === 'string' && env[n]!.trim() !== '') ?? 'HTTPS_PROXY';
+    throw new QwenAuthError('INVALID_PROXY', `${name} is not a proxy URL undici accepts.`, { details: { variable: name } });
+  }
   return ((input: string | URL | Request, init?: RequestInit) =>
     undici.fetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as FetchLike;
 }
