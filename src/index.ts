@@ -36,7 +36,7 @@ export type {
 // Errors and redaction
 export { ERROR_CODES, isAuthError, QwenAuthError, remedyFor } from './errors.js';
 export type { AuthErrorCode, AuthErrorDetails, QwenAuthErrorOptions } from './errors.js';
-export { redact } from './redact.js';
+export { redact, redactText, redactUrl } from './redact.js';
 
 // Diagnostics
 export { DIAGNOSTIC_CODES, DIAGNOSTICS, diagnosticInfo } from './diagnostics.js';

@@ -83,18 +83,20 @@ export function redactText(value: unknown, max = 200): string {
  * Redacts the credentials a URL may carry in its user-info part
  * (`https://user:pass@host/` → `https://user:…@host/`). Other parts stay.
  * Input that does not parse as a URL is returned unchanged when it has no
- * `@`, and redacted whole otherwise.
+ * `@`; otherwise whatever precedes each `@` is hidden.
  */
 export function redactUrl(url: string): string {
   if (!url.includes('@')) return url;
-  try {
+  if (URL.canParse(url)) {
     const u = new URL(url);
-    if (u.password) u.password = ELLIPSIS;
-    else if (u.username) u.username = ELLIPSIS;
-    return u.toString();
-  } catch {
-    return redact(url);
+    if (u.password || u.username) {
+      if (u.password) u.password = ELLIPSIS;
+      else u.username = ELLIPSIS;
+      return u.toString();
+    }
   }
+  // Not parseable, or parsed without user-info (`user:pw@host` reads as a scheme): hide what precedes each `@`.
+  return url.replace(/[^\s/@]+@/g, `${ELLIPSIS}@`);
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');

@@ -5,6 +5,8 @@ import {
   isAuthError,
   type Provenance,
   redact,
+  redactText,
+  redactUrl,
   type ResolvedAuth,
   resolveAuth,
   setSelectedAuthType,
@@ -33,7 +35,7 @@ function printAuth(ctx: Context, auth: ResolvedAuth, out: Output, now: number): 
   const entries: [string, string][] = [
     ['Auth type', `${out.green(auth.type)}  ${sourceLine(ctx, auth.sources.authType, out)}`],
     ['Provider', provider],
-    ['Base URL', `${auth.baseUrl}  ${sourceLine(ctx, auth.sources.baseUrl, out)}`],
+    ['Base URL', `${redactUrl(auth.baseUrl)}  ${sourceLine(ctx, auth.sources.baseUrl, out)}`],
     ['Model', `${auth.model}  ${sourceLine(ctx, auth.sources.model, out)}`],
   ];
   if (auth.type === 'openai') {
@@ -133,8 +135,8 @@ export function providers(flags: GlobalFlags, out: Output): number {
 
 /** `qwen-auth use <type>`: the `/auth` switch, persisted. */
 export async function use(ctx: Context, type: string, scope: string, out: Output, json: boolean): Promise<number> {
-  if (type !== 'openai' && type !== 'qwen-oauth') throw new UsageError(`use takes 'openai' or 'qwen-oauth', not '${type}'.`);
-  if (scope !== 'user' && scope !== 'workspace') throw new UsageError(`--scope must be 'user' or 'workspace', not '${scope}'.`);
+  if (type !== 'openai' && type !== 'qwen-oauth') throw new UsageError(`use takes 'openai' or 'qwen-oauth', not '${redactText(type, 80)}'.`);
+  if (scope !== 'user' && scope !== 'workspace') throw new UsageError(`--scope must be 'user' or 'workspace', not '${redactText(scope, 80)}'.`);
   const r = await setSelectedAuthType(type, { scope, cwd: ctx.cwd, homeDir: ctx.homeDir, env: ctx.env });
   if (json) out.json(r);
   else if (r.changed) out.line(`Selected ${out.green(type)} in ${tildify(r.path, ctx.homeDir)}${r.previous ? ` (was ${r.previous})` : ''}.`);

@@ -5,6 +5,7 @@ import {
   type AuthType,
   createFileTokenStore,
   createKeychainTokenStore,
+  redactText,
   type QwenOAuthOptions,
   type ResolveAuthOptions,
   type TokenStore,
@@ -30,14 +31,14 @@ export class UsageError extends Error {}
 export function authTypeFlag(value: string | undefined): AuthType | undefined {
   if (value === undefined) return undefined;
   if (value === 'openai' || value === 'qwen-oauth') return value;
-  throw new UsageError(`--auth-type must be 'openai' or 'qwen-oauth', not '${value}'.`);
+  throw new UsageError(`--auth-type must be 'openai' or 'qwen-oauth', not '${redactText(value, 80)}'.`);
 }
 
 /** The token store chosen with `--store`. */
 export async function storeFlag(value: string | undefined, qwenDir: string): Promise<TokenStore> {
   if (value === undefined || value === 'file') return createFileTokenStore({ qwenDir });
   if (value === 'keychain') return createKeychainTokenStore({ qwenDir });
-  throw new UsageError(`--store must be 'file' or 'keychain', not '${value}'.`);
+  throw new UsageError(`--store must be 'file' or 'keychain', not '${redactText(value, 80)}'.`);
 }
 
 /** What every command resolves from. */

@@ -4,7 +4,7 @@
  * the reference example of wrapping the library in a command.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isAuthError } from 'qwen-auth';
+import { isAuthError, redactText } from 'qwen-auth';
 import { env, EXIT, login, logout, providers, status, use } from './commands.js';
 import { contextFrom, type GlobalFlags, UsageError } from './context.js';
 import { createOutput } from './output.js';
@@ -26,7 +26,12 @@ function program(): Command {
     .version(QWEN_AUTH_VERSION)
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+      // Commander quotes the arguments it rejects: a key pasted into the wrong place is shown redacted.
+      outputError: (s, write) => write(s.split('\n').map((line) => redactText(line, 2_000)).join('\n')),
+    });
 
   // Qwen Code's own flags, where they overlap, plus ours.
   const shared = (c: Command): Command =>

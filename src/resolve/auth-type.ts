@@ -1,4 +1,5 @@
 import { QwenAuthError } from '../errors.js';
+import { redactText } from '../redact.js';
 import { type AuthType, isAuthType, type Provenance } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { choose, type Chosen, describeSource, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
@@ -20,9 +21,11 @@ export function explicitAuthType(ctx: ResolutionContext): Chosen | undefined {
 export function checkAuthType(value: string, provenance: Provenance): AuthType {
   if (isAuthType(value)) return value;
   const origin = describeSource(provenance);
+  // A key pasted into the auth type is quoted redacted.
+  const shown = redactText(value, 80);
   throw new QwenAuthError(
     'UNSUPPORTED_AUTH_TYPE',
-    `The auth type ${JSON.stringify(value)} from ${origin} is not supported; qwen-auth resolves 'openai' and 'qwen-oauth'.`,
-    { details: { value, origin } },
+    `The auth type ${JSON.stringify(shown)} from ${origin} is not supported; qwen-auth resolves 'openai' and 'qwen-oauth'.`,
+    { details: { value: shown, origin } },
   );
 }

@@ -101,7 +101,7 @@ export async function resolveQwenOAuth(
   ];
   const asked = choose(requested);
   if (asked && asked.value !== QWEN_OAUTH_MODEL) {
-    diagnostics.push(diagnostic('OAUTH_MODEL_UNSUPPORTED', `Qwen OAuth serves only '${QWEN_OAUTH_MODEL}'; the requested model '${asked.value}' is not used.`));
+    diagnostics.push(diagnostic('OAUTH_MODEL_UNSUPPORTED', `Qwen OAuth serves only '${QWEN_OAUTH_MODEL}'; the requested model '${redactText(asked.value, 80)}' is not used.`));
   }
   const model: Provenance =
     asked?.value === QWEN_OAUTH_MODEL

@@ -1,6 +1,6 @@
 import { isAuthError, QwenAuthError } from '../errors.js';
 import { defaultRegistry } from '../providers/default-registry.js';
-import { redact, withRedactedView } from '../redact.js';
+import { redact, redactUrl, withRedactedView } from '../redact.js';
 import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
 import { checkAuthType, explicitAuthType } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
@@ -41,7 +41,7 @@ function openAIResult(
     diagnostics: Object.freeze([...ctx.diagnostics, ...r.diagnostics]),
     qwenDir: ctx.qwenDir,
   };
-  return Object.freeze(withRedactedView(result, () => ({ ...result, apiKey: redact(result.apiKey) })));
+  return Object.freeze(withRedactedView(result, () => ({ ...result, apiKey: redact(result.apiKey), baseUrl: redactUrl(result.baseUrl) })));
 }
 
 /** The authType source when it is inferred from the key: the key's own source. */

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
+import { redactText } from '../redact.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
 import { jsonNestingDepth, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
@@ -53,8 +54,9 @@ export async function setSelectedAuthType(
   options: SetSelectedAuthTypeOptions = {},
 ): Promise<SetSelectedAuthTypeResult> {
   if (type !== 'openai' && type !== 'qwen-oauth') {
-    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(type)}: use 'openai' or 'qwen-oauth'.`, {
-      details: { value: String(type), origin: 'setSelectedAuthType' },
+    const shown = redactText(String(type), 80);
+    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(shown)}: use 'openai' or 'qwen-oauth'.`, {
+      details: { value: shown, origin: 'setSelectedAuthType' },
     });
   }
   const scope = options.scope ?? 'user';

@@ -2,7 +2,7 @@ import { diagnostic } from '../../diagnostics.js';
 import type { LayeredEnv } from '../../env/layered-env.js';
 import { QwenAuthError } from '../../errors.js';
 import type { Chosen } from '../provenance.js';
-import { redact, redactUrl } from '../../redact.js';
+import { redact, redactText, redactUrl } from '../../redact.js';
 import { isLoopbackHost, parseHttpUrl } from '../../internal/url.js';
 import { checkKeyForEndpoint } from '../../providers/check.js';
 import type { ProviderRegistry, RegistryMatch } from '../../providers/types.js';
@@ -66,8 +66,8 @@ function checkBaseUrl(chosen: Chosen): URL {
   if (!url) {
     throw new QwenAuthError(
       'INVALID_BASE_URL',
-      `The base URL ${JSON.stringify(redactUrl(chosen.value))} from ${describe(chosen.provenance)} is not an absolute http(s) URL.`,
-      { details: { value: redactUrl(chosen.value), origin: describe(chosen.provenance) } },
+      `The base URL ${JSON.stringify(redactText(redactUrl(chosen.value), 120))} from ${describe(chosen.provenance)} is not an absolute http(s) URL.`,
+      { details: { value: redactText(redactUrl(chosen.value), 120), origin: describe(chosen.provenance) } },
     );
   }
   return url;
