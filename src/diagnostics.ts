@@ -18,6 +18,7 @@ export interface DiagnosticInfo {
 /** Code → level and remedy. docs/troubleshooting.md is tested against this table. */
 export const DIAGNOSTICS = Object.freeze({
   API_KEY_WHITESPACE: { level: 'warning', remedy: 'Remove the spaces or line breaks around the key where it is set.' },
+  CREDENTIALS_INSECURE_MODE: { level: 'warning', remedy: 'Run chmod 600 on the credentials file and chmod 700 on its folder (the next login or refresh does it too).' },
   CREDENTIALS_INVALID: { level: 'warning', remedy: 'Log in again (`qwen-auth login`), or delete the file.' },
   ENDPOINT_IMPLIED_BY_KEY: { level: 'info', remedy: 'Set OPENAI_BASE_URL to choose another endpoint of the provider.' },
   ENV_EMPTY_SHADOWS: { level: 'warning', remedy: 'Unset the empty variable (`unset NAME`) so the value below it is used.' },

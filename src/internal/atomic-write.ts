@@ -1,5 +1,6 @@
 import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { errnoCode } from './fs.js';
 
 export interface AtomicWriteOptions {
   /** File mode (default 0o600). */
@@ -8,36 +9,48 @@ export interface AtomicWriteOptions {
   readonly dirMode?: number;
 }
 
+/** Temporary files of this process that a write is using right now: never cleaned. */
+const inFlight = new Set<string>();
+
+/** `.<name>.<pid>.<random>.tmp`: the writer's pid says whether it can still be writing. */
+function tempName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${globalThis.crypto.randomUUID().slice(0, 12)}.tmp`);
+}
+
 /**
  * Writes a file so that readers see either the old or the new content, never
  * a mix: a fresh temporary file in the same folder (created exclusively, so a
  * planted symlink is never followed), fsync, rename over the target (which
  * replaces a symlink at the target rather than writing through it), then
- * fsync of the folder.
+ * fsync of the folder. A writer killed half-way leaves its temporary file;
+ * {@link cleanTempFiles} removes it once the writer is gone.
  */
 export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   await fsp.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
-  const temp = join(dir, `.${basename(path)}.${globalThis.crypto.randomUUID().slice(0, 12)}.tmp`);
-  const handle = await fsp.open(
-    temp,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
-    options.mode ?? 0o600,
-  );
+  const temp = tempName(path);
+  const mode = options.mode ?? 0o600;
+  inFlight.add(temp);
   try {
-    await handle.writeFile(data, 'utf8');
-    await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await fsp.unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  try {
-    await fsp.rename(temp, path);
-  } catch (error) {
-    await fsp.unlink(temp).catch(() => undefined);
-    throw error;
+    const handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode);
+    try {
+      await handle.chmod(mode); // whatever the umask
+      await handle.writeFile(data, 'utf8');
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await fsp.unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    await handle.close();
+    try {
+      await fsp.rename(temp, path);
+    } catch (error) {
+      await fsp.unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    inFlight.delete(temp);
   }
   // Make the rename itself durable; not every platform can open a folder.
   try {
@@ -50,4 +63,66 @@ export async function writeFileAtomic(path: string, data: string, options: Atomi
   } catch {
     /* best effort */
   }
+}
+
+/** How long another live process's temporary file is presumed in use (a write takes milliseconds). */
+export const LIVE_TEMP_MS = 10 * 60_000;
+/** How long a temporary file without a writer's pid (older versions, Qwen Code) is presumed in use. */
+export const FOREIGN_TEMP_MS = 60_000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM'; // alive, someone else's
+  }
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export interface CleanTempOptions {
+  /** The clock, epoch ms (default `Date.now`). */
+  readonly now?: () => number;
+  /** Also remove temporary files of unknown writers however young (logout: the login is going anyway). */
+  readonly all?: boolean;
+}
+
+/**
+ * Removes the temporary files that writes of `path` left behind when their
+ * writer died: ours (`.<name>.<pid>.<hex>.tmp`) once that process is gone or
+ * after {@link LIVE_TEMP_MS}; older ones without a pid, and Qwen Code's
+ * (`<name>.tmp.<uuid>`), after {@link FOREIGN_TEMP_MS} (at once with `all`).
+ * A write of this process in progress is never touched. Best effort: returns
+ * how many were removed.
+ */
+export async function cleanTempFiles(path: string, options: CleanTempOptions = {}): Promise<number> {
+  const dir = dirname(path);
+  const name = escape(basename(path));
+  const ours = new RegExp(`^\\.${name}\\.(\\d+)\\.[0-9a-f-]{12}\\.tmp$`);
+  const foreign = new RegExp(`^(?:\\.${name}\\.[0-9a-f-]{12}\\.tmp|${name}\\.tmp\\.[0-9a-f-]{36})$`);
+  const now = (options.now ?? Date.now)();
+  let entries: string[];
+  try {
+    entries = await fsp.readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const entry of entries) {
+    const m = ours.exec(entry);
+    if (!m && !foreign.test(entry)) continue;
+    const full = join(dir, entry);
+    if (inFlight.has(full)) continue;
+    const st = await fsp.lstat(full).catch(() => undefined);
+    if (!st?.isFile()) continue;
+    const age = now - st.mtimeMs;
+    const pid = m ? Number(m[1]) : undefined;
+    const gone =
+      pid !== undefined
+        ? pid === process.pid || !isAlive(pid) || age > LIVE_TEMP_MS
+        : options.all === true || age > FOREIGN_TEMP_MS;
+    if (gone && (await fsp.unlink(full).then(() => true, () => false))) removed++;
+  }
+  return removed;
 }

@@ -6,7 +6,7 @@ import { statOrUndefined } from '../internal/fs.js';
 import { redactText, withRedactedView } from '../redact.js';
 import { defaultRegistry } from '../providers/default-registry.js';
 import type { ResolutionContext } from './context.js';
-import { CREDENTIALS_FILE, createFileTokenStore } from '../storage/file-store.js';
+import { CREDENTIALS_FILE, createFileTokenStore, looseModes } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import type { Diagnostic, Provenance, ProviderMatch, QwenOAuthAuth } from '../types.js';
 import { baseUrlFromResourceUrl } from '../oauth/base-url.js';
@@ -85,6 +85,11 @@ export async function resolveQwenOAuth(
   });
 
   let credentials = cached ?? (await store.read());
+  if (store.kind === 'file' && credentials) {
+    for (const loose of looseModes(store.location)) {
+      diagnostics.push(diagnostic('CREDENTIALS_INSECURE_MODE', `The credentials ${loose.kind} ${loose.path} has mode ${loose.mode.toString(8).padStart(4, '0')}: others on this machine may ${loose.kind === 'file' ? 'read the login' : 'reach the login'}. The next write sets 0600 in 0700.`, { path: loose.path }));
+    }
+  }
   if (!credentials) {
     if (!options.interactive) {
       throw new QwenAuthError('LOGIN_REQUIRED', `Qwen OAuth is selected but there is no login in ${store.location}.`, {

@@ -2,8 +2,8 @@ import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
-import { writeFileAtomic } from '../internal/atomic-write.js';
-import { errnoCode } from '../internal/fs.js';
+import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
+import { errnoCode, readRegularFile, statOrUndefined } from '../internal/fs.js';
 import { qwenDirFrom } from '../env/qwen-home.js';
 import { parseCredentialsJson, toQwenJson } from './credentials-json.js';
 import { acquireFileLock, type FileLockOptions } from './lock.js';
@@ -23,6 +23,8 @@ export interface FileTokenStoreOptions {
   readonly lockPath?: string;
   /** Lock timings. */
   readonly lock?: FileLockOptions;
+  /** The clock for lock ages and leftovers, epoch ms (default `Date.now`; compared with file times: tests only). */
+  readonly now?: () => number;
 }
 
 /** The file store: what Qwen Code itself uses, so both share one login. */
@@ -32,6 +34,30 @@ export interface FileTokenStore extends TokenStore {
   readonly lockPath: string;
   version(): Promise<string | undefined>;
   lock(options?: LockOptions): Promise<ReleaseLock | undefined>;
+}
+
+/** A credentials file is a few hundred bytes; a larger one is not a login. */
+export const MAX_CREDENTIALS_BYTES = 1024 * 1024;
+
+/**
+ * The credentials file and its folder when others than the owner may use
+ * them (mode bits in 0o077), on systems with POSIX modes.
+ */
+export function looseModes(path: string): { readonly path: string; readonly mode: number; readonly kind: 'file' | 'folder' }[] {
+  if (process.platform === 'win32') return [];
+  const out: { path: string; mode: number; kind: 'file' | 'folder' }[] = [];
+  const file = statOrUndefined(path);
+  if (!file?.isFile()) return out;
+  if ((file.mode & 0o077) !== 0) out.push({ path, mode: file.mode & 0o777, kind: 'file' });
+  const dir = statOrUndefined(dirname(path));
+  if (dir && (dir.mode & 0o077) !== 0) out.push({ path: dirname(path), mode: dir.mode & 0o777, kind: 'folder' });
+  return out;
+}
+
+/** Gives the folder 0700 if it is ours and others may use it. Done before a new file lands in it. */
+async function tightenFolder(dir: string): Promise<void> {
+  const st = await fsp.stat(dir);
+  if ((st.mode & 0o077) !== 0 && typeof process.getuid === 'function' && st.uid === process.getuid()) await fsp.chmod(dir, 0o700);
 }
 
 function storeError(operation: 'read' | 'write' | 'delete', path: string, error: unknown): QwenAuthError<'STORE_ERROR'> {
@@ -50,7 +76,8 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
   const qwenDir = options.qwenDir ?? qwenDirFrom(process.env.QWEN_HOME, homedir());
   const path = options.path ?? join(qwenDir, CREDENTIALS_FILE);
   const lockPath = options.lockPath ?? join(dirname(path), LOCK_FILE);
-  const lockOptions = options.lock ?? {};
+  const now = options.now ?? Date.now;
+  const lockOptions: FileLockOptions = { now, ...options.lock };
 
   return {
     kind: 'file',
@@ -58,23 +85,29 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
     path,
     lockPath,
     async read(): Promise<QwenCredentials | undefined> {
-      let text: string;
+      let read: Awaited<ReturnType<typeof readRegularFile>>;
       try {
-        text = await fsp.readFile(path, 'utf8');
+        // Non-blocking and bounded: a FIFO or a device at the path never hangs the caller.
+        read = await readRegularFile(path, MAX_CREDENTIALS_BYTES);
       } catch (error) {
         const code = errnoCode(error);
         if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
         throw storeError('read', path, error);
       }
-      return parseCredentialsJson(text);
+      if (read.kind === 'not-regular') {
+        throw new QwenAuthError('STORE_ERROR', `The credentials file ${path} is not a regular file; it was not read.`, {
+          details: { store: 'file', operation: 'read' },
+        });
+      }
+      return read.kind === 'text' ? parseCredentialsJson(read.text) : undefined;
     },
     async write(credentials: QwenCredentials): Promise<void> {
       try {
+        // The folder first: a writer killed right after the rename leaves no open folder behind.
+        await fsp.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        await tightenFolder(dirname(path));
+        await cleanTempFiles(path, { now });
         await writeFileAtomic(path, toQwenJson(credentials), { mode: 0o600, dirMode: 0o700 });
-        const dir = await fsp.stat(dirname(path));
-        if ((dir.mode & 0o077) !== 0 && typeof process.getuid === 'function' && dir.uid === process.getuid()) {
-          await fsp.chmod(dirname(path), 0o700);
-        }
       } catch (error) {
         throw storeError('write', path, error);
       }
@@ -85,6 +118,8 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
       } catch (error) {
         if (errnoCode(error) !== 'ENOENT') throw storeError('delete', path, error);
       }
+      // Copies a killed writer left behind hold the login too.
+      await cleanTempFiles(path, { now, all: true });
     },
     async version(): Promise<string | undefined> {
       try {
