@@ -1,4 +1,6 @@
+import * as z from 'zod/mini';
 import { QwenAuthError } from '../errors.js';
+import { AUTH_TYPES } from '../types.js';
 import { effectivePort, isLoopbackHost, parseHttpUrl } from '../internal/url.js';
 import { defaultProviders } from './data.js';
 import type { ProviderDefinition, ProviderEndpoint, ProviderRegistry, RegistryMatch } from './types.js';
@@ -19,6 +21,95 @@ function normaliseHost(host: string): string {
   return host.toLowerCase().replace(/\.$/, '');
 }
 
+const nonEmpty = z.string().check(z.minLength(1));
+const strings = z.array(z.string());
+
+/** A provider definition as the types describe it, checked when a registry is built (callers' data). */
+const definitionSchema = z.looseObject({
+  id: nonEmpty,
+  name: z.string(),
+  authType: z.enum(AUTH_TYPES),
+  plan: z.string(),
+  status: z.enum(['active', 'discontinued']),
+  discontinuedOn: z.optional(z.string()),
+  endpoints: z.array(z.looseObject({ region: z.string(), regionName: z.string(), baseUrl: z.string() })),
+  hosts: z.optional(z.array(nonEmpty)),
+  loopbackPorts: z.optional(z.array(z.int().check(z.gte(1), z.lte(65_535)))),
+  anyLoopback: z.optional(z.boolean()),
+  envKeys: strings,
+  keyPrefixes: z.optional(z.array(nonEmpty)),
+  requiresKeyPrefix: z.optional(z.boolean()),
+  impliedByKey: z.optional(z.boolean()),
+  defaultModel: z.optional(z.string()),
+  quotas: z.optional(z.array(z.unknown())),
+  docs: z.optional(z.string()),
+  note: z.optional(z.string()),
+});
+
+/** Why `value` is not a provider definition, or undefined when it is one. */
+export function definitionProblem(value: unknown): string | undefined {
+  let r: ReturnType<typeof z.safeParse>;
+  try {
+    r = z.safeParse(definitionSchema, value);
+  } catch {
+    return 'reading it failed';
+  }
+  if (r.success) return undefined;
+  const issue = r.error.issues[0];
+  return issue ? `${issue.path.length > 0 ? issue.path.join('.') : 'the definition'}: ${issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.code}` : 'it is not one';
+}
+
+/** Registries built here: trusted as they are. */
+const built = new WeakSet<object>();
+
+function invalidRegistry(message: string): QwenAuthError<'INVALID_OPTION'> {
+  return new QwenAuthError('INVALID_OPTION', `options.registry ${message}; build one with createProviderRegistry().`, {
+    details: { option: 'registry' },
+  });
+}
+
+/**
+ * A registry that is safe to use: one built by {@link createProviderRegistry}
+ * as it is; anything else checked for the interface's shape and wrapped so
+ * that every answer is checked too (INVALID_OPTION naming `registry`).
+ */
+export function checkedRegistry(value: unknown): ProviderRegistry {
+  if (typeof value === 'object' && value !== null && built.has(value)) return value as ProviderRegistry;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidRegistry('must be a provider registry');
+  const r = value as Record<string, unknown>;
+  for (const name of ['get', 'matchBaseUrl', 'matchKey'] as const) {
+    if (typeof r[name] !== 'function') throw invalidRegistry(`has no ${name}() method`);
+  }
+  if (!Array.isArray(r.providers)) throw invalidRegistry('has no providers list');
+  const registry = value as ProviderRegistry;
+  const definition = (d: unknown, what: string): ProviderDefinition => {
+    const problem = definitionProblem(d);
+    if (problem) throw invalidRegistry(`answered ${what} that is not a provider definition (${problem})`);
+    return d as ProviderDefinition;
+  };
+  return Object.freeze({
+    providers: registry.providers,
+    get(id: string) {
+      const d = registry.get(id);
+      return d === undefined ? undefined : definition(d, 'get()');
+    },
+    matchBaseUrl(baseUrl: string) {
+      const m = registry.matchBaseUrl(baseUrl) as unknown;
+      if (m === undefined) return undefined;
+      if (typeof m !== 'object' || m === null) throw invalidRegistry('answered matchBaseUrl() with something that is not a match');
+      const { provider, endpoint } = m as { provider?: unknown; endpoint?: unknown };
+      const p = definition(provider, 'matchBaseUrl()');
+      if (endpoint !== undefined && (typeof endpoint !== 'object' || endpoint === null)) throw invalidRegistry('answered matchBaseUrl() with a broken endpoint');
+      return endpoint === undefined ? { provider: p } : { provider: p, endpoint: endpoint as ProviderEndpoint };
+    },
+    matchKey(apiKey: string) {
+      const list = registry.matchKey(apiKey) as unknown;
+      if (!Array.isArray(list)) throw invalidRegistry('answered matchKey() with something that is not a list');
+      return list.map((d) => definition(d, 'matchKey()'));
+    },
+  });
+}
+
 /**
  * Builds a registry from provider definitions (default: {@link defaultProviders}).
  * Definitions are checked once here: unique ids, absolute http(s) endpoints.
@@ -30,8 +121,10 @@ export function createProviderRegistry(providers: readonly ProviderDefinition[] 
   const loopback: ProviderDefinition[] = [];
   let anyLoopback: ProviderDefinition | undefined;
 
+  if (!Array.isArray(providers as unknown)) throw invalidDefinition('the providers must be a list');
   for (const provider of providers) {
-    if (typeof provider?.id !== 'string' || provider.id === '') throw invalidDefinition('every provider needs an id');
+    const problem = definitionProblem(provider);
+    if (problem) throw invalidDefinition(`${typeof provider?.id === 'string' ? `'${provider.id}'` : 'a provider'} is broken (${problem})`);
     if (byId.has(provider.id)) throw invalidDefinition(`the id '${provider.id}' is used twice`);
     byId.set(provider.id, provider);
     for (const endpoint of provider.endpoints) {
@@ -50,10 +143,11 @@ export function createProviderRegistry(providers: readonly ProviderDefinition[] 
     .flatMap((provider) => (provider.keyPrefixes ?? []).map((prefix) => ({ prefix, provider })))
     .sort((a, b) => b.prefix.length - a.prefix.length);
 
-  return Object.freeze({
+  const registry: ProviderRegistry = Object.freeze({
     providers: Object.freeze([...providers]),
-    get: (id: string) => byId.get(id),
+    get: (id: string) => (typeof id === 'string' ? byId.get(id) : undefined),
     matchBaseUrl(baseUrl: string): RegistryMatch | undefined {
+      if (typeof baseUrl !== 'string') return undefined;
       const url = parseHttpUrl(baseUrl.trim());
       if (!url) return undefined;
       const hostname = normaliseHost(url.hostname);
@@ -73,10 +167,13 @@ export function createProviderRegistry(providers: readonly ProviderDefinition[] 
       return undefined;
     },
     matchKey(apiKey: string): readonly ProviderDefinition[] {
+      if (typeof apiKey !== 'string') return [];
       const key = apiKey.trim();
       const first = prefixes.find((p) => key.startsWith(p.prefix));
       if (!first) return [];
       return prefixes.filter((p) => p.prefix === first.prefix).map((p) => p.provider);
     },
   });
+  built.add(registry);
+  return registry;
 }

@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { statOrUndefined } from '../internal/fs.js';
+import { checkedRegistry } from '../providers/registry.js';
 import type { EnvRecord } from '../types.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { QwenOAuthOptions, Verification } from '../oauth/types.js';
@@ -69,6 +70,7 @@ export function checkOptions(options: ResolveAuthOptions): void {
       }
     }
   }
+  if (options.registry !== undefined) checkedRegistry(options.registry);
   const oauth = options.oauth;
   if (oauth !== undefined) {
     if (typeof oauth !== 'object' || oauth === null) throw invalidOption('oauth', 'options.oauth must be an object.');

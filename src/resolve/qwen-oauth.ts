@@ -5,6 +5,7 @@ import { type Candidate, choose, overrideCandidate, settingCandidate } from './p
 import { statOrUndefined } from '../internal/fs.js';
 import { redactText, withRedactedView } from '../redact.js';
 import { defaultRegistry } from '../providers/default-registry.js';
+import { checkedRegistry } from '../providers/registry.js';
 import type { ResolutionContext } from './context.js';
 import { CREDENTIALS_FILE, createFileTokenStore, looseModes } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
@@ -130,7 +131,7 @@ export async function resolveQwenOAuth(
       }
     : { kind: 'default', detail: rejected ? 'the resource_url of the login was rejected' : 'the login has no resource_url', shadowed: [] };
 
-  const registry = options.registry ?? defaultRegistry();
+  const registry = options.registry === undefined ? defaultRegistry() : checkedRegistry(options.registry);
   const definition = registry.get('qwen-oauth');
   const provider: ProviderMatch | undefined = definition && {
     id: definition.id,

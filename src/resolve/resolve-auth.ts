@@ -1,5 +1,6 @@
 import { isAuthError, QwenAuthError } from '../errors.js';
 import { defaultRegistry } from '../providers/default-registry.js';
+import { checkedRegistry } from '../providers/registry.js';
 import { redact, redactUrl, withRedactedView } from '../redact.js';
 import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
 import { checkAuthType, explicitAuthType } from './auth-type.js';
@@ -20,7 +21,7 @@ function openAIResult(
     overrides: ctx.options.overrides ?? {},
     env: ctx.env,
     settings: ctx.settings,
-    registry: ctx.options.registry ?? defaultRegistry(),
+    registry: ctx.options.registry === undefined ? defaultRegistry() : checkedRegistry(ctx.options.registry),
     checkedFiles: checkedFiles(ctx),
   });
   if (!r.ok) return { error: r.error };
