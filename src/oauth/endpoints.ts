@@ -34,19 +34,45 @@ function endpoint(value: string, option: string): URL {
   return url;
 }
 
+function invalid(option: string, message: string): QwenAuthError<'INVALID_OPTION'> {
+  return new QwenAuthError('INVALID_OPTION', message, { details: { option } });
+}
+
+/**
+ * Checks the types of the OAuth options (callers' data, before any use):
+ * INVALID_OPTION naming the option. `prefix` is how they are named (`oauth`
+ * inside resolveAuth's options).
+ */
+export function checkOAuthOptions(options: unknown, prefix = 'oauth'): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(prefix, `options.${prefix} must be an object.`);
+  const o = options as Record<string, unknown>;
+  for (const name of ['deviceAuthorizationEndpoint', 'tokenEndpoint', 'clientId', 'scope'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'string') throw invalid(`${prefix}.${name}`, `${prefix}.${name} must be a string.`);
+  }
+  if (o.fetch !== undefined && typeof o.fetch !== 'function') throw invalid(`${prefix}.fetch`, `${prefix}.fetch must be a fetch function.`);
+  if (o.openBrowser !== undefined && typeof o.openBrowser !== 'boolean') throw invalid(`${prefix}.openBrowser`, `${prefix}.openBrowser must be true or false.`);
+  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
+    throw invalid(`${prefix}.timeoutMs`, `${prefix}.timeoutMs must be a positive number of milliseconds.`);
+  }
+  const store = o.store as Record<string, unknown> | undefined;
+  if (store !== undefined && (typeof store !== 'object' || store === null || !['read', 'write', 'delete'].every((m) => typeof store[m] === 'function'))) {
+    throw invalid(`${prefix}.store`, `${prefix}.store must be a token store (read, write and delete).`);
+  }
+  const hosts = o.allowedResourceHosts;
+  if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h: unknown) => typeof h === 'string' && h.trim() !== ''))) {
+    throw invalid(`${prefix}.allowedResourceHosts`, `${prefix}.allowedResourceHosts must be a list of host names.`);
+  }
+}
+
 /** Applies the defaults and checks every endpoint: https, or http to loopback only. */
 export function resolveEndpoints(options: QwenOAuthOptions = {}): OAuthEndpoints {
+  checkOAuthOptions(options);
   const device = endpoint(options.deviceAuthorizationEndpoint ?? QWEN_OAUTH_DEFAULTS.deviceAuthorizationEndpoint, 'deviceAuthorizationEndpoint');
   const token = endpoint(options.tokenEndpoint ?? QWEN_OAUTH_DEFAULTS.tokenEndpoint, 'tokenEndpoint');
   const clientId = options.clientId ?? QWEN_OAUTH_DEFAULTS.clientId;
   if (typeof clientId !== 'string' || clientId === '') {
     throw new QwenAuthError('INVALID_OPTION', 'oauth.clientId must be a non-empty string.', { details: { option: 'oauth.clientId' } });
-  }
-  const hosts = options.allowedResourceHosts;
-  if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h: unknown) => typeof h === 'string' && h.trim() !== ''))) {
-    throw new QwenAuthError('INVALID_OPTION', 'oauth.allowedResourceHosts must be a list of host names.', {
-      details: { option: 'oauth.allowedResourceHosts' },
-    });
   }
   return {
     deviceAuthorizationEndpoint: device,

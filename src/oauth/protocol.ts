@@ -194,13 +194,26 @@ export async function pollDeviceToken(
   const expiry = AbortSignal.timeout(Math.min(left, MAX_DEVICE_CODE_SECONDS * 1000));
   const combined = signal ? AbortSignal.any([signal, expiry]) : expiry;
   try {
-    const response = await oidc.pollDeviceAuthorizationGrant(
+    const polling = oidc.pollDeviceAuthorizationGrant(
       config,
       authorization.raw,
       { code_verifier: authorization.codeVerifier },
       { signal: combined },
     );
-    return grantFrom(response);
+    // openid-client notices an abort only between 5-second waits: end at once, and let it wind down.
+    polling.catch(() => undefined);
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(combined.reason);
+      if (combined.aborted) onAbort();
+      else combined.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      return grantFrom(await Promise.race([polling, aborted]));
+    } finally {
+      if (onAbort) combined.removeEventListener('abort', onAbort);
+    }
   } catch (error) {
     if (signal?.aborted) {
       throw new QwenAuthError('ABORTED', 'The login was cancelled.', { details: {} });

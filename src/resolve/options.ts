@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { statOrUndefined } from '../internal/fs.js';
+import { checkOAuthOptions } from '../oauth/endpoints.js';
 import { checkedRegistry } from '../providers/registry.js';
 import type { EnvRecord } from '../types.js';
 import type { ProviderRegistry } from '../providers/types.js';
@@ -71,12 +72,23 @@ export function checkOptions(options: ResolveAuthOptions): void {
     }
   }
   if (options.registry !== undefined) checkedRegistry(options.registry);
-  const oauth = options.oauth;
-  if (oauth !== undefined) {
-    if (typeof oauth !== 'object' || oauth === null) throw invalidOption('oauth', 'options.oauth must be an object.');
-    const hosts = oauth.allowedResourceHosts;
-    if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h: unknown) => typeof h === 'string' && h.trim() !== ''))) {
-      throw invalidOption('oauth.allowedResourceHosts', 'options.oauth.allowedResourceHosts must be a list of host names.');
+  checkOAuthOptions(options.oauth);
+  for (const name of ['now', 'onVerification'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(name, `options.${name} must be a function.`);
+  }
+  if (options.interactive !== undefined && typeof options.interactive !== 'boolean') throw invalidOption('interactive', 'options.interactive must be true or false.');
+  const signal = options.signal as unknown;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidOption('signal', 'options.signal must be an AbortSignal.');
+  const envFile = options.envFile as unknown;
+  if (envFile !== undefined) {
+    if (typeof envFile !== 'object' || envFile === null || Array.isArray(envFile)) throw invalidOption('envFile', 'options.envFile must be an object.');
+    const e = envFile as Record<string, unknown>;
+    if (e.homeFallback !== undefined && typeof e.homeFallback !== 'boolean') throw invalidOption('envFile.homeFallback', 'options.envFile.homeFallback must be true or false.');
+    if (e.excludedVars !== undefined && !(Array.isArray(e.excludedVars) && e.excludedVars.every((v: unknown) => typeof v === 'string'))) {
+      throw invalidOption('envFile.excludedVars', 'options.envFile.excludedVars must be a list of variable names.');
+    }
+    if (e.maxBytes !== undefined && !(typeof e.maxBytes === 'number' && e.maxBytes >= 0 && !Number.isNaN(e.maxBytes))) {
+      throw invalidOption('envFile.maxBytes', 'options.envFile.maxBytes must be a number of bytes.');
     }
   }
   if (options.interactive === true && typeof options.onVerification !== 'function') {

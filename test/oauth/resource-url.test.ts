@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFileTokenStore, createMemoryTokenStore, createQwenOAuthClient, resolveAuth } from '../../src/index.js';
 import { checkResourceUrl, QWEN_OAUTH_FALLBACK_BASE_URL } from '../../src/oauth/base-url.js';
 import { type FakeQwenServer, startFakeQwenServer } from '../../src/testing/index.js';
+import { HOSTILE_RESOURCE_URLS } from '../support/hostile-values.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 let server: FakeQwenServer | undefined;
@@ -23,40 +24,6 @@ afterEach(async () => {
 });
 
 const QWEN = { tokenEndpoint: 'https://chat.qwen.ai/api/v1/oauth2/token' };
-
-/** What an attacker (or a broken server) may answer as resource_url. */
-export const HOSTILE_RESOURCE_URLS = [
-  'http://evil.example',
-  'http://portal.qwen.ai', // a Qwen host, but the token would travel in clear
-  'https://user:pw@portal.qwen.ai',
-  'https://portal.qwen.ai@evil.example',
-  'portal.qwen.ai@evil.example',
-  'https://@portal.qwen.ai',
-  'evil.example#',
-  'portal.qwen.ai#',
-  'portal.qwen.ai?x=1',
-  'https://portal.qwen.ai/v1?next=https://evil.example',
-  'javascript:alert(1)',
-  'file:///etc/passwd',
-  'file:/etc/passwd',
-  'data:text/plain,hi',
-  'ftp://portal.qwen.ai',
-  '../../etc',
-  '//evil.example',
-  'portal.qwen.ai.evil.example',
-  'evilqwen.ai',
-  'https://evil.example/portal.qwen.ai',
-  'https://portal.qwen.ai\\@evil.example',
-  'https://portal.qwen.ai\t.evil.example',
-  'portal.qwen.ai\u0000.evil.example',
-  'https://127.0.0.1:8080',
-  'http://localhost',
-  'https://[::1]',
-  'https://0x7f.0.0.1',
-  '',
-  '   ',
-  'https://',
-];
 
 describe('checkResourceUrl', () => {
   it.each(HOSTILE_RESOURCE_URLS.filter((v) => v.trim() !== ''))('rejects %j', (value) => {
