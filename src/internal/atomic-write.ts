@@ -20,35 +20,40 @@ function tempName(path: string): string {
 /**
  * Writes a file so that readers see either the old or the new content, never
  * a mix: a fresh temporary file in the same folder (created exclusively, so a
- * planted symlink is never followed), fsync, rename over the target (which
+ * planted symlink is never followed), written, renamed over the target (which
  * replaces a symlink at the target rather than writing through it), then
- * fsync of the folder. A writer killed half-way leaves its temporary file;
- * {@link cleanTempFiles} removes it once the writer is gone.
+ * fsync of the file and of the folder. The rename comes before the fsyncs:
+ * a process killed (SIGKILL, or Ctrl-C in a tool with no handler) at any
+ * point leaves the old or the new file, and the time from "data in hand" to
+ * "file in place" — the time in which a refresh killed after the server
+ * rotated its token loses the login — is the write alone, not a disk flush.
+ * A writer killed half-way leaves its temporary file; {@link cleanTempFiles}
+ * removes it once the writer is gone.
  */
 export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
-  await fsp.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
   const temp = tempName(path);
   const mode = options.mode ?? 0o600;
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
   inFlight.add(temp);
   try {
-    const handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode);
+    // The umask can only take bits away: the file is `mode` or stricter.
+    const handle = await fsp.open(temp, flags, mode).catch(async (error: unknown) => {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+      await fsp.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
+      return fsp.open(temp, flags, mode);
+    });
     try {
-      await handle.chmod(mode); // whatever the umask
       await handle.writeFile(data, 'utf8');
-      await handle.sync();
+      await fsp.rename(temp, path);
     } catch (error) {
       await handle.close().catch(() => undefined);
       await fsp.unlink(temp).catch(() => undefined);
       throw error;
     }
+    // Durable once flushed; readers already see the whole new file.
+    await handle.sync().catch(() => undefined);
     await handle.close();
-    try {
-      await fsp.rename(temp, path);
-    } catch (error) {
-      await fsp.unlink(temp).catch(() => undefined);
-      throw error;
-    }
   } finally {
     inFlight.delete(temp);
   }

@@ -54,10 +54,17 @@ export function looseModes(path: string): { readonly path: string; readonly mode
   return out;
 }
 
-/** Gives the folder 0700 if it is ours and others may use it. Done before a new file lands in it. */
-async function tightenFolder(dir: string): Promise<void> {
-  const st = await fsp.stat(dir);
-  if ((st.mode & 0o077) !== 0 && typeof process.getuid === 'function' && st.uid === process.getuid()) await fsp.chmod(dir, 0o700);
+/**
+ * Creates the folder (0700), or gives it 0700 if it is ours and others may
+ * use it. Done before a new file lands in it.
+ */
+async function prepareFolder(dir: string): Promise<void> {
+  const st = await fsp.stat(dir).catch((error: unknown) => {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!st) await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  else if ((st.mode & 0o077) !== 0 && typeof process.getuid === 'function' && st.uid === process.getuid()) await fsp.chmod(dir, 0o700);
 }
 
 function storeError(operation: 'read' | 'write' | 'delete', path: string, error: unknown): QwenAuthError<'STORE_ERROR'> {
@@ -104,13 +111,14 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
     async write(credentials: QwenCredentials): Promise<void> {
       try {
         // The folder first: a writer killed right after the rename leaves no open folder behind.
-        await fsp.mkdir(dirname(path), { recursive: true, mode: 0o700 });
-        await tightenFolder(dirname(path));
-        await cleanTempFiles(path, { now });
+        await prepareFolder(dirname(path));
         await writeFileAtomic(path, toQwenJson(credentials), { mode: 0o600, dirMode: 0o700 });
       } catch (error) {
         throw storeError('write', path, error);
       }
+      // After the new login landed, never before: a refresh killed in between loses the
+      // login the server just rotated, so nothing but the write itself sits in that window.
+      await cleanTempFiles(path, { now });
     },
     async delete(): Promise<void> {
       try {

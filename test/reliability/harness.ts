@@ -96,12 +96,12 @@ export class Figures {
   }
 }
 
-/** Runs `tasks` with at most `width` at a time. */
-export async function pool<T>(items: readonly T[], width: number, task: (item: T) => Promise<void>): Promise<void> {
+/** Runs `task` over `items` with at most `width` at a time; `worker` says which of the `width` runs it. */
+export async function pool<T>(items: readonly T[], width: number, task: (item: T, worker: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) await task(items[next++]!);
+    Array.from({ length: Math.min(width, items.length) }, async (_, worker) => {
+      while (next < items.length) await task(items[next++]!, worker);
     }),
   );
 }

@@ -80,9 +80,9 @@ describe('setSelectedAuthType (the /auth switch)', () => {
     tree = makeTree({ 'home/.qwen/settings.json': COMMENTED, 'w/.keep': '' });
     const opts = { cwd: tree.path('w'), homeDir: tree.path('home'), env: {} };
     expect((await resolveAuth(opts)).type).toBe('openai');
-    const mtime = statSync(tree.path('home/.qwen/settings.json')).mtimeMs;
+    const ino = statSync(tree.path('home/.qwen/settings.json')).ino;
     await setSelectedAuthType('qwen-oauth', opts);
-    expect(statSync(tree.path('home/.qwen/settings.json')).mtimeMs).not.toBe(mtime);
+    expect(statSync(tree.path('home/.qwen/settings.json')).ino).not.toBe(ino); // written (atomically: a new file)
     await expect(resolveAuth(opts)).rejects.toMatchObject({ code: 'LOGIN_REQUIRED' });
   });
 
