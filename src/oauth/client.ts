@@ -4,6 +4,7 @@ import { QwenAuthError } from '../errors.js';
 import { qwenDirFrom } from '../env/qwen-home.js';
 import { createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
+import type { GetTokenOptions } from '../requests/types.js';
 import { browserUnavailableReason, openBrowser } from './browser.js';
 import { resolveEndpoints } from './endpoints.js';
 import type { RetryPolicy } from './protocol.js';
@@ -44,10 +45,22 @@ export interface QwenOAuthClient {
    * (presenting a rotated refresh token again would revoke the login).
    */
   refresh(): Promise<QwenCredentials>;
-  /** Credentials with an access token valid for at least 30 s. */
-  getCredentials(): Promise<QwenCredentials>;
+  /**
+   * Credentials with an access token valid for at least 30 s. With
+   * `forceRefresh` (or after {@link invalidate}) the token is refreshed now,
+   * under the shared lock, unless the store already holds a newer token than
+   * this client last saw.
+   */
+  getCredentials(options?: GetTokenOptions): Promise<QwenCredentials>;
   /** An access token valid for at least 30 s, refreshing when needed. */
-  getAccessToken(): Promise<string>;
+  getAccessToken(options?: GetTokenOptions): Promise<string>;
+  /** The same as {@link getAccessToken}. */
+  getToken(options?: GetTokenOptions): Promise<string>;
+  /**
+   * A server rejected `token` before it expired: the next call refreshes.
+   * Ignored unless `token` is the current access token.
+   */
+  invalidate(token: string): void;
   /** Forgets the login (deletes it from the store). */
   logout(): Promise<void>;
 }
@@ -87,6 +100,11 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       const p = await protocol();
       return p.protocol.refreshGrant(p.config, p.settings, refreshToken, options.refreshRetry);
     },
+  });
+
+  const managerOptions = (o: GetTokenOptions): { force?: boolean; signal?: AbortSignal } => ({
+    ...(o.forceRefresh === true && { force: true }),
+    ...(o.signal && { signal: o.signal }),
   });
 
   const underLock = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -131,8 +149,10 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       return credentials;
     },
     refresh: () => manager.getCredentials({ force: true }),
-    getCredentials: () => manager.getCredentials(),
-    getAccessToken: () => manager.getAccessToken(),
+    getCredentials: (o: GetTokenOptions = {}) => manager.getCredentials(managerOptions(o)),
+    getAccessToken: (o: GetTokenOptions = {}) => manager.getAccessToken(managerOptions(o)),
+    getToken: (o: GetTokenOptions = {}) => manager.getAccessToken(managerOptions(o)),
+    invalidate: (token: string) => manager.invalidate(token),
     logout: () =>
       underLock(async () => {
         await store.delete();
