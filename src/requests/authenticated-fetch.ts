@@ -92,7 +92,12 @@ export function createAuthenticatedFetch(options: AuthenticatedFetchOptions): Fe
 
     const token = await source.getToken(signal ? { signal } : {});
     const first = await send(target, token);
-    if (first.status !== 401 || !replayable) return first;
+    if (first.status !== 401) return first;
+    if (!replayable) {
+      // Sent once and rejected: the caller gets the 401, the next request a fresh credential.
+      source.invalidate(token);
+      return first;
+    }
 
     const next = await renew(token, signal);
     if (next === token) return first;

@@ -5,7 +5,6 @@
  * completion of one token with the resolved model.
  */
 import { isAuthError, QwenAuthError } from '../errors.js';
-import { redact } from '../redact.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { FetchLike } from '../types.js';
 import { authCheckRemedy } from './check-codes.js';
@@ -63,14 +62,9 @@ async function readText(response: Response): Promise<string> {
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
-/** Replaces any credential of ours that a provider echoed in its message. */
-function scrub(source: CredentialSource, text: string): string {
-  return text.replace(/[A-Za-z0-9._~+/=-]{12,}/g, (word) => (source.isOwnCredential(word) ? redact(word) : word));
-}
-
 function describe(method: string, url: string, answer: ProviderAnswer): string {
   const what = answer.message ? `: ${answer.message}` : answer.code ? `: ${answer.code}` : ' with no message';
-  return `${method} ${url} answered ${answer.status}${what}`.slice(0, 400);
+  return `${method} ${url} answered ${answer.status}${what}`;
 }
 
 function modelIds(text: string): string[] | undefined {
@@ -122,7 +116,7 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
   const verdict = async (method: string, url: string, status: number, text: string): Promise<AuthCheckFailed> => {
     const answer = readAnswer(status, text);
     const code = classify(answer, context);
-    const message = scrub(ctx.source, describe(method, url, answer));
+    const message = ctx.source.redactIn(describe(method, url, answer)).slice(0, 400).replace(/[.\s]+$/, '');
     if (code === 'KEY_REJECTED' && options.probe && !ctx.oauth) return probe(message, status);
     return failure(code, message, { status });
   };

@@ -5,6 +5,7 @@
  * follow a refreshed `resource_url`).
  */
 import { parseHttpUrl } from '../internal/url.js';
+import { redact } from '../redact.js';
 import type { GetTokenOptions, KeyHeader } from './types.js';
 
 /** The credential side of a resolved auth, as resolution builds it. */
@@ -22,6 +23,8 @@ export interface CredentialSource extends CredentialProvider {
   isOwnCredential(value: string): boolean;
   /** Earlier base URLs of this auth, most recent first (never the current one). */
   earlierBaseUrls(): readonly string[];
+  /** `text` with every credential handed out recently replaced by its redacted form. */
+  redactIn(text: string): string;
 }
 
 /** How many recent credentials are remembered (a rotation or two, with room). */
@@ -66,6 +69,11 @@ export function trackCredentials(provider: CredentialProvider, known: readonly s
     isOwnCredential(value) {
       const v = bare(value);
       return v !== '' && tokens.includes(v);
+    },
+    redactIn(text) {
+      let out = text;
+      for (const token of tokens) if (token.length >= 4) out = out.split(token).join(redact(token));
+      return out;
     },
     earlierBaseUrls() {
       const current = noteBase();
