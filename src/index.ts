@@ -47,7 +47,7 @@ export type { Diagnostic, DiagnosticCode, DiagnosticInfo, DiagnosticLevel, Diagn
 export { findEnvFile } from './env/discover.js';
 export type { EnvFileSearch, EnvSearchRoots, FoundEnvFile } from './env/discover.js';
 export { locateQwenHome } from './env/qwen-home.js';
-export type { QwenHome, QwenHomeInputs } from './env/qwen-home.js';
+export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.js';
 
 // Settings
 export { setSelectedAuthType } from './settings/writer.js';

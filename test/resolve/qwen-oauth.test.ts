@@ -50,15 +50,20 @@ describe('oauth.store', () => {
       'home/.qwen/oauth_creds.json': JSON.stringify({ access_token: login.accessToken, refresh_token: login.refreshToken, token_type: 'Bearer', expiry_date: login.expiresAt }),
       'work/.keep': '',
     });
-    // No session bus in this environment: keytar (when installed) cannot reach a Secret Service.
-    const auth = await resolveAuth({
+    // Where no Secret Service answers (no session bus), keytar fails and the file store stands in;
+    // where one answers (CI runs a gnome-keyring), the keychain is used and holds no login.
+    const outcome = await resolveAuth({
       cwd: tree.path('work'),
       homeDir: tree.path('home'),
-      env: { QWEN_OAUTH: '1', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' },
+      env: { QWEN_OAUTH: '1' },
       oauth: { store: 'keychain' },
-    });
-    if (auth.type !== 'qwen-oauth') throw new Error('expected qwen-oauth');
-    if (auth.credentials.store === 'keychain') return; // a real keychain answered: nothing to fall back from
+    }).catch((error: unknown) => error);
+    if (outcome instanceof Error) {
+      expect(outcome).toMatchObject({ code: 'LOGIN_REQUIRED', details: { location: expect.stringMatching(/^keychain service/) } });
+      return;
+    }
+    if (typeof outcome !== 'object' || outcome === null || (outcome as { type?: string }).type !== 'qwen-oauth') throw new Error('expected qwen-oauth');
+    const auth = outcome as Extract<Awaited<ReturnType<typeof resolveAuth>>, { type: 'qwen-oauth' }>;
     expect(auth.credentials).toMatchObject({ store: 'file', path: tree.path('home/.qwen/oauth_creds.json') });
     expect(auth.diagnostics.map((d) => d.code)).toContain('KEYCHAIN_UNAVAILABLE');
   });
