@@ -34,6 +34,21 @@ export type {
   ValueSource,
 } from './types.js';
 
+// Calling a model: tokens, the authenticated fetch, the live check, SDK options
+export { AUTH_CHECK_CODES, authCheckRemedy } from './requests/check-codes.js';
+export { chatOpenAIFields, openAICompatibleSettings, openAIClientOptions } from './requests/sdk-options.js';
+export type { ChatOpenAIFields, OpenAIClientOptions, OpenAICompatibleSettings, SdkAuth } from './requests/sdk-options.js';
+export type {
+  AuthCheck,
+  AuthCheckCode,
+  AuthCheckFailed,
+  AuthCheckPassed,
+  AuthRequests,
+  CheckOptions,
+  GetTokenOptions,
+  KeyHeader,
+} from './requests/types.js';
+
 // Errors and redaction
 export { ERROR_CODES, isAuthError, QwenAuthError, remedyFor } from './errors.js';
 export type { AuthErrorCode, AuthErrorDetails, QwenAuthErrorOptions } from './errors.js';

@@ -53,6 +53,7 @@ export interface Provenance extends ValueSource {
 export type SettingsScope = 'user' | 'workspace';
 
 import type { Diagnostic } from './diagnostics.js';
+import type { AuthRequests } from './requests/types.js';
 import type { TokenStoreKind } from './storage/types.js';
 
 export type { Diagnostic, DiagnosticCode, DiagnosticLevel, DiagnosticSubject } from './diagnostics.js';
@@ -108,7 +109,11 @@ export interface ResolvedSources {
   readonly model: Provenance;
 }
 
-interface ResolvedBase {
+/**
+ * What every result has: its values with their sources, and the request
+ * side (`getToken`, `invalidate`, `fetch`, `check`; see docs/calling-a-model.md).
+ */
+interface ResolvedBase extends AuthRequests {
   /** Where every value came from. */
   readonly sources: ResolvedSources;
   /** The `.env` report, or `null` when no file was found. */
@@ -120,7 +125,11 @@ interface ResolvedBase {
   readonly qwenDir: string;
 }
 
-/** An OpenAI-compatible configuration. `apiKey` is the only field holding a secret. */
+/**
+ * An OpenAI-compatible configuration. `apiKey` is the only field holding a
+ * secret; it is the key in use now (after `invalidate`, the configuration is
+ * read again once, and an edited key replaces it).
+ */
 export interface OpenAIAuth extends ResolvedBase {
   readonly type: 'openai';
   readonly sources: ResolvedSources & { readonly apiKey: Provenance };
@@ -129,9 +138,14 @@ export interface OpenAIAuth extends ResolvedBase {
   readonly model: string;
 }
 
-/** A Qwen OAuth configuration. Tokens are fetched with `getAccessToken()`. */
+/** A Qwen OAuth configuration. Tokens come from `getToken()` (or `getAccessToken()`). */
 export interface QwenOAuthAuth extends ResolvedBase {
   readonly type: 'qwen-oauth';
+  /**
+   * The base URL now: a getter that follows the `resource_url` of the
+   * credentials last handed out, so a refresh that moves it moves later
+   * requests too (`sources.baseUrl` stays the resolve-time source).
+   */
   readonly baseUrl: string;
   readonly model: string;
   /** Where the credentials live. */
@@ -139,10 +153,10 @@ export interface QwenOAuthAuth extends ResolvedBase {
     readonly store: TokenStoreKind;
     /** The file, for the file store. */
     readonly path?: string;
-    /** Expiry of the access token (epoch ms) as last read. */
+    /** Expiry of the access token (epoch ms) as last read or refreshed. */
     readonly expiresAt: number | undefined;
   };
-  /** A token valid for at least 30 more seconds, refreshing it when needed. */
+  /** A token valid for at least 30 more seconds, refreshing it when needed (the same as `getToken()`). */
   getAccessToken(): Promise<string>;
 }
 

@@ -1,11 +1,17 @@
 /**
  * The request methods every resolved auth carries: `getToken`, `invalidate`,
- * `fetch` and `check`. Light on purpose: the fetch, the check and the
- * transport (a proxy agent, maybe) are loaded on the first request, so
- * resolving an API key stays as cheap as before.
+ * `fetch` and `check`. Building them costs a few closures: the transport
+ * (the global fetch, or undici's proxy agent when a proxy is configured) is
+ * chosen on the first request, so resolving an API key stays as cheap as
+ * before and loads no proxy agent. (The fetch and check code is small and
+ * ships in the core chunk: a lazy import of it would only add chunks to the
+ * import path.)
  */
+import { selectFetch } from '../oauth/transport.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { EnvRecord, FetchLike } from '../types.js';
+import { createAuthenticatedFetch } from './authenticated-fetch.js';
+import { runCheck } from './check.js';
 import { type CredentialProvider, trackCredentials } from './credential-source.js';
 import type { AuthRequests } from './types.js';
 
@@ -28,25 +34,18 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
   const source = trackCredentials(options.provider, options.known);
   let transport: Promise<FetchLike> | undefined;
   const loadTransport = (): Promise<FetchLike> => {
-    transport ??= import('../oauth/transport.js').then((m) => m.selectFetch(options.env, options.transport));
+    transport ??= selectFetch(options.env, options.transport);
     transport.catch(() => {
       transport = undefined;
     });
     return transport;
   };
-  let authenticated: Promise<FetchLike> | undefined;
-  const loadFetch = (): Promise<FetchLike> => {
-    authenticated ??= import('./authenticated-fetch.js').then((m) => m.createAuthenticatedFetch({ source, transport: loadTransport }));
-    return authenticated;
-  };
-  const fetch: FetchLike = async (input, init) => (await loadFetch())(input, init);
+  const fetch = createAuthenticatedFetch({ source, transport: loadTransport });
   return {
     getToken: (o) => source.getToken(o),
     invalidate: (token) => source.invalidate(token),
     fetch,
-    async check(o) {
-      const { runCheck } = await import('./check.js');
-      return runCheck({ source, fetch, transport: loadTransport, model: options.model, oauth: options.oauth, registry: options.registry }, o);
-    },
+    check: (o) =>
+      runCheck({ source, fetch, transport: loadTransport, model: options.model, oauth: options.oauth, registry: options.registry }, o),
   };
 }

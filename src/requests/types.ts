@@ -2,8 +2,6 @@
  * The public shapes of the request side of a resolved auth: tokens, the
  * authenticated fetch and the live check.
  */
-import type { FetchLike } from '../types.js';
-
 /** Options of `getToken()`. */
 export interface GetTokenOptions {
   /**
@@ -92,7 +90,7 @@ export interface AuthRequests {
    * A `fetch` that sends the credential only to the origin of the base URL,
    * and on a 401 from it refreshes once and replays once.
    */
-  readonly fetch: FetchLike;
+  readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** One cheap live request that says whether the credential works here, and if not, why. */
   check(options?: CheckOptions): Promise<AuthCheck>;
 }

@@ -1,7 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { statOrUndefined } from '../internal/fs.js';
-import type { EnvRecord } from '../types.js';
+import type { EnvRecord, FetchLike } from '../types.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { QwenOAuthOptions, Verification } from '../oauth/types.js';
 import type { TokenStoreChoice } from '../storage/types.js';
@@ -54,6 +54,12 @@ export interface ResolveAuthOptions {
   readonly onVerification?: (verification: Verification) => void | Promise<void>;
   /** Cancels a device flow or a pending refresh. */
   readonly signal?: AbortSignal;
+  /**
+   * The transport of model requests (`auth.fetch`, `auth.check()`). Default:
+   * the global fetch, or undici with `HTTPS_PROXY`/`NO_PROXY` when the layered
+   * environment names a proxy. (`oauth.fetch` is the OAuth client's.)
+   */
+  readonly fetch?: FetchLike;
 }
 
 function invalidOption(option: string, message: string): QwenAuthError<'INVALID_OPTION'> {
@@ -80,6 +86,9 @@ export function checkOptions(options: ResolveAuthOptions): void {
         throw invalidOption(`overrides.${name}`, `options.overrides.${name} must be a string.`);
       }
     }
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw invalidOption('fetch', 'options.fetch must be a fetch function.');
   }
   if (options.interactive === true && typeof options.onVerification !== 'function') {
     throw invalidOption('onVerification', 'interactive: true needs onVerification, to show the user code and URL of a device login.');

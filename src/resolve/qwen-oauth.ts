@@ -12,8 +12,10 @@ import { createKeychainTokenStore } from '../storage/keychain-store.js';
 import { createMemoryTokenStore } from '../storage/memory-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import type { Diagnostic, Provenance, QwenOAuthAuth } from '../types.js';
-import { baseUrlFromResourceUrl } from '../oauth/base-url.js';
 import { createQwenOAuthClient } from '../oauth/client.js';
+import { oauthCredentialProvider } from '../requests/oauth-provider.js';
+import { requestMethods } from '../requests/request-methods.js';
+import { oauthClientEnv, requestEnv } from './transport-env.js';
 
 /** The only model Qwen OAuth serves. */
 export const QWEN_OAUTH_MODEL = 'coder-model';
@@ -79,15 +81,6 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
     : undefined;
 }
 
-/** The view of the layered environment the OAuth transport reads (proxies, display). */
-function transportEnv(ctx: ResolutionContext): Record<string, string | undefined> {
-  const names = [
-    ...['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'],
-    ...['CI', 'NO_BROWSER', 'SSH_CONNECTION', 'SSH_CLIENT', 'SSH_TTY', 'DISPLAY', 'WAYLAND_DISPLAY'],
-  ];
-  return Object.fromEntries(names.map((n) => [n, ctx.env.value(n)]));
-}
-
 /** Builds the `qwen-oauth` result: the login (cached, or obtained interactively), base URL and model. */
 export async function resolveQwenOAuth(
   ctx: ResolutionContext,
@@ -105,7 +98,7 @@ export async function resolveQwenOAuth(
   const client = createQwenOAuthClient({
     ...options.oauth,
     store,
-    env: transportEnv(ctx),
+    env: oauthClientEnv(ctx),
     now: ctx.now,
     ...(options.onVerification && { onVerification: options.onVerification }),
   });
@@ -134,7 +127,6 @@ export async function resolveQwenOAuth(
       ? asked.provenance
       : { kind: 'default', detail: `Qwen OAuth serves only ${QWEN_OAUTH_MODEL}`, shadowed: asked ? [asked.provenance] : [] };
 
-  const baseUrl = baseUrlFromResourceUrl(credentials.resourceUrl);
   const baseSource: Provenance = credentials.resourceUrl
     ? {
         kind: 'provider-default',
@@ -151,22 +143,44 @@ export async function resolveQwenOAuth(
   const discontinued = definition && discontinuedDiagnostic(definition, ctx.now());
   if (discontinued) diagnostics.push(discontinued);
 
-  const result: QwenOAuthAuth = {
-    type: 'qwen-oauth',
-    baseUrl,
+  const tokens = oauthCredentialProvider(client, credentials);
+  const methods = requestMethods({
+    provider: tokens,
+    env: requestEnv(ctx),
+    ...(options.fetch && { transport: options.fetch }),
+    model: QWEN_OAUTH_MODEL,
+    oauth: true,
+    registry,
+  });
+  const where = { store: store.kind, ...(store.kind === 'file' && { path: store.location }) };
+  const data = {
+    type: 'qwen-oauth' as const,
     model: QWEN_OAUTH_MODEL,
     sources: { authType, baseUrl: baseSource, model },
     envFile: ctx.envFile,
     provider,
     diagnostics: Object.freeze(diagnostics),
     qwenDir: ctx.qwenDir,
-    credentials: {
-      store: store.kind,
-      ...(store.kind === 'file' && { path: store.location }),
-      expiresAt: credentials.expiresAt,
-    },
-    getAccessToken: () => client.getAccessToken(),
   };
-  const { getAccessToken: _fn, ...shown } = result;
-  return Object.freeze(withRedactedView(result, () => shown));
+  // baseUrl and credentials.expiresAt are live: they follow the credentials last handed out
+  // (a refresh may bring a new resource_url). The views show them as they are now.
+  const result = Object.defineProperties(
+    {
+      ...data,
+      credentials: Object.freeze(
+        Object.defineProperty({ ...where }, 'expiresAt', { get: () => tokens.credentials().expiresAt, enumerable: true }),
+      ) as QwenOAuthAuth['credentials'],
+      ...methods,
+      getAccessToken: () => methods.getToken(),
+    },
+    { baseUrl: { get: () => tokens.baseUrl(), enumerable: true } },
+  ) as QwenOAuthAuth;
+  const { type, ...rest } = data;
+  const view = (): object => ({
+    type,
+    baseUrl: tokens.baseUrl(),
+    ...rest,
+    credentials: { ...where, expiresAt: tokens.credentials().expiresAt },
+  });
+  return Object.freeze(withRedactedView(result, view));
 }

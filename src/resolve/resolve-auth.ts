@@ -6,17 +6,17 @@ import { checkAuthType, explicitAuthType } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
 import { resolveOpenAI } from './openai/resolve-openai.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
+import { requestEnv } from './transport-env.js';
+import { apiKeyProvider } from '../requests/api-key-provider.js';
+import { requestMethods } from '../requests/request-methods.js';
 
 function checkedFiles(ctx: ResolutionContext): string[] {
   return ctx.envFile ? [ctx.envFile.path] : [];
 }
 
-/** Builds the `openai` result, or returns the missing-key error. `authType` may depend on the key's source. */
-function openAIResult(
-  ctx: ResolutionContext,
-  authType: (apiKey: Provenance) => Provenance,
-): OpenAIAuth | { error: QwenAuthError } {
-  const r = resolveOpenAI({
+/** The OpenAI-compatible values the chains give now, or the error. */
+function openAIValues(ctx: ResolutionContext): ReturnType<typeof resolveOpenAI> {
+  return resolveOpenAI({
     overrides: ctx.options.overrides ?? {},
     env: ctx.env,
     settings: ctx.settings,
@@ -24,11 +24,37 @@ function openAIResult(
     checkedFiles: checkedFiles(ctx),
     now: ctx.now(),
   });
+}
+
+/**
+ * The key the configuration gives now for the same endpoint, read again from
+ * scratch (`.env` files and settings), or undefined. Used once per rejection.
+ */
+async function reloadKey(options: ResolveAuthOptions, baseUrl: string): Promise<string | undefined> {
+  const r = openAIValues(await loadContext(options));
+  return r.ok && r.values.baseUrl === baseUrl ? r.values.apiKey : undefined;
+}
+
+/** Builds the `openai` result, or returns the missing-key error. `authType` may depend on the key's source. */
+function openAIResult(
+  ctx: ResolutionContext,
+  authType: (apiKey: Provenance) => Provenance,
+): OpenAIAuth | { error: QwenAuthError } {
+  const r = openAIValues(ctx);
   if (!r.ok) return { error: r.error };
   const { values } = r;
-  const result: OpenAIAuth = {
-    type: 'openai',
-    apiKey: values.apiKey,
+  const key = apiKeyProvider({ key: values.apiKey, baseUrl: values.baseUrl, reload: () => reloadKey(ctx.options, values.baseUrl) });
+  const methods = requestMethods({
+    provider: key,
+    known: [values.apiKey],
+    env: requestEnv(ctx),
+    ...(ctx.options.fetch && { transport: ctx.options.fetch }),
+    model: values.model,
+    oauth: false,
+    registry: ctx.options.registry ?? defaultRegistry(),
+  });
+  const data = {
+    type: 'openai' as const,
     baseUrl: values.baseUrl,
     model: values.model,
     sources: {
@@ -42,7 +68,11 @@ function openAIResult(
     diagnostics: Object.freeze([...ctx.diagnostics, ...r.diagnostics]),
     qwenDir: ctx.qwenDir,
   };
-  return Object.freeze(withRedactedView(result, () => ({ ...result, apiKey: redact(result.apiKey) })));
+  // apiKey is the key in use now: a getter, so a key re-read after a rejection shows here too.
+  const result = Object.defineProperties({ ...data, ...methods }, { apiKey: { get: () => key.key, enumerable: true } }) as OpenAIAuth;
+  const { type, ...rest } = data;
+  const view = (): object => ({ type, apiKey: redact(key.key), ...rest });
+  return Object.freeze(withRedactedView(result, view));
 }
 
 /** The authType source when it is inferred from the key: the key's own source. */
