@@ -88,6 +88,10 @@ export interface FakeModelServer {
    * Answers matching requests with `kind`'s real body: `times` of them
    * (default: until {@link clearFailures}), on one endpoint, or one path.
    */
+  /** Accepts `key` from now on (as `apiKeys` would). */
+  grantKey(key: string, grant?: FakeKeyGrant): void;
+  /** Rejects `key` from now on. */
+  revokeKey(key: string): void;
   fail(kind: FakeModelErrorKind, options?: { readonly times?: number; readonly endpoint?: string; readonly path?: 'models' | 'chat' }): void;
   clearFailures(): void;
   close(): Promise<void>;
@@ -173,6 +177,7 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
   const endpoints = options.endpoints?.length ? options.endpoints : [{ id: 'default' }];
   const models = options.models ?? DEFAULT_MODELS;
   const requests: FakeModelRequest[] = [];
+  const keys = new Map<string, FakeKeyGrant>(Object.entries(options.apiKeys ?? {}));
   let rules: Rule[] = [];
   let origin = '';
   const basePath = (e: FakeModelEndpoint): string => (e.basePath ?? '/v1').replace(/\/+$/, '');
@@ -240,7 +245,7 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
     if (path === 'models' && endpoint.serveModels === false) return send(res, entry, 404);
 
     const token = (apiKey ?? authorization?.replace(/^Bearer\s+/i, '') ?? '').trim();
-    const grant = options.apiKeys?.[token];
+    const grant = keys.get(token);
     const allowedByKey = grant !== undefined && (grant.endpoints === undefined || grant.endpoints.includes(endpoint.id));
     if (!allowedByKey && !(token !== '' && options.acceptToken?.(token, endpoint.id))) {
       const answer = fakeErrorAnswer('invalid-key', flavor);
@@ -295,6 +300,12 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
     baseUrl: baseUrlOf(endpoints[0]!.id),
     baseUrlOf,
     requests,
+    grantKey(key, grant = {}) {
+      keys.set(key, grant);
+    },
+    revokeKey(key) {
+      keys.delete(key);
+    },
     fail(kind, o = {}) {
       rules.push({
         kind,
