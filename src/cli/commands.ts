@@ -1,4 +1,5 @@
 import {
+  type AuthCheck,
   AUTH_TYPES,
   createQwenOAuthClient,
   defaultProviders,
@@ -56,13 +57,35 @@ function printAuth(ctx: Context, auth: ResolvedAuth, out: Output, now: number): 
   printDiagnostics(out, auth.diagnostics);
 }
 
-/** `qwen-auth status`: what resolves here, and from where. */
-export async function status(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
+/** The verdict of `--check`, after the status. */
+function printCheck(out: Output, check: AuthCheck): void {
+  out.line();
+  if (check.ok) {
+    const models = check.models ? `, ${check.models.length} model${check.models.length === 1 ? '' : 's'} listed` : '';
+    rows(out, [['Check', `${out.green('works')}  ${out.dim(`HTTP ${check.status} in ${Math.round(check.latencyMs)} ms${models}`)}`]]);
+    return;
+  }
+  const entries: [string, string][] = [
+    ['Check', `${out.red('fails')}  ${out.bold(check.code)}${check.status !== undefined ? out.dim(` (HTTP ${check.status})`) : ''}`],
+    ['', check.message],
+    ['Remedy', check.remedy],
+  ];
+  if (check.suggestedBaseUrl) entries.push(['Suggested base URL', out.cyan(check.suggestedBaseUrl)]);
+  rows(out, entries);
+}
+
+/** `qwen-auth status [--check [--probe]]`: what resolves here, and from where; with `--check`, whether it works. */
+export async function status(ctx: Context, flags: GlobalFlags & { check?: boolean; probe?: boolean }, out: Output): Promise<number> {
   try {
     const auth = await resolveAuth(resolveOptions(ctx, { oauth: { store: storeKind(flags.store) } }));
-    if (flags.json) out.json({ ok: true, ...(JSON.parse(JSON.stringify(auth)) as object) });
-    else printAuth(ctx, auth, out, Date.now());
-    return EXIT.ok;
+    const check = flags.check || flags.probe ? await auth.check({ probe: flags.probe === true }) : undefined;
+    if (flags.json) {
+      out.json({ ok: check ? check.ok : true, ...(JSON.parse(JSON.stringify(auth)) as object), ...(check && { check }) });
+    } else {
+      printAuth(ctx, auth, out, Date.now());
+      if (check) printCheck(out, check);
+    }
+    return check && !check.ok ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (!isAuthError(error)) throw error;
     const environment = await inspectEnvironment(resolveOptions(ctx)).catch(() => undefined);

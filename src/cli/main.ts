@@ -46,7 +46,9 @@ function program(): Command {
 
   oauth(shared(cmd.command('status')))
     .description('what resolves here: type, provider, base URL, model, key (redacted), each with its source')
-    .action(async (flags: GlobalFlags) => {
+    .option('--check', 'send one cheap live request: does the key (or login) work at this endpoint, and if not, why')
+    .option('--probe', "with --check: after a rejected key, try the same vendor's other regions and plans (implies --check)")
+    .action(async (flags: GlobalFlags & { check?: boolean; probe?: boolean }) => {
       process.exitCode = await status(contextFrom(flags), flags, out);
     });
 
