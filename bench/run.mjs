@@ -67,7 +67,8 @@ const countCalls = async (fn) => {
 
 instrumentFs();
 const { resolveAuth, createQwenOAuthClient, createFileTokenStore } = await import(`${dist}index.js`);
-const { startFakeQwenServer } = await import(`${dist}testing.js`);
+const { startFakeQwenServer, startFakeModelServer } = await import(`${dist}testing.js`);
+const { createServer } = await import('node:http');
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'qwen-auth-bench-')));
 try {
@@ -195,6 +196,115 @@ try {
     record(group5, 'time until all hold the new token − server latency', last - startAt - latency, 'ms', `raw ${last - startAt} ms from the common start`);
   } finally {
     await server5.close();
+  }
+
+  // -------------------------------------------------------------------------
+  // 7. Calling a model: auth.fetch against a plain fetch, interleaved, to one loopback server.
+  const plainServer = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise((r) => plainServer.listen(0, '127.0.0.1', r));
+  try {
+    const base = `http://127.0.0.1:${plainServer.address().port}/v1`;
+    const home7 = join(root, 'home7');
+    mkdirSync(home7, { recursive: true });
+    const auth7 = await resolveAuth({ cwd: home7, homeDir: home7, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000', OPENAI_BASE_URL: base } });
+    const url = `${base}/chat/completions`;
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"m","messages":[]}' };
+    const plainInit = { ...init, headers: { ...init.headers, authorization: 'Bearer sk-bench-0000000000000000' } };
+    const one = async (f, i) => {
+      const r = await f(url, i);
+      await r.arrayBuffer();
+    };
+    for (let i = 0; i < 200; i++) {
+      await one(globalThis.fetch, plainInit);
+      await one(auth7.fetch, init);
+    }
+    const plainPer = [];
+    const authPer = [];
+    const batch7 = 50;
+    for (let r = 0; r < (quick ? 20 : 120); r++) {
+      // Alternate which goes first, so neither always runs on a warmer connection pool.
+      const runs7 = [
+        [plainPer, () => one(globalThis.fetch, plainInit)],
+        [authPer, () => one(auth7.fetch, init)],
+      ];
+      if (r % 2) runs7.reverse();
+      for (const [into, call] of runs7) {
+        const t = performance.now();
+        for (let i = 0; i < batch7; i++) await call();
+        into.push(((performance.now() - t) / batch7) * 1000);
+      }
+    }
+    const group7 = 'auth.fetch vs plain fetch (loopback POST, API key, interleaved)';
+    record(group7, 'plain fetch, median per request', median(plainPer), 'µs', `batches of ${batch7}, Authorization set by hand`);
+    record(group7, 'auth.fetch, median per request', median(authPer), 'µs');
+    record(group7, 'overhead per request', median(authPer) - median(plainPer), 'µs');
+    record(group7, 'ratio auth.fetch / plain', median(authPer) / median(plainPer), '×');
+  } finally {
+    await new Promise((r) => {
+      plainServer.closeAllConnections();
+      plainServer.close(r);
+    });
+  }
+
+  // 8. 100 concurrent requests hitting a 401 (a Qwen OAuth token rejected before it expires).
+  const server8 = await startFakeQwenServer({ refreshLatencyMs: 20 });
+  try {
+    const home8 = join(root, 'home8');
+    mkdirSync(join(home8, '.qwen'), { recursive: true });
+    writeFileSync(join(home8, '.qwen', 'oauth_creds.json'), JSON.stringify(server8.mintCredentials()));
+    const auth8 = await resolveAuth({ cwd: home8, homeDir: home8, env: {}, oauth: server8.oauthOptions });
+    await auth8.getToken();
+    server8.revokeAccessTokens();
+    const before = server8.stats.refreshRequests;
+    const t8 = performance.now();
+    const answers = await Promise.all(Array.from({ length: 100 }, () => auth8.fetch(`${auth8.baseUrl}/models`).then((r) => r.status)));
+    const group8 = '100 concurrent requests, token rejected before it expires';
+    record(group8, 'refresh requests', server8.stats.refreshRequests - before, 'requests', `answers 200: ${answers.filter((s) => s === 200).length}/100; 401s seen by the server: ${server8.stats.apiRejections}`);
+    record(group8, 'time until all answered', performance.now() - t8, 'ms', 'server refresh latency 20 ms');
+  } finally {
+    await server8.close();
+  }
+
+  // 9. check() against a loopback server, minus the server's own latency (the same GET /models by hand).
+  const server9 = await startFakeModelServer({ apiKeys: { 'sk-bench-0000000000000000': {} } });
+  try {
+    const home9 = join(root, 'home9');
+    mkdirSync(home9, { recursive: true });
+    const auth9 = await resolveAuth({ cwd: home9, homeDir: home9, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000', OPENAI_BASE_URL: server9.baseUrl, OPENAI_MODEL: 'qwen3-coder-plus' } });
+    const byHand = async () => {
+      const t = performance.now();
+      const r = await fetch(`${server9.baseUrl}/models`, { headers: { authorization: 'Bearer sk-bench-0000000000000000', accept: 'application/json' } });
+      await r.text();
+      return performance.now() - t;
+    };
+    const viaCheck = async () => {
+      const t = performance.now();
+      const v = await auth9.check();
+      if (!v.ok) throw new Error(`check failed: ${v.code}`);
+      return performance.now() - t;
+    };
+    for (let i = 0; i < 50; i++) {
+      await byHand();
+      await viaCheck();
+    }
+    const hand = [];
+    const checks = [];
+    for (let i = 0; i < (quick ? 100 : 500); i++) {
+      hand.push(await byHand());
+      checks.push(await viaCheck());
+    }
+    const group9 = 'check() on a loopback server (GET /models, interleaved)';
+    record(group9, 'the same request by hand (server + transport), median', median(hand) * 1000, 'µs');
+    record(group9, 'check(), median', median(checks) * 1000, 'µs');
+    record(group9, 'check() − the request by hand', (median(checks) - median(hand)) * 1000, 'µs', 'classification, model list, timeout signal');
+  } finally {
+    await server9.close();
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
