@@ -28,6 +28,7 @@ export const DIAGNOSTICS = Object.freeze({
   KEY_FORMAT_MISMATCH: { level: 'warning', remedy: "Use a key of the endpoint's provider, or the endpoint that matches the key." },
   KEY_PROVIDER_MISMATCH: { level: 'warning', remedy: "Point the base URL at one of the key's endpoints (listed in the message), or use that endpoint's key." },
   OAUTH_MODEL_UNSUPPORTED: { level: 'warning', remedy: "Drop the model setting, or use 'coder-model' with Qwen OAuth." },
+  OVERRIDE_IGNORED: { level: 'warning', remedy: 'Drop the override (or its flag), or select the auth method or modelProviders entry it applies to.' },
   PROVIDER_DISCONTINUED: {
     level: 'warning',
     remedy: 'Move to a supported provider: Coding Plan, Token Plan or a DashScope API key.',
@@ -37,6 +38,7 @@ export const DIAGNOSTICS = Object.freeze({
   SETTINGS_NOT_OBJECT: { level: 'error', remedy: 'Make the file hold one JSON object, e.g. {}.' },
   SETTINGS_TOO_LARGE: { level: 'warning', remedy: 'Shrink the settings file below 4 MiB.' },
   SETTINGS_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the settings file (or remove it).' },
+  TRUSTED_GATEWAY: { level: 'info', remedy: 'Remove the endpoint from trustedGateways (or QWEN_AUTH_TRUSTED_GATEWAYS) to have keys checked against it again.' },
 } as const satisfies Record<string, DiagnosticInfo>);
 
 /** Stable codes of diagnostics. See docs/troubleshooting.md for each. */

@@ -5,6 +5,7 @@ import type { EnvRecord } from '../types.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { QwenOAuthOptions, Verification } from '../oauth/types.js';
 import type { AuthOverrides } from '../types.js';
+import { parseGateway } from './trusted-gateways.js';
 
 /** Options of `resolveAuth()`. Every one is optional and read at call time. */
 export interface ResolveAuthOptions {
@@ -16,6 +17,26 @@ export interface ResolveAuthOptions {
   readonly env?: EnvRecord;
   /** What a CLI's `--auth-type`, `--openai-api-key`, `--openai-base-url`, `--model` carry. */
   readonly overrides?: AuthOverrides;
+  /**
+   * Name overrides by their command-line flags in messages and remedies
+   * (`--openai-base-url` rather than `overrides.baseUrl`). Default: true when
+   * `overrides` comes from `overridesFromFlags()`, false otherwise.
+   */
+  readonly flags?: boolean;
+  /**
+   * The command your users run to log in, named by remedies instead of
+   * "`qwen-auth login`, or resolveAuth({ interactive: true })", e.g. `mytool login`.
+   */
+  readonly loginCommand?: string;
+  /**
+   * Endpoints you trust to route any key (a gateway or proxy in front of the
+   * providers): origins (`http://127.0.0.1:8080`) or hosts (`llm-gw.corp`,
+   * `127.0.0.1:8080`). A key sent to one is not checked against the endpoint
+   * (no `KEY_PROVIDER_MISMATCH`/`KEY_FORMAT_MISMATCH`; `TRUSTED_GATEWAY` says so).
+   * Default: `QWEN_AUTH_TRUSTED_GATEWAYS` (comma-separated, from the environment,
+   * a `.env` file or `settings.env`), else none.
+   */
+  readonly trustedGateways?: readonly string[];
   /** May a Qwen OAuth device flow start when nothing else is configured? Default false. */
   readonly interactive?: boolean;
   /** Qwen's home folder; default `QWEN_HOME`, else `<homeDir>/.qwen`. */
@@ -67,6 +88,21 @@ export function checkOptions(options: ResolveAuthOptions): void {
       if (o[name] !== undefined && typeof o[name] !== 'string') {
         throw invalidOption(`overrides.${name}`, `options.overrides.${name} must be a string.`);
       }
+    }
+  }
+  if (options.flags !== undefined && typeof options.flags !== 'boolean') throw invalidOption('flags', 'options.flags must be a boolean.');
+  if (options.loginCommand !== undefined && (typeof options.loginCommand !== 'string' || options.loginCommand.trim() === '')) {
+    throw invalidOption('loginCommand', 'options.loginCommand must be a non-empty string, e.g. "mytool login".');
+  }
+  if (options.trustedGateways !== undefined) {
+    const list = options.trustedGateways as unknown;
+    if (!Array.isArray(list)) throw invalidOption('trustedGateways', 'options.trustedGateways must be an array of origins or hosts.');
+    const bad = list.find((entry) => parseGateway(entry) === undefined);
+    if (bad !== undefined) {
+      throw invalidOption(
+        'trustedGateways',
+        `options.trustedGateways has ${JSON.stringify(bad)}, which is neither an origin (http://127.0.0.1:8080) nor a host (llm-gw.corp, 127.0.0.1:8080).`,
+      );
     }
   }
   if (options.interactive === true && typeof options.onVerification !== 'function') {

@@ -1,7 +1,8 @@
-import { diagnostic } from '../diagnostics.js';
+import { diagnostic, diagnosticInfo } from '../diagnostics.js';
 import { join } from 'node:path';
-import { QwenAuthError } from '../errors.js';
-import { type Candidate, choose, overrideCandidate, settingCandidate } from './provenance.js';
+import { isAuthError, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { type Candidate, choose, describeSource, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
+import { isCustomWording, wordingOf } from './wording.js';
 import { statOrUndefined } from '../internal/fs.js';
 import { withRedactedView } from '../redact.js';
 import { defaultRegistry } from '../providers/default-registry.js';
@@ -42,7 +43,11 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
     if (!statOrUndefined(path)?.isFile()) return undefined;
     const credentials = await storeOf(ctx).read();
     if (!credentials) {
-      ctx.diagnostics.push(diagnostic('CREDENTIALS_INVALID', `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`, { path }));
+      const login = ctx.options.loginCommand?.trim();
+      const remedy = login ? diagnosticInfo('CREDENTIALS_INVALID').remedy.replace('`qwen-auth login`', `\`${login}\``) : undefined;
+      ctx.diagnostics.push(
+        diagnostic('CREDENTIALS_INVALID', `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`, { path }, remedy),
+      );
       return undefined;
     }
     return { provenance: { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials };
@@ -62,6 +67,12 @@ function transportEnv(ctx: ResolutionContext): Record<string, string | undefined
   return Object.fromEntries(names.map((n) => [n, ctx.env.value(n)]));
 }
 
+/** A qwen-auth error thrown below resolution (a refresh), with its remedy in the caller's wording. */
+function reworded(error: unknown, wording: RemedyWording): unknown {
+  if (!isAuthError(error) || error.remedy !== remedyFor(error.code)) return error;
+  return new QwenAuthError(error.code, error.message, { details: error.details, remedy: remedyFor(error.code, wording), cause: error });
+}
+
 /** Builds the `qwen-oauth` result: the login (cached, or obtained interactively), base URL and model. */
 export async function resolveQwenOAuth(
   ctx: ResolutionContext,
@@ -69,7 +80,21 @@ export async function resolveQwenOAuth(
   cached?: QwenCredentials,
 ): Promise<QwenOAuthAuth> {
   const { options } = ctx;
+  const wording = wordingOf(options);
   const diagnostics: Diagnostic[] = [...ctx.diagnostics];
+
+  // A key or base URL override has no use with Qwen OAuth: the login brings both. Say so.
+  for (const field of ['apiKey', 'baseUrl'] as const) {
+    if (!isPresent(options.overrides?.[field])) continue;
+    const name = describeSource({ kind: 'override', key: field }, { flags: wording.flags === true });
+    diagnostics.push(
+      diagnostic(
+        'OVERRIDE_IGNORED',
+        `${name} is ignored: the auth type is qwen-oauth (from ${describeSource(authType, { flags: wording.flags === true })}), whose token and base URL come from the login.`,
+        { key: field },
+      ),
+    );
+  }
   const store = storeOf(ctx);
   const fallbackReason = (store as { fallbackReason?: unknown }).fallbackReason;
   if (typeof fallbackReason === 'string') {
@@ -88,6 +113,7 @@ export async function resolveQwenOAuth(
     if (!options.interactive) {
       throw new QwenAuthError('LOGIN_REQUIRED', `Qwen OAuth is selected but there is no login in ${store.location}.`, {
         details: { reason: 'no-credentials', location: store.location },
+        remedy: remedyFor('LOGIN_REQUIRED', wording),
       });
     }
     credentials = await client.authorizeDevice({ ...(options.signal && { signal: options.signal }) });
@@ -146,7 +172,9 @@ export async function resolveQwenOAuth(
       ...(store.kind === 'file' && { path: store.location }),
       expiresAt: credentials.expiresAt,
     },
-    getAccessToken: () => client.getAccessToken(),
+    getAccessToken: isCustomWording(wording)
+      ? () => client.getAccessToken().catch((error: unknown) => Promise.reject(reworded(error, wording)))
+      : () => client.getAccessToken(),
   };
   const { getAccessToken: _fn, ...shown } = result;
   return Object.freeze(withRedactedView(result, () => shown));
