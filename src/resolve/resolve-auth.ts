@@ -99,11 +99,13 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
     ),
     ...settingsKeys.map((key) => `${key} in settings`),
     ctx.envFile ? `the .env file ${ctx.envFile.path}` : 'a .env file (none found)',
-    `cached Qwen OAuth credentials (${oauth.describeCredentialsLocation(ctx)})`,
+    `cached Qwen OAuth credentials (${oauth.describeCredentialsLocation(ctx)}${
+      ctx.diagnostics.some((d) => d.code === 'CREDENTIALS_INVALID') ? ': not a valid login' : ''
+    })`,
   ];
   throw new QwenAuthError(
     'NO_CREDENTIALS',
-    `No credentials found and interactive login is off.${causes ? ` ${causes}` : ''} Checked: ${checked.join('; ')}.`,
+    `No credentials found.${causes ? ` ${causes}` : ''} Checked: ${checked.join('; ')}.`,
     { details: { checked, hints }, remedy: remedy ?? remedyFor('NO_CREDENTIALS', wording) },
   );
 }
