@@ -85,7 +85,7 @@ describe("a provider's variable set alone", () => {
     const error = await failure({ env: { [variable]: KEY } });
     expect(error.code).toBe('NO_CREDENTIALS');
     expect(error.message).toContain(`${variable} is set ($${variable} (environment)), but it is read only with a base URL of ${provider.name}.`);
-    expect((error.details as { checked: string[] }).checked.join('\n')).toContain(variable);
+    expect((error.details as unknown as { checked: string[] }).checked.join('\n')).toContain(variable);
     for (const e of provider.endpoints) expect(error.remedy).toContain(e.baseUrl);
     expect(error.remedy).toContain('OPENAI_BASE_URL');
     expect(error.details).toMatchObject({ hints: [{ kind: 'provider-variable', variable, provider: provider.id }] });
