@@ -47,7 +47,7 @@ describe('qwen-auth status', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('openai');
     expect(r.stdout).toContain('https://coding.dashscope.aliyuncs.com/v1');
-    expect(r.stdout).toContain('Alibaba Cloud Coding Plan (cn-beijing)');
+    expect(r.stdout).toContain('Alibaba Cloud Coding Plan · cn-beijing');
     expect(r.stdout).toContain('sk-sp-…beef');
     expect(r.stdout).toContain(`OPENAI_API_KEY in ${tree.path('app/.qwen/.env')}`);
     expect(r.stdout).toContain('ENDPOINT_IMPLIED_BY_KEY');
