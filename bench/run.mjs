@@ -126,6 +126,19 @@ try {
   record(group2, 'ratio ESM / bare', median(esm) / median(bare), '×', 'target ≤ 1.35');
   record(group2, 'ratio CJS / bare', median(cjs) / median(bare), '×');
 
+  // 2b. Inside the process: the import, the first and the second resolve (the figures README quotes).
+  const inProcess = [];
+  for (let i = 0; i < (quick ? 9 : 21); i++) {
+    const r = spawnSync(process.execPath, [join(here, 'in-process.mjs'), deep, home], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`in-process.mjs exited ${r.status}: ${r.stderr}`);
+    inProcess.push(JSON.parse(r.stdout));
+  }
+  const group2b = 'inside one process: import, then resolve';
+  const span = (k) => `min ${Math.min(...inProcess.map((x) => x[k])).toFixed(1)}, max ${Math.max(...inProcess.map((x) => x[k])).toFixed(1)} ms, ${inProcess.length} processes`;
+  record(group2b, 'import qwen-auth (median)', median(inProcess.map((x) => x[0])), 'ms', span(0));
+  record(group2b, 'first resolveAuth() (median)', median(inProcess.map((x) => x[1])), 'ms', span(1));
+  record(group2b, 'second resolveAuth() (median)', median(inProcess.map((x) => x[2])), 'ms', span(2));
+
   // -------------------------------------------------------------------------
   // 3. getAccessToken() on a valid token.
   const server = await startFakeQwenServer({ refreshLatencyMs: 0 });
