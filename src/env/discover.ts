@@ -57,8 +57,10 @@ export function envFileScope(path: string, roots: Pick<EnvSearchRoots, 'homeDir'
 }
 
 /**
- * Finds the one `.env` file Qwen Code would use: the first regular file of
- * {@link envFileCandidates}. Two `stat` calls per folder, none repeated.
+ * Finds the one `.env` file Qwen Code would use: walking from `cwd` to the
+ * filesystem root, `D/.qwen/.env` then `D/.env` in each folder D; failing
+ * that, `<qwenDir>/.env` then `<homeDir>/.env`. The first regular file wins.
+ * Two `stat` calls per folder, none repeated.
  */
 export function findEnvFile(roots: EnvSearchRoots): EnvFileSearch {
   const searched: string[] = [];
