@@ -1,6 +1,7 @@
 import type { EnvironmentReport } from '../types.js';
 import { loadContext } from './context.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
+import { addGitCheckDiagnostics } from './secret-files.js';
 
 /**
  * The configuration layers as Qwen Code would load them, without choosing
@@ -11,6 +12,7 @@ import { checkOptions, type ResolveAuthOptions } from './options.js';
 export async function inspectEnvironment(options: ResolveAuthOptions = {}): Promise<EnvironmentReport> {
   checkOptions(options);
   const ctx = await loadContext(options);
+  await addGitCheckDiagnostics(ctx);
   return {
     cwd: ctx.cwd,
     homeDir: ctx.homeDir,

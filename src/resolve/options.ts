@@ -42,6 +42,14 @@ export interface ResolveAuthOptions {
   readonly onVerification?: (verification: Verification) => void | Promise<void>;
   /** Cancels a device flow or a pending refresh. */
   readonly signal?: AbortSignal;
+  /**
+   * Ask git whether the files that hold keys (`.env`, settings) are tracked
+   * or not ignored: `SECRET_FILE_TRACKED` / `SECRET_FILE_NOT_IGNORED`
+   * warnings, `GIT_CHECK_SKIPPED` when git cannot answer. Runs `git` (from
+   * `env.PATH`, with `env`'s `GIT_*` variables), read-only, within
+   * `timeoutMs` (default 3000). Default false: no child process.
+   */
+  readonly gitCheck?: boolean | { readonly timeoutMs?: number };
 }
 
 function invalidOption(option: string, message: string): QwenAuthError<'INVALID_OPTION'> {
@@ -71,6 +79,13 @@ export function checkOptions(options: ResolveAuthOptions): void {
   }
   if (options.interactive === true && typeof options.onVerification !== 'function') {
     throw invalidOption('onVerification', 'interactive: true needs onVerification, to show the user code and URL of a device login.');
+  }
+  const g = options.gitCheck;
+  if (g !== undefined && typeof g !== 'boolean') {
+    const t = typeof g === 'object' && g !== null ? g.timeoutMs : Number.NaN;
+    if (t !== undefined && !(typeof t === 'number' && t > 0 && Number.isFinite(t))) {
+      throw invalidOption('gitCheck', 'options.gitCheck must be a boolean or { timeoutMs: a positive number }.');
+    }
   }
   if (options.cwd !== undefined) {
     const st = statOrUndefined(resolvePath(options.cwd));

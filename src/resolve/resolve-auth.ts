@@ -6,6 +6,7 @@ import { checkAuthType, explicitAuthType } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
 import { resolveOpenAI } from './openai/resolve-openai.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
+import { addGitCheckDiagnostics } from './secret-files.js';
 
 function checkedFiles(ctx: ResolutionContext): string[] {
   return ctx.envFile ? [ctx.envFile.path] : [];
@@ -59,6 +60,7 @@ function inferredFromKey(apiKey: Provenance): Provenance {
 export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<ResolvedAuth> {
   checkOptions(options);
   const ctx = await loadContext(options);
+  await addGitCheckDiagnostics(ctx);
   const chosen = explicitAuthType(ctx);
 
   if (chosen) {
