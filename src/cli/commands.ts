@@ -54,18 +54,21 @@ function printAuth(ctx: Context, auth: ResolvedAuth, out: Output, now: number): 
   printDiagnostics(out, auth.diagnostics);
 }
 
+/** `status` and `env` ask git about the files holding keys unless `--no-git-check`. */
+const gitCheck = (flags: GlobalFlags) => ({ gitCheck: flags.gitCheck !== false });
+
 /** `qwen-auth status`: what resolves here, and from where. */
 export async function status(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
   const report = flags.store ? await inspectEnvironment(resolveOptions(ctx)) : undefined;
   const store = report ? await storeFlag(flags.store, report.qwenDir) : undefined;
   try {
-    const auth = await resolveAuth(resolveOptions(ctx, store ? { oauth: { store } } : {}));
+    const auth = await resolveAuth(resolveOptions(ctx, { ...gitCheck(flags), ...(store && { oauth: { store } }) }));
     if (flags.json) out.json({ ok: true, ...(JSON.parse(JSON.stringify(auth)) as object) });
     else printAuth(ctx, auth, out, Date.now());
     return EXIT.ok;
   } catch (error) {
     if (!isAuthError(error)) throw error;
-    const environment = await inspectEnvironment(resolveOptions(ctx)).catch(() => undefined);
+    const environment = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags))).catch(() => undefined);
     if (flags.json) {
       out.json({ ok: false, error: error.toJSON(), environment });
     } else {
@@ -84,7 +87,7 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
 
 /** `qwen-auth env`: the folders searched, the file used, and what happened to its keys. */
 export async function env(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
-  const report = await inspectEnvironment(resolveOptions(ctx));
+  const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
   if (flags.json) {
     out.json(report);
     return EXIT.ok;

@@ -22,6 +22,8 @@ export interface GlobalFlags {
   readonly deviceEndpoint?: string;
   readonly tokenEndpoint?: string;
   readonly clientId?: string;
+  /** False with `--no-git-check` (status, env). */
+  readonly gitCheck?: boolean;
 }
 
 export class UsageError extends Error {}

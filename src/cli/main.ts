@@ -37,6 +37,7 @@ function program(): Command {
       .option('--openai-base-url <url>', 'base URL, as Qwen Code takes it')
       .option('--model <model>', 'model, as Qwen Code takes it')
       .option('--json', 'machine-readable output');
+  const gitCheck = (c: Command): Command => c.option('--no-git-check', 'do not ask git whether the files holding keys are tracked or not ignored');
   const oauth = (c: Command): Command =>
     c
       .addOption(new Option('--store <store>', 'where the login lives').choices(['file', 'keychain']))
@@ -44,13 +45,13 @@ function program(): Command {
       .option('--token-endpoint <url>', 'token endpoint (default: Qwen)')
       .option('--client-id <id>', 'OAuth client id (default: Qwen Code)');
 
-  oauth(shared(cmd.command('status')))
+  gitCheck(oauth(shared(cmd.command('status'))))
     .description('what resolves here: type, provider, base URL, model, key (redacted), each with its source')
     .action(async (flags: GlobalFlags) => {
       process.exitCode = await status(contextFrom(flags), flags, out);
     });
 
-  shared(cmd.command('env'))
+  gitCheck(shared(cmd.command('env')))
     .description('the .env search: folders searched, the file used, keys applied / excluded / shadowed')
     .action(async (flags: GlobalFlags) => {
       process.exitCode = await env(contextFrom(flags), flags, out);

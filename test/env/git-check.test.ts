@@ -260,6 +260,25 @@ describe('what is asked, and what is not', () => {
     }
   });
 
+  it("git's environment: GIT_* of env (no tracing), PATH, HOME = homeDir; no prompt, no optional locks; nothing else, no key", async () => {
+    const p = project();
+    const log = tree.path('git.log');
+    const bin = loggingGit(tree.path('log-bin'), log);
+    await gitDiagnostics(p.repo, {
+      env: { PATH: bin, GIT_CONFIG_GLOBAL: tree.path('gitconfig'), GIT_TRACE: '1', GIT_TERMINAL_PROMPT: '1', LANG: 'C', OPENAI_BASE_URL: 'https://example.com/v1' },
+    });
+    const childEnv = Object.fromEntries(
+      readFileSync(`${log}.env`, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(childEnv).toMatchObject({ PATH: bin, HOME: p.home, GIT_CONFIG_GLOBAL: tree.path('gitconfig'), GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' });
+    for (const absent of ['GIT_TRACE', 'LANG', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_MODEL', 'GIT_CONFIG_NOSYSTEM']) expect(childEnv).not.toHaveProperty(absent);
+    expect(readFileSync(`${log}.env`, 'utf8')).not.toContain(KEY);
+    expect(readFileSync(log, 'utf8')).toMatch(/^--no-pager -c core.fsmonitor=false --literal-pathspecs ls-files /);
+  });
+
   it('relative GIT_DIR-style paths are taken from cwd, as the shell that exported them would', async () => {
     tree = makeTree({ 'home/.keep': '', 'w/plain/.qwen/.env': `OPENAI_API_KEY=${KEY}\n` });
     gitInit(tree.path('w/store'), tree.path('home'), '--bare');

@@ -40,13 +40,15 @@ export function gitInit(dir: string, home: string, ...args: string[]): void {
 }
 
 /**
- * A folder holding a `git` that logs its arguments to `log` and runs the
- * real one: counts the processes a check starts.
+ * A folder holding a `git` that logs its arguments to `log` (and its
+ * environment to `<log>.env`), then runs the real one: shows the processes a
+ * check starts and what they are given.
  */
 export function loggingGit(dir: string, log: string): string {
   mkdirSync(dir, { recursive: true });
   const script = join(dir, 'git');
-  writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${GIT}' "$@"\n`);
+  const env = execFileSync('sh', ['-c', 'command -v env'], { encoding: 'utf8' }).trim();
+  writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\n'${env}' > '${log}.env'\nexec '${GIT}' "$@"\n`);
   chmodSync(script, 0o755);
   return dir;
 }
