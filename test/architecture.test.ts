@@ -85,6 +85,43 @@ describe('the import graph', () => {
     expect(imports.filter((i) => target(i) === 'env/git-check' && !i.dynamic && !i.typeOnly)).toEqual([]);
   });
 
+  it('has no import cycle (type-only imports included)', () => {
+    const graph = new Map<string, Set<string>>();
+    for (const i of imports) {
+      if (!i.specifier.startsWith('.')) continue;
+      const from = i.file.replace(/\.ts$/, '');
+      if (!graph.has(from)) graph.set(from, new Set());
+      graph.get(from)!.add(target(i));
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (node: string, path: string[]): void => {
+      if (state.get(node) === 'done') return;
+      if (state.get(node) === 'open') {
+        cycles.push([...path.slice(path.indexOf(node)), node].join(' → '));
+        return;
+      }
+      state.set(node, 'open');
+      for (const next of graph.get(node) ?? []) visit(next, [...path, node]);
+      state.set(node, 'done');
+    };
+    for (const node of graph.keys()) visit(node, []);
+    // types.ts ↔ diagnostics.ts / storage/types.ts are type-only shape references, allowed.
+    const typeOnly = (c: string) => c.split(' → ').every((n) => ['types', 'diagnostics', 'storage/types'].includes(n));
+    expect(cycles.filter((c) => !typeOnly(c))).toEqual([]);
+  });
+
+  it('internal/ imports no feature folder', () => {
+    const features = /^(env|settings|providers|resolve|oauth|storage|cli|testing)\//;
+    const bad = imports.filter((i) => area(i.file) === 'internal' && i.specifier.startsWith('.') && features.test(target(i)));
+    expect(bad).toEqual([]);
+  });
+
+  it('the OAuth branch of resolution is only ever imported lazily', () => {
+    const eager = imports.filter((i) => target(i) === 'resolve/qwen-oauth' && !i.dynamic && !i.typeOnly);
+    expect(eager).toEqual([]);
+  });
+
   it('openid-client, undici, jsonc-parser, dotenv and keytar are only ever loaded lazily', () => {
     const heavy = /^(openid-client|undici|jsonc-parser|dotenv|keytar)$/;
     const eager = imports.filter((i) => heavy.test(i.specifier) && !i.typeOnly && !i.dynamic && i.file !== 'oauth/protocol.ts');

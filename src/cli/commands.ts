@@ -1,8 +1,10 @@
 import {
+  AUTH_TYPES,
   createQwenOAuthClient,
   defaultProviders,
   inspectEnvironment,
   isAuthError,
+  isAuthType,
   type Provenance,
   redact,
   type ResolvedAuth,
@@ -11,8 +13,8 @@ import {
   type Verification,
 } from 'qwen-auth';
 import { renderUnicodeCompact } from 'uqr';
-import { type Context, type GlobalFlags, resolveOptions, storeFlag, UsageError } from './context.js';
-import { describeEnvFile, describeSource, printDiagnostics } from './describe.js';
+import { type Context, type GlobalFlags, openStore, resolveOptions, storeKind, UsageError } from './context.js';
+import { describeEnvFile, describeSourceLine, printDiagnostics } from './describe.js';
 import { clock, type Output, rows, tildify } from './output.js';
 
 /** Exit codes: 0 usable / done, 1 not usable / failed, 2 usage, 130 cancelled. */
@@ -20,8 +22,8 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
 function sourceLine(ctx: Context, p: Provenance | undefined, out: Output): string {
   if (!p) return '';
-  const shadows = p.shadowed.length > 0 ? out.dim(`  shadows ${p.shadowed.map((s) => describeSource(s, ctx.homeDir)).join('; ')}`) : '';
-  return `${out.dim('←')} ${describeSource(p, ctx.homeDir)}${shadows}`;
+  const shadows = p.shadowed.length > 0 ? out.dim(`  shadows ${p.shadowed.map((s) => describeSourceLine(s, ctx.homeDir)).join('; ')}`) : '';
+  return `${out.dim('←')} ${describeSourceLine(p, ctx.homeDir)}${shadows}`;
 }
 
 function printAuth(ctx: Context, auth: ResolvedAuth, out: Output, now: number): void {
@@ -59,10 +61,8 @@ const gitCheck = (flags: GlobalFlags) => ({ gitCheck: flags.gitCheck !== false }
 
 /** `qwen-auth status`: what resolves here, and from where. */
 export async function status(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
-  const report = flags.store ? await inspectEnvironment(resolveOptions(ctx)) : undefined;
-  const store = report ? await storeFlag(flags.store, report.qwenDir) : undefined;
   try {
-    const auth = await resolveAuth(resolveOptions(ctx, { ...gitCheck(flags), ...(store && { oauth: { store } }) }));
+    const auth = await resolveAuth(resolveOptions(ctx, { ...gitCheck(flags), oauth: { store: storeKind(flags.store) } }));
     if (flags.json) out.json({ ok: true, ...(JSON.parse(JSON.stringify(auth)) as object) });
     else printAuth(ctx, auth, out, Date.now());
     return EXIT.ok;
@@ -136,7 +136,7 @@ export function providers(flags: GlobalFlags, out: Output): number {
 
 /** `qwen-auth use <type>`: the `/auth` switch, persisted. */
 export async function use(ctx: Context, type: string, scope: string, out: Output, json: boolean): Promise<number> {
-  if (type !== 'openai' && type !== 'qwen-oauth') throw new UsageError(`use takes 'openai' or 'qwen-oauth', not '${type}'.`);
+  if (!isAuthType(type)) throw new UsageError(`use takes ${AUTH_TYPES.map((t) => `'${t}'`).join(' or ')}, not '${type}'.`);
   if (scope !== 'user' && scope !== 'workspace') throw new UsageError(`--scope must be 'user' or 'workspace', not '${scope}'.`);
   const r = await setSelectedAuthType(type, { scope, cwd: ctx.cwd, homeDir: ctx.homeDir, env: ctx.env });
   if (json) out.json(r);
@@ -146,9 +146,8 @@ export async function use(ctx: Context, type: string, scope: string, out: Output
 }
 
 async function oauthClient(ctx: Context, flags: GlobalFlags) {
-  const report = await inspectEnvironment(resolveOptions(ctx));
-  const store = await storeFlag(flags.store, report.qwenDir);
-  return { client: createQwenOAuthClient({ ...ctx.oauth, store, env: ctx.env }), store, report };
+  const store = await openStore(ctx, flags.store);
+  return { client: createQwenOAuthClient({ ...ctx.oauth, store, env: ctx.env }), store };
 }
 
 /** `qwen-auth login`: the device flow, cancellable with Ctrl-C. */

@@ -1,10 +1,12 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import {
+  AUTH_TYPES,
   type AuthOverrides,
   type AuthType,
   createFileTokenStore,
   createKeychainTokenStore,
+  isAuthType,
   type QwenOAuthOptions,
   type ResolveAuthOptions,
   type TokenStore,
@@ -31,15 +33,24 @@ export class UsageError extends Error {}
 /** The auth type named by `--auth-type`, checked. */
 export function authTypeFlag(value: string | undefined): AuthType | undefined {
   if (value === undefined) return undefined;
-  if (value === 'openai' || value === 'qwen-oauth') return value;
-  throw new UsageError(`--auth-type must be 'openai' or 'qwen-oauth', not '${value}'.`);
+  if (isAuthType(value)) return value;
+  throw new UsageError(`--auth-type must be ${AUTH_TYPES.map((t) => `'${t}'`).join(' or ')}, not '${value}'.`);
 }
 
-/** The token store chosen with `--store`. */
-export async function storeFlag(value: string | undefined, qwenDir: string): Promise<TokenStore> {
-  if (value === undefined || value === 'file') return createFileTokenStore({ qwenDir });
-  if (value === 'keychain') return createKeychainTokenStore({ qwenDir });
+/** The store kinds `--store` takes. */
+export const STORE_KINDS = ['file', 'keychain'] as const;
+
+/** The store kind named by `--store`, checked (default `file`). */
+export function storeKind(value: string | undefined): (typeof STORE_KINDS)[number] {
+  if (value === undefined) return 'file';
+  if ((STORE_KINDS as readonly string[]).includes(value)) return value as (typeof STORE_KINDS)[number];
   throw new UsageError(`--store must be 'file' or 'keychain', not '${value}'.`);
+}
+
+/** The token store chosen with `--store`, in the Qwen folder `resolveAuth` would use here. */
+export async function openStore(ctx: Context, value: string | undefined): Promise<TokenStore> {
+  const where = { homeDir: ctx.homeDir, env: ctx.env, cwd: ctx.cwd };
+  return storeKind(value) === 'keychain' ? createKeychainTokenStore(where) : createFileTokenStore(where);
 }
 
 /** What every command resolves from. */

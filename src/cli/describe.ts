@@ -1,30 +1,9 @@
-import type { Diagnostic, EnvFileReport, ValueSource } from 'qwen-auth';
+import { type Diagnostic, describeSource, type EnvFileReport, type ValueSource } from 'qwen-auth';
 import { type Output, tildify } from './output.js';
 
-const FLAGS: Record<string, string> = {
-  apiKey: '--openai-api-key',
-  baseUrl: '--openai-base-url',
-  model: '--model',
-  authType: '--auth-type',
-};
-
-/** One line saying where a value came from. */
-export function describeSource(source: ValueSource, home: string): string {
-  const at = source.path ? ` in ${tildify(source.path, home)}` : '';
-  switch (source.kind) {
-    case 'override':
-      return FLAGS[source.key ?? ''] ?? `override ${source.key ?? ''}`;
-    case 'env':
-      return `$${source.name ?? ''} (environment)${source.detail ? `, ${source.detail}` : ''}`;
-    case 'env-file':
-      return `${source.name ?? ''}${at}${source.detail ? `, ${source.detail}` : ''}`;
-    case 'settings':
-      return `${source.key ?? ''}${at}${source.scope ? ` (${source.scope})` : ''}`;
-    case 'provider-default':
-      return `${source.detail ?? 'default'} (${source.provider ?? 'provider'})`;
-    default:
-      return source.detail ?? 'built-in default';
-  }
+/** One line saying where a value came from: the library's wording, flags named as flags. */
+export function describeSourceLine(source: ValueSource, home: string): string {
+  return describeSource(source, { homeDir: home, flags: true });
 }
 
 /** The `.env` report as lines. */

@@ -4,9 +4,9 @@
  * the reference example of wrapping the library in a command.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isAuthError } from 'qwen-auth';
+import { AUTH_TYPES, isAuthError } from 'qwen-auth';
 import { env, EXIT, login, logout, providers, status, use } from './commands.js';
-import { contextFrom, type GlobalFlags, UsageError } from './context.js';
+import { contextFrom, type GlobalFlags, STORE_KINDS, UsageError } from './context.js';
 import { createOutput } from './output.js';
 
 /** Replaced with package.json's version at build time. */
@@ -32,7 +32,7 @@ function program(): Command {
   const shared = (c: Command): Command =>
     c
       .option('--cwd <dir>', 'resolve as if run from this folder')
-      .addOption(new Option('--auth-type <type>', 'force the auth method').choices(['openai', 'qwen-oauth']))
+      .addOption(new Option('--auth-type <type>', 'force the auth method').choices(AUTH_TYPES))
       .option('--openai-api-key <key>', 'API key, as Qwen Code takes it')
       .option('--openai-base-url <url>', 'base URL, as Qwen Code takes it')
       .option('--model <model>', 'model, as Qwen Code takes it')
@@ -40,7 +40,7 @@ function program(): Command {
   const gitCheck = (c: Command): Command => c.option('--no-git-check', 'do not ask git whether the files holding keys are tracked or not ignored');
   const oauth = (c: Command): Command =>
     c
-      .addOption(new Option('--store <store>', 'where the login lives').choices(['file', 'keychain']))
+      .addOption(new Option('--store <store>', 'where the login lives').choices(STORE_KINDS))
       .option('--device-endpoint <url>', 'device authorization endpoint (default: Qwen)')
       .option('--token-endpoint <url>', 'token endpoint (default: Qwen)')
       .option('--client-id <id>', 'OAuth client id (default: Qwen Code)');
@@ -78,6 +78,7 @@ function program(): Command {
 
   oauth(cmd.command('login'))
     .description('log in with the Qwen OAuth device flow')
+    .option('--cwd <dir>', 'find the Qwen folder as if run from this folder')
     .option('--no-browser', 'do not try to open a browser')
     .option('--no-qr', 'do not print a QR code')
     .option('--json', 'machine-readable events')
@@ -95,6 +96,7 @@ function program(): Command {
 
   oauth(cmd.command('logout'))
     .description('forget the Qwen OAuth login')
+    .option('--cwd <dir>', 'find the Qwen folder as if run from this folder')
     .option('--json', 'machine-readable output')
     .action(async (flags: GlobalFlags) => {
       process.exitCode = await logout(contextFrom(flags), flags, out);

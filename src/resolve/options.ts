@@ -4,7 +4,19 @@ import { statOrUndefined } from '../internal/fs.js';
 import type { EnvRecord } from '../types.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { QwenOAuthOptions, Verification } from '../oauth/types.js';
+import type { TokenStoreChoice } from '../storage/types.js';
 import type { AuthOverrides } from '../types.js';
+
+/** The Qwen OAuth options of `resolveAuth()`: the client's, with a store that may also be a kind or a factory. */
+export interface ResolveOAuthOptions extends Omit<QwenOAuthOptions, 'store'> {
+  /**
+   * Where the login lives: a store, `'file'` (default: Qwen Code's
+   * `<qwenDir>/oauth_creds.json`), `'keychain'` (through the optional peer
+   * keytar, falling back to the file with a diagnostic), `'memory'`, or a
+   * factory given the Qwen folder, home folder and environment.
+   */
+  readonly store?: TokenStoreChoice;
+}
 
 /** Options of `resolveAuth()`. Every one is optional and read at call time. */
 export interface ResolveAuthOptions {
@@ -37,7 +49,7 @@ export interface ResolveAuthOptions {
   /** The clock, in epoch milliseconds (default `Date.now`). */
   readonly now?: () => number;
   /** Qwen OAuth endpoints, client, token store and transport. */
-  readonly oauth?: QwenOAuthOptions;
+  readonly oauth?: ResolveOAuthOptions;
   /** Called, and awaited, with the user code and URL before a device flow polls. */
   readonly onVerification?: (verification: Verification) => void | Promise<void>;
   /** Cancels a device flow or a pending refresh. */

@@ -23,6 +23,7 @@ function openAIResult(
     settings: ctx.settings,
     registry: ctx.options.registry ?? defaultRegistry(),
     checkedFiles: checkedFiles(ctx),
+    now: ctx.now(),
   });
   if (!r.ok) return { error: r.error };
   const { values } = r;
@@ -93,7 +94,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
     ...variables,
     ...settingsKeys.map((key) => `${key} in settings`),
     ctx.envFile ? `the .env file ${ctx.envFile.path}` : 'a .env file (none found)',
-    `cached Qwen OAuth credentials (${oauth.describeCredentialsLocation(ctx)})`,
+    `cached Qwen OAuth credentials (${await oauth.describeCredentialsLocation(ctx)})`,
   ];
   throw new QwenAuthError('NO_CREDENTIALS', `No credentials found and not running interactively. Checked: ${checked.join('; ')}.`, {
     details: { checked },

@@ -129,6 +129,27 @@ describe('qwen-auth env, providers, use', () => {
   });
 });
 
+describe('Qwen\'s home moved by QWEN_HOME in ~/.qwen/.env', () => {
+  it('use writes the moved settings, status then resolves from them, logout removes the moved login', async () => {
+    tree = makeTree({
+      'home/.qwen/.env': 'QWEN_HOME=~/alt\n',
+      'home/alt/settings.json': JSON.stringify({ security: { auth: { selectedType: 'openai' } } }),
+      'home/alt/oauth_creds.json': JSON.stringify({ access_token: 'at-alt-000000000000000000', refresh_token: 'rt-alt-00000000000000000', token_type: 'Bearer', expiry_date: 4102444800000 }),
+      'work/.keep': '',
+    });
+    const env = { OPENAI_API_KEY: KEY };
+    const used = await cli(['use', 'qwen-oauth', '--cwd', tree.path('work')], env);
+    expect(used.code).toBe(0);
+    expect(used.stdout).toContain('~/alt/settings.json');
+    expect(existsSync(tree.path('home/.qwen/settings.json'))).toBe(false);
+    const status = JSON.parse((await cli(['status', '--json', '--cwd', tree.path('work')], env)).stdout);
+    expect(status).toMatchObject({ ok: true, type: 'qwen-oauth', qwenDir: tree.path('home/alt'), credentials: { path: tree.path('home/alt/oauth_creds.json') } });
+    const out = await cli(['logout', '--cwd', tree.path('work')], env);
+    expect(out.code).toBe(0);
+    expect(existsSync(tree.path('home/alt/oauth_creds.json'))).toBe(false);
+  });
+});
+
 describe('qwen-auth login / logout', () => {
   it('piped: prints the URL and code, logs in, writes Qwen Code’s file; logout removes it', async () => {
     server = await startFakeQwenServer({ autoApproveAfterPolls: 2 });

@@ -1,13 +1,14 @@
 import { diagnostic } from '../../diagnostics.js';
 import type { LayeredEnv } from '../../env/layered-env.js';
 import { QwenAuthError } from '../../errors.js';
-import type { Chosen } from '../provenance.js';
+import { type Chosen, describeSource } from '../provenance.js';
 import { redact, redactUrl } from '../../redact.js';
 import { isLoopbackHost, parseHttpUrl } from '../../internal/url.js';
 import { checkKeyForEndpoint } from '../../providers/check.js';
-import type { ProviderRegistry, RegistryMatch } from '../../providers/types.js';
+import { discontinuedDiagnostic, toProviderMatch } from '../../providers/match.js';
+import type { ProviderRegistry } from '../../providers/types.js';
 import type { EffectiveSettings } from '../../settings/types.js';
-import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance, ValueSource } from '../../types.js';
+import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance } from '../../types.js';
 import { buildChains } from './chains.js';
 import { valuesFromLayers } from './values-from-layers.js';
 import { selectModelProvider, valuesFromModelProvider } from './model-providers.js';
@@ -20,6 +21,8 @@ export interface OpenAIInputs {
   readonly registry: ProviderRegistry;
   /** Files that were looked at, for error messages (the `.env` candidates and settings files). */
   readonly checkedFiles: readonly string[];
+  /** The clock's reading, epoch ms (for dated registry facts). */
+  readonly now: number;
 }
 
 export interface OpenAIValues {
@@ -35,39 +38,13 @@ export type OpenAIResolution =
   | { readonly ok: true; readonly values: OpenAIValues; readonly diagnostics: Diagnostic[] }
   | { readonly ok: false; readonly error: QwenAuthError; readonly diagnostics: Diagnostic[] };
 
-function toMatch(m: RegistryMatch, matchedBy: ProviderMatch['matchedBy']): ProviderMatch {
-  return {
-    id: m.provider.id,
-    name: m.provider.name,
-    ...(m.endpoint && { region: m.endpoint.region }),
-    plan: m.provider.plan,
-    status: m.provider.status,
-    matchedBy,
-  };
-}
-
-function describe(source: ValueSource): string {
-  switch (source.kind) {
-    case 'override':
-      return `overrides.${source.key ?? ''}`;
-    case 'env':
-      return `the environment variable ${source.name ?? ''}`;
-    case 'env-file':
-      return `${source.name ?? ''} in ${source.path ?? ''}`;
-    case 'settings':
-      return `${source.key ?? ''} in ${source.path ?? 'settings'}`;
-    default:
-      return source.detail ?? source.kind;
-  }
-}
-
 function checkBaseUrl(chosen: Chosen): URL {
   const url = parseHttpUrl(chosen.value.trim());
   if (!url) {
     throw new QwenAuthError(
       'INVALID_BASE_URL',
-      `The base URL ${JSON.stringify(redactUrl(chosen.value))} from ${describe(chosen.provenance)} is not an absolute http(s) URL.`,
-      { details: { value: redactUrl(chosen.value), origin: describe(chosen.provenance) } },
+      `The base URL ${JSON.stringify(redactUrl(chosen.value))} from ${describeSource(chosen.provenance)} is not an absolute http(s) URL.`,
+      { details: { value: redactUrl(chosen.value), origin: describeSource(chosen.provenance) } },
     );
   }
   return url;
@@ -113,7 +90,7 @@ export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
   let keyValue = apiKey.value;
   if (keyValue !== keyValue.trim()) {
     keyValue = keyValue.trim();
-    diagnostics.push(diagnostic('API_KEY_WHITESPACE', `The key ${redact(keyValue)} from ${describe(apiKey.provenance)} has surrounding white space; it was trimmed.`));
+    diagnostics.push(diagnostic('API_KEY_WHITESPACE', `The key ${redact(keyValue)} from ${describeSource(apiKey.provenance)} has surrounding white space; it was trimmed.`));
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     diagnostics.push(diagnostic('INSECURE_BASE_URL', `The key would be sent over plain http to ${url.host}, which is not this machine. Use https.`));
@@ -122,14 +99,13 @@ export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
   const baseMatch = registry.matchBaseUrl(url.href);
   diagnostics.push(...checkKeyForEndpoint(registry, keyValue, url.href, baseMatch));
   let provider: ProviderMatch | undefined;
-  if (baseMatch) provider = toMatch(baseMatch, 'base-url');
+  if (baseMatch) provider = toProviderMatch(baseMatch.provider, 'base-url', baseMatch.endpoint);
   else {
     const owner = registry.matchKey(keyValue)[0];
-    if (owner) provider = toMatch({ provider: owner }, 'key');
+    if (owner) provider = toProviderMatch(owner, 'key');
   }
-  if (baseMatch?.provider.status === 'discontinued') {
-    diagnostics.push(diagnostic('PROVIDER_DISCONTINUED', `${baseMatch.provider.name} was discontinued${baseMatch.provider.discontinuedOn ? ` on ${baseMatch.provider.discontinuedOn}` : ''}.`));
-  }
+  const discontinued = baseMatch && discontinuedDiagnostic(baseMatch.provider, inputs.now);
+  if (discontinued) diagnostics.push(discontinued);
 
   return {
     ok: true,
