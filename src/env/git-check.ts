@@ -51,7 +51,7 @@ const GIT_GLOBALS = ['--no-pager', '-c', 'core.fsmonitor=false'];
  * `GIT_CONFIG_NOSYSTEM` is not set: the system config may name the excludes
  * file, and the check must see what `git add` would see.
  */
-export function gitEnvironment(options: Pick<GitCheckOptions, 'env' | 'homeDir' | 'cwd'>): Record<string, string> {
+function gitEnvironment(options: Pick<GitCheckOptions, 'env' | 'homeDir' | 'cwd'>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.env)) {
     if (typeof value !== 'string') continue;
@@ -219,7 +219,8 @@ async function checkFolder(
 ): Promise<GroupResult> {
   const pathspecs = files.map((f) => basename(f.path));
   // -t tags each file: `H` (and S, M…) tracked, `?` untracked and not ignored; an ignored untracked file is not listed.
-  const run = await runGit(spawn, ['--literal-pathspecs', 'ls-files', '-z', '-t', '--full-name', '--cached', '--others', '--exclude-standard', '--', ...pathspecs], dir, env, deadline - performance.now());
+  const lsFiles = ['--literal-pathspecs', 'ls-files', '-z', '-t', '--full-name', '--cached', '--others', '--exclude-standard', '--', ...pathspecs];
+  const run = await runGit(spawn, lsFiles, dir, env, deadline - performance.now());
   if (run.kind === 'missing') return { missing: true };
   if (run.kind === 'timeout') return { missing: false, diagnostics: [skipped(dir, files, `git did not answer within ${timeoutMs} ms`)] };
   if (run.kind === 'failed') return { missing: false, diagnostics: [skipped(dir, files, run.reason)] };
@@ -235,7 +236,9 @@ async function checkFolder(
   }
   const findings: Finding[] = [];
   for (const file of files) {
-    const t = tags.get(basename(file.path));
+    // The index's spelling may differ in case on a case-insensitive file system (core.ignoreCase).
+    const name = basename(file.path);
+    const t = tags.get(name) ?? [...tags].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
     if (t) findings.push({ file, tracked: t.tag !== '?', fullName: t.fullName });
   }
   const tracked = findings.filter((f) => f.tracked);
