@@ -13,6 +13,11 @@ export function isAuthType(value: unknown): value is AuthType {
   return typeof value === 'string' && (AUTH_TYPES as readonly string[]).includes(value);
 }
 
+/** The auth types as a phrase for messages: `'openai' or 'qwen-oauth'`. */
+export function listAuthTypes(): string {
+  return AUTH_TYPES.map((t) => `'${t}'`).join(' or ');
+}
+
 /** A read-only environment record, as `process.env` or a test fixture. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 

@@ -8,6 +8,7 @@ import { defaultRegistry } from '../providers/default-registry.js';
 import { discontinuedDiagnostic, toProviderMatch } from '../providers/match.js';
 import type { ResolutionContext } from './context.js';
 import { CREDENTIALS_FILE, createFileTokenStore } from '../storage/file-store.js';
+import { createKeychainTokenStore } from '../storage/keychain-store.js';
 import { createMemoryTokenStore } from '../storage/memory-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import type { Diagnostic, Provenance, QwenOAuthAuth } from '../types.js';
@@ -32,7 +33,7 @@ function openStore(ctx: ResolutionContext): Promise<TokenStore> {
     store = (async (): Promise<TokenStore> => {
       if (choice === undefined || choice === 'file') return createFileTokenStore({ qwenDir: ctx.qwenDir });
       if (choice === 'memory') return createMemoryTokenStore();
-      if (choice === 'keychain') return (await import('../storage/keychain-store.js')).createKeychainTokenStore(where);
+      if (choice === 'keychain') return createKeychainTokenStore(where);
       if (typeof choice === 'function') return choice(where);
       return choice;
     })();

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
 import { lineColumn } from '../internal/jsonc.js';
 import { locateQwenHome } from '../env/qwen-home.js';
-import type { AuthType, SettingsScope } from '../types.js';
+import { type AuthType, isAuthType, listAuthTypes, type SettingsScope } from '../types.js';
 import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 export interface SetSelectedAuthTypeOptions {
@@ -46,8 +46,8 @@ export async function setSelectedAuthType(
   type: AuthType,
   options: SetSelectedAuthTypeOptions = {},
 ): Promise<SetSelectedAuthTypeResult> {
-  if (type !== 'openai' && type !== 'qwen-oauth') {
-    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(type)}: use 'openai' or 'qwen-oauth'.`, {
+  if (!isAuthType(type)) {
+    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(type)}: use ${listAuthTypes()}.`, {
       details: { value: String(type), origin: 'setSelectedAuthType' },
     });
   }
