@@ -11,7 +11,7 @@
 // Resolution
 export { inspectEnvironment } from './resolve/inspect-environment.js';
 export { resolveAuth } from './resolve/resolve-auth.js';
-export type { ResolveAuthOptions } from './resolve/options.js';
+export type { ResolveAuthOptions, ResolveOAuthOptions } from './resolve/options.js';
 export { TRUSTED_GATEWAYS_VARIABLE } from './resolve/trusted-gateways.js';
 export { describeSource } from './resolve/provenance.js';
 export type { DescribeSourceOptions } from './resolve/provenance.js';
@@ -26,6 +26,7 @@ export type {
   EnvironmentReport,
   OpenAIAuth,
   Provenance,
+  ResolvedSources,
   ProviderMatch,
   QwenOAuthAuth,
   ResolvedAuth,
@@ -53,7 +54,7 @@ export type { Diagnostic, DiagnosticCode, DiagnosticInfo, DiagnosticLevel, Diagn
 export { findEnvFile } from './env/discover.js';
 export type { EnvFileSearch, EnvSearchRoots, FoundEnvFile } from './env/discover.js';
 export { locateQwenHome } from './env/qwen-home.js';
-export type { QwenHome, QwenHomeInputs } from './env/qwen-home.js';
+export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.js';
 
 // Settings
 export { setSelectedAuthType } from './settings/writer.js';
@@ -87,4 +88,12 @@ export type { KeychainTokenStoreOptions, KeytarLike, OpenedKeychainStore } from 
 export { createMemoryTokenStore } from './storage/memory-store.js';
 export type { MemoryTokenStore } from './storage/memory-store.js';
 export type { FileLockOptions } from './storage/lock.js';
-export type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './storage/types.js';
+export type {
+  LockOptions,
+  QwenCredentials,
+  ReleaseLock,
+  TokenStore,
+  TokenStoreChoice,
+  TokenStoreContext,
+  TokenStoreKind,
+} from './storage/types.js';

@@ -13,6 +13,11 @@ export function isAuthType(value: unknown): value is AuthType {
   return typeof value === 'string' && (AUTH_TYPES as readonly string[]).includes(value);
 }
 
+/** The auth types as a phrase for messages: `'openai' or 'qwen-oauth'`. */
+export function listAuthTypes(): string {
+  return AUTH_TYPES.map((t) => `'${t}'`).join(' or ');
+}
+
 /** A read-only environment record, as `process.env` or a test fixture. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 
@@ -48,6 +53,7 @@ export interface Provenance extends ValueSource {
 export type SettingsScope = 'user' | 'workspace';
 
 import type { Diagnostic } from './diagnostics.js';
+import type { TokenStoreKind } from './storage/types.js';
 
 export type { Diagnostic, DiagnosticCode, DiagnosticLevel, DiagnosticSubject } from './diagnostics.js';
 
@@ -102,15 +108,16 @@ export const OVERRIDE_FLAGS: Readonly<Record<keyof AuthOverrides, string>> = Obj
   baseUrl: '--openai-base-url',
   model: '--model',
 });
+/** Where the values of a result came from. */
+export interface ResolvedSources {
+  readonly authType: Provenance;
+  readonly baseUrl: Provenance;
+  readonly model: Provenance;
+}
 
 interface ResolvedBase {
   /** Where every value came from. */
-  readonly sources: {
-    readonly authType: Provenance;
-    readonly apiKey?: Provenance;
-    readonly baseUrl: Provenance;
-    readonly model: Provenance;
-  };
+  readonly sources: ResolvedSources;
   /** The `.env` report, or `null` when no file was found. */
   readonly envFile: EnvFileReport | null;
   /** The detected provider, or undefined for an unknown endpoint. */
@@ -123,6 +130,7 @@ interface ResolvedBase {
 /** An OpenAI-compatible configuration. `apiKey` is the only field holding a secret. */
 export interface OpenAIAuth extends ResolvedBase {
   readonly type: 'openai';
+  readonly sources: ResolvedSources & { readonly apiKey: Provenance };
   readonly apiKey: string;
   readonly baseUrl: string;
   readonly model: string;
@@ -135,7 +143,7 @@ export interface QwenOAuthAuth extends ResolvedBase {
   readonly model: string;
   /** Where the credentials live. */
   readonly credentials: {
-    readonly store: string;
+    readonly store: TokenStoreKind;
     /** The file, for the file store. */
     readonly path?: string;
     /** Expiry of the access token (epoch ms) as last read. */

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import {
+  AUTH_TYPES,
   createQwenOAuthClient,
   defaultProviders,
   type Diagnostic,
   type EnvironmentReport,
   inspectEnvironment,
   isAuthError,
+  isAuthType,
   QWEN_OAUTH_DEFAULTS,
   redact,
   type ResolvedAuth,
@@ -15,7 +17,7 @@ import {
   type Verification,
 } from 'qwen-auth';
 import { renderUnicodeCompact } from 'uqr';
-import { type Context, fallbackReason, type GlobalFlags, resolveOptions, storeFlag, UsageError } from './context.js';
+import { type Context, fallbackReason, type GlobalFlags, openStore, resolveOptions, storeKind, UsageError } from './context.js';
 import { printDiagnostics, printEnvironment, sourceLine } from './describe.js';
 import { clock, type Output, printFailure, rows, tildify } from './output.js';
 
@@ -55,14 +57,16 @@ function strictProblems(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics.filter((d) => d.level === 'error'), ...diagnostics.filter((d) => d.level === 'warning')];
 }
 
+/** `status` and `env` ask git about the files holding keys unless `--no-git-check`. */
+const gitCheck = (flags: GlobalFlags) => ({ gitCheck: flags.gitCheck !== false });
+
 /** `qwen-auth status`: what resolves here, and from where. `--strict`: warnings fail too. */
 export async function status(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
   const json = flags.json === true;
-  const report = await inspectEnvironment(resolveOptions(ctx));
-  const store = flags.store ? await storeFlag(flags.store, report.qwenDir) : undefined;
+  const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
   let auth: ResolvedAuth;
   try {
-    auth = await resolveAuth(resolveOptions(ctx, store ? { oauth: { store } } : {}));
+    auth = await resolveAuth(resolveOptions(ctx, { ...gitCheck(flags), oauth: { store: storeKind(flags.store) } }));
   } catch (error) {
     if (!isAuthError(error) || error.code === 'INVALID_OPTION') throw error;
     printFailure(out, json, error.toJSON(), { environment: report }, 'Not usable');
@@ -96,7 +100,7 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
 
 /** `qwen-auth env`: the folders searched, the file used, what happened to its keys, the files not read. */
 export async function env(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
-  const report = await inspectEnvironment(resolveOptions(ctx));
+  const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
   if (flags.json) {
     out.json(report);
     return EXIT.ok;
@@ -141,7 +145,7 @@ export function providers(flags: GlobalFlags, out: Output): number {
 
 /** `qwen-auth use <type>`: the `/auth` switch, persisted. */
 export async function use(ctx: Context, type: string, scope: string, out: Output, json: boolean): Promise<number> {
-  if (type !== 'openai' && type !== 'qwen-oauth') throw new UsageError(`use takes 'openai' or 'qwen-oauth', not '${type}'.`);
+  if (!isAuthType(type)) throw new UsageError(`use takes ${AUTH_TYPES.map((t) => `'${t}'`).join(' or ')}, not '${type}'.`);
   if (scope !== 'user' && scope !== 'workspace') throw new UsageError(`--scope must be 'user' or 'workspace', not '${scope}'.`);
   const r = await setSelectedAuthType(type, { scope, cwd: ctx.cwd, homeDir: ctx.homeDir, env: ctx.env });
   if (json) out.json(r);
@@ -152,8 +156,7 @@ export async function use(ctx: Context, type: string, scope: string, out: Output
 
 /** The login's store (saying why, when `--store keychain` fell back to the file) and a client on it. */
 async function oauthClient(ctx: Context, flags: GlobalFlags, out: Output) {
-  const report = await inspectEnvironment(resolveOptions(ctx));
-  const store = await storeFlag(flags.store, report.qwenDir);
+  const store = await openStore(ctx, flags.store);
   const reason = fallbackReason(store);
   if (reason !== undefined) {
     if (flags.json) out.json({ event: 'store-fallback', reason, store: store.kind, location: store.location });

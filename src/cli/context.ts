@@ -25,16 +25,27 @@ export interface GlobalFlags {
   readonly deviceEndpoint?: string;
   readonly tokenEndpoint?: string;
   readonly clientId?: string;
+  /** False with `--no-git-check` (status, env). */
+  readonly gitCheck?: boolean;
 }
 
 /** A mistake in the command line: exit 2. */
 export class UsageError extends Error {}
 
-/** The token store chosen with `--store` (commander checks the choices). */
-export async function storeFlag(value: string | undefined, qwenDir: string): Promise<TokenStore> {
-  if (value === undefined || value === 'file') return createFileTokenStore({ qwenDir });
-  if (value === 'keychain') return createKeychainTokenStore({ qwenDir });
+/** The store kinds `--store` takes. */
+export const STORE_KINDS = ['file', 'keychain'] as const;
+
+/** The store kind named by `--store`, checked (default `file`; commander checks the choices too). */
+export function storeKind(value: string | undefined): (typeof STORE_KINDS)[number] {
+  if (value === undefined) return 'file';
+  if ((STORE_KINDS as readonly string[]).includes(value)) return value as (typeof STORE_KINDS)[number];
   throw new UsageError(`--store must be 'file' or 'keychain', not '${value}'.`);
+}
+
+/** The token store chosen with `--store`, in the Qwen folder `resolveAuth` would use here. */
+export async function openStore(ctx: Context, value: string | undefined): Promise<TokenStore> {
+  const where = { homeDir: ctx.homeDir, env: ctx.env, cwd: ctx.cwd };
+  return storeKind(value) === 'keychain' ? createKeychainTokenStore(where) : createFileTokenStore(where);
 }
 
 /** Why the keychain store is not in use, when `--store keychain` fell back to the file. */

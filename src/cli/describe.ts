@@ -51,5 +51,7 @@ export function printDiagnostics(out: Output, diagnostics: readonly Diagnostic[]
   for (const d of diagnostics) {
     const level = d.level === 'error' ? out.red(d.level) : d.level === 'warning' ? out.yellow(d.level) : out.cyan(d.level);
     out[stream](`  ${level.padEnd(out.color ? 17 : 7)} ${out.dim(d.code)}  ${d.message}`);
+    // What to do, for what needs doing (a git finding's remedy names the exact .gitignore line).
+    if (d.level !== 'info') out[stream](`  ${' '.repeat(7)} ${out.dim(`→ ${d.remedy}`)}`);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { type Command, Option } from 'commander';
 import { authFlags } from 'qwen-auth';
+import { STORE_KINDS } from './context.js';
 
 export const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -31,7 +32,12 @@ export const OPTIONS: readonly CliOption[] = [
     ([name, f]): CliOption => ({ flags: `--${name} <${f.valueName}>`, description: `${f.description}, as Qwen Code takes it`, commands: ['status'] }),
   ),
   { flags: '--strict', description: 'exit 1 when a diagnostic of level warning or error is present', commands: ['status'] },
-  { flags: '--store <store>', description: 'where the login lives', choices: ['file', 'keychain'], commands: LOGIN_COMMANDS },
+  {
+    flags: '--no-git-check',
+    description: 'do not ask git whether the files holding keys are tracked or not ignored',
+    commands: ['status', 'env'],
+  },
+  { flags: '--store <store>', description: 'where the login lives', choices: STORE_KINDS, commands: LOGIN_COMMANDS },
   { flags: '--device-endpoint <url>', description: 'device authorization endpoint (default: Qwen)', commands: LOGIN_COMMANDS },
   { flags: '--token-endpoint <url>', description: 'token endpoint (default: Qwen)', commands: LOGIN_COMMANDS },
   { flags: '--client-id <id>', description: 'OAuth client id (default: Qwen Code)', commands: LOGIN_COMMANDS },

@@ -1,6 +1,6 @@
 import { statOrUndefined } from '../internal/fs.js';
 import { envFileCandidates, envFileScope, type EnvSearchRoots } from './discover.js';
-import { HOME_ONLY_ENV_VARS, isInQwenFolder, readEnvFile } from './load.js';
+import { HOME_ONLY_ENV_VARS, isInQwenFolder, readEnvFileValues } from './load.js';
 
 /** A `.env` file that exists but was not read, with what it defines. */
 export interface UnreadEnvFileValues {
@@ -27,7 +27,7 @@ export function readUnreadEnvFiles(
     const st = statOrUndefined(path);
     if (!st?.isFile()) continue;
     const scope = envFileScope(path, roots);
-    const { values } = readEnvFile({ path, size: st.size, scope }, options.maxBytes);
+    const { values } = readEnvFileValues({ path, size: st.size, scope }, options.maxBytes);
     if (!values) continue;
     const project = scope === 'project' && !isInQwenFolder(path);
     const kept = Object.entries(values).filter(

@@ -1,7 +1,6 @@
-import { homedir } from 'node:os';
 import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
-import { qwenDirFrom } from '../env/qwen-home.js';
+import { redact, withRedactedView } from '../redact.js';
 import { createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import { browserUnavailableReason, openBrowser } from './browser.js';
@@ -12,9 +11,13 @@ import { selectFetch } from './transport.js';
 import type { QwenOAuthOptions, Verification } from './types.js';
 
 export interface QwenOAuthClientOptions extends QwenOAuthOptions {
-  /** Qwen's home folder, for the default file store (default `QWEN_HOME`, else `~/.qwen`). */
+  /** Qwen's home folder, for the default file store (default: found as `resolveAuth` finds it). */
   readonly qwenDir?: string;
-  /** Environment for proxies and browser detection (default `process.env`). */
+  /** The user's home folder, for the default file store (default `os.homedir()`). */
+  readonly homeDir?: string;
+  /** Where a `.env` search starts when locating Qwen's folder (default `process.cwd()`). */
+  readonly cwd?: string;
+  /** Environment for proxies, browser detection and `QWEN_HOME` (default `process.env`). */
   readonly env?: EnvRecord;
   /** Epoch ms (default `Date.now`). */
   readonly now?: () => number;
@@ -53,6 +56,26 @@ export interface QwenOAuthClient {
 }
 
 /**
+ * A copy of credentials whose `util.inspect`, `JSON.stringify` and `String()`
+ * show both tokens redacted; the fields keep their values.
+ */
+function shown(credentials: QwenCredentials): QwenCredentials {
+  const copy = { ...credentials };
+  const view = (): object => ({
+    ...copy,
+    accessToken: redact(copy.accessToken),
+    ...(copy.refreshToken !== undefined && { refreshToken: redact(copy.refreshToken) }),
+  });
+  Object.defineProperty(copy, 'toString', {
+    value: () => `QwenCredentials ${JSON.stringify(view())}`,
+    enumerable: false,
+    configurable: true,
+    writable: true,
+  });
+  return withRedactedView(copy, view);
+}
+
+/**
  * Creates a Qwen OAuth client. Endpoints are checked now (https, or http on
  * loopback); openid-client and any proxy agent are loaded only when a
  * request is about to be made.
@@ -62,7 +85,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const store =
-    options.store ?? createFileTokenStore({ qwenDir: options.qwenDir ?? qwenDirFrom(env.QWEN_HOME, homedir()) });
+    options.store ?? createFileTokenStore({ qwenDir: options.qwenDir, homeDir: options.homeDir, env, cwd: options.cwd });
 
   type Protocol = typeof import('./protocol.js');
   let loading: Promise<{ protocol: Protocol; config: ReturnType<Protocol['createConfiguration']>; settings: Parameters<Protocol['createConfiguration']>[0] }> | undefined;
@@ -128,10 +151,10 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
         await store.write(credentials);
         manager.adopt(credentials, store.version ? await store.version() : undefined);
       });
-      return credentials;
+      return shown(credentials);
     },
-    refresh: () => manager.getCredentials({ force: true }),
-    getCredentials: () => manager.getCredentials(),
+    refresh: async () => shown(await manager.getCredentials({ force: true })),
+    getCredentials: async () => shown(await manager.getCredentials()),
     getAccessToken: () => manager.getAccessToken(),
     logout: () =>
       underLock(async () => {

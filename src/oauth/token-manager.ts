@@ -80,16 +80,6 @@ export class TokenManager {
     this.#defaultTtl = options.defaultExpiresInSeconds ?? 3600;
   }
 
-  /** The store in use. */
-  get store(): TokenStore {
-    return this.#store;
-  }
-
-  /** The credentials as last seen, without any I/O (possibly expired, possibly stale). */
-  get current(): QwenCredentials | undefined {
-    return this.#credentials;
-  }
-
   /** True when `c` has a token valid for at least the skew. */
   isValid(c: QwenCredentials | undefined, now = this.#now()): c is QwenCredentials {
     return c !== undefined && c.expiresAt !== undefined && now < c.expiresAt - this.#skew;

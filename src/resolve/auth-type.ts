@@ -1,5 +1,5 @@
 import { QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
-import { type AuthType, isAuthType, type Provenance } from '../types.js';
+import { type AuthType, isAuthType, listAuthTypes, type Provenance } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { choose, type Chosen, describeSource, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
 
@@ -22,7 +22,7 @@ export function checkAuthType(value: string, provenance: Provenance, wording: Re
   const origin = describeSource(provenance, { flags: wording.flags === true });
   throw new QwenAuthError(
     'UNSUPPORTED_AUTH_TYPE',
-    `The auth type ${JSON.stringify(value)} from ${origin} is not supported; qwen-auth resolves 'openai' and 'qwen-oauth'.`,
+    `The auth type ${JSON.stringify(value)} from ${origin} is not supported; qwen-auth resolves ${listAuthTypes()}.`,
     { details: { value, origin }, remedy: remedyFor('UNSUPPORTED_AUTH_TYPE', wording) },
   );
 }

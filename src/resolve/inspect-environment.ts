@@ -3,6 +3,7 @@ import { loadContext } from './context.js';
 import { unreadEnvFilesOf } from './missing-key.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
 import { envCandidate, isPresent } from './provenance.js';
+import { addGitCheckDiagnostics } from './secret-files.js';
 
 /**
  * The configuration layers as Qwen Code would load them, without choosing
@@ -22,6 +23,7 @@ export async function inspectEnvironment(options: ResolveAuthOptions = {}): Prom
     scope: f.scope,
     missing: Object.keys(f.values).filter((name) => isPresent(f.values[name]) && !ctx.env.has(name)),
   }));
+  await addGitCheckDiagnostics(ctx);
   return {
     cwd: ctx.cwd,
     homeDir: ctx.homeDir,

@@ -4,8 +4,20 @@ import { statOrUndefined } from '../internal/fs.js';
 import type { EnvRecord } from '../types.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { QwenOAuthOptions, Verification } from '../oauth/types.js';
+import type { TokenStoreChoice } from '../storage/types.js';
 import type { AuthOverrides } from '../types.js';
 import { parseGateway } from './trusted-gateways.js';
+
+/** The Qwen OAuth options of `resolveAuth()`: the client's, with a store that may also be a kind or a factory. */
+export interface ResolveOAuthOptions extends Omit<QwenOAuthOptions, 'store'> {
+  /**
+   * Where the login lives: a store, `'file'` (default: Qwen Code's
+   * `<qwenDir>/oauth_creds.json`), `'keychain'` (through the optional peer
+   * keytar, falling back to the file with a diagnostic), `'memory'`, or a
+   * factory given the Qwen folder, home folder and environment.
+   */
+  readonly store?: TokenStoreChoice;
+}
 
 /** Options of `resolveAuth()`. Every one is optional and read at call time. */
 export interface ResolveAuthOptions {
@@ -58,11 +70,19 @@ export interface ResolveAuthOptions {
   /** The clock, in epoch milliseconds (default `Date.now`). */
   readonly now?: () => number;
   /** Qwen OAuth endpoints, client, token store and transport. */
-  readonly oauth?: QwenOAuthOptions;
+  readonly oauth?: ResolveOAuthOptions;
   /** Called, and awaited, with the user code and URL before a device flow polls. */
   readonly onVerification?: (verification: Verification) => void | Promise<void>;
   /** Cancels a device flow or a pending refresh. */
   readonly signal?: AbortSignal;
+  /**
+   * Ask git whether the files that hold keys (`.env`, settings) are tracked
+   * or not ignored: `SECRET_FILE_TRACKED` / `SECRET_FILE_NOT_IGNORED`
+   * warnings, `GIT_CHECK_SKIPPED` when git cannot answer. Runs `git` (from
+   * `env.PATH`, with `env`'s `GIT_*` variables), read-only, within
+   * `timeoutMs` (default 3000). Default false: no child process.
+   */
+  readonly gitCheck?: boolean | { readonly timeoutMs?: number };
 }
 
 function invalidOption(option: string, message: string): QwenAuthError<'INVALID_OPTION'> {
@@ -107,6 +127,13 @@ export function checkOptions(options: ResolveAuthOptions): void {
   }
   if (options.interactive === true && typeof options.onVerification !== 'function') {
     throw invalidOption('onVerification', 'interactive: true needs onVerification, to show the user code and URL of a device login.');
+  }
+  const g = options.gitCheck;
+  if (g !== undefined && typeof g !== 'boolean') {
+    const t = typeof g === 'object' && g !== null ? g.timeoutMs : Number.NaN;
+    if (t !== undefined && !(typeof t === 'number' && t > 0 && Number.isFinite(t))) {
+      throw invalidOption('gitCheck', 'options.gitCheck must be a boolean or { timeoutMs: a positive number }.');
+    }
   }
   if (options.cwd !== undefined) {
     const st = statOrUndefined(resolvePath(options.cwd));

@@ -28,12 +28,12 @@ export interface Chosen {
  * the values it blocks are reported by the ENV_EMPTY_SHADOWS diagnostic.
  * Built-in defaults are not configuration and are left out.
  */
-function shadowedSources(list: readonly Candidate[]): ValueSource[] {
+export function sourcesOfPresent(list: readonly Candidate[]): ValueSource[] {
   const out: ValueSource[] = [];
   for (const c of list) {
     if (!isPresent(c.value)) continue;
     if (c.source.kind !== 'default') out.push(c.source);
-    if (c.under) out.push(...shadowedSources(c.under));
+    if (c.under) out.push(...sourcesOfPresent(c.under));
   }
   return out;
 }
@@ -46,13 +46,8 @@ export function choose(chain: readonly Candidate[]): Chosen | undefined {
   const index = chain.findIndex((c) => isPresent(c.value));
   if (index === -1) return undefined;
   const winner = chain[index]!;
-  const shadowed = [...shadowedSources(winner.under ?? []), ...shadowedSources(chain.slice(index + 1))];
+  const shadowed = [...sourcesOfPresent(winner.under ?? []), ...sourcesOfPresent(chain.slice(index + 1))];
   return { value: winner.value as string, provenance: { ...winner.source, shadowed } };
-}
-
-/** Sources of the present candidates of a chain, for reporting what lost to a value from elsewhere. */
-export function presentSources(chain: readonly Candidate[]): ValueSource[] {
-  return shadowedSources(chain);
 }
 
 /**

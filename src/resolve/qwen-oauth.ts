@@ -6,23 +6,46 @@ import { isCustomWording, wordingOf } from './wording.js';
 import { statOrUndefined } from '../internal/fs.js';
 import { withRedactedView } from '../redact.js';
 import { defaultRegistry } from '../providers/default-registry.js';
+import { discontinuedDiagnostic, toProviderMatch } from '../providers/match.js';
 import type { ResolutionContext } from './context.js';
 import { CREDENTIALS_FILE, createFileTokenStore } from '../storage/file-store.js';
+import { createKeychainTokenStore } from '../storage/keychain-store.js';
+import { createMemoryTokenStore } from '../storage/memory-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
-import type { Diagnostic, Provenance, ProviderMatch, QwenOAuthAuth } from '../types.js';
+import type { Diagnostic, Provenance, QwenOAuthAuth } from '../types.js';
 import { baseUrlFromResourceUrl } from '../oauth/base-url.js';
 import { createQwenOAuthClient } from '../oauth/client.js';
 
 /** The only model Qwen OAuth serves. */
 export const QWEN_OAUTH_MODEL = 'coder-model';
 
-function storeOf(ctx: ResolutionContext): TokenStore {
-  return ctx.options.oauth?.store ?? createFileTokenStore({ qwenDir: ctx.qwenDir });
+const opened = new WeakMap<ResolutionContext, Promise<TokenStore>>();
+
+/**
+ * The token store `oauth.store` asks for: a store, a kind (`file` — the
+ * default, Qwen Code's file in the Qwen folder —, `keychain`, `memory`) or a
+ * factory. Opened once per resolution.
+ */
+function openStore(ctx: ResolutionContext): Promise<TokenStore> {
+  let store = opened.get(ctx);
+  if (!store) {
+    const choice = ctx.options.oauth?.store;
+    const where = { qwenDir: ctx.qwenDir, homeDir: ctx.homeDir, env: ctx.realEnv };
+    store = (async (): Promise<TokenStore> => {
+      if (choice === undefined || choice === 'file') return createFileTokenStore({ qwenDir: ctx.qwenDir });
+      if (choice === 'memory') return createMemoryTokenStore();
+      if (choice === 'keychain') return createKeychainTokenStore(where);
+      if (typeof choice === 'function') return choice(where);
+      return choice;
+    })();
+    opened.set(ctx, store);
+  }
+  return store;
 }
 
 /** Where cached credentials are looked for, for messages. */
-export function describeCredentialsLocation(ctx: ResolutionContext): string {
-  return ctx.options.oauth?.store?.location ?? join(ctx.qwenDir, CREDENTIALS_FILE);
+export async function describeCredentialsLocation(ctx: ResolutionContext): Promise<string> {
+  return (await openStore(ctx)).location;
 }
 
 /** A cached login found by {@link findCachedLogin}: where it is, and what it holds. */
@@ -37,11 +60,11 @@ export interface CachedLogin {
  * The credentials read are handed on, so the result does not read them again.
  */
 export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLogin | undefined> {
-  const custom = ctx.options.oauth?.store;
-  if (!custom) {
+  const choice = ctx.options.oauth?.store;
+  if (choice === undefined || choice === 'file') {
     const path = join(ctx.qwenDir, CREDENTIALS_FILE);
     if (!statOrUndefined(path)?.isFile()) return undefined;
-    const credentials = await storeOf(ctx).read();
+    const credentials = await (await openStore(ctx)).read();
     if (!credentials) {
       const login = ctx.options.loginCommand?.trim();
       const remedy = login ? diagnosticInfo('CREDENTIALS_INVALID').remedy.replace('`qwen-auth login`', `\`${login}\``) : undefined;
@@ -52,9 +75,10 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
     }
     return { provenance: { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials };
   }
-  const credentials = await custom.read();
+  const store = await openStore(ctx);
+  const credentials = await store.read();
   return credentials
-    ? { provenance: { kind: 'default', detail: `cached Qwen OAuth credentials in ${custom.location}`, shadowed: [] }, credentials }
+    ? { provenance: { kind: 'default', detail: `cached Qwen OAuth credentials in ${store.location}`, shadowed: [] }, credentials }
     : undefined;
 }
 
@@ -95,10 +119,11 @@ export async function resolveQwenOAuth(
       ),
     );
   }
-  const store = storeOf(ctx);
-  const fallbackReason = (store as { fallbackReason?: unknown }).fallbackReason;
-  if (typeof fallbackReason === 'string') {
-    diagnostics.push(diagnostic('KEYCHAIN_UNAVAILABLE', `The OS keychain is not in use (${fallbackReason}); credentials are in ${store.location}.`));
+  const store = await openStore(ctx);
+  if (store.fallbackReason !== undefined) {
+    diagnostics.push(
+      diagnostic('KEYCHAIN_UNAVAILABLE', `The OS keychain is not in use (${store.fallbackReason}); credentials are in ${store.location}.`),
+    );
   }
   const client = createQwenOAuthClient({
     ...options.oauth,
@@ -146,17 +171,9 @@ export async function resolveQwenOAuth(
 
   const registry = options.registry ?? defaultRegistry();
   const definition = registry.get('qwen-oauth');
-  const provider: ProviderMatch | undefined = definition && {
-    id: definition.id,
-    name: definition.name,
-    plan: definition.plan,
-    status: definition.status,
-    matchedBy: 'auth-type',
-  };
-  if (definition?.discontinuedOn && ctx.now() >= Date.parse(`${definition.discontinuedOn}T00:00:00Z`)) {
-    diagnostics.push(diagnostic('PROVIDER_DISCONTINUED', `${definition.name}: the free tier was discontinued on ${definition.discontinuedOn}. ` +
-        'A cached login works only while the server still honours it; Coding Plan, Token Plan or a DashScope key are the supported paths.'));
-  }
+  const provider = definition && toProviderMatch(definition, 'auth-type');
+  const discontinued = definition && discontinuedDiagnostic(definition, ctx.now());
+  if (discontinued) diagnostics.push(discontinued);
 
   const result: QwenOAuthAuth = {
     type: 'qwen-oauth',

@@ -7,6 +7,7 @@ import { loadContext, type ResolutionContext } from './context.js';
 import { explainMissingKey, type MissingKey, missingKeyError } from './missing-key.js';
 import { resolveOpenAI } from './openai/resolve-openai.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
+import { addGitCheckDiagnostics } from './secret-files.js';
 import { trustedGatewaysOf } from './trusted-gateways.js';
 import { wordingOf } from './wording.js';
 
@@ -22,6 +23,7 @@ function openAIResult(
     registry: ctx.options.registry ?? defaultRegistry(),
     wording: wordingOf(ctx.options),
     trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, ctx.env),
+    now: ctx.now(),
   });
   if (!r.ok) return { missing: r.missing };
   const { values } = r;
@@ -59,6 +61,7 @@ function inferredFromKey(apiKey: Provenance): Provenance {
 export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<ResolvedAuth> {
   checkOptions(options);
   const ctx = await loadContext(options);
+  await addGitCheckDiagnostics(ctx);
   const wording = wordingOf(options);
   const chosen = explicitAuthType(ctx);
 
@@ -99,7 +102,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
     ),
     ...settingsKeys.map((key) => `${key} in settings`),
     ctx.envFile ? `the .env file ${ctx.envFile.path}` : 'a .env file (none found)',
-    `cached Qwen OAuth credentials (${oauth.describeCredentialsLocation(ctx)}${
+    `cached Qwen OAuth credentials (${await oauth.describeCredentialsLocation(ctx)}${
       ctx.diagnostics.some((d) => d.code === 'CREDENTIALS_INVALID') ? ': not a valid login' : ''
     })`,
   ];

@@ -6,8 +6,9 @@ import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
-import { qwenDirFrom } from '../env/qwen-home.js';
-import type { AuthType, SettingsScope } from '../types.js';
+import { lineColumn } from '../internal/jsonc.js';
+import { locateQwenHome } from '../env/qwen-home.js';
+import { type AuthType, isAuthType, listAuthTypes, type SettingsScope } from '../types.js';
 import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 export interface SetSelectedAuthTypeOptions {
@@ -18,7 +19,7 @@ export interface SetSelectedAuthTypeOptions {
   readonly homeDir?: string;
   /** Read for `QWEN_HOME` (default `process.env`). */
   readonly env?: EnvRecord;
-  /** Qwen's home folder (default `QWEN_HOME`, else `<homeDir>/.qwen`). */
+  /** Qwen's home folder (default: found as `resolveAuth` finds it: `QWEN_HOME`, also from a home-level `.env`, else `<homeDir>/.qwen`). */
   readonly qwenDir?: string;
 }
 
@@ -34,12 +35,6 @@ export interface SetSelectedAuthTypeResult {
 
 const KEY_PATH = ['security', 'auth', 'selectedType'] as const;
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
-
 /**
  * Switches the auth method without a restart, as Qwen Code's `/auth` does:
  * changes only `security.auth.selectedType` in the chosen settings file,
@@ -51,8 +46,8 @@ export async function setSelectedAuthType(
   type: AuthType,
   options: SetSelectedAuthTypeOptions = {},
 ): Promise<SetSelectedAuthTypeResult> {
-  if (type !== 'openai' && type !== 'qwen-oauth') {
-    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(type)}: use 'openai' or 'qwen-oauth'.`, {
+  if (!isAuthType(type)) {
+    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(type)}: use ${listAuthTypes()}.`, {
       details: { value: String(type), origin: 'setSelectedAuthType' },
     });
   }
@@ -64,7 +59,7 @@ export async function setSelectedAuthType(
   const cwd = resolve(options.cwd ?? process.cwd());
   let path: string;
   if (scope === 'user') {
-    path = userSettingsPath(options.qwenDir ?? qwenDirFrom((options.env ?? process.env).QWEN_HOME, homeDir));
+    path = userSettingsPath(locateQwenHome({ qwenDir: options.qwenDir, homeDir, env: options.env, cwd }).qwenDir);
   } else {
     if (isHomeFolder(cwd, homeDir)) {
       throw new QwenAuthError('INVALID_OPTION', 'The home folder has no workspace settings; use the user scope.', {

@@ -94,7 +94,8 @@ describe("a provider's variable set alone", () => {
     const baseUrl = provider.endpoints[0]?.baseUrl;
     if (baseUrl) {
       const auth = await resolveAuth({ ...options({ env: { [variable]: KEY, OPENAI_BASE_URL: baseUrl } }) });
-      expect(auth.type === 'openai' && auth.apiKey).toBe(KEY);
+      if (auth.type !== 'openai') throw new Error('expected openai');
+      expect(auth.apiKey).toBe(KEY);
       expect(auth.sources.apiKey).toMatchObject({ kind: 'env', name: variable });
     }
   });

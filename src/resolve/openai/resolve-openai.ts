@@ -5,7 +5,8 @@ import { type Chosen, describeSource, isPresent } from '../provenance.js';
 import { redact, redactUrl } from '../../redact.js';
 import { isLoopbackHost, parseHttpUrl } from '../../internal/url.js';
 import { checkKeyForEndpoint } from '../../providers/check.js';
-import type { ProviderRegistry, RegistryMatch } from '../../providers/types.js';
+import { discontinuedDiagnostic, toProviderMatch } from '../../providers/match.js';
+import type { ProviderRegistry } from '../../providers/types.js';
 import type { EffectiveSettings } from '../../settings/types.js';
 import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance } from '../../types.js';
 import { buildChains } from './chains.js';
@@ -23,6 +24,8 @@ export interface OpenAIInputs {
   readonly wording: RemedyWording;
   /** Endpoints whose keys are not checked. */
   readonly trustedGateways: TrustedGateways;
+  /** The clock's reading, epoch ms (for dated registry facts). */
+  readonly now: number;
 }
 
 export interface OpenAIValues {
@@ -37,17 +40,6 @@ export interface OpenAIValues {
 export type OpenAIResolution =
   | { readonly ok: true; readonly values: OpenAIValues; readonly diagnostics: Diagnostic[] }
   | { readonly ok: false; readonly missing: MissingKey; readonly diagnostics: Diagnostic[] };
-
-function toMatch(m: RegistryMatch, matchedBy: ProviderMatch['matchedBy']): ProviderMatch {
-  return {
-    id: m.provider.id,
-    name: m.provider.name,
-    ...(m.endpoint && { region: m.endpoint.region }),
-    plan: m.provider.plan,
-    status: m.provider.status,
-    matchedBy,
-  };
-}
 
 function checkBaseUrl(chosen: Chosen, wording: RemedyWording): URL {
   const url = parseHttpUrl(chosen.value.trim());
@@ -133,14 +125,13 @@ export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
     diagnostics.push(...checkKeyForEndpoint(registry, keyValue, url.href, baseMatch));
   }
   let provider: ProviderMatch | undefined;
-  if (baseMatch) provider = toMatch(baseMatch, 'base-url');
+  if (baseMatch) provider = toProviderMatch(baseMatch.provider, 'base-url', baseMatch.endpoint);
   else {
     const owner = registry.matchKey(keyValue)[0];
-    if (owner) provider = toMatch({ provider: owner }, 'key');
+    if (owner) provider = toProviderMatch(owner, 'key');
   }
-  if (baseMatch?.provider.status === 'discontinued') {
-    diagnostics.push(diagnostic('PROVIDER_DISCONTINUED', `${baseMatch.provider.name} was discontinued${baseMatch.provider.discontinuedOn ? ` on ${baseMatch.provider.discontinuedOn}` : ''}.`));
-  }
+  const discontinued = baseMatch && discontinuedDiagnostic(baseMatch.provider, inputs.now);
+  if (discontinued) diagnostics.push(discontinued);
 
   return {
     ok: true,
