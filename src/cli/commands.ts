@@ -63,12 +63,13 @@ const gitCheck = (flags: GlobalFlags) => ({ gitCheck: flags.gitCheck !== false }
 /** `qwen-auth status`: what resolves here, and from where. `--strict`: warnings fail too. */
 export async function status(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
   const json = flags.json === true;
-  const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
   let auth: ResolvedAuth;
   try {
     auth = await resolveAuth(resolveOptions(ctx, { ...gitCheck(flags), oauth: { store: storeKind(flags.store) } }));
   } catch (error) {
     if (!isAuthError(error) || error.code === 'INVALID_OPTION') throw error;
+    // The layers alone, with their diagnostics (the git check's too): one git run per status.
+    const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
     printFailure(out, json, error.toJSON(), { environment: report }, 'Not usable');
     if (!json) {
       out.error();
@@ -78,6 +79,8 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
     return EXIT.failed;
   }
 
+  // The .env report with the files not read (no second git run: resolveAuth's diagnostics have it).
+  const report = await inspectEnvironment(resolveOptions(ctx, { gitCheck: false }));
   const problems = flags.strict ? strictProblems(auth.diagnostics) : [];
   const first = problems[0];
   const failure = first && {
