@@ -9,6 +9,7 @@ import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES } from '../env/lo
 import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
 import { type MissingKeyHint, overrideName, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
 import { defaultRegistry } from '../providers/default-registry.js';
+import type { ValueSource } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource, isPresent } from './provenance.js';
 
@@ -27,7 +28,7 @@ export const MISSING_KEY_TEXTS = Object.freeze({
     remedy: 'Remove the empty {variable}= line from {file} so the value in {hidden} is used.',
   },
   'provider-variable': {
-    cause: '{variable} is set ({where}), but it is read only with a base URL of {provider}.',
+    cause: '{variable} is set {where}, but it is read only with a base URL of {provider}.',
     remedy: 'Set OPENAI_BASE_URL (or {baseUrlOverride}) to {baseUrls} so that {variable} is read, or put the key in OPENAI_API_KEY.',
   },
   'unread-project-file': {
@@ -70,6 +71,13 @@ interface Finding {
 
 function text(key: TextKey, values: Readonly<Record<string, string>>): { cause: string; remedy: string } {
   return { cause: fillText(MISSING_KEY_TEXTS[key].cause, values), remedy: fillText(MISSING_KEY_TEXTS[key].remedy, values) };
+}
+
+/** `in the environment`, `in /repo/.env`, `in the env of /home/me/.qwen/settings.json`. */
+function whereSet(source: ValueSource): string {
+  if (source.kind === 'env-file' && source.path) return `in ${source.path}`;
+  if (source.kind === 'settings' && source.path) return `in the env of ${source.path}`;
+  return 'in the environment';
 }
 
 function readPaths(ctx: ResolutionContext): string[] {
@@ -117,7 +125,7 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
         const hosts = (provider.hosts ?? []).map((h) => `a host under ${h}`);
         const t = text('provider-variable', {
           variable,
-          where: describeSource(found.source, { flags: wording.flags === true }),
+          where: whereSet(found.source),
           provider: provider.name,
           baseUrlOverride: `${wording.flags ? 'pass ' : ''}${overrideName('baseUrl', wording)}`,
           baseUrls: [...baseUrls, ...hosts].join(' or ') || `an endpoint of ${provider.name}`,

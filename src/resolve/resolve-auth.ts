@@ -98,7 +98,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
     'QWEN_OAUTH',
     ...variables,
     ...hints.flatMap((h) =>
-      h.kind === 'provider-variable' ? [`${h.variable} (set, but read only with a base URL of ${registry.get(h.provider)?.name ?? h.provider})`] : [],
+      h.kind === 'provider-variable' ? [`${h.variable}, which is set but read only with a base URL of ${registry.get(h.provider)?.name ?? h.provider}`] : [],
     ),
     ...settingsKeys.map((key) => `${key} in settings`),
     ctx.envFile ? `the .env file ${ctx.envFile.path}` : 'a .env file (none found)',

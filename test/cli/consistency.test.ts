@@ -261,7 +261,11 @@ describe('output', () => {
 
   it('no doubled parentheses, in providers or status', async () => {
     tree = makeTree({ 'home/.keep': '', 'app/.env': `OPENAI_API_KEY=sk-0000000000000000\nOPENAI_BASE_URL=https://dashscope-intl.aliyuncs.com/compatible-mode/v1\n` });
-    const texts = [(await cli(['providers'])).stdout, (await cli(['status', '--cwd', 'app'])).stdout];
+    const texts = [
+      (await cli(['providers'])).stdout,
+      (await cli(['status', '--cwd', 'app'])).stdout,
+      (await cli(['status'], { DASHSCOPE_API_KEY: 'sk-d000000000000000', BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-0000000000000000' })).stderr,
+    ];
     for (const text of texts) {
       expect(text.length).toBeGreaterThan(100);
       expect(text).not.toMatch(/\)\s*\(|\(\(|\)\)/);
