@@ -127,6 +127,19 @@ try {
   record(group2, 'ratio ESM / bare', median(esm) / median(bare), '×', 'target ≤ 1.35');
   record(group2, 'ratio CJS / bare', median(cjs) / median(bare), '×');
 
+  // 2b. Inside the process: the import, the first and the second resolve (the figures README quotes).
+  const inProcess = [];
+  for (let i = 0; i < (quick ? 9 : 21); i++) {
+    const r = spawnSync(process.execPath, [join(here, 'in-process.mjs'), deep, home], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`in-process.mjs exited ${r.status}: ${r.stderr}`);
+    inProcess.push(JSON.parse(r.stdout));
+  }
+  const group2b = 'inside one process: import, then resolve';
+  const span = (k) => `min ${Math.min(...inProcess.map((x) => x[k])).toFixed(1)}, max ${Math.max(...inProcess.map((x) => x[k])).toFixed(1)} ms, ${inProcess.length} processes`;
+  record(group2b, 'import qwen-auth (median)', median(inProcess.map((x) => x[0])), 'ms', span(0));
+  record(group2b, 'first resolveAuth() (median)', median(inProcess.map((x) => x[1])), 'ms', span(1));
+  record(group2b, 'second resolveAuth() (median)', median(inProcess.map((x) => x[2])), 'ms', span(2));
+
   // -------------------------------------------------------------------------
   // 3. getAccessToken() on a valid token.
   const server = await startFakeQwenServer({ refreshLatencyMs: 0 });
@@ -199,6 +212,78 @@ try {
   }
 
   // -------------------------------------------------------------------------
+  // 6. The git check (issue 12): `qwen-auth status` runs it by default; the
+  //    same command with --no-git-check, interleaved, in a repository of
+  //    2,000 committed files whose .qwen/.env is ignored (one git process) or
+  //    force-added (tracked: a second process, check-ignore). Then
+  //    resolveAuth() warm with and without gitCheck.
+  const gitHome = join(root, 'git-home');
+  mkdirSync(gitHome, { recursive: true });
+  const setupEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: gitHome, GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid',
+  };
+  const makeRepo = (name, track) => {
+    const repo = join(root, name);
+    for (let d = 0; d < 100; d++) {
+      mkdirSync(join(repo, 'src', `d${d}`), { recursive: true });
+      for (let f = 0; f < 20; f++) writeFileSync(join(repo, 'src', `d${d}`, `f${f}.ts`), `export const x${f} = ${d};\n`);
+    }
+    mkdirSync(join(repo, '.qwen'), { recursive: true });
+    writeFileSync(join(repo, '.qwen', '.env'), 'OPENAI_API_KEY=sk-sp-bench000000000000000000000000\n');
+    writeFileSync(join(repo, '.gitignore'), '.env\n');
+    const g = (...args) => execFileSync('git', args, { cwd: repo, env: setupEnv, stdio: 'ignore' });
+    g('init', '-q');
+    g('add', '.');
+    if (track) g('add', '-f', '.qwen/.env');
+    g('commit', '-qm', 'bench');
+    return repo;
+  };
+  const ignoredRepo = makeRepo('git-ignored', false);
+  const trackedRepo = makeRepo('git-tracked', true);
+  const cliEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: gitHome };
+  const cli = join(dist, 'cli.js');
+  const status = (repo, ...flags) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'status', '--cwd', repo, ...flags], { env: cliEnv, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`qwen-auth status exited ${r.status}: ${r.stderr}`);
+    return { ms: performance.now() - t, out: r.stdout };
+  };
+  // The states are what they should be: nothing for the ignored file, a warning for the tracked one.
+  if (status(ignoredRepo).out.includes('SECRET_FILE') || !status(trackedRepo).out.includes('SECRET_FILE_TRACKED')) {
+    throw new Error('bench: the git check did not report what it should');
+  }
+  const off = [];
+  const onIgnored = [];
+  const onTracked = [];
+  for (let i = 0; i < runs; i++) {
+    off.push(status(ignoredRepo, '--no-git-check').ms);
+    onIgnored.push(status(ignoredRepo).ms);
+    onTracked.push(status(trackedRepo).ms);
+  }
+  const group6 = 'git check on `qwen-auth status` (repository of 2,000 committed files)';
+  record(group6, 'status --no-git-check (median)', median(off), 'ms', `${runs} runs, interleaved`);
+  record(group6, 'status, .env ignored: 1 git process (median)', median(onIgnored), 'ms', `+${(median(onIgnored) - median(off)).toFixed(1)} ms`);
+  record(group6, 'status, .env tracked: 2 git processes (median)', median(onTracked), 'ms', `+${(median(onTracked) - median(off)).toFixed(1)} ms`);
+  record(group6, 'ratio with / without (ignored)', median(onIgnored) / median(off), '×');
+  record(group6, 'ratio with / without (tracked)', median(onTracked) / median(off), '×');
+
+  const resolveOptions = { cwd: ignoredRepo, homeDir: gitHome, env: cliEnv };
+  const warm = quick ? 30 : 200;
+  const plain = [];
+  const checked = [];
+  for (let i = 0; i < 20; i++) await resolveAuth({ ...resolveOptions, gitCheck: true });
+  for (let i = 0; i < warm; i++) {
+    let t = performance.now();
+    await resolveAuth(resolveOptions);
+    plain.push(performance.now() - t);
+    t = performance.now();
+    await resolveAuth({ ...resolveOptions, gitCheck: true });
+    checked.push(performance.now() - t);
+  }
+  const group6b = 'resolveAuth() warm, .env in a git repository (ignored)';
+  record(group6b, 'without gitCheck (median)', median(plain) * 1000, 'µs', `${warm} runs, interleaved`);
+  record(group6b, 'with gitCheck: true (median)', median(checked) * 1000, 'µs', `p95 ${(quantile(checked, 0.95) * 1000).toFixed(0)} µs`);
   // 7. Calling a model: auth.fetch against a plain fetch, interleaved, to one loopback server.
   const plainServer = createServer((req, res) => {
     req.resume();
@@ -311,7 +396,7 @@ try {
 }
 
 // ---------------------------------------------------------------------------
-// 6. The package: what `npm pack` ships and what an install pulls in.
+// 7. The package: what `npm pack` ships and what an install pulls in.
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: join(here, '..'), encoding: 'utf8' }))[0];
 // Production packages of the lock file: what `npm install qwen-auth` adds.
 const lock = JSON.parse(fs.readFileSync(join(here, '..', 'package-lock.json'), 'utf8'));

@@ -9,7 +9,7 @@
 import { createInterface } from 'node:readline';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText } from 'ai';
-import { isAuthError, openAICompatibleSettings, resolveAuth } from 'qwen-auth';
+import { findAuthError, openAICompatibleSettings, resolveAuth } from 'qwen-auth';
 
 try {
   const auth = await resolveAuth();
@@ -20,8 +20,8 @@ try {
     console.log(`> ${text}`);
   }
 } catch (error) {
-  const reason = isAuthError(error) ? error : (error as { cause?: unknown } | null)?.cause;
-  if (!isAuthError(reason)) throw error;
+  const reason = findAuthError(error);
+  if (!reason) throw error;
   console.error(`${reason.code}: ${reason.message}\n${reason.remedy}`);
   process.exitCode = 1;
 }

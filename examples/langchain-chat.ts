@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import { ChatOpenAI } from '@langchain/openai';
-import { isAuthError, chatOpenAIFields, resolveAuth } from 'qwen-auth';
+import { chatOpenAIFields, findAuthError, resolveAuth } from 'qwen-auth';
 
 try {
   const auth = await resolveAuth();
@@ -18,8 +18,8 @@ try {
     console.log(`> ${String(answer.content)}`);
   }
 } catch (error) {
-  const reason = isAuthError(error) ? error : (error as { cause?: unknown } | null)?.cause;
-  if (!isAuthError(reason)) throw error;
+  const reason = findAuthError(error);
+  if (!reason) throw error;
   console.error(`${reason.code}: ${reason.message}\n${reason.remedy}`);
   process.exitCode = 1;
 }

@@ -8,7 +8,7 @@
  */
 import { createInterface } from 'node:readline';
 import OpenAI from 'openai';
-import { isAuthError, openAIClientOptions, resolveAuth } from 'qwen-auth';
+import { findAuthError, openAIClientOptions, resolveAuth } from 'qwen-auth';
 
 try {
   const auth = await resolveAuth();
@@ -19,9 +19,9 @@ try {
     console.log(`> ${r.choices[0]?.message.content ?? ''}`);
   }
 } catch (error) {
-  // The openai SDK wraps what the apiKey function throws: the QwenAuthError is its `cause`.
-  const reason = isAuthError(error) ? error : (error as { cause?: unknown } | null)?.cause;
-  if (!isAuthError(reason)) throw error;
+  // The openai SDK wraps what the apiKey function throws: findAuthError looks in the `cause` chain.
+  const reason = findAuthError(error);
+  if (!reason) throw error;
   console.error(`${reason.code}: ${reason.message}\n${reason.remedy}`);
   process.exitCode = 1;
 }

@@ -12,6 +12,7 @@
 export { inspectEnvironment } from './resolve/inspect-environment.js';
 export { resolveAuth } from './resolve/resolve-auth.js';
 export type { ResolveAuthOptions, ResolveOAuthOptions } from './resolve/options.js';
+export { TRUSTED_GATEWAYS_VARIABLE } from './resolve/trusted-gateways.js';
 export { describeSource } from './resolve/provenance.js';
 export type { DescribeSourceOptions } from './resolve/provenance.js';
 export { AUTH_TYPES, isAuthType } from './types.js';
@@ -31,6 +32,7 @@ export type {
   ResolvedAuth,
   SettingsScope,
   SourceKind,
+  UnreadEnvFile,
   ValueSource,
 } from './types.js';
 
@@ -49,9 +51,14 @@ export type {
   KeyHeader,
 } from './requests/types.js';
 
+// Wrapping qwen-auth in a command line
+export { authFlags, overridesFromFlags } from './flags.js';
+export type { AuthFlag, AuthFlagName } from './flags.js';
+export { findAuthError } from './find-auth-error.js';
+
 // Errors and redaction
 export { ERROR_CODES, isAuthError, QwenAuthError, remedyFor } from './errors.js';
-export type { AuthErrorCode, AuthErrorDetails, QwenAuthErrorOptions } from './errors.js';
+export type { AuthErrorCode, AuthErrorDetails, MissingKeyHint, QwenAuthErrorOptions, RemedyWording } from './errors.js';
 export { redact } from './redact.js';
 
 // Diagnostics

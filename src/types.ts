@@ -102,6 +102,13 @@ export interface AuthOverrides {
   readonly model?: string;
 }
 
+/** The flags of Qwen Code's command line that carry each override, spelled once. */
+export const OVERRIDE_FLAGS: Readonly<Record<keyof AuthOverrides, string>> = Object.freeze({
+  authType: '--auth-type',
+  apiKey: '--openai-api-key',
+  baseUrl: '--openai-base-url',
+  model: '--model',
+});
 /** Where the values of a result came from. */
 export interface ResolvedSources {
   readonly authType: Provenance;
@@ -162,6 +169,14 @@ export interface QwenOAuthAuth extends ResolvedBase {
 
 export type ResolvedAuth = OpenAIAuth | QwenOAuthAuth;
 
+/** A `.env` file that exists farther up (or at home level) but was not read: only the first file found is. */
+export interface UnreadEnvFile {
+  readonly path: string;
+  readonly scope: 'project' | 'home';
+  /** Names it defines (non-empty) that the effective environment does not have. Names only, never values. */
+  readonly missing: readonly string[];
+}
+
 /** What `inspectEnvironment()` reports: the layers, before any auth method is chosen. */
 export interface EnvironmentReport {
   readonly cwd: string;
@@ -173,5 +188,7 @@ export interface EnvironmentReport {
   readonly searched: readonly string[];
   /** The settings files that exist and were read, lowest scope first. */
   readonly settingsFiles: readonly { readonly scope: SettingsScope; readonly path: string }[];
+  /** `.env` files that exist beyond the one used and were not read, nearest first. */
+  readonly unreadEnvFiles: readonly UnreadEnvFile[];
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -1,4 +1,4 @@
-import { QwenAuthError } from '../errors.js';
+import { QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
 import { type AuthType, isAuthType, listAuthTypes, type Provenance } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { choose, type Chosen, describeSource, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
@@ -17,12 +17,12 @@ export function explicitAuthType(ctx: ResolutionContext): Chosen | undefined {
 }
 
 /** The chosen name as an auth type qwen-auth resolves, or UNSUPPORTED_AUTH_TYPE. */
-export function checkAuthType(value: string, provenance: Provenance): AuthType {
+export function checkAuthType(value: string, provenance: Provenance, wording: RemedyWording = {}): AuthType {
   if (isAuthType(value)) return value;
-  const origin = describeSource(provenance);
+  const origin = describeSource(provenance, { flags: wording.flags === true });
   throw new QwenAuthError(
     'UNSUPPORTED_AUTH_TYPE',
     `The auth type ${JSON.stringify(value)} from ${origin} is not supported; qwen-auth resolves ${listAuthTypes()}.`,
-    { details: { value, origin } },
+    { details: { value, origin }, remedy: remedyFor('UNSUPPORTED_AUTH_TYPE', wording) },
   );
 }

@@ -1,7 +1,7 @@
 import { addOnce, diagnostic } from '../diagnostics.js';
 import type { LayeredEnv } from '../env/layered-env.js';
 import type { SettingValue } from '../settings/types.js';
-import type { Diagnostic, Provenance, ValueSource } from '../types.js';
+import { type Diagnostic, OVERRIDE_FLAGS, type Provenance, type ValueSource } from '../types.js';
 
 /** One place a value may come from, in a precedence chain. */
 export interface Candidate {
@@ -90,13 +90,7 @@ export function overrideCandidate(value: string | undefined, field: string): Can
   return { value, source: { kind: 'override', key: field } };
 }
 
-/** The flags of Qwen Code's command line that carry each override. */
-export const OVERRIDE_FLAGS: Readonly<Record<string, string>> = Object.freeze({
-  authType: '--auth-type',
-  apiKey: '--openai-api-key',
-  baseUrl: '--openai-base-url',
-  model: '--model',
-});
+export { OVERRIDE_FLAGS } from '../types.js';
 
 /** How {@link describeSource} words a source. */
 export interface DescribeSourceOptions {
@@ -116,7 +110,7 @@ export function describeSource(source: ValueSource, options: DescribeSourceOptio
   const at = source.path ? ` in ${tildify(source.path, options.homeDir)}` : '';
   switch (source.kind) {
     case 'override':
-      return (options.flags && OVERRIDE_FLAGS[source.key ?? '']) || `overrides.${source.key ?? ''}`;
+      return (options.flags && (OVERRIDE_FLAGS as Readonly<Record<string, string>>)[source.key ?? '']) || `overrides.${source.key ?? ''}`;
     case 'env':
       return `$${source.name ?? ''} (environment)${source.detail ? `, ${source.detail}` : ''}`;
     case 'env-file':

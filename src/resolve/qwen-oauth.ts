@@ -1,7 +1,8 @@
-import { diagnostic } from '../diagnostics.js';
+import { diagnostic, diagnosticInfo } from '../diagnostics.js';
 import { join } from 'node:path';
-import { QwenAuthError } from '../errors.js';
-import { type Candidate, choose, overrideCandidate, settingCandidate } from './provenance.js';
+import { isAuthError, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { type Candidate, choose, describeSource, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
+import { isCustomWording, wordingOf } from './wording.js';
 import { statOrUndefined } from '../internal/fs.js';
 import { withRedactedView } from '../redact.js';
 import { defaultRegistry } from '../providers/default-registry.js';
@@ -67,8 +68,10 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
     if (!statOrUndefined(path)?.isFile()) return undefined;
     const credentials = await (await openStore(ctx)).read();
     if (!credentials) {
+      const login = ctx.options.loginCommand?.trim();
+      const remedy = login ? diagnosticInfo('CREDENTIALS_INVALID').remedy.replace('`qwen-auth login`', `\`${login}\``) : undefined;
       ctx.diagnostics.push(
-        diagnostic('CREDENTIALS_INVALID', `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`, { path }),
+        diagnostic('CREDENTIALS_INVALID', `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`, { path }, remedy),
       );
       return undefined;
     }
@@ -81,6 +84,12 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
     : undefined;
 }
 
+/** A qwen-auth error thrown below resolution (a refresh), with its remedy in the caller's wording. */
+function reworded(error: unknown, wording: RemedyWording): unknown {
+  if (!isAuthError(error) || error.remedy !== remedyFor(error.code)) return error;
+  return new QwenAuthError(error.code, error.message, { details: error.details, remedy: remedyFor(error.code, wording), cause: error });
+}
+
 /** Builds the `qwen-oauth` result: the login (cached, or obtained interactively), base URL and model. */
 export async function resolveQwenOAuth(
   ctx: ResolutionContext,
@@ -88,7 +97,21 @@ export async function resolveQwenOAuth(
   cached?: QwenCredentials,
 ): Promise<QwenOAuthAuth> {
   const { options } = ctx;
+  const wording = wordingOf(options);
   const diagnostics: Diagnostic[] = [...ctx.diagnostics];
+
+  // A key or base URL override has no use with Qwen OAuth: the login brings both. Say so.
+  for (const field of ['apiKey', 'baseUrl'] as const) {
+    if (!isPresent(options.overrides?.[field])) continue;
+    const name = describeSource({ kind: 'override', key: field }, { flags: wording.flags === true });
+    diagnostics.push(
+      diagnostic(
+        'OVERRIDE_IGNORED',
+        `${name} is ignored: the auth type is qwen-oauth (from ${describeSource(authType, { flags: wording.flags === true })}), whose token and base URL come from the login.`,
+        { key: field },
+      ),
+    );
+  }
   const store = await openStore(ctx);
   if (store.fallbackReason !== undefined) {
     diagnostics.push(
@@ -108,6 +131,7 @@ export async function resolveQwenOAuth(
     if (!options.interactive) {
       throw new QwenAuthError('LOGIN_REQUIRED', `Qwen OAuth is selected but there is no login in ${store.location}.`, {
         details: { reason: 'no-credentials', location: store.location },
+        remedy: remedyFor('LOGIN_REQUIRED', wording),
       });
     }
     credentials = await client.authorizeDevice({ ...(options.signal && { signal: options.signal }) });
@@ -143,7 +167,16 @@ export async function resolveQwenOAuth(
   const discontinued = definition && discontinuedDiagnostic(definition, ctx.now());
   if (discontinued) diagnostics.push(discontinued);
 
-  const tokens = oauthCredentialProvider(client, credentials);
+  // Tokens through the client (a refresh's error in the caller's wording), tracked for the live base URL.
+  const tokens = oauthCredentialProvider(
+    isCustomWording(wording)
+      ? {
+          getCredentials: (o) => client.getCredentials(o).catch((error: unknown) => Promise.reject(reworded(error, wording))),
+          invalidate: (t) => client.invalidate(t),
+        }
+      : client,
+    credentials,
+  );
   const methods = requestMethods({
     provider: tokens,
     env: requestEnv(ctx),

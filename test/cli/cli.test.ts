@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeQwenServer, startFakeQwenServer } from '../../src/testing/index.js';
+import { git, gitInit } from '../support/git.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -47,7 +48,7 @@ describe('qwen-auth status', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('openai');
     expect(r.stdout).toContain('https://coding.dashscope.aliyuncs.com/v1');
-    expect(r.stdout).toContain('Alibaba Cloud Coding Plan (cn-beijing)');
+    expect(r.stdout).toContain('Alibaba Cloud Coding Plan · cn-beijing');
     expect(r.stdout).toContain('sk-sp-…beef');
     expect(r.stdout).toContain(`OPENAI_API_KEY in ${tree.path('app/.qwen/.env')}`);
     expect(r.stdout).toContain('ENDPOINT_IMPLIED_BY_KEY');
@@ -91,6 +92,50 @@ describe('qwen-auth status', () => {
     tree = project();
     expect((await cli(['status', '--auth-type', 'gemini'])).code).toBe(2);
     expect((await cli(['nope'])).code).toBe(2);
+  });
+});
+
+describe('qwen-auth status and env: keys kept out of git', () => {
+  const repo = () => {
+    tree = project();
+    gitInit(tree.path('app'), tree.path('home'));
+    return tree.path('app/.qwen/.env');
+  };
+
+  it('status warns when the .env holding the key is not ignored, then when it is tracked; --no-git-check is silent', async () => {
+    const file = repo();
+    const r = await cli(['status', '--cwd', tree!.path('app/pkg')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`warning\\s+SECRET_FILE_NOT_IGNORED\\s+${file.replaceAll('/', '\\/')} holds OPENAI_API_KEY`));
+    expect(r.stdout).toContain(`→ Add the line /.env to ${tree!.path('app/.qwen/.gitignore')}`);
+    expect(r.stdout + r.stderr).not.toContain(KEY);
+    expect(r.stderr).toBe('');
+
+    git(tree!.path('app'), tree!.path('home'), 'add', '-f', '.qwen/.env');
+    const tracked = await cli(['status', '--cwd', tree!.path('app/pkg')]);
+    expect(tracked.stdout).toMatch(/warning\s+SECRET_FILE_TRACKED\s+/);
+    expect(tracked.stdout).not.toContain('SECRET_FILE_NOT_IGNORED');
+    const json = JSON.parse((await cli(['status', '--json', '--cwd', tree!.path('app/pkg')])).stdout);
+    expect(json.diagnostics).toContainEqual(expect.objectContaining({ code: 'SECRET_FILE_TRACKED', level: 'warning', path: file, remedy: expect.stringContaining('rm --cached') }));
+
+    const off = await cli(['status', '--no-git-check', '--cwd', tree!.path('app/pkg')]);
+    expect(off.code).toBe(0);
+    expect(off.stdout).not.toContain('SECRET_FILE');
+  });
+
+  it('env shows it too; without git on PATH, an info line and exit 0', async () => {
+    const file = repo();
+    const r = await cli(['env', '--cwd', tree!.path('app/pkg')]);
+    expect(r.stdout).toContain(`SECRET_FILE_NOT_IGNORED  ${file} holds OPENAI_API_KEY`);
+    const j = JSON.parse((await cli(['env', '--json', '--cwd', tree!.path('app/pkg')])).stdout);
+    expect(j.diagnostics.map((d: { code: string }) => d.code)).toContain('SECRET_FILE_NOT_IGNORED');
+    expect((await cli(['env', '--no-git-check', '--cwd', tree!.path('app/pkg')])).stdout).not.toContain('SECRET_FILE');
+
+    // A PATH without git (the command itself is started by node's absolute path).
+    const noGit = await cli(['status', '--cwd', tree!.path('app/pkg')], { PATH: tree!.path('home') });
+    expect(noGit.code).toBe(0);
+    expect(noGit.stdout).toMatch(/info\s+GIT_CHECK_SKIPPED\s+.*git was not found/);
+    expect(noGit.stderr).toBe('');
   });
 });
 
