@@ -17,7 +17,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFileTokenStore, createQwenOAuthClient, isAuthError, redact, resolveAuth } from '../dist/index.js';
+import OpenAI from 'openai';
+import { createFileTokenStore, createQwenOAuthClient, isAuthError, openAIClientOptions, redact, resolveAuth } from '../dist/index.js';
 import { startFakeQwenServer } from '../dist/testing.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -115,19 +116,13 @@ try {
   console.log('   The same, through the command:');
   await runCli(['status', '--cwd', project]);
 
-  step(6, 'One model call with what resolveAuth() returned (the login of step 2, against the loopback server)');
+  step(6, 'One model call through the openai SDK with what resolveAuth() returned (the login of step 2, against the loopback server)');
   const oauth = await resolveAuth({ cwd: home, homeDir: home, env: {}, oauth: server.oauthOptions });
-  // SDK SPOT: with the `openai` package installed, this call is
-  //   const client = new OpenAI({ baseURL: oauth.baseUrl, apiKey: () => oauth.getAccessToken() });
-  //   const reply = await client.chat.completions.create({ model: oauth.model, messages: [...] });
-  // (an apiKey function, so every request gets a token that is still valid). Until then, plain fetch:
-  const response = await fetch(`${oauth.baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await oauth.getAccessToken()}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: oauth.model, messages: [{ role: 'user', content: 'Say ok.' }] }),
-  });
-  const reply = await response.json();
-  console.log(`   POST ${oauth.baseUrl}/chat/completions, model ${oauth.model} → HTTP ${response.status}: "${reply.choices?.[0]?.message?.content}"`);
+  // The real openai SDK, given qwen-auth's options: a key function (a valid token on every
+  // attempt) and auth.fetch (Authorization only for this origin, one refresh + replay on a 401).
+  const openai = new OpenAI(openAIClientOptions(oauth));
+  const reply = await openai.chat.completions.create({ model: oauth.model, messages: [{ role: 'user', content: 'Say ok.' }] });
+  console.log(`   openai SDK → POST ${oauth.baseUrl}/chat/completions, model ${oauth.model}: "${reply.choices?.[0]?.message?.content}"`);
 
   step(7, 'One failure: the key is in project/.qwen/.env, but OPENAI_API_KEY is exported empty');
   const emptyHome = join(root, 'empty-home');
