@@ -12,7 +12,7 @@ const DEMO = fileURLToPath(new URL('../scripts/demo.mjs', import.meta.url));
 function checkContent(text: string): void {
   expect(text).toMatch(/DEBUG=1 from that file was applied: DEBUG and DEBUG_MODE are dropped only from project files/);
   expect(text).toMatch(/a file inside a \.qwen folder/);
-  expect(text).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions, model coder-model → HTTP 200: "ok"/);
+  expect(text).toMatch(/openai SDK → POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions, model coder-model: "ok"/);
   expect(text).toMatch(/NO_CREDENTIALS: No credentials found\. OPENAI_API_KEY is exported as an empty string/);
   expect(text).toMatch(/Remedy: Unset OPENAI_API_KEY/);
   expect(text).not.toContain('sk-sp-demo0000000000000000c0de');
