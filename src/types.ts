@@ -13,6 +13,11 @@ export function isAuthType(value: unknown): value is AuthType {
   return typeof value === 'string' && (AUTH_TYPES as readonly string[]).includes(value);
 }
 
+/** The auth types as a phrase for messages: `'openai' or 'qwen-oauth'`. */
+export function listAuthTypes(): string {
+  return AUTH_TYPES.map((t) => `'${t}'`).join(' or ');
+}
+
 /** A read-only environment record, as `process.env` or a test fixture. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 
@@ -48,6 +53,8 @@ export interface Provenance extends ValueSource {
 export type SettingsScope = 'user' | 'workspace';
 
 import type { Diagnostic } from './diagnostics.js';
+import type { AuthRequests } from './requests/types.js';
+import type { TokenStoreKind } from './storage/types.js';
 
 export type { Diagnostic, DiagnosticCode, DiagnosticLevel, DiagnosticSubject } from './diagnostics.js';
 
@@ -95,14 +102,27 @@ export interface AuthOverrides {
   readonly model?: string;
 }
 
-interface ResolvedBase {
+/** The flags of Qwen Code's command line that carry each override, spelled once. */
+export const OVERRIDE_FLAGS: Readonly<Record<keyof AuthOverrides, string>> = Object.freeze({
+  authType: '--auth-type',
+  apiKey: '--openai-api-key',
+  baseUrl: '--openai-base-url',
+  model: '--model',
+});
+/** Where the values of a result came from. */
+export interface ResolvedSources {
+  readonly authType: Provenance;
+  readonly baseUrl: Provenance;
+  readonly model: Provenance;
+}
+
+/**
+ * What every result has: its values with their sources, and the request
+ * side (`getToken`, `invalidate`, `fetch`, `check`; see docs/calling-a-model.md).
+ */
+interface ResolvedBase extends AuthRequests {
   /** Where every value came from. */
-  readonly sources: {
-    readonly authType: Provenance;
-    readonly apiKey?: Provenance;
-    readonly baseUrl: Provenance;
-    readonly model: Provenance;
-  };
+  readonly sources: ResolvedSources;
   /** The `.env` report, or `null` when no file was found. */
   readonly envFile: EnvFileReport | null;
   /** The detected provider, or undefined for an unknown endpoint. */
@@ -112,32 +132,50 @@ interface ResolvedBase {
   readonly qwenDir: string;
 }
 
-/** An OpenAI-compatible configuration. `apiKey` is the only field holding a secret. */
+/**
+ * An OpenAI-compatible configuration. `apiKey` is the only field holding a
+ * secret; it is the key in use now (after `invalidate`, the configuration is
+ * read again once, and an edited key replaces it).
+ */
 export interface OpenAIAuth extends ResolvedBase {
   readonly type: 'openai';
+  readonly sources: ResolvedSources & { readonly apiKey: Provenance };
   readonly apiKey: string;
   readonly baseUrl: string;
   readonly model: string;
 }
 
-/** A Qwen OAuth configuration. Tokens are fetched with `getAccessToken()`. */
+/** A Qwen OAuth configuration. Tokens come from `getToken()` (or `getAccessToken()`). */
 export interface QwenOAuthAuth extends ResolvedBase {
   readonly type: 'qwen-oauth';
+  /**
+   * The base URL now: a getter that follows the `resource_url` of the
+   * credentials last handed out, so a refresh that moves it moves later
+   * requests too (`sources.baseUrl` stays the resolve-time source).
+   */
   readonly baseUrl: string;
   readonly model: string;
   /** Where the credentials live. */
   readonly credentials: {
-    readonly store: string;
+    readonly store: TokenStoreKind;
     /** The file, for the file store. */
     readonly path?: string;
-    /** Expiry of the access token (epoch ms) as last read. */
+    /** Expiry of the access token (epoch ms) as last read or refreshed. */
     readonly expiresAt: number | undefined;
   };
-  /** A token valid for at least 30 more seconds, refreshing it when needed. */
+  /** A token valid for at least 30 more seconds, refreshing it when needed (the same as `getToken()`). */
   getAccessToken(): Promise<string>;
 }
 
 export type ResolvedAuth = OpenAIAuth | QwenOAuthAuth;
+
+/** A `.env` file that exists farther up (or at home level) but was not read: only the first file found is. */
+export interface UnreadEnvFile {
+  readonly path: string;
+  readonly scope: 'project' | 'home';
+  /** Names it defines (non-empty) that the effective environment does not have. Names only, never values. */
+  readonly missing: readonly string[];
+}
 
 /** What `inspectEnvironment()` reports: the layers, before any auth method is chosen. */
 export interface EnvironmentReport {
@@ -150,5 +188,7 @@ export interface EnvironmentReport {
   readonly searched: readonly string[];
   /** The settings files that exist and were read, lowest scope first. */
   readonly settingsFiles: readonly { readonly scope: SettingsScope; readonly path: string }[];
+  /** `.env` files that exist beyond the one used and were not read, nearest first. */
+  readonly unreadEnvFiles: readonly UnreadEnvFile[];
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -1,17 +1,19 @@
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import {
   type AuthOverrides,
-  type AuthType,
   createFileTokenStore,
   createKeychainTokenStore,
+  type OpenedKeychainStore,
+  overridesFromFlags,
   redactText,
   type QwenOAuthOptions,
   type ResolveAuthOptions,
   type TokenStore,
 } from 'qwen-auth';
 
-/** Flags shared with Qwen Code, and ours. */
+/** What commander hands the actions: every option of ./options.ts, camelCase. */
 export interface GlobalFlags {
   readonly cwd?: string;
   readonly authType?: string;
@@ -19,26 +21,42 @@ export interface GlobalFlags {
   readonly openaiBaseUrl?: string;
   readonly model?: string;
   readonly json?: boolean;
+  readonly strict?: boolean;
   readonly store?: string;
   readonly deviceEndpoint?: string;
   readonly tokenEndpoint?: string;
   readonly clientId?: string;
+  /** False with `--no-git-check` (status, env). */
+  readonly gitCheck?: boolean;
+  /** `status --check`: one live request. */
+  readonly check?: boolean;
+  /** `status --probe`: `--check`, and after a rejected key the vendor's other endpoints. */
+  readonly probe?: boolean;
 }
 
+/** A mistake in the command line: exit 2. */
 export class UsageError extends Error {}
 
-/** The auth type named by `--auth-type`, checked. */
-export function authTypeFlag(value: string | undefined): AuthType | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'openai' || value === 'qwen-oauth') return value;
-  throw new UsageError(`--auth-type must be 'openai' or 'qwen-oauth', not '${redactText(value, 80)}'.`);
+/** The store kinds `--store` takes. */
+export const STORE_KINDS = ['file', 'keychain'] as const;
+
+/** The store kind named by `--store`, checked (default `file`; commander checks the choices too). */
+export function storeKind(value: string | undefined): (typeof STORE_KINDS)[number] {
+  if (value === undefined) return 'file';
+  if ((STORE_KINDS as readonly string[]).includes(value)) return value as (typeof STORE_KINDS)[number];
+  throw new UsageError(`--store must be 'file' or 'keychain', not '${redactText(value, 80)}'.`);
 }
 
-/** The token store chosen with `--store`. */
-export async function storeFlag(value: string | undefined, qwenDir: string): Promise<TokenStore> {
-  if (value === undefined || value === 'file') return createFileTokenStore({ qwenDir });
-  if (value === 'keychain') return createKeychainTokenStore({ qwenDir });
-  throw new UsageError(`--store must be 'file' or 'keychain', not '${redactText(value, 80)}'.`);
+/** The token store chosen with `--store`, in the Qwen folder `resolveAuth` would use here. */
+export async function openStore(ctx: Context, value: string | undefined): Promise<TokenStore> {
+  const where = { homeDir: ctx.homeDir, env: ctx.env, cwd: ctx.cwd };
+  return storeKind(value) === 'keychain' ? createKeychainTokenStore(where) : createFileTokenStore(where);
+}
+
+/** Why the keychain store is not in use, when `--store keychain` fell back to the file. */
+export function fallbackReason(store: TokenStore): string | undefined {
+  const reason = (store as OpenedKeychainStore).fallbackReason;
+  return typeof reason === 'string' ? reason : undefined;
 }
 
 /** What every command resolves from. */
@@ -50,18 +68,27 @@ export interface Context {
   readonly oauth: QwenOAuthOptions;
 }
 
+/** `--cwd` must name a folder. */
+function cwdFlag(value: string | undefined): string {
+  const cwd = resolve(value ?? process.cwd());
+  if (value === undefined) return cwd;
+  let isDir: boolean | undefined;
+  try {
+    isDir = statSync(cwd).isDirectory();
+  } catch {
+    isDir = undefined;
+  }
+  if (isDir !== true) throw new UsageError(`--cwd: ${cwd} ${isDir === false ? 'is not a folder' : 'does not exist'}.`);
+  return cwd;
+}
+
 export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): Context {
-  const authType = authTypeFlag(flags.authType);
   return {
-    cwd: resolve(flags.cwd ?? process.cwd()),
+    cwd: cwdFlag(flags.cwd),
     homeDir: homedir(),
     env,
-    overrides: {
-      ...(authType && { authType }),
-      ...(flags.openaiApiKey !== undefined && { apiKey: flags.openaiApiKey }),
-      ...(flags.openaiBaseUrl !== undefined && { baseUrl: flags.openaiBaseUrl }),
-      ...(flags.model !== undefined && { model: flags.model }),
-    },
+    // The library checks --auth-type and names the flags in its messages.
+    overrides: overridesFromFlags(flags as Record<string, unknown>),
     oauth: {
       ...(flags.deviceEndpoint && { deviceAuthorizationEndpoint: flags.deviceEndpoint }),
       ...(flags.tokenEndpoint && { tokenEndpoint: flags.tokenEndpoint }),
@@ -70,7 +97,18 @@ export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process
   };
 }
 
-/** resolveAuth options for a context. */
+/** The command remedies name for logging in. */
+export const LOGIN_COMMAND = 'qwen-auth login';
+
+/** resolveAuth options for a context: remedies name this command's flags and `qwen-auth login`. */
 export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> = {}): ResolveAuthOptions {
-  return { cwd: ctx.cwd, homeDir: ctx.homeDir, env: ctx.env, overrides: ctx.overrides, ...extra, oauth: { ...ctx.oauth, ...extra.oauth } };
+  return {
+    cwd: ctx.cwd,
+    homeDir: ctx.homeDir,
+    env: ctx.env,
+    overrides: ctx.overrides,
+    loginCommand: LOGIN_COMMAND,
+    ...extra,
+    oauth: { ...ctx.oauth, ...extra.oauth },
+  };
 }

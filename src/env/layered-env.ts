@@ -64,4 +64,9 @@ export class LayeredEnv {
   shadowedOf(name: string): readonly EnvCandidate[] {
     return this.#shadowed.get(name) ?? [];
   }
+
+  /** Names that have shadowed lower-layer values, in the order they were first shadowed. */
+  shadowedNames(): readonly string[] {
+    return [...this.#shadowed.keys()];
+  }
 }

@@ -1,8 +1,9 @@
+import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { EnvRecord, ValueSource } from '../types.js';
 import { type EnvFileSearch, findEnvFile } from './discover.js';
-import { DEFAULT_MAX_ENV_FILE_BYTES, type ReadEnvFile, readEnvFiles } from './load.js';
+import { DEFAULT_MAX_ENV_FILE_BYTES, type LoadedEnvFile, loadEnvFiles } from './load.js';
 
 /**
  * Qwen's home folder for a `QWEN_HOME` value: `<homeDir>/.qwen` when it is
@@ -40,7 +41,7 @@ export interface QwenHomeInputs {
 /** The `.env` files as resolution reads them, and the home folder they imply. */
 export interface EnvFilesAndHome {
   readonly search: EnvFileSearch;
-  readonly files: readonly ReadEnvFile[];
+  readonly files: readonly LoadedEnvFile[];
   readonly home: QwenHome;
 }
 
@@ -61,7 +62,7 @@ export function readEnvFilesAndHome(inputs: QwenHomeInputs, diagnostics: Diagnos
       : { qwenDir: qwenDirFrom(undefined, homeDir), source: { kind: 'default' } };
 
   const search = findEnvFile({ cwd: resolve(inputs.cwd), homeDir, qwenDir: first.qwenDir });
-  const files = readEnvFiles(
+  const files = loadEnvFiles(
     search.found,
     { homeDir, qwenDir: first.qwenDir },
     {
@@ -78,7 +79,28 @@ export function readEnvFilesAndHome(inputs: QwenHomeInputs, diagnostics: Diagnos
   return { search, files, home };
 }
 
-/** Qwen's home folder for these inputs: the folder `resolveAuth` uses given the same ones. */
-export function locateQwenHome(inputs: QwenHomeInputs): QwenHome {
-  return readEnvFilesAndHome(inputs).home;
+/** What the entry points other than `resolveAuth` take to find Qwen's folder; defaults read at call time. */
+export interface QwenHomeOptions {
+  /** Qwen's home folder; default: found as `resolveAuth` finds it. */
+  readonly qwenDir?: string | undefined;
+  /** The user's home folder (default `os.homedir()`). */
+  readonly homeDir?: string | undefined;
+  /** The environment, read for `QWEN_HOME` (default `process.env`). */
+  readonly env?: EnvRecord | undefined;
+  /** Where a `.env` search would start (default `process.cwd()`): a home-level `.env` applies only when no project file is found. */
+  readonly cwd?: string | undefined;
+}
+
+/**
+ * Qwen's home folder for these inputs: the folder `resolveAuth` uses given
+ * the same ones (an explicit `qwenDir`, `QWEN_HOME`, a `QWEN_HOME` in a
+ * home-level `.env` file, or `<homeDir>/.qwen`), with its source.
+ */
+export function locateQwenHome(options: QwenHomeOptions = {}): QwenHome {
+  if (options.qwenDir) return { qwenDir: resolve(options.qwenDir), source: { kind: 'override', key: 'qwenDir' } };
+  return readEnvFilesAndHome({
+    env: options.env ?? process.env,
+    homeDir: options.homeDir ?? homedir(),
+    cwd: options.cwd ?? process.cwd(),
+  }).home;
 }

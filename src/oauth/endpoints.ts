@@ -43,7 +43,7 @@ function invalid(option: string, message: string): QwenAuthError<'INVALID_OPTION
  * INVALID_OPTION naming the option. `prefix` is how they are named (`oauth`
  * inside resolveAuth's options).
  */
-export function checkOAuthOptions(options: unknown, prefix = 'oauth'): void {
+export function checkOAuthOptions(options: unknown, prefix = 'oauth', accept: { readonly storeChoice?: boolean } = {}): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(prefix, `options.${prefix} must be an object.`);
   const o = options as Record<string, unknown>;
@@ -55,9 +55,11 @@ export function checkOAuthOptions(options: unknown, prefix = 'oauth'): void {
   if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
     throw invalid(`${prefix}.timeoutMs`, `${prefix}.timeoutMs must be a positive number of milliseconds.`);
   }
-  const store = o.store as Record<string, unknown> | undefined;
-  if (store !== undefined && (typeof store !== 'object' || store === null || !['read', 'write', 'delete'].every((m) => typeof store[m] === 'function'))) {
-    throw invalid(`${prefix}.store`, `${prefix}.store must be a token store (read, write and delete).`);
+  const store = o.store;
+  // resolveAuth also takes a store by kind, or a factory.
+  const choice = accept.storeChoice === true && (typeof store === 'function' || store === 'file' || store === 'keychain' || store === 'memory');
+  if (store !== undefined && !choice && (typeof store !== 'object' || store === null || !['read', 'write', 'delete'].every((m) => typeof (store as Record<string, unknown>)[m] === 'function'))) {
+    throw invalid(`${prefix}.store`, `${prefix}.store must be a token store (read, write and delete)${accept.storeChoice ? ", 'file', 'keychain', 'memory' or a factory" : ''}.`);
   }
   const hosts = o.allowedResourceHosts;
   if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h: unknown) => typeof h === 'string' && h.trim() !== ''))) {

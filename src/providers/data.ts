@@ -16,6 +16,7 @@ export const defaultProviders: readonly ProviderDefinition[] = Object.freeze([
   {
     id: 'alibaba-coding-plan',
     name: 'Alibaba Cloud Coding Plan',
+    vendor: 'alibaba-cloud',
     authType: 'openai',
     plan: 'coding-plan',
     status: 'active',
@@ -56,6 +57,7 @@ export const defaultProviders: readonly ProviderDefinition[] = Object.freeze([
   {
     id: 'alibaba-token-plan',
     name: 'Alibaba Cloud Token Plan',
+    vendor: 'alibaba-cloud',
     authType: 'openai',
     plan: 'token-plan',
     status: 'active',
@@ -70,6 +72,7 @@ export const defaultProviders: readonly ProviderDefinition[] = Object.freeze([
   {
     id: 'alibaba-dashscope',
     name: 'Alibaba Cloud Model Studio (DashScope)',
+    vendor: 'alibaba-cloud',
     authType: 'openai',
     plan: 'pay-as-you-go',
     status: 'active',

@@ -39,6 +39,12 @@ export interface ProviderDefinition {
   /** Stable id, e.g. `alibaba-coding-plan`. */
   readonly id: string;
   readonly name: string;
+  /**
+   * The company behind it, shared by its plans (e.g. `alibaba-cloud` for Coding
+   * Plan, Token Plan and DashScope). `check({ probe: true })` tries only the
+   * endpoints of the same vendor.
+   */
+  readonly vendor?: string;
   /** Which auth method reaches it. */
   readonly authType: AuthType;
   /** Plan family: `coding-plan`, `token-plan`, `pay-as-you-go`, `free`, `self-hosted`… */

@@ -1,6 +1,6 @@
-import { QwenAuthError } from '../errors.js';
+import { QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
 import { redactText } from '../redact.js';
-import { type AuthType, isAuthType, type Provenance } from '../types.js';
+import { type AuthType, isAuthType, listAuthTypes, type Provenance } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { choose, type Chosen, describeSource, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
 
@@ -18,14 +18,14 @@ export function explicitAuthType(ctx: ResolutionContext): Chosen | undefined {
 }
 
 /** The chosen name as an auth type qwen-auth resolves, or UNSUPPORTED_AUTH_TYPE. */
-export function checkAuthType(value: string, provenance: Provenance): AuthType {
+export function checkAuthType(value: string, provenance: Provenance, wording: RemedyWording = {}): AuthType {
   if (isAuthType(value)) return value;
-  const origin = describeSource(provenance);
+  const origin = describeSource(provenance, { flags: wording.flags === true });
   // A key pasted into the auth type is quoted redacted.
   const shown = redactText(value, 80);
   throw new QwenAuthError(
     'UNSUPPORTED_AUTH_TYPE',
-    `The auth type ${JSON.stringify(shown)} from ${origin} is not supported; qwen-auth resolves 'openai' and 'qwen-oauth'.`,
-    { details: { value: shown, origin } },
+    `The auth type ${JSON.stringify(shown)} from ${origin} is not supported; qwen-auth resolves ${listAuthTypes()}.`,
+    { details: { value: shown, origin }, remedy: remedyFor('UNSUPPORTED_AUTH_TYPE', wording) },
   );
 }

@@ -7,9 +7,9 @@ import { QwenAuthError } from '../errors.js';
 import { redactText } from '../redact.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
-import { jsonNestingDepth, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
-import { qwenDirFrom } from '../env/qwen-home.js';
-import type { AuthType, SettingsScope } from '../types.js';
+import { jsonNestingDepth, lineColumn, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
+import { locateQwenHome } from '../env/qwen-home.js';
+import { type AuthType, isAuthType, listAuthTypes, type SettingsScope } from '../types.js';
 import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 export interface SetSelectedAuthTypeOptions {
@@ -20,7 +20,7 @@ export interface SetSelectedAuthTypeOptions {
   readonly homeDir?: string;
   /** Read for `QWEN_HOME` (default `process.env`). */
   readonly env?: EnvRecord;
-  /** Qwen's home folder (default `QWEN_HOME`, else `<homeDir>/.qwen`). */
+  /** Qwen's home folder (default: found as `resolveAuth` finds it: `QWEN_HOME`, also from a home-level `.env`, else `<homeDir>/.qwen`). */
   readonly qwenDir?: string;
 }
 
@@ -36,12 +36,6 @@ export interface SetSelectedAuthTypeResult {
 
 const KEY_PATH = ['security', 'auth', 'selectedType'] as const;
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
-
 /**
  * Switches the auth method without a restart, as Qwen Code's `/auth` does:
  * changes only `security.auth.selectedType` in the chosen settings file,
@@ -53,9 +47,10 @@ export async function setSelectedAuthType(
   type: AuthType,
   options: SetSelectedAuthTypeOptions = {},
 ): Promise<SetSelectedAuthTypeResult> {
-  if (type !== 'openai' && type !== 'qwen-oauth') {
+  if (!isAuthType(type)) {
+    // A key pasted into the type is quoted redacted.
     const shown = redactText(String(type), 80);
-    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(shown)}: use 'openai' or 'qwen-oauth'.`, {
+    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(shown)}: use ${listAuthTypes()}.`, {
       details: { value: shown, origin: 'setSelectedAuthType' },
     });
   }
@@ -67,7 +62,7 @@ export async function setSelectedAuthType(
   const cwd = resolve(options.cwd ?? process.cwd());
   let path: string;
   if (scope === 'user') {
-    path = userSettingsPath(options.qwenDir ?? qwenDirFrom((options.env ?? process.env).QWEN_HOME, homeDir));
+    path = userSettingsPath(locateQwenHome({ qwenDir: options.qwenDir, homeDir, env: options.env, cwd }).qwenDir);
   } else {
     if (isHomeFolder(cwd, homeDir)) {
       throw new QwenAuthError('INVALID_OPTION', 'The home folder has no workspace settings; use the user scope.', {

@@ -1,5 +1,5 @@
 import type { LayeredEnv } from '../../env/layered-env.js';
-import { type Candidate, choose, envCandidate, isPresent, overrideCandidate, presentSources, settingCandidate } from '../provenance.js';
+import { type Candidate, choose, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from '../provenance.js';
 import type { EffectiveSettings, ModelProviderEntry } from '../../settings/types.js';
 import type { AuthOverrides, Diagnostic } from '../../types.js';
 import type { Chains, ChosenValues } from './chains.js';
@@ -53,7 +53,7 @@ export function valuesFromModelProvider(
   const others = [...chains.keyHead, chains.keyTail].filter((c) => c.source.name !== variable);
   const apiKey = key && {
     value: key.value,
-    provenance: { ...key.provenance, shadowed: [...key.provenance.shadowed, ...presentSources(others)] },
+    provenance: { ...key.provenance, shadowed: [...key.provenance.shadowed, ...sourcesOfPresent(others)] },
   };
 
   const hasBase = entry.baseUrl !== undefined && isPresent(entry.baseUrl);
@@ -61,7 +61,7 @@ export function valuesFromModelProvider(
     value: hasBase ? entry.baseUrl! : MODEL_PROVIDER_DEFAULT_BASE_URL,
     provenance: {
       ...(hasBase ? { ...origin, key: `${at}.baseUrl` } : { kind: 'default' as const, detail: `${at} has no baseUrl` }),
-      shadowed: presentSources(chains.baseUrl),
+      shadowed: sourcesOfPresent(chains.baseUrl),
     },
   };
 
@@ -75,7 +75,7 @@ export function valuesFromModelProvider(
     value: entry.id,
     provenance: {
       ...(byRequest ? { ...byRequest.source, detail: `selects ${at}` } : { ...origin, key: `${at}.id` }),
-      shadowed: presentSources(otherModels),
+      shadowed: sourcesOfPresent(otherModels),
     },
   };
   return { apiKey, baseUrl, model, keyVariables: [variable] };

@@ -1,25 +1,31 @@
 import { diagnostic } from '../../diagnostics.js';
 import type { LayeredEnv } from '../../env/layered-env.js';
-import { QwenAuthError } from '../../errors.js';
-import type { Chosen } from '../provenance.js';
+import { QwenAuthError, type RemedyWording } from '../../errors.js';
+import { type Chosen, describeSource, isPresent } from '../provenance.js';
 import { redact, redactText, redactUrl } from '../../redact.js';
 import { isLoopbackHost, parseHttpUrl } from '../../internal/url.js';
 import { checkKeyForEndpoint } from '../../providers/check.js';
-import type { ProviderRegistry, RegistryMatch } from '../../providers/types.js';
+import { discontinuedDiagnostic, toProviderMatch } from '../../providers/match.js';
+import type { ProviderRegistry } from '../../providers/types.js';
 import type { EffectiveSettings } from '../../settings/types.js';
-import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance, ValueSource } from '../../types.js';
+import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance } from '../../types.js';
 import { buildChains } from './chains.js';
 import { valuesFromLayers } from './values-from-layers.js';
 import { selectModelProvider, valuesFromModelProvider } from './model-providers.js';
-
+import type { MissingKey } from '../missing-key.js';
+import { matchTrustedGateway, type TrustedGateways } from '../trusted-gateways.js';
 
 export interface OpenAIInputs {
   readonly overrides: AuthOverrides;
   readonly env: LayeredEnv;
   readonly settings: EffectiveSettings;
   readonly registry: ProviderRegistry;
-  /** Files that were looked at, for error messages (the `.env` candidates and settings files). */
-  readonly checkedFiles: readonly string[];
+  /** How messages name overrides. */
+  readonly wording: RemedyWording;
+  /** Endpoints whose keys are not checked. */
+  readonly trustedGateways: TrustedGateways;
+  /** The clock's reading, epoch ms (for dated registry facts). */
+  readonly now: number;
 }
 
 export interface OpenAIValues {
@@ -30,44 +36,19 @@ export interface OpenAIValues {
   readonly provider: ProviderMatch | undefined;
 }
 
-/** The outcome: values, or the missing-key error (so callers can infer without throwing). */
+/** The outcome: values, or what is known about the missing key (so callers can infer without throwing). */
 export type OpenAIResolution =
   | { readonly ok: true; readonly values: OpenAIValues; readonly diagnostics: Diagnostic[] }
-  | { readonly ok: false; readonly error: QwenAuthError; readonly diagnostics: Diagnostic[] };
+  | { readonly ok: false; readonly missing: MissingKey; readonly diagnostics: Diagnostic[] };
 
-function toMatch(m: RegistryMatch, matchedBy: ProviderMatch['matchedBy']): ProviderMatch {
-  return {
-    id: m.provider.id,
-    name: m.provider.name,
-    ...(m.endpoint && { region: m.endpoint.region }),
-    plan: m.provider.plan,
-    status: m.provider.status,
-    matchedBy,
-  };
-}
-
-function describe(source: ValueSource): string {
-  switch (source.kind) {
-    case 'override':
-      return `overrides.${source.key ?? ''}`;
-    case 'env':
-      return `the environment variable ${source.name ?? ''}`;
-    case 'env-file':
-      return `${source.name ?? ''} in ${source.path ?? ''}`;
-    case 'settings':
-      return `${source.key ?? ''} in ${source.path ?? 'settings'}`;
-    default:
-      return source.detail ?? source.kind;
-  }
-}
-
-function checkBaseUrl(chosen: Chosen): URL {
+function checkBaseUrl(chosen: Chosen, wording: RemedyWording): URL {
   const url = parseHttpUrl(chosen.value.trim());
   if (!url) {
+    const origin = describeSource(chosen.provenance, { flags: wording.flags === true });
     throw new QwenAuthError(
       'INVALID_BASE_URL',
-      `The base URL ${JSON.stringify(redactText(redactUrl(chosen.value), 120))} from ${describe(chosen.provenance)} is not an absolute http(s) URL.`,
-      { details: { value: redactText(redactUrl(chosen.value), 120), origin: describe(chosen.provenance) } },
+      `The base URL ${JSON.stringify(redactText(redactUrl(chosen.value), 120))} from ${origin} is not an absolute http(s) URL.`,
+      { details: { value: redactText(redactUrl(chosen.value), 120), origin } },
     );
   }
   return url;
@@ -81,55 +62,76 @@ function checkBaseUrl(chosen: Chosen): URL {
  * Throws only INVALID_BASE_URL; a missing key is returned, not thrown.
  */
 export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
-  const { overrides, env, settings, registry } = inputs;
+  const { overrides, env, settings, registry, wording } = inputs;
   const diagnostics: Diagnostic[] = [];
-  const settingsFiles = settings.files.map((f) => f.path);
   const chains = buildChains(overrides, env, settings, diagnostics);
   const selected = selectModelProvider(overrides, settings, chains);
   const { apiKey, baseUrl, model, keyVariables } = selected
     ? valuesFromModelProvider(selected, chains, settings, env, diagnostics)
     : valuesFromLayers(chains, env, registry, diagnostics);
 
+  if (selected) {
+    // The entry decides alone: a key or base URL given as an override is dropped; say so.
+    const at = `modelProviders.openai[${selected.entry.index}]`;
+    for (const field of ['apiKey', 'baseUrl'] as const) {
+      if (!isPresent(overrides[field])) continue;
+      const name = describeSource({ kind: 'override', key: field }, { flags: wording.flags === true });
+      diagnostics.push(
+        diagnostic('OVERRIDE_IGNORED', `${name} is ignored: ${at} in ${settings.openaiProviders!.path} is selected by the model and decides the key and base URL alone.`, {
+          key: field,
+        }),
+      );
+    }
+  }
+
   if (!apiKey) {
-    const settingsKeys = selected ? [] : ['security.auth.apiKey'];
     return {
       ok: false,
       diagnostics,
-      error: new QwenAuthError(
-        'MISSING_API_KEY',
-        `No API key found for the OpenAI-compatible method. Checked ${keyVariables.join(', ')}` +
-          `${settingsKeys.length > 0 ? `, ${settingsKeys.join(', ')}` : ''}` +
-          `${selected ? ` (required by modelProviders.openai[${selected.entry.index}] in ${settings.openaiProviders!.path})` : ''}` +
-          ` and the files ${[...inputs.checkedFiles, ...settingsFiles].join(', ') || '(none)'}.`,
-        {
-          details: { variables: [...keyVariables], files: [...inputs.checkedFiles, ...settingsFiles], settingsKeys },
-          ...(selected && { remedy: `Set ${keyVariables[0]} in the environment or a .env file.` }),
-        },
-      ),
+      missing: {
+        variables: keyVariables,
+        settingsKeys: selected ? [] : ['security.auth.apiKey'],
+        ...(selected && {
+          entry: {
+            at: `modelProviders.openai[${selected.entry.index}]`,
+            path: settings.openaiProviders!.path,
+            matched: selected.requested !== undefined && selected.requested.value === selected.entry.id,
+          },
+        }),
+      },
     };
   }
 
-  const url = checkBaseUrl(baseUrl);
+  const url = checkBaseUrl(baseUrl, wording);
   let keyValue = apiKey.value;
   if (keyValue !== keyValue.trim()) {
     keyValue = keyValue.trim();
-    diagnostics.push(diagnostic('API_KEY_WHITESPACE', `The key ${redact(keyValue)} from ${describe(apiKey.provenance)} has surrounding white space; it was trimmed.`));
+    const from = describeSource(apiKey.provenance, { flags: wording.flags === true });
+    diagnostics.push(diagnostic('API_KEY_WHITESPACE', `The key ${redact(keyValue)} from ${from} has surrounding white space; it was trimmed.`));
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     diagnostics.push(diagnostic('INSECURE_BASE_URL', `The key would be sent over plain http to ${url.host}, which is not this machine. Use https.`));
   }
 
   const baseMatch = registry.matchBaseUrl(url.href);
-  diagnostics.push(...checkKeyForEndpoint(registry, keyValue, url.href, baseMatch));
+  const gateway = matchTrustedGateway(url, inputs.trustedGateways.entries);
+  if (gateway) {
+    diagnostics.push(
+      diagnostic('TRUSTED_GATEWAY', `${url.host} is a trusted gateway (${gateway}, from ${inputs.trustedGateways.origin}), so the key is not checked against the endpoint.`, {
+        key: 'trustedGateways',
+      }),
+    );
+  } else {
+    diagnostics.push(...checkKeyForEndpoint(registry, keyValue, url.href, baseMatch));
+  }
   let provider: ProviderMatch | undefined;
-  if (baseMatch) provider = toMatch(baseMatch, 'base-url');
+  if (baseMatch) provider = toProviderMatch(baseMatch.provider, 'base-url', baseMatch.endpoint);
   else {
     const owner = registry.matchKey(keyValue)[0];
-    if (owner) provider = toMatch({ provider: owner }, 'key');
+    if (owner) provider = toProviderMatch(owner, 'key');
   }
-  if (baseMatch?.provider.status === 'discontinued') {
-    diagnostics.push(diagnostic('PROVIDER_DISCONTINUED', `${baseMatch.provider.name} was discontinued${baseMatch.provider.discontinuedOn ? ` on ${baseMatch.provider.discontinuedOn}` : ''}.`));
-  }
+  const discontinued = baseMatch && discontinuedDiagnostic(baseMatch.provider, inputs.now);
+  if (discontinued) diagnostics.push(discontinued);
 
   return {
     ok: true,
