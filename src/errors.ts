@@ -31,8 +31,38 @@ export interface AuthErrorDetails {
   };
   /** An option passed to the library is malformed. */
   INVALID_OPTION: { readonly option: string };
-  /** An auth type other than `openai` or `qwen-oauth` was selected. */
-  UNSUPPORTED_AUTH_TYPE: { readonly value: string; readonly origin: string };
+  /**
+   * The selected (or inferred) auth type is not one this mode resolves, or a
+   * selected model lives on a wire it does not speak.
+   */
+  UNSUPPORTED_AUTH_TYPE: {
+    readonly value: string;
+    readonly origin: string;
+    /** Set when the type is one a later Qwen Code knows (`anthropic`, `openai-responses`, `gemini`, `vertex-ai`). */
+    readonly knownTo?: 'Qwen Code 0.24';
+    /** The variables Qwen Code 0.24 reads for that type, when it has any. */
+    readonly variables?: readonly string[];
+  };
+  /** `qwenCode: '0.24'`: nothing selects an auth type (no override, no selectedType, no inference from the environment). */
+  NO_AUTH_TYPE: {
+    /** Every place that was checked, in order. */
+    readonly checked: readonly string[];
+  };
+  /** `qwenCode: '0.24'`: `qwen-oauth` is selected or inferred, and Qwen Code 0.24 refuses it. */
+  QWEN_OAUTH_DISCONTINUED: {
+    /** Where the selection came from. */
+    readonly origin: string;
+    /** The day the free tier ended. */
+    readonly discontinuedOn: string;
+  };
+  /** An Anthropic-compatible configuration has no base URL. */
+  MISSING_BASE_URL: {
+    readonly authType: string;
+    /** The variables that were looked at. */
+    readonly variables: readonly string[];
+    /** The `modelProviders` entry that needs a `baseUrl`, when one was selected. */
+    readonly entry?: string;
+  };
   /** Qwen OAuth is selected but there is no usable login (or it was revoked). */
   LOGIN_REQUIRED: {
     readonly reason: 'no-credentials' | 'refresh-rejected' | 'no-refresh-token' | 'invalid-credentials';
@@ -72,7 +102,13 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string } = {
   INVALID_BASE_URL: 'Use an absolute http(s) URL such as https://dashscope.aliyuncs.com/compatible-mode/v1.',
   INVALID_OPTION: 'Check the option against the documented type.',
   UNSUPPORTED_AUTH_TYPE:
-    "Select 'openai' or 'qwen-oauth' (security.auth.selectedType in settings.json, or overrides.authType).",
+    "Select an auth type this mode resolves: 'openai' or 'qwen-oauth' by default, also 'anthropic' and 'openai-responses' with qwenCode: '0.24' (security.auth.selectedType in settings.json, or overrides.authType).",
+  NO_AUTH_TYPE:
+    "Select an auth type (security.auth.selectedType in settings.json, or overrides.authType / --auth-type), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL, as Qwen Code 0.24 requires in a non-interactive run.",
+  QWEN_OAUTH_DISCONTINUED:
+    'Switch to Coding Plan, Token Plan or an API key (DashScope, OpenRouter, another provider): select it with /auth in Qwen Code, or set security.auth.selectedType and its key.',
+  MISSING_BASE_URL:
+    'Set ANTHROPIC_BASE_URL (e.g. https://coding.dashscope.aliyuncs.com/apps/anthropic for Coding Plan), or give the modelProviders.anthropic entry a baseUrl.',
   LOGIN_REQUIRED: 'Log in again with Qwen OAuth (`qwen-auth login`, or resolveAuth({ interactive: true })).',
   SETTINGS_WRITE_FAILED: 'Check that the settings folder is writable and retry.',
   SETTINGS_INVALID: 'Fix the JSON syntax at the given line and column, then retry.',

@@ -14,8 +14,10 @@ export { resolveAuth } from './resolve/resolve-auth.js';
 export type { ResolveAuthOptions } from './resolve/options.js';
 export { describeSource } from './resolve/provenance.js';
 export type { DescribeSourceOptions } from './resolve/provenance.js';
-export { AUTH_TYPES, isAuthType } from './types.js';
+export { AUTH_TYPES, isAuthType, QWEN_CODE_AUTH_TYPES } from './types.js';
 export type {
+  AnthropicAuth,
+  ApiKeyAuth,
   AuthOverrides,
   AuthType,
   EnvFileLayer,
@@ -23,9 +25,13 @@ export type {
   FetchLike,
   EnvFileReport,
   EnvironmentReport,
+  KeyHeader,
   OpenAIAuth,
+  OpenAIResponsesAuth,
   Provenance,
   ProviderMatch,
+  QwenCodeAuthType,
+  QwenCodeVersion,
   QwenOAuthAuth,
   ResolvedAuth,
   SettingsScope,

@@ -2,16 +2,38 @@
  * The public shapes of `resolveAuth()`: what goes in, what comes out.
  */
 
-/** The authentication methods qwen-auth resolves, spelled once. */
-export const AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth'] as const);
+/**
+ * The authentication methods a result of qwen-auth can have, spelled once.
+ * `openai` and `qwen-oauth` resolve in both modes; `anthropic` and
+ * `openai-responses` only with `qwenCode: '0.24'`.
+ */
+export const AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth', 'anthropic', 'openai-responses'] as const);
 
-/** The two authentication methods qwen-auth resolves. */
+/** The authentication methods qwen-auth resolves (see {@link AUTH_TYPES}). */
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 /** True when `value` names one of {@link AUTH_TYPES}. */
 export function isAuthType(value: unknown): value is AuthType {
   return typeof value === 'string' && (AUTH_TYPES as readonly string[]).includes(value);
 }
+
+/**
+ * Every auth type Qwen Code 0.24 knows (`--auth-type`, `security.auth.selectedType`).
+ * `gemini` and `vertex-ai` are recognised, and reported as unsupported.
+ */
+export const QWEN_CODE_AUTH_TYPES = Object.freeze(['openai', 'openai-responses', 'anthropic', 'gemini', 'vertex-ai', 'qwen-oauth'] as const);
+
+/** An auth type Qwen Code 0.24 knows. */
+export type QwenCodeAuthType = (typeof QWEN_CODE_AUTH_TYPES)[number];
+
+/**
+ * Which Qwen Code's resolution to follow: `'0.12'` (the default: the auth
+ * documents and Qwen Code 0.12.0) or `'0.24'` (Qwen Code 0.24.x as people run it today).
+ */
+export type QwenCodeVersion = '0.12' | '0.24';
+
+/** The header an API key travels in: `Authorization: Bearer <key>`, or `x-api-key: <key>`. */
+export type KeyHeader = 'authorization' | 'x-api-key';
 
 /** A read-only environment record, as `process.env` or a test fixture. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
@@ -69,7 +91,7 @@ export interface EnvFileReport extends EnvFileLayer {
   readonly searched: readonly string[];
   /** Whether the file is home-level (`<qwenDir>/.env`, `~/.qwen/.env`, `~/.env`) rather than a project file. */
   readonly scope: 'project' | 'home';
-  /** Home-level files applied below the project file (only with `envFile.homeFallback`). */
+  /** Home-level files applied below the project file (with `envFile.homeFallback`, and always with `qwenCode: '0.24'`). */
   readonly fallbacks: readonly EnvFileLayer[];
 }
 
@@ -89,7 +111,8 @@ export interface ProviderMatch {
 
 /** Values a CLI would take from `--auth-type`, `--openai-api-key`, `--openai-base-url`, `--model`. */
 export interface AuthOverrides {
-  readonly authType?: AuthType;
+  /** `gemini` and `vertex-ai` are accepted so that they are reported (UNSUPPORTED_AUTH_TYPE) as Qwen Code would. */
+  readonly authType?: AuthType | QwenCodeAuthType;
   readonly apiKey?: string;
   readonly baseUrl?: string;
   readonly model?: string;
@@ -112,13 +135,39 @@ interface ResolvedBase {
   readonly qwenDir: string;
 }
 
-/** An OpenAI-compatible configuration. `apiKey` is the only field holding a secret. */
-export interface OpenAIAuth extends ResolvedBase {
-  readonly type: 'openai';
+/** What every API-key result has. `apiKey` is the only field holding a secret. */
+interface ApiKeyAuthBase extends ResolvedBase {
   readonly apiKey: string;
+  /** The base URL as configured (or defaulted). */
   readonly baseUrl: string;
   readonly model: string;
+  /**
+   * The full URL a model request goes to: `<base>/chat/completions` (openai),
+   * `<base without a trailing /v1>/v1/responses` (openai-responses),
+   * `<base>/v1/messages` (anthropic).
+   */
+  readonly endpoint: string;
+  /** The header the key travels in: `authorization` (Bearer) or `x-api-key` (Anthropic's own hosts). */
+  readonly keyHeader: KeyHeader;
 }
+
+/** An OpenAI-compatible configuration on the Chat Completions wire. */
+export interface OpenAIAuth extends ApiKeyAuthBase {
+  readonly type: 'openai';
+}
+
+/** An OpenAI-compatible configuration on the Responses wire (`qwenCode: '0.24'` only). */
+export interface OpenAIResponsesAuth extends ApiKeyAuthBase {
+  readonly type: 'openai-responses';
+}
+
+/** An Anthropic-compatible configuration (Messages API; `qwenCode: '0.24'` only). */
+export interface AnthropicAuth extends ApiKeyAuthBase {
+  readonly type: 'anthropic';
+}
+
+/** Any API-key result. */
+export type ApiKeyAuth = OpenAIAuth | OpenAIResponsesAuth | AnthropicAuth;
 
 /** A Qwen OAuth configuration. Tokens are fetched with `getAccessToken()`. */
 export interface QwenOAuthAuth extends ResolvedBase {
@@ -137,7 +186,7 @@ export interface QwenOAuthAuth extends ResolvedBase {
   getAccessToken(): Promise<string>;
 }
 
-export type ResolvedAuth = OpenAIAuth | QwenOAuthAuth;
+export type ResolvedAuth = OpenAIAuth | OpenAIResponsesAuth | AnthropicAuth | QwenOAuthAuth;
 
 /** What `inspectEnvironment()` reports: the layers, before any auth method is chosen. */
 export interface EnvironmentReport {

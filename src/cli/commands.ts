@@ -4,6 +4,8 @@ import {
   inspectEnvironment,
   isAuthError,
   type Provenance,
+  QWEN_CODE_AUTH_TYPES,
+  type QwenCodeAuthType,
   redact,
   type ResolvedAuth,
   resolveAuth,
@@ -36,7 +38,8 @@ function printAuth(ctx: Context, auth: ResolvedAuth, out: Output, now: number): 
     ['Base URL', `${auth.baseUrl}  ${sourceLine(ctx, auth.sources.baseUrl, out)}`],
     ['Model', `${auth.model}  ${sourceLine(ctx, auth.sources.model, out)}`],
   ];
-  if (auth.type === 'openai') {
+  if (auth.type !== 'qwen-oauth') {
+    entries.push(['Endpoint', `${auth.endpoint}  ${out.dim(auth.keyHeader === 'x-api-key' ? 'key in x-api-key' : 'key in Authorization: Bearer')}`]);
     entries.push(['API key', `${redact(auth.apiKey)}  ${sourceLine(ctx, auth.sources.apiKey, out)}`]);
   } else {
     const left = auth.credentials.expiresAt === undefined ? undefined : auth.credentials.expiresAt - now;
@@ -133,9 +136,20 @@ export function providers(flags: GlobalFlags, out: Output): number {
 
 /** `qwen-auth use <type>`: the `/auth` switch, persisted. */
 export async function use(ctx: Context, type: string, scope: string, out: Output, json: boolean): Promise<number> {
-  if (type !== 'openai' && type !== 'qwen-oauth') throw new UsageError(`use takes 'openai' or 'qwen-oauth', not '${type}'.`);
+  const types: readonly string[] = ctx.qwenCode === '0.24' ? QWEN_CODE_AUTH_TYPES : ['openai', 'qwen-oauth'];
+  if (!types.includes(type)) {
+    throw new UsageError(
+      `use takes ${types.map((t) => `'${t}'`).join(', ')}, not '${type}'${ctx.qwenCode === '0.24' ? '' : " (the types Qwen Code 0.24 knows need --qwen-code 0.24)"}.`,
+    );
+  }
   if (scope !== 'user' && scope !== 'workspace') throw new UsageError(`--scope must be 'user' or 'workspace', not '${scope}'.`);
-  const r = await setSelectedAuthType(type, { scope, cwd: ctx.cwd, homeDir: ctx.homeDir, env: ctx.env });
+  const r = await setSelectedAuthType(type as QwenCodeAuthType, {
+    scope,
+    cwd: ctx.cwd,
+    homeDir: ctx.homeDir,
+    env: ctx.env,
+    ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
+  });
   if (json) out.json(r);
   else if (r.changed) out.line(`Selected ${out.green(type)} in ${tildify(r.path, ctx.homeDir)}${r.previous ? ` (was ${r.previous})` : ''}.`);
   else out.line(`${type} was already selected in ${tildify(r.path, ctx.homeDir)}.`);

@@ -2,9 +2,11 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import {
   type AuthOverrides,
-  type AuthType,
   createFileTokenStore,
   createKeychainTokenStore,
+  QWEN_CODE_AUTH_TYPES,
+  type QwenCodeAuthType,
+  type QwenCodeVersion,
   type QwenOAuthOptions,
   type ResolveAuthOptions,
   type TokenStore,
@@ -22,15 +24,26 @@ export interface GlobalFlags {
   readonly deviceEndpoint?: string;
   readonly tokenEndpoint?: string;
   readonly clientId?: string;
+  readonly qwenCode?: string;
 }
 
 export class UsageError extends Error {}
 
-/** The auth type named by `--auth-type`, checked. */
-export function authTypeFlag(value: string | undefined): AuthType | undefined {
+/**
+ * The auth type named by `--auth-type`, checked against the names Qwen Code
+ * knows; the library says which ones the chosen mode resolves.
+ */
+export function authTypeFlag(value: string | undefined): QwenCodeAuthType | undefined {
   if (value === undefined) return undefined;
-  if (value === 'openai' || value === 'qwen-oauth') return value;
-  throw new UsageError(`--auth-type must be 'openai' or 'qwen-oauth', not '${value}'.`);
+  if ((QWEN_CODE_AUTH_TYPES as readonly string[]).includes(value)) return value as QwenCodeAuthType;
+  throw new UsageError(`--auth-type must be one of ${QWEN_CODE_AUTH_TYPES.join(', ')}, not '${value}'.`);
+}
+
+/** The mode named by `--qwen-code`, checked. */
+export function qwenCodeFlag(value: string | undefined): QwenCodeVersion | undefined {
+  if (value === undefined) return undefined;
+  if (value === '0.12' || value === '0.24') return value;
+  throw new UsageError(`--qwen-code must be '0.12' or '0.24', not '${value}'.`);
 }
 
 /** The token store chosen with `--store`. */
@@ -47,11 +60,15 @@ export interface Context {
   readonly env: NodeJS.ProcessEnv;
   readonly overrides: AuthOverrides;
   readonly oauth: QwenOAuthOptions;
+  /** `--qwen-code`: whose resolution to follow (the library's default when absent). */
+  readonly qwenCode?: QwenCodeVersion;
 }
 
 export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): Context {
   const authType = authTypeFlag(flags.authType);
+  const qwenCode = qwenCodeFlag(flags.qwenCode);
   return {
+    ...(qwenCode && { qwenCode }),
     cwd: resolve(flags.cwd ?? process.cwd()),
     homeDir: homedir(),
     env,
@@ -71,5 +88,13 @@ export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process
 
 /** resolveAuth options for a context. */
 export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> = {}): ResolveAuthOptions {
-  return { cwd: ctx.cwd, homeDir: ctx.homeDir, env: ctx.env, overrides: ctx.overrides, ...extra, oauth: { ...ctx.oauth, ...extra.oauth } };
+  return {
+    cwd: ctx.cwd,
+    homeDir: ctx.homeDir,
+    env: ctx.env,
+    overrides: ctx.overrides,
+    ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
+    ...extra,
+    oauth: { ...ctx.oauth, ...extra.oauth },
+  };
 }

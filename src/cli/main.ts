@@ -4,7 +4,7 @@
  * the reference example of wrapping the library in a command.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isAuthError } from 'qwen-auth';
+import { isAuthError, QWEN_CODE_AUTH_TYPES } from 'qwen-auth';
 import { env, EXIT, login, logout, providers, status, use } from './commands.js';
 import { contextFrom, type GlobalFlags, UsageError } from './context.js';
 import { createOutput } from './output.js';
@@ -28,11 +28,19 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 
+  // Which Qwen Code to resolve as: on every command that resolves.
+  const mode = (c: Command): Command =>
+    c.addOption(
+      new Option('--qwen-code <version>', "resolve as this Qwen Code does: 0.12 (default, the auth documents) or 0.24 (today's CLI)").choices([
+        '0.12',
+        '0.24',
+      ]),
+    );
   // Qwen Code's own flags, where they overlap, plus ours.
   const shared = (c: Command): Command =>
-    c
+    mode(c)
       .option('--cwd <dir>', 'resolve as if run from this folder')
-      .addOption(new Option('--auth-type <type>', 'force the auth method').choices(['openai', 'qwen-oauth']))
+      .addOption(new Option('--auth-type <type>', 'force the auth method').choices([...QWEN_CODE_AUTH_TYPES]))
       .option('--openai-api-key <key>', 'API key, as Qwen Code takes it')
       .option('--openai-base-url <url>', 'base URL, as Qwen Code takes it')
       .option('--model <model>', 'model, as Qwen Code takes it')
@@ -64,10 +72,9 @@ function program(): Command {
       process.exitCode = providers(flags, out);
     });
 
-  cmd
-    .command('use')
+  mode(cmd.command('use'))
     .description("switch the auth method (Qwen Code's /auth), in settings.json")
-    .argument('<type>', 'openai or qwen-oauth')
+    .argument('<type>', 'openai or qwen-oauth; with --qwen-code 0.24 also anthropic, openai-responses, gemini, vertex-ai')
     .option('--scope <scope>', 'user (~/.qwen/settings.json) or workspace (.qwen/settings.json)', 'user')
     .option('--cwd <dir>', 'the workspace folder')
     .option('--json', 'machine-readable output')
@@ -75,7 +82,7 @@ function program(): Command {
       process.exitCode = await use(contextFrom(flags), type, flags.scope, out, flags.json === true);
     });
 
-  oauth(cmd.command('login'))
+  mode(oauth(cmd.command('login')))
     .description('log in with the Qwen OAuth device flow')
     .option('--no-browser', 'do not try to open a browser')
     .option('--no-qr', 'do not print a QR code')
@@ -92,7 +99,7 @@ function program(): Command {
       }
     });
 
-  oauth(cmd.command('logout'))
+  mode(oauth(cmd.command('logout')))
     .description('forget the Qwen OAuth login')
     .option('--json', 'machine-readable output')
     .action(async (flags: GlobalFlags) => {

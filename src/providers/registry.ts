@@ -66,7 +66,15 @@ export function createProviderRegistry(providers: readonly ProviderDefinition[] 
       }
       for (const entry of hosts) {
         if (hostname === entry.host) {
-          return entry.endpoint ? { provider: entry.provider, endpoint: entry.endpoint } : { provider: entry.provider };
+          // Several endpoints on one host (Z.ai, Coding Plan's Anthropic path): the one whose path the URL is under.
+          const path = url.pathname.replace(/\/+$/, '');
+          const onHost = hosts.filter((h) => h.host === hostname && h.endpoint);
+          const best = onHost
+            .map((h) => ({ h, p: new URL(h.endpoint!.baseUrl).pathname.replace(/\/+$/, '') }))
+            .filter(({ p }) => path === p || path.startsWith(`${p}/`))
+            .sort((a, b) => b.p.length - a.p.length)[0]?.h;
+          const chosen = best ?? entry;
+          return chosen.endpoint ? { provider: chosen.provider, endpoint: chosen.endpoint } : { provider: chosen.provider };
         }
         if (hostname.endsWith(`.${entry.host}`)) return { provider: entry.provider };
       }

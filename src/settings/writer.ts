@@ -7,7 +7,7 @@ import { QwenAuthError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
 import { qwenDirFrom } from '../env/qwen-home.js';
-import type { AuthType, SettingsScope } from '../types.js';
+import { type AuthType, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion, type SettingsScope } from '../types.js';
 import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 export interface SetSelectedAuthTypeOptions {
@@ -20,6 +20,8 @@ export interface SetSelectedAuthTypeOptions {
   readonly env?: EnvRecord;
   /** Qwen's home folder (default `QWEN_HOME`, else `<homeDir>/.qwen`). */
   readonly qwenDir?: string;
+  /** `'0.24'` also accepts the types Qwen Code 0.24 knows (`anthropic`, `openai-responses`, `gemini`, `vertex-ai`). */
+  readonly qwenCode?: QwenCodeVersion;
 }
 
 export interface SetSelectedAuthTypeResult {
@@ -48,13 +50,20 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
  * (SETTINGS_INVALID, with line and column).
  */
 export async function setSelectedAuthType(
-  type: AuthType,
+  type: AuthType | QwenCodeAuthType,
   options: SetSelectedAuthTypeOptions = {},
 ): Promise<SetSelectedAuthTypeResult> {
-  if (type !== 'openai' && type !== 'qwen-oauth') {
-    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(type)}: use 'openai' or 'qwen-oauth'.`, {
-      details: { value: String(type), origin: 'setSelectedAuthType' },
-    });
+  const v024 = options.qwenCode === '0.24';
+  if (!(v024 ? (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type) : type === 'openai' || type === 'qwen-oauth')) {
+    const known = (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type);
+    throw new QwenAuthError(
+      'UNSUPPORTED_AUTH_TYPE',
+      `Cannot select ${JSON.stringify(type)}: use ${v024 ? QWEN_CODE_AUTH_TYPES.map((t) => `'${t}'`).join(', ') : "'openai' or 'qwen-oauth'"}.`,
+      {
+        details: { value: String(type), origin: 'setSelectedAuthType', ...(known && { knownTo: 'Qwen Code 0.24' as const }) },
+        ...(known && { remedy: `Pass qwenCode: '0.24' (qwen-auth use ${type} --qwen-code 0.24) to write a type Qwen Code 0.24 knows.` }),
+      },
+    );
   }
   const scope = options.scope ?? 'user';
   if (scope !== 'user' && scope !== 'workspace') {

@@ -51,7 +51,7 @@ describe('matching a base URL', () => {
 
 describe('key shapes', () => {
   it.each([
-    ['sk-sp-0123456789abcdef', ['alibaba-coding-plan', 'alibaba-token-plan']],
+    ['sk-sp-0123456789abcdef', ['alibaba-coding-plan']],
     ['sk-or-v1-abcdef0123456789', ['openrouter']],
     ['sk-proj-abcdef0123456789', ['openai']],
     ['ms-12345678-1234-1234-1234-123456789abc', ['modelscope']],

@@ -1,23 +1,21 @@
-import { diagnostic } from '../../diagnostics.js';
 import type { LayeredEnv } from '../../env/layered-env.js';
 import { QwenAuthError } from '../../errors.js';
-import type { Chosen } from '../provenance.js';
-import { redact, redactUrl } from '../../redact.js';
-import { isLoopbackHost, parseHttpUrl } from '../../internal/url.js';
-import { checkKeyForEndpoint } from '../../providers/check.js';
-import type { ProviderRegistry, RegistryMatch } from '../../providers/types.js';
+import type { ProviderRegistry } from '../../providers/types.js';
 import type { EffectiveSettings } from '../../settings/types.js';
-import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance, ValueSource } from '../../types.js';
+import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance } from '../../types.js';
+import { entryKey, type EntriesByType } from '../provider-protocols.js';
+import { checkKeyAndBase } from '../value-checks.js';
 import { buildChains } from './chains.js';
-import { valuesFromLayers } from './values-from-layers.js';
 import { selectModelProvider, valuesFromModelProvider } from './model-providers.js';
-
+import { valuesFromLayers } from './values-from-layers.js';
 
 export interface OpenAIInputs {
   readonly overrides: AuthOverrides;
   readonly env: LayeredEnv;
   readonly settings: EffectiveSettings;
   readonly registry: ProviderRegistry;
+  /** The `modelProviders` entries by auth type. */
+  readonly entries: EntriesByType;
   /** Files that were looked at, for error messages (the `.env` candidates and settings files). */
   readonly checkedFiles: readonly string[];
 }
@@ -35,59 +33,22 @@ export type OpenAIResolution =
   | { readonly ok: true; readonly values: OpenAIValues; readonly diagnostics: Diagnostic[] }
   | { readonly ok: false; readonly error: QwenAuthError; readonly diagnostics: Diagnostic[] };
 
-function toMatch(m: RegistryMatch, matchedBy: ProviderMatch['matchedBy']): ProviderMatch {
-  return {
-    id: m.provider.id,
-    name: m.provider.name,
-    ...(m.endpoint && { region: m.endpoint.region }),
-    plan: m.provider.plan,
-    status: m.provider.status,
-    matchedBy,
-  };
-}
-
-function describe(source: ValueSource): string {
-  switch (source.kind) {
-    case 'override':
-      return `overrides.${source.key ?? ''}`;
-    case 'env':
-      return `the environment variable ${source.name ?? ''}`;
-    case 'env-file':
-      return `${source.name ?? ''} in ${source.path ?? ''}`;
-    case 'settings':
-      return `${source.key ?? ''} in ${source.path ?? 'settings'}`;
-    default:
-      return source.detail ?? source.kind;
-  }
-}
-
-function checkBaseUrl(chosen: Chosen): URL {
-  const url = parseHttpUrl(chosen.value.trim());
-  if (!url) {
-    throw new QwenAuthError(
-      'INVALID_BASE_URL',
-      `The base URL ${JSON.stringify(redactUrl(chosen.value))} from ${describe(chosen.provenance)} is not an absolute http(s) URL.`,
-      { details: { value: redactUrl(chosen.value), origin: describe(chosen.provenance) } },
-    );
-  }
-  return url;
-}
-
 /**
  * Section 4 of the resolution rules: the key, base URL and model of the
  * OpenAI-compatible method, each the first present value of its chain, with
  * provenance — from a `modelProviders` entry when one decides, from the
  * layers otherwise; then the checks on what was chosen.
- * Throws only INVALID_BASE_URL; a missing key is returned, not thrown.
+ * Throws INVALID_BASE_URL, and UNSUPPORTED_AUTH_TYPE for a model declared
+ * only on the Responses wire; a missing key is returned, not thrown.
  */
 export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
-  const { overrides, env, settings, registry } = inputs;
+  const { overrides, env, settings, registry, entries } = inputs;
   const diagnostics: Diagnostic[] = [];
   const settingsFiles = settings.files.map((f) => f.path);
   const chains = buildChains(overrides, env, settings, diagnostics);
-  const selected = selectModelProvider(overrides, settings, chains);
+  const selected = selectModelProvider(overrides, settings, chains, entries, diagnostics);
   const { apiKey, baseUrl, model, keyVariables } = selected
-    ? valuesFromModelProvider(selected, chains, settings, env, diagnostics)
+    ? valuesFromModelProvider(selected, chains, env, diagnostics)
     : valuesFromLayers(chains, env, registry, diagnostics);
 
   if (!apiKey) {
@@ -99,7 +60,7 @@ export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
         'MISSING_API_KEY',
         `No API key found for the OpenAI-compatible method. Checked ${keyVariables.join(', ')}` +
           `${settingsKeys.length > 0 ? `, ${settingsKeys.join(', ')}` : ''}` +
-          `${selected ? ` (required by modelProviders.openai[${selected.entry.index}] in ${settings.openaiProviders!.path})` : ''}` +
+          `${selected ? ` (required by ${entryKey(selected.entry)} in ${selected.entry.path})` : ''}` +
           ` and the files ${[...inputs.checkedFiles, ...settingsFiles].join(', ') || '(none)'}.`,
         {
           details: { variables: [...keyVariables], files: [...inputs.checkedFiles, ...settingsFiles], settingsKeys },
@@ -109,37 +70,18 @@ export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
     };
   }
 
-  const url = checkBaseUrl(baseUrl);
-  let keyValue = apiKey.value;
-  if (keyValue !== keyValue.trim()) {
-    keyValue = keyValue.trim();
-    diagnostics.push(diagnostic('API_KEY_WHITESPACE', `The key ${redact(keyValue)} from ${describe(apiKey.provenance)} has surrounding white space; it was trimmed.`));
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    diagnostics.push(diagnostic('INSECURE_BASE_URL', `The key would be sent over plain http to ${url.host}, which is not this machine. Use https.`));
-  }
-
-  const baseMatch = registry.matchBaseUrl(url.href);
-  diagnostics.push(...checkKeyForEndpoint(registry, keyValue, url.href, baseMatch));
-  let provider: ProviderMatch | undefined;
-  if (baseMatch) provider = toMatch(baseMatch, 'base-url');
-  else {
-    const owner = registry.matchKey(keyValue)[0];
-    if (owner) provider = toMatch({ provider: owner }, 'key');
-  }
-  if (baseMatch?.provider.status === 'discontinued') {
-    diagnostics.push(diagnostic('PROVIDER_DISCONTINUED', `${baseMatch.provider.name} was discontinued${baseMatch.provider.discontinuedOn ? ` on ${baseMatch.provider.discontinuedOn}` : ''}.`));
-  }
+  const checked = checkKeyAndBase(apiKey, baseUrl, registry);
+  diagnostics.push(...checked.diagnostics);
 
   return {
     ok: true,
     diagnostics,
     values: {
-      apiKey: keyValue,
-      baseUrl: baseUrl.value.trim(),
+      apiKey: checked.apiKey,
+      baseUrl: checked.baseUrl,
       model: model.value,
       sources: { apiKey: apiKey.provenance, baseUrl: baseUrl.provenance, model: model.provenance },
-      provider,
+      provider: checked.provider,
     },
   };
 }
