@@ -48,6 +48,13 @@ export interface EnvFilesAndHome {
   /** Highest first: the file found, then the home-level files applied below it. */
   readonly files: readonly ReadEnvFile[];
   readonly home: QwenHome;
+  /**
+   * Qwen Code 0.24 with `QWEN_HOME` exported empty: a home `.env` file of the
+   * default folder filled it, so Qwen Code loaded the layers twice — first
+   * from `~/.qwen` (these files, and that folder's settings.env), then from
+   * the folder it moved to (`files`). The values of the first pass stay.
+   */
+  readonly before?: { readonly qwenDir: string; readonly files: readonly ReadEnvFile[]; readonly searched: readonly string[] };
 }
 
 /** An explicit `qwenDir`, or a non-blank `QWEN_HOME` in the real environment. */
@@ -90,10 +97,32 @@ function readQwenCode024(inputs: QwenHomeInputs, env: EnvRecord, diagnostics: Di
       }
     }
   }
-  home ??= { qwenDir: qwenDirFrom(undefined, homeDir), source: { kind: 'default' } };
+  const fallback: QwenHome = { qwenDir: qwenDirFrom(undefined, homeDir), source: { kind: 'default' } };
+  const filesOf = (qwenDir: string) => {
+    const found = findQwenCode024EnvFiles({ cwd, homeDir, qwenDir });
+    return { found, files: found.files.map((file) => read(file, true)) };
+  };
 
-  const found = findQwenCode024EnvFiles({ cwd, homeDir, qwenDir: home.qwenDir });
-  const files = found.files.map((file) => read(file, true));
+  // QWEN_HOME exported empty: no bootstrap, but the .env loading fills it (empty means unset).
+  if (!home && env.QWEN_HOME === '') {
+    const first = filesOf(fallback.qwenDir);
+    const mover = first.files.find((f) => f.file.scope === 'home' && f.values?.QWEN_HOME);
+    if (mover) {
+      const moved: QwenHome = {
+        qwenDir: qwenDirFrom(mover.values!.QWEN_HOME, homeDir, cwd),
+        source: { kind: 'env-file', name: 'QWEN_HOME', path: mover.file.path },
+      };
+      const second = filesOf(moved.qwenDir);
+      return {
+        search: { found: second.found.files[0] ?? null, searched: [...second.found.searched] },
+        files: second.files,
+        home: moved,
+        before: { qwenDir: fallback.qwenDir, files: first.files, searched: [...first.found.searched] },
+      };
+    }
+  }
+  home ??= fallback;
+  const { found, files } = filesOf(home.qwenDir);
   return { search: { found: found.files[0] ?? null, searched: [...found.searched] }, files, home };
 }
 

@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
-import type { Diagnostic } from '../diagnostics.js';
+import { addOnce, type Diagnostic } from '../diagnostics.js';
 import { LayeredEnv } from '../env/layered-env.js';
-import { applyEnvFile, DEFAULT_EXCLUDED_ENV_VARS } from '../env/load.js';
+import { applyEnvFile, DEFAULT_EXCLUDED_ENV_VARS, type ReadEnvFile } from '../env/load.js';
 import { readEnvFilesAndHome } from '../env/qwen-home.js';
 import { statOrUndefined } from '../internal/fs.js';
 import { mergeSettings } from '../settings/merge.js';
@@ -48,45 +48,66 @@ export async function loadContext(options: ResolveAuthOptions): Promise<Resoluti
   const v024 = qwenCode === '0.24';
 
   // 1. The .env file, and with it Qwen's home folder.
-  const { search, files, home } = readEnvFilesAndHome(
+  const { search, files, home, before } = readEnvFilesAndHome(
     { qwenDir: options.qwenDir, env: realEnv, homeDir, cwd, envFile: options.envFile, qwenCode },
     diagnostics,
   );
   const { qwenDir } = home;
 
   // 2. Settings: user, then workspace (none when cwd is the home folder).
-  const expandFrom = v024 ? settingsExpansionEnv(realEnv, files, home, homeDir) : realEnv;
-  const docs: SettingsDocument[] = [];
-  const user = await readSettingsFile(userSettingsPath(qwenDir), 'user', expandFrom, diagnostics);
-  if (user) docs.push(user);
-  const wsPath = workspaceSettingsPath(cwd);
-  if (statOrUndefined(wsPath)?.isFile() && !isHomeFolder(cwd, homeDir) && wsPath !== userSettingsPath(qwenDir)) {
-    const ws = await readSettingsFile(wsPath, 'workspace', expandFrom, diagnostics);
-    if (ws) docs.push(ws);
-  }
-  const settings = mergeSettings(docs, diagnostics);
+  const readSettings = async (dir: string, expandFrom: EnvRecord, into: Diagnostic[]) => {
+    const docs: SettingsDocument[] = [];
+    const user = await readSettingsFile(userSettingsPath(dir), 'user', expandFrom, into);
+    if (user) docs.push(user);
+    const wsPath = workspaceSettingsPath(cwd);
+    if (statOrUndefined(wsPath)?.isFile() && !isHomeFolder(cwd, homeDir) && wsPath !== userSettingsPath(dir)) {
+      const ws = await readSettingsFile(wsPath, 'workspace', expandFrom, into);
+      if (ws) docs.push(ws);
+    }
+    return mergeSettings(docs, into);
+  };
 
   // 3. Layers: real environment > .env > settings.env.
   const env = new LayeredEnv(realEnv, { emptyIsUnset: v024 });
-  const excluded = settings.excludedEnvVars ?? options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
-  const apply = v024 ? applyQwenCode024EnvFile : applyEnvFile;
-  const layers: EnvFileLayer[] = files.map(({ file, values }) =>
-    values ? apply(env, file, values, excluded) : { path: file.path, applied: [], excluded: [], shadowed: [] },
-  );
-  if (v024) applyQwenCode024SettingsEnv(env, settings);
-  else {
+  const layers: EnvFileLayer[] = [];
+  const applied = new Set<string>();
+  const applyFiles = (list: readonly ReadEnvFile[], settings: EffectiveSettings): void => {
+    const excluded = settings.excludedEnvVars ?? options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
+    const apply = v024 ? applyQwenCode024EnvFile : applyEnvFile;
+    for (const { file, values } of list) {
+      if (applied.has(file.path)) continue;
+      applied.add(file.path);
+      layers.push(values ? apply(env, file, values, excluded) : { path: file.path, applied: [], excluded: [], shadowed: [] });
+    }
+  };
+  const applySettingsEnv = (settings: EffectiveSettings): void => {
+    if (v024) {
+      applyQwenCode024SettingsEnv(env, settings);
+      return;
+    }
     for (const entry of settings.env) {
       env.offer(entry.name, {
         value: entry.value,
         source: { kind: 'settings', name: entry.name, key: entry.key, path: entry.path, scope: entry.scope },
       });
     }
+  };
+  // Qwen Code 0.24, QWEN_HOME exported empty and filled by a home file: the first pass's layers stay.
+  if (before) {
+    const quiet: Diagnostic[] = [];
+    const first = await readSettings(before.qwenDir, settingsExpansionEnv(realEnv, before.files, { qwenDir: before.qwenDir, source: { kind: 'default' } }, homeDir), quiet);
+    for (const d of quiet) addOnce(diagnostics, d);
+    applyFiles(before.files, first);
+    applySettingsEnv(first);
   }
+  const settings = await readSettings(qwenDir, v024 ? settingsExpansionEnv(realEnv, files, home, homeDir) : realEnv, diagnostics);
+  applyFiles(files, settings);
+  applySettingsEnv(settings);
 
+  const searched = before ? [...new Set([...before.searched, ...search.searched])] : search.searched;
+  const firstFound = before?.files[0]?.file ?? search.found;
   const envFile: EnvFileReport | null =
-    search.found && layers[0]
-      ? { ...layers[0], searched: search.searched, scope: search.found.scope, fallbacks: layers.slice(1) }
-      : null;
+    firstFound && layers[0] ? { ...layers[0], searched, scope: firstFound.scope, fallbacks: layers.slice(1) } : null;
 
   return {
     options,
@@ -98,7 +119,7 @@ export async function loadContext(options: ResolveAuthOptions): Promise<Resoluti
     realEnv,
     settings,
     envFile,
-    searched: search.searched,
+    searched,
     diagnostics,
     now: options.now ?? Date.now,
   };

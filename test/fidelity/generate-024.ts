@@ -10,13 +10,15 @@
  *   edit them (another model, a stale or pinned `model.baseUrl`, a key moved);
  * - custom: `/auth`'s Custom Provider (openai, anthropic; Chat Completions or
  *   Responses), written with `model.baseUrl` and its generated env key;
- * - protocols: `providerProtocol`, `wireApi`, ids under other protocols.
+ * - protocols: `providerProtocol`, `wireApi`, ids under other protocols;
+ * - home: `QWEN_HOME` bootstrapped from `~/.qwen/.env` or `~/.env` (or
+ *   exported, or exported empty), settings and `.env` files in the moved folder.
  */
 import { rng, type Rng } from './generate.js';
 
 export interface Case024 {
   readonly seed: number;
-  readonly family: 'layers' | 'presets' | 'custom' | 'protocols';
+  readonly family: 'layers' | 'presets' | 'custom' | 'protocols' | 'home';
   /** Files relative to the case root; `{port}` is the loopback model server's port. */
   readonly files: Record<string, string>;
   readonly cwd: string;
@@ -412,12 +414,61 @@ function protocols(seed: number, r: Rng): Case024 {
   return { seed, family: 'protocols', files, cwd, home, env, overrides: overrides(r, { model: all.map((e) => e.id) }) };
 }
 
+/** The home family: where Qwen's folder is, and what is read from it. */
+function homeFolder(seed: number, r: Rng): Case024 {
+  const { cwd, home } = layout(r);
+  const files: Record<string, string> = { [`${home}/.keep`]: '', [`${cwd}/.keep`]: '' };
+  const env: Record<string, string> = {};
+  const alt = r.pick(['~/alt', `~/alt/nested`]);
+  const altDir = alt.replace('~', home);
+  switch (r.int(5)) {
+    case 0:
+      files[`${home}/.qwen/.env`] = `QWEN_HOME=${alt}
+`;
+      break;
+    case 1:
+      files[`${home}/.env`] = `QWEN_HOME=${alt}
+OPENAI_MODEL=model-home-env
+`;
+      break;
+    case 2:
+      env.QWEN_HOME = altDir.replace(home, '{home}');
+      break;
+    case 3:
+      env.QWEN_HOME = '';
+      files[`${home}/.env`] = `QWEN_HOME=${alt}
+`;
+      break;
+    default:
+      if (cwd !== home) files[`${cwd}/.env`] = `QWEN_HOME=${alt}
+`;
+      break;
+  }
+  const settings = (tag: string) =>
+    json(r, {
+      security: { auth: { selectedType: 'openai', ...(r.chance(0.5) && { apiKey: `sk-settings-${tag}` }) } },
+      ...(r.chance(0.6) && { model: { name: `model-${tag}` } }),
+      ...(r.chance(0.5) && { env: { OPENAI_BASE_URL: local(`senv-${tag}`) } }),
+    });
+  if (r.chance(0.8)) files[`${altDir}/settings.json`] = settings('alt');
+  if (r.chance(0.6)) files[`${home}/.qwen/settings.json`] = settings('legacy');
+  if (r.chance(0.6)) files[`${altDir}/.env`] = `OPENAI_API_KEY=sk-alt-env
+${r.chance(0.5) ? `OPENAI_BASE_URL=${local('alt-env')}
+` : ''}`;
+  if (r.chance(0.5)) files[`${home}/.qwen/.env`] = `${files[`${home}/.qwen/.env`] ?? ''}OPENAI_API_KEY=sk-legacy-env
+OPENAI_BASE_URL=${local('legacy-env')}
+`;
+  if (r.chance(0.3)) env.OPENAI_API_KEY = r.chance(0.3) ? '' : 'sk-exported';
+  return { seed, family: 'home', files, cwd, home, env, overrides: overrides(r) };
+}
+
 /** A random case of one of the families. */
 export function generateCase024(seed: number): Case024 {
   const r = rng(seed);
-  const family = r.int(10);
+  const family = r.int(11);
   if (family < 4) return layers(seed, r);
   if (family < 7) return presets(seed, r);
   if (family < 9) return custom(seed, r);
-  return protocols(seed, r);
+  if (family < 10) return protocols(seed, r);
+  return homeFolder(seed, r);
 }

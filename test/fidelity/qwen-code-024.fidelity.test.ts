@@ -39,6 +39,7 @@ if (!enabled) {
 
 interface Outcome {
   readonly ok: boolean;
+  readonly type?: string;
   readonly endpoint?: string;
   readonly key?: string;
   readonly keyHeader?: string;
@@ -60,8 +61,9 @@ async function runCase(c: Case024, ca: TestCa): Promise<{ ours: Outcome; theirs:
   const model = await startModelServer();
   // Every https host goes to the fake server; the proxy tells it which host was asked for.
   const proxy = await startMitmProxy({ ca, route: (_host, p) => (p === 443 ? { host: '127.0.0.1', port: model.port } : undefined) });
-  const sub = (v: string): string => v.replaceAll('{port}', String(model.port));
-  const tree = makeTree(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
+  const tree = makeTree({});
+  const sub = (v: string): string => v.replaceAll('{port}', String(model.port)).replaceAll('{home}', tree.path(c.home));
+  tree.write(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
   const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, sub(v)]));
   const o = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, sub(v)])) as Case024['overrides'];
   try {
@@ -76,7 +78,7 @@ async function runCase(c: Case024, ca: TestCa): Promise<{ ours: Outcome; theirs:
         overrides: o as never,
       });
       if (auth.type === 'qwen-oauth') throw new Error('qwen-oauth in the 0.24 mode');
-      ours = { ok: true, endpoint: auth.endpoint, key: auth.apiKey, keyHeader: auth.keyHeader, model: auth.model };
+      ours = { ok: true, type: auth.type, endpoint: auth.endpoint, key: auth.apiKey, keyHeader: auth.keyHeader, model: auth.model };
     } catch (error) {
       if (!isAuthError(error)) throw error;
       ours = { ok: false, code: error.code };
@@ -105,7 +107,7 @@ async function runCase(c: Case024, ca: TestCa): Promise<{ ours: Outcome; theirs:
       ? {
           ok: true,
           endpoint: `${hit.origin}${hit.path.replace(/\?.*$/, '')}`,
-          key: hit.xApiKey ?? hit.authorization?.replace(/^Bearer /, ''),
+          key: hit.xApiKey ?? hit.authorization?.replace(/^Bearer /, '') ?? '',
           keyHeader: hit.xApiKey !== undefined ? 'x-api-key' : 'authorization',
           model: hit.model,
         }
@@ -139,7 +141,7 @@ describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (r
       for (let seed = seeds.shift(); seed !== undefined; seed = seeds.shift()) {
         const c = generateCase024(seed);
         const { ours, theirs, stderr } = await runCase(c, ca);
-        count(`${c.family}:${ours.ok ? 'resolved' : ours.code}`);
+        count(`${c.family}:${ours.ok ? `${ours.type}${ours.keyHeader === 'x-api-key' ? '(x-api-key)' : ''}` : ours.code}`);
         const a = ours.ok ? { ok: true, endpoint: ours.endpoint, key: ours.key, keyHeader: ours.keyHeader, model: ours.model } : { ok: false, code: ours.code };
         const b = theirs.ok ? { ok: true, endpoint: theirs.endpoint, key: theirs.key, keyHeader: theirs.keyHeader, model: theirs.model } : { ok: false, code: theirs.code };
         if (JSON.stringify(a) !== JSON.stringify(b)) {

@@ -150,7 +150,8 @@ describe("Qwen's home folder (§1.2.6)", () => {
     ['~/.qwen/.env before ~/.env', { 'home/.qwen/.env': 'QWEN_HOME=~/first', 'home/.env': 'QWEN_HOME=~/second' }, {}, 'home/first'],
     ['not from a project file', { 'w/p/.env': 'QWEN_HOME=~/alt' }, {}, 'home/.qwen'],
     ['an exported QWEN_HOME wins', { 'home/.env': 'QWEN_HOME=~/alt' }, { QWEN_HOME: '~/exported' }, 'home/exported'],
-    ['an exported empty QWEN_HOME blocks the bootstrap', { 'home/.env': 'QWEN_HOME=~/alt' }, { QWEN_HOME: '' }, 'home/.qwen'],
+    ['an exported empty QWEN_HOME is filled by a home file all the same (measured)', { 'home/.env': 'QWEN_HOME=~/alt' }, { QWEN_HOME: '' }, 'home/alt'],
+    ['… but not by a project file', { 'w/p/.env': 'QWEN_HOME=~/alt' }, { QWEN_HOME: '' }, 'home/.qwen'],
   ])('%s', async (_name, files, env, qwenDir) => {
     const report = await inspectEnvironment(options({ files, env }));
     expect(report.qwenDir).toBe(tree!.path(qwenDir));
@@ -169,6 +170,19 @@ describe("Qwen's home folder (§1.2.6)", () => {
     });
     expect(auth.apiKey).toBe('sk-alt');
     expect(auth.qwenDir).toBe(tree!.path('home/alt'));
+  });
+
+  it('QWEN_HOME exported empty and filled: the layers of ~/.qwen load first and stay (measured on 0.24.4)', async () => {
+    const files = {
+      'home/.env': 'QWEN_HOME=~/alt\n',
+      'home/.qwen/settings.json': JSON.stringify({ env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/legacy-senv/v1' } }),
+      'home/alt/settings.json': JSON.stringify({ model: { name: 'alt' } }),
+      'home/alt/.env': 'OPENAI_BASE_URL=http://127.0.0.1:9/alt-env/v1\nOPENAI_MODEL=ignored\n',
+    };
+    const auth = await resolve024({ files, env: { QWEN_HOME: '', OPENAI_API_KEY: 'sk-e' } });
+    // The first pass's settings.env comes before the second pass's files; settings are the moved folder's.
+    expect(auth).toMatchObject({ baseUrl: 'http://127.0.0.1:9/legacy-senv/v1', model: 'alt', qwenDir: tree!.path('home/alt') });
+    expect(auth.envFile?.fallbacks.map((f) => f.path)).toContain(tree!.path('home/alt/.env'));
   });
 
   it('settings $VAR references also see the home .env values', async () => {
