@@ -24,8 +24,12 @@ export default defineConfig([
     clean: false,
     treeshake: true,
     noExternal: ['zod'],
-    // import.meta.url in the CJS build (the lazy, synchronous load of dotenv).
-    shims: true,
+    // import.meta.url in the CJS build (src/env/parse.ts loads dotenv synchronously on first
+    // use): each file's own URL from __filename, not a shared shim chunk to load.
+    esbuildOptions(options, context) {
+      if (context.format === 'cjs') options.define = { ...options.define, 'import.meta.url': '__qwenAuthFileUrl' };
+    },
+    banner: ({ format }) => (format === 'cjs' ? { js: "const __qwenAuthFileUrl = require('url').pathToFileURL(__filename).href;" } : {}),
   },
   {
     entry: { cli: 'src/cli/main.ts' },

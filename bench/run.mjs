@@ -67,7 +67,8 @@ const countCalls = async (fn) => {
 
 instrumentFs();
 const { resolveAuth, createQwenOAuthClient, createFileTokenStore } = await import(`${dist}index.js`);
-const { startFakeQwenServer } = await import(`${dist}testing.js`);
+const { startFakeQwenServer, startFakeModelServer } = await import(`${dist}testing.js`);
+const { createServer } = await import('node:http');
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'qwen-auth-bench-')));
 try {
@@ -125,6 +126,19 @@ try {
   record(group2, 'CJS require + resolve (median)', median(cjs), 'ms');
   record(group2, 'ratio ESM / bare', median(esm) / median(bare), '×', 'target ≤ 1.35');
   record(group2, 'ratio CJS / bare', median(cjs) / median(bare), '×');
+
+  // 2b. Inside the process: the import, the first and the second resolve (the figures README quotes).
+  const inProcess = [];
+  for (let i = 0; i < (quick ? 9 : 21); i++) {
+    const r = spawnSync(process.execPath, [join(here, 'in-process.mjs'), deep, home], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`in-process.mjs exited ${r.status}: ${r.stderr}`);
+    inProcess.push(JSON.parse(r.stdout));
+  }
+  const group2b = 'inside one process: import, then resolve';
+  const span = (k) => `min ${Math.min(...inProcess.map((x) => x[k])).toFixed(1)}, max ${Math.max(...inProcess.map((x) => x[k])).toFixed(1)} ms, ${inProcess.length} processes`;
+  record(group2b, 'import qwen-auth (median)', median(inProcess.map((x) => x[0])), 'ms', span(0));
+  record(group2b, 'first resolveAuth() (median)', median(inProcess.map((x) => x[1])), 'ms', span(1));
+  record(group2b, 'second resolveAuth() (median)', median(inProcess.map((x) => x[2])), 'ms', span(2));
 
   // -------------------------------------------------------------------------
   // 3. getAccessToken() on a valid token.
@@ -196,12 +210,193 @@ try {
   } finally {
     await server5.close();
   }
+
+  // -------------------------------------------------------------------------
+  // 6. The git check (issue 12): `qwen-auth status` runs it by default; the
+  //    same command with --no-git-check, interleaved, in a repository of
+  //    2,000 committed files whose .qwen/.env is ignored (one git process) or
+  //    force-added (tracked: a second process, check-ignore). Then
+  //    resolveAuth() warm with and without gitCheck.
+  const gitHome = join(root, 'git-home');
+  mkdirSync(gitHome, { recursive: true });
+  const setupEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: gitHome, GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid',
+  };
+  const makeRepo = (name, track) => {
+    const repo = join(root, name);
+    for (let d = 0; d < 100; d++) {
+      mkdirSync(join(repo, 'src', `d${d}`), { recursive: true });
+      for (let f = 0; f < 20; f++) writeFileSync(join(repo, 'src', `d${d}`, `f${f}.ts`), `export const x${f} = ${d};\n`);
+    }
+    mkdirSync(join(repo, '.qwen'), { recursive: true });
+    writeFileSync(join(repo, '.qwen', '.env'), 'OPENAI_API_KEY=sk-sp-bench000000000000000000000000\n');
+    writeFileSync(join(repo, '.gitignore'), '.env\n');
+    const g = (...args) => execFileSync('git', args, { cwd: repo, env: setupEnv, stdio: 'ignore' });
+    g('init', '-q');
+    g('add', '.');
+    if (track) g('add', '-f', '.qwen/.env');
+    g('commit', '-qm', 'bench');
+    return repo;
+  };
+  const ignoredRepo = makeRepo('git-ignored', false);
+  const trackedRepo = makeRepo('git-tracked', true);
+  const cliEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: gitHome };
+  const cli = join(dist, 'cli.js');
+  const status = (repo, ...flags) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'status', '--cwd', repo, ...flags], { env: cliEnv, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`qwen-auth status exited ${r.status}: ${r.stderr}`);
+    return { ms: performance.now() - t, out: r.stdout };
+  };
+  // The states are what they should be: nothing for the ignored file, a warning for the tracked one.
+  if (status(ignoredRepo).out.includes('SECRET_FILE') || !status(trackedRepo).out.includes('SECRET_FILE_TRACKED')) {
+    throw new Error('bench: the git check did not report what it should');
+  }
+  const off = [];
+  const onIgnored = [];
+  const onTracked = [];
+  for (let i = 0; i < runs; i++) {
+    off.push(status(ignoredRepo, '--no-git-check').ms);
+    onIgnored.push(status(ignoredRepo).ms);
+    onTracked.push(status(trackedRepo).ms);
+  }
+  const group6 = 'git check on `qwen-auth status` (repository of 2,000 committed files)';
+  record(group6, 'status --no-git-check (median)', median(off), 'ms', `${runs} runs, interleaved`);
+  record(group6, 'status, .env ignored: 1 git process (median)', median(onIgnored), 'ms', `+${(median(onIgnored) - median(off)).toFixed(1)} ms`);
+  record(group6, 'status, .env tracked: 2 git processes (median)', median(onTracked), 'ms', `+${(median(onTracked) - median(off)).toFixed(1)} ms`);
+  record(group6, 'ratio with / without (ignored)', median(onIgnored) / median(off), '×');
+  record(group6, 'ratio with / without (tracked)', median(onTracked) / median(off), '×');
+
+  const resolveOptions = { cwd: ignoredRepo, homeDir: gitHome, env: cliEnv };
+  const warm = quick ? 30 : 200;
+  const plain = [];
+  const checked = [];
+  for (let i = 0; i < 20; i++) await resolveAuth({ ...resolveOptions, gitCheck: true });
+  for (let i = 0; i < warm; i++) {
+    let t = performance.now();
+    await resolveAuth(resolveOptions);
+    plain.push(performance.now() - t);
+    t = performance.now();
+    await resolveAuth({ ...resolveOptions, gitCheck: true });
+    checked.push(performance.now() - t);
+  }
+  const group6b = 'resolveAuth() warm, .env in a git repository (ignored)';
+  record(group6b, 'without gitCheck (median)', median(plain) * 1000, 'µs', `${warm} runs, interleaved`);
+  record(group6b, 'with gitCheck: true (median)', median(checked) * 1000, 'µs', `p95 ${(quantile(checked, 0.95) * 1000).toFixed(0)} µs`);
+  // 7. Calling a model: auth.fetch against a plain fetch, interleaved, to one loopback server.
+  const plainServer = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise((r) => plainServer.listen(0, '127.0.0.1', r));
+  try {
+    const base = `http://127.0.0.1:${plainServer.address().port}/v1`;
+    const home7 = join(root, 'home7');
+    mkdirSync(home7, { recursive: true });
+    const auth7 = await resolveAuth({ cwd: home7, homeDir: home7, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000', OPENAI_BASE_URL: base } });
+    const url = `${base}/chat/completions`;
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"m","messages":[]}' };
+    const plainInit = { ...init, headers: { ...init.headers, authorization: 'Bearer sk-bench-0000000000000000' } };
+    const one = async (f, i) => {
+      const r = await f(url, i);
+      await r.arrayBuffer();
+    };
+    for (let i = 0; i < 200; i++) {
+      await one(globalThis.fetch, plainInit);
+      await one(auth7.fetch, init);
+    }
+    const plainPer = [];
+    const authPer = [];
+    const batch7 = 50;
+    for (let r = 0; r < (quick ? 20 : 120); r++) {
+      // Alternate which goes first, so neither always runs on a warmer connection pool.
+      const runs7 = [
+        [plainPer, () => one(globalThis.fetch, plainInit)],
+        [authPer, () => one(auth7.fetch, init)],
+      ];
+      if (r % 2) runs7.reverse();
+      for (const [into, call] of runs7) {
+        const t = performance.now();
+        for (let i = 0; i < batch7; i++) await call();
+        into.push(((performance.now() - t) / batch7) * 1000);
+      }
+    }
+    const group7 = 'auth.fetch vs plain fetch (loopback POST, API key, interleaved)';
+    record(group7, 'plain fetch, median per request', median(plainPer), 'µs', `batches of ${batch7}, Authorization set by hand`);
+    record(group7, 'auth.fetch, median per request', median(authPer), 'µs');
+    record(group7, 'overhead per request', median(authPer) - median(plainPer), 'µs');
+    record(group7, 'ratio auth.fetch / plain', median(authPer) / median(plainPer), '×');
+  } finally {
+    await new Promise((r) => {
+      plainServer.closeAllConnections();
+      plainServer.close(r);
+    });
+  }
+
+  // 8. 100 concurrent requests hitting a 401 (a Qwen OAuth token rejected before it expires).
+  const server8 = await startFakeQwenServer({ refreshLatencyMs: 20 });
+  try {
+    const home8 = join(root, 'home8');
+    mkdirSync(join(home8, '.qwen'), { recursive: true });
+    writeFileSync(join(home8, '.qwen', 'oauth_creds.json'), JSON.stringify(server8.mintCredentials()));
+    const auth8 = await resolveAuth({ cwd: home8, homeDir: home8, env: {}, oauth: server8.oauthOptions });
+    await auth8.getToken();
+    server8.revokeAccessTokens();
+    const before = server8.stats.refreshRequests;
+    const t8 = performance.now();
+    const answers = await Promise.all(Array.from({ length: 100 }, () => auth8.fetch(`${auth8.baseUrl}/models`).then((r) => r.status)));
+    const group8 = '100 concurrent requests, token rejected before it expires';
+    record(group8, 'refresh requests', server8.stats.refreshRequests - before, 'requests', `answers 200: ${answers.filter((s) => s === 200).length}/100; 401s seen by the server: ${server8.stats.apiRejections}`);
+    record(group8, 'time until all answered', performance.now() - t8, 'ms', 'server refresh latency 20 ms');
+  } finally {
+    await server8.close();
+  }
+
+  // 9. check() against a loopback server, minus the server's own latency (the same GET /models by hand).
+  const server9 = await startFakeModelServer({ apiKeys: { 'sk-bench-0000000000000000': {} } });
+  try {
+    const home9 = join(root, 'home9');
+    mkdirSync(home9, { recursive: true });
+    const auth9 = await resolveAuth({ cwd: home9, homeDir: home9, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000', OPENAI_BASE_URL: server9.baseUrl, OPENAI_MODEL: 'qwen3-coder-plus' } });
+    const byHand = async () => {
+      const t = performance.now();
+      const r = await fetch(`${server9.baseUrl}/models`, { headers: { authorization: 'Bearer sk-bench-0000000000000000', accept: 'application/json' } });
+      await r.text();
+      return performance.now() - t;
+    };
+    const viaCheck = async () => {
+      const t = performance.now();
+      const v = await auth9.check();
+      if (!v.ok) throw new Error(`check failed: ${v.code}`);
+      return performance.now() - t;
+    };
+    for (let i = 0; i < 50; i++) {
+      await byHand();
+      await viaCheck();
+    }
+    const hand = [];
+    const checks = [];
+    for (let i = 0; i < (quick ? 100 : 500); i++) {
+      hand.push(await byHand());
+      checks.push(await viaCheck());
+    }
+    const group9 = 'check() on a loopback server (GET /models, interleaved)';
+    record(group9, 'the same request by hand (server + transport), median', median(hand) * 1000, 'µs');
+    record(group9, 'check(), median', median(checks) * 1000, 'µs');
+    record(group9, 'check() − the request by hand', (median(checks) - median(hand)) * 1000, 'µs', 'classification, model list, timeout signal');
+  } finally {
+    await server9.close();
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------------------
-// 6. The package: what `npm pack` ships and what an install pulls in.
+// 7. The package: what `npm pack` ships and what an install pulls in.
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: join(here, '..'), encoding: 'utf8' }))[0];
 // Production packages of the lock file: what `npm install qwen-auth` adds.
 const lock = JSON.parse(fs.readFileSync(join(here, '..', 'package-lock.json'), 'utf8'));

@@ -7,13 +7,18 @@
 //   3. `qwen-auth status` shows what resolves, and from where;
 //   4. a refresh is forced and the new token is shown to come from the server;
 //   5. an API-key setup is resolved in a temporary project with a .env file
-//      holding a Coding Plan key (sk-sp-…).
+//      holding a Coding Plan key (sk-sp-…);
+//   6. one model call with what resolveAuth() returned, against the loopback server;
+//   7. one failure, with its code and remedy: the library's most useful output.
+//
+// No colour when piped or with NO_COLOR.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFileTokenStore, createQwenOAuthClient, redact, resolveAuth } from '../dist/index.js';
+import OpenAI from 'openai';
+import { createFileTokenStore, createQwenOAuthClient, isAuthError, openAIClientOptions, redact, resolveAuth } from '../dist/index.js';
 import { startFakeQwenServer } from '../dist/testing.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -21,7 +26,9 @@ const root = realpathSync(mkdtempSync(join(tmpdir(), 'qwen-auth-demo-')));
 const home = join(root, 'home');
 mkdirSync(home, { recursive: true });
 
-const step = (n, text) => console.log(`\n\u001b[1m${n}. ${text}\u001b[22m`);
+const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+const bold = (text) => (color ? `\u001b[1m${text}\u001b[22m` : text);
+const step = (n, text) => console.log(`\n${bold(`${n}. ${text}`)}`);
 const cliEnv = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' };
 
 function runCli(args, { onLine } = {}) {
@@ -103,8 +110,31 @@ try {
   console.log(`   base URL ${auth.baseUrl} (${auth.sources.baseUrl.detail})`);
   console.log(`   model ${auth.model}, key ${redact(auth.type === 'openai' ? auth.apiKey : '')}`);
   console.log(`   .env used: ${auth.envFile?.path} (searched ${auth.envFile?.searched.length} places)`);
+  const debug = auth.envFile?.applied.includes('DEBUG') ? 'applied' : 'dropped';
+  console.log(`   DEBUG=1 from that file was ${debug}: DEBUG and DEBUG_MODE are dropped only from project files such as`);
+  console.log('   project/.env; a file inside a .qwen folder (project/.qwen/.env) and home-level files may set them, as in Qwen Code.');
   console.log('   The same, through the command:');
   await runCli(['status', '--cwd', project]);
+
+  step(6, 'One model call through the openai SDK with what resolveAuth() returned (the login of step 2, against the loopback server)');
+  const oauth = await resolveAuth({ cwd: home, homeDir: home, env: {}, oauth: server.oauthOptions });
+  // The real openai SDK, given qwen-auth's options: a key function (a valid token on every
+  // attempt) and auth.fetch (Authorization only for this origin, one refresh + replay on a 401).
+  const openai = new OpenAI(openAIClientOptions(oauth));
+  const reply = await openai.chat.completions.create({ model: oauth.model, messages: [{ role: 'user', content: 'Say ok.' }] });
+  console.log(`   openai SDK → POST ${oauth.baseUrl}/chat/completions, model ${oauth.model}: "${reply.choices?.[0]?.message?.content}"`);
+
+  step(7, 'One failure: the key is in project/.qwen/.env, but OPENAI_API_KEY is exported empty');
+  const emptyHome = join(root, 'empty-home');
+  mkdirSync(emptyHome, { recursive: true });
+  try {
+    await resolveAuth({ cwd: project, homeDir: emptyHome, env: { OPENAI_API_KEY: '' } });
+    console.log('   (unexpectedly resolved)');
+  } catch (error) {
+    if (!isAuthError(error)) throw error;
+    console.log(`   ${error.code}: ${error.message}`);
+    console.log(`   Remedy: ${error.remedy}`);
+  }
   console.log('\nDone. Nothing left this machine; the temporary folders are removed.');
 } finally {
   await server.close();

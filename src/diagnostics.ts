@@ -24,6 +24,7 @@ export const DIAGNOSTICS = Object.freeze({
   ENV_EMPTY_SHADOWS: { level: 'warning', remedy: 'Unset the empty variable (`unset NAME`) so the value below it is used.' },
   ENV_FILE_TOO_LARGE: { level: 'warning', remedy: 'Shrink the .env file, or raise envFile.maxBytes.' },
   ENV_FILE_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the .env file (or remove it).' },
+  GIT_CHECK_SKIPPED: { level: 'info', remedy: 'Put git on PATH, or repair the repository (the message says what failed); nothing else was affected.' },
   INSECURE_BASE_URL: { level: 'warning', remedy: 'Use an https:// base URL for any server that is not on this machine.' },
   KEYCHAIN_UNAVAILABLE: { level: 'warning', remedy: 'Install keytar and a keychain (libsecret on Linux), or use the file store.' },
   KEY_ENDPOINT_MISMATCH: {
@@ -41,6 +42,7 @@ export const DIAGNOSTICS = Object.freeze({
     remedy: "Select the auth type of that entry (with qwenCode: '0.24' for anthropic and openai-responses), or name a model of this auth type.",
   },
   OAUTH_MODEL_UNSUPPORTED: { level: 'warning', remedy: "Drop the model setting, or use 'coder-model' with Qwen OAuth." },
+  OVERRIDE_IGNORED: { level: 'warning', remedy: 'Drop the override (or its flag), or select the auth method or modelProviders entry it applies to.' },
   PROVIDER_DISCONTINUED: {
     level: 'warning',
     remedy: 'Move to a supported provider: Coding Plan, Token Plan or a DashScope API key.',
@@ -53,11 +55,20 @@ export const DIAGNOSTICS = Object.freeze({
     level: 'warning',
     remedy: 'Add a modelProviders entry with that id, or configure a key or base URL outside modelProviders so the requested model is used as is.',
   },
+  SECRET_FILE_NOT_IGNORED: {
+    level: 'warning',
+    remedy: "Add the file's name, anchored (e.g. /.env), to the .gitignore of the file's own folder; the diagnostic names both.",
+  },
+  SECRET_FILE_TRACKED: {
+    level: 'warning',
+    remedy: 'Stop tracking the file (git rm --cached keeps it on disk), ignore it in the .gitignore of its folder, and rotate the key if a commit holding it was shared.',
+  },
   SETTINGS_INVALID_JSON: { level: 'error', remedy: 'Fix the JSON syntax at the given line and column.' },
   SETTINGS_INVALID_VALUE: { level: 'warning', remedy: 'Give the setting a value of the documented type.' },
   SETTINGS_NOT_OBJECT: { level: 'error', remedy: 'Make the file hold one JSON object, e.g. {}.' },
   SETTINGS_TOO_LARGE: { level: 'warning', remedy: 'Shrink the settings file below 4 MiB.' },
   SETTINGS_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the settings file (or remove it).' },
+  TRUSTED_GATEWAY: { level: 'info', remedy: 'Remove the endpoint from trustedGateways (or QWEN_AUTH_TRUSTED_GATEWAYS) to have keys checked against it again.' },
 } as const satisfies Record<string, DiagnosticInfo>);
 
 /** Stable codes of diagnostics. See docs/troubleshooting.md for each. */

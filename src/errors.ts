@@ -8,6 +8,20 @@
  * redacted values (see `redact`).
  */
 
+import { type AuthOverrides, OVERRIDE_FLAGS } from './types.js';
+
+/**
+ * Why a key that exists somewhere was not used: the real cause of a
+ * `MISSING_API_KEY` or `NO_CREDENTIALS`, as facts (names and paths, never values).
+ */
+export type MissingKeyHint =
+  /** `variable` is set to an empty string (exported, or in a `.env` file), which hides the value at `hidden`. */
+  | { readonly kind: 'empty-export'; readonly variable: string; readonly hidden: string; readonly exported: boolean }
+  /** A provider's own variable is set, but is read only with a base URL of that provider. */
+  | { readonly kind: 'provider-variable'; readonly variable: string; readonly provider: string; readonly baseUrls: readonly string[] }
+  /** A `.env` file that was not read (only the first file found is) defines the variable. */
+  | { readonly kind: 'unread-env-file'; readonly variable: string; readonly path: string; readonly scope: 'project' | 'home' };
+
 /** Details carried by each error code. */
 export interface AuthErrorDetails {
   /** No API key for the OpenAI-compatible method. */
@@ -18,11 +32,17 @@ export interface AuthErrorDetails {
     readonly files: readonly string[];
     /** Settings keys that were looked at (e.g. `security.auth.apiKey`). */
     readonly settingsKeys: readonly string[];
+    /** Where a key exists but was not used, and why (empty when nothing was found anywhere). */
+    readonly hints: readonly MissingKeyHint[];
+    /** The `modelProviders` entry that required the key (e.g. `modelProviders.openai[0]`), when one decided. */
+    readonly requiredBy?: string;
   };
   /** Nothing selected, no key, no cached login, and not interactive. */
   NO_CREDENTIALS: {
     /** Every place that was checked, in order, as human-readable entries. */
     readonly checked: readonly string[];
+    /** Where a key exists but was not used, and why. */
+    readonly hints: readonly MissingKeyHint[];
   };
   /** A base URL that is not an absolute http(s) URL. */
   INVALID_BASE_URL: {
@@ -94,22 +114,57 @@ export interface AuthErrorDetails {
 /** Every stable error code. */
 export type AuthErrorCode = keyof AuthErrorDetails;
 
-const REMEDIES: { readonly [C in AuthErrorCode]: string } = {
-  MISSING_API_KEY:
-    'Set OPENAI_API_KEY in the environment or in a .env file (e.g. .qwen/.env), or set security.auth.apiKey in settings.json, or pass overrides.apiKey.',
-  NO_CREDENTIALS:
-    'Set OPENAI_API_KEY (with OPENAI_BASE_URL and OPENAI_MODEL if needed), or log in with Qwen OAuth (`qwen-auth login`), or run interactively.',
+/**
+ * How remedies name what the user can do. A tool that wraps qwen-auth in its
+ * own command sets these so remedies speak its language.
+ */
+export interface RemedyWording {
+  /** Name overrides by their command-line flags (`--openai-api-key`) rather than `overrides.apiKey`. */
+  readonly flags?: boolean;
+  /**
+   * The command that logs in, e.g. `mytool login`. Default: "`qwen-auth login`,
+   * or resolveAuth({ interactive: true })".
+   */
+  readonly loginCommand?: string;
+}
+
+/** The phrases a remedy is built from, for one wording. */
+interface Phrases {
+  /** `overrides.apiKey`, or `--openai-api-key` with flags. */
+  readonly override: (field: keyof AuthOverrides) => string;
+  /** How to log in. */
+  readonly login: string;
+}
+
+function phrases(wording: RemedyWording = {}): Phrases {
+  return {
+    override: (field) => (wording.flags ? OVERRIDE_FLAGS[field] : `overrides.${field}`),
+    login: wording.loginCommand ? `\`${wording.loginCommand}\`` : '`qwen-auth login`, or resolveAuth({ interactive: true })',
+  };
+}
+
+/** The date Qwen's free OAuth tier ended (the registry's `qwen-oauth` entry says the same). */
+export const QWEN_OAUTH_FREE_TIER_END = '2026-04-15';
+
+/** The remedy of each code: a sentence, or one built from the wording's phrases. */
+const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => string) } = {
+  MISSING_API_KEY: (p) =>
+    `Set OPENAI_API_KEY in the environment or in a .env file (e.g. .qwen/.env), or set security.auth.apiKey in settings.json, or pass ${p.override('apiKey')}.`,
+  NO_CREDENTIALS: (p) =>
+    `Set OPENAI_API_KEY to a Coding Plan, Token Plan or DashScope key (with OPENAI_BASE_URL and OPENAI_MODEL if needed), or pass ${p.override('apiKey')}; ` +
+    `a Qwen OAuth login (${p.login}) works only for accounts that kept access after the free tier ended on ${QWEN_OAUTH_FREE_TIER_END}.`,
   INVALID_BASE_URL: 'Use an absolute http(s) URL such as https://dashscope.aliyuncs.com/compatible-mode/v1.',
   INVALID_OPTION: 'Check the option against the documented type.',
-  UNSUPPORTED_AUTH_TYPE:
-    "Select an auth type this mode resolves: 'openai' or 'qwen-oauth' by default, also 'anthropic' and 'openai-responses' with qwenCode: '0.24' (security.auth.selectedType in settings.json, or overrides.authType).",
-  NO_AUTH_TYPE:
-    "Select an auth type (security.auth.selectedType in settings.json, or overrides.authType / --auth-type), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL, as Qwen Code 0.24 requires in a non-interactive run.",
-  QWEN_OAUTH_DISCONTINUED:
-    'Switch to Coding Plan, Token Plan or an API key (DashScope, OpenRouter, another provider): select it with /auth in Qwen Code, or set security.auth.selectedType and its key.',
+  UNSUPPORTED_AUTH_TYPE: (p) =>
+    `Select an auth type this mode resolves: 'openai' or 'qwen-oauth' by default, also 'anthropic' and 'openai-responses' with qwenCode: '0.24' (security.auth.selectedType in settings.json, or ${p.override('authType')}).`,
+  NO_AUTH_TYPE: (p) =>
+    `Select an auth type (security.auth.selectedType in settings.json, or ${p.override('authType')}), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL, as Qwen Code 0.24 requires in a non-interactive run.`,
+  QWEN_OAUTH_DISCONTINUED: `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: switch to Coding Plan, Token Plan or an API key (DashScope, OpenRouter, another provider) with /auth in Qwen Code, or set security.auth.selectedType and its key.`,
   MISSING_BASE_URL:
     'Set ANTHROPIC_BASE_URL (e.g. https://coding.dashscope.aliyuncs.com/apps/anthropic for Coding Plan), or give the modelProviders.anthropic entry a baseUrl.',
-  LOGIN_REQUIRED: 'Log in again with Qwen OAuth (`qwen-auth login`, or resolveAuth({ interactive: true })).',
+  LOGIN_REQUIRED: (p) =>
+    `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: use a paid path instead — a Coding Plan key (sk-sp-…), a Token Plan key or a DashScope API key ` +
+    `in OPENAI_API_KEY, with security.auth.selectedType 'openai' — or, if your account still has Qwen OAuth access, log in again (${p.login}).`,
   SETTINGS_WRITE_FAILED: 'Check that the settings folder is writable and retry.',
   SETTINGS_INVALID: 'Fix the JSON syntax at the given line and column, then retry.',
   OAUTH_ACCESS_DENIED: 'The authorization was declined; start the login again and approve it.',
@@ -147,7 +202,7 @@ export class QwenAuthError<C extends AuthErrorCode = AuthErrorCode> extends Erro
   constructor(code: C, message: string, options: QwenAuthErrorOptions<C>) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.remedy = options.remedy ?? REMEDIES[code];
+    this.remedy = options.remedy ?? remedyFor(code);
     this.details = options.details;
   }
 
@@ -171,7 +226,21 @@ export function isAuthError(value: unknown, code?: AuthErrorCode): boolean {
   return code === undefined || v.code === code;
 }
 
-/** The default remedy sentence of a code. */
-export function remedyFor(code: AuthErrorCode): string {
-  return REMEDIES[code];
+/**
+ * The remedy sentence of a code: the default one, or in a wording (flags
+ * rather than `overrides.*`, your own login command).
+ */
+export function remedyFor(code: AuthErrorCode, wording?: RemedyWording): string {
+  const remedy = REMEDIES[code];
+  return typeof remedy === 'string' ? remedy : remedy(phrases(wording));
+}
+
+/** The phrase naming an override in a wording: `overrides.apiKey`, or `--openai-api-key` with flags. */
+export function overrideName(field: keyof AuthOverrides, wording?: RemedyWording): string {
+  return phrases(wording).override(field);
+}
+
+/** The phrase saying how to log in, in a wording. */
+export function loginPhrase(wording?: RemedyWording): string {
+  return phrases(wording).login;
 }

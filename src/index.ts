@@ -11,7 +11,8 @@
 // Resolution
 export { inspectEnvironment } from './resolve/inspect-environment.js';
 export { resolveAuth } from './resolve/resolve-auth.js';
-export type { ResolveAuthOptions } from './resolve/options.js';
+export type { ResolveAuthOptions, ResolveOAuthOptions } from './resolve/options.js';
+export { TRUSTED_GATEWAYS_VARIABLE } from './resolve/trusted-gateways.js';
 export { describeSource } from './resolve/provenance.js';
 export type { DescribeSourceOptions } from './resolve/provenance.js';
 export { AUTH_TYPES, isAuthType, QWEN_CODE_AUTH_TYPES } from './types.js';
@@ -25,23 +26,45 @@ export type {
   FetchLike,
   EnvFileReport,
   EnvironmentReport,
-  KeyHeader,
   OpenAIAuth,
   OpenAIResponsesAuth,
   Provenance,
+  ResolvedSources,
   ProviderMatch,
   QwenCodeAuthType,
   QwenCodeVersion,
   QwenOAuthAuth,
   ResolvedAuth,
+  ResolvedAuthType,
   SettingsScope,
   SourceKind,
+  UnreadEnvFile,
   ValueSource,
 } from './types.js';
 
+// Calling a model: tokens, the authenticated fetch, the live check, SDK options
+export { AUTH_CHECK_CODES, authCheckRemedy } from './requests/check-codes.js';
+export { chatOpenAIFields, openAICompatibleSettings, openAIClientOptions } from './requests/sdk-options.js';
+export type { ChatOpenAIFields, OpenAIClientOptions, OpenAICompatibleSettings, SdkAuth } from './requests/sdk-options.js';
+export type {
+  AuthCheck,
+  AuthCheckCode,
+  AuthCheckFailed,
+  AuthCheckPassed,
+  AuthRequests,
+  CheckOptions,
+  GetTokenOptions,
+  KeyHeader,
+} from './requests/types.js';
+
+// Wrapping qwen-auth in a command line
+export { authFlags, overridesFromFlags } from './flags.js';
+export type { AuthFlag, AuthFlagName, OverridesFromFlagsOptions } from './flags.js';
+export { findAuthError } from './find-auth-error.js';
+
 // Errors and redaction
 export { ERROR_CODES, isAuthError, QwenAuthError, remedyFor } from './errors.js';
-export type { AuthErrorCode, AuthErrorDetails, QwenAuthErrorOptions } from './errors.js';
+export type { AuthErrorCode, AuthErrorDetails, MissingKeyHint, QwenAuthErrorOptions, RemedyWording } from './errors.js';
 export { redact } from './redact.js';
 
 // Diagnostics
@@ -52,7 +75,7 @@ export type { Diagnostic, DiagnosticCode, DiagnosticInfo, DiagnosticLevel, Diagn
 export { findEnvFile } from './env/discover.js';
 export type { EnvFileSearch, EnvSearchRoots, FoundEnvFile } from './env/discover.js';
 export { locateQwenHome } from './env/qwen-home.js';
-export type { QwenHome, QwenHomeInputs } from './env/qwen-home.js';
+export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.js';
 
 // Settings
 export { setSelectedAuthType } from './settings/writer.js';
@@ -86,4 +109,12 @@ export type { KeychainTokenStoreOptions, KeytarLike, OpenedKeychainStore } from 
 export { createMemoryTokenStore } from './storage/memory-store.js';
 export type { MemoryTokenStore } from './storage/memory-store.js';
 export type { FileLockOptions } from './storage/lock.js';
-export type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './storage/types.js';
+export type {
+  LockOptions,
+  QwenCredentials,
+  ReleaseLock,
+  TokenStore,
+  TokenStoreChoice,
+  TokenStoreContext,
+  TokenStoreKind,
+} from './storage/types.js';

@@ -2,14 +2,10 @@
  * The public shapes of `resolveAuth()`: what goes in, what comes out.
  */
 
-/**
- * The authentication methods a result of qwen-auth can have, spelled once.
- * `openai` and `qwen-oauth` resolve in both modes; `anthropic` and
- * `openai-responses` only with `qwenCode: '0.24'`.
- */
-export const AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth', 'anthropic', 'openai-responses'] as const);
+/** The authentication methods qwen-auth resolves, spelled once. */
+export const AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth'] as const);
 
-/** The authentication methods qwen-auth resolves (see {@link AUTH_TYPES}). */
+/** The two authentication methods qwen-auth resolves. */
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 /** True when `value` names one of {@link AUTH_TYPES}. */
@@ -17,23 +13,29 @@ export function isAuthType(value: unknown): value is AuthType {
   return typeof value === 'string' && (AUTH_TYPES as readonly string[]).includes(value);
 }
 
+/** The auth types as a phrase for messages: `'openai' or 'qwen-oauth'`. */
+export function listAuthTypes(): string {
+  return AUTH_TYPES.map((t) => `'${t}'`).join(' or ');
+}
+
 /**
  * Every auth type Qwen Code 0.24 knows (`--auth-type`, `security.auth.selectedType`).
- * `gemini` and `vertex-ai` are recognised, and reported as unsupported.
+ * `qwenCode: '0.24'` resolves `openai`, `openai-responses` and `anthropic`;
+ * `gemini` and `vertex-ai` are recognised and reported as unsupported.
  */
 export const QWEN_CODE_AUTH_TYPES = Object.freeze(['openai', 'openai-responses', 'anthropic', 'gemini', 'vertex-ai', 'qwen-oauth'] as const);
 
 /** An auth type Qwen Code 0.24 knows. */
 export type QwenCodeAuthType = (typeof QWEN_CODE_AUTH_TYPES)[number];
 
+/** Every `type` a result can have: {@link AUTH_TYPES}, and with `qwenCode: '0.24'` also `anthropic`, `openai-responses`. */
+export type ResolvedAuthType = AuthType | 'anthropic' | 'openai-responses';
+
 /**
  * Which Qwen Code's resolution to follow: `'0.12'` (the default: the auth
  * documents and Qwen Code 0.12.0) or `'0.24'` (Qwen Code 0.24.x as people run it today).
  */
 export type QwenCodeVersion = '0.12' | '0.24';
-
-/** The header an API key travels in: `Authorization: Bearer <key>`, or `x-api-key: <key>`. */
-export type KeyHeader = 'authorization' | 'x-api-key';
 
 /** A read-only environment record, as `process.env` or a test fixture. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
@@ -70,6 +72,8 @@ export interface Provenance extends ValueSource {
 export type SettingsScope = 'user' | 'workspace';
 
 import type { Diagnostic } from './diagnostics.js';
+import type { AuthRequests, KeyHeader } from './requests/types.js';
+import type { TokenStoreKind } from './storage/types.js';
 
 export type { Diagnostic, DiagnosticCode, DiagnosticLevel, DiagnosticSubject } from './diagnostics.js';
 
@@ -111,21 +115,34 @@ export interface ProviderMatch {
 
 /** Values a CLI would take from `--auth-type`, `--openai-api-key`, `--openai-base-url`, `--model`. */
 export interface AuthOverrides {
-  /** `gemini` and `vertex-ai` are accepted so that they are reported (UNSUPPORTED_AUTH_TYPE) as Qwen Code would. */
+  /** Also the types Qwen Code 0.24 knows: `qwenCode: '0.24'` resolves some, and both modes say what they do not. */
   readonly authType?: AuthType | QwenCodeAuthType;
   readonly apiKey?: string;
   readonly baseUrl?: string;
   readonly model?: string;
 }
 
-interface ResolvedBase {
+/** The flags of Qwen Code's command line that carry each override, spelled once. */
+export const OVERRIDE_FLAGS: Readonly<Record<keyof AuthOverrides, string>> = Object.freeze({
+  authType: '--auth-type',
+  apiKey: '--openai-api-key',
+  baseUrl: '--openai-base-url',
+  model: '--model',
+});
+/** Where the values of a result came from. */
+export interface ResolvedSources {
+  readonly authType: Provenance;
+  readonly baseUrl: Provenance;
+  readonly model: Provenance;
+}
+
+/**
+ * What every result has: its values with their sources, and the request
+ * side (`getToken`, `invalidate`, `fetch`, `check`; see docs/calling-a-model.md).
+ */
+interface ResolvedBase extends AuthRequests {
   /** Where every value came from. */
-  readonly sources: {
-    readonly authType: Provenance;
-    readonly apiKey?: Provenance;
-    readonly baseUrl: Provenance;
-    readonly model: Provenance;
-  };
+  readonly sources: ResolvedSources;
   /** The `.env` report, or `null` when no file was found. */
   readonly envFile: EnvFileReport | null;
   /** The detected provider, or undefined for an unknown endpoint. */
@@ -135,8 +152,13 @@ interface ResolvedBase {
   readonly qwenDir: string;
 }
 
-/** What every API-key result has. `apiKey` is the only field holding a secret. */
+/**
+ * What every API-key result has. `apiKey` is the only field holding a secret;
+ * it is the key in use now (after `invalidate`, the configuration is read
+ * again once, and an edited key replaces it).
+ */
 interface ApiKeyAuthBase extends ResolvedBase {
+  readonly sources: ResolvedSources & { readonly apiKey: Provenance };
   readonly apiKey: string;
   /** The base URL as configured (or defaulted). */
   readonly baseUrl: string;
@@ -147,7 +169,7 @@ interface ApiKeyAuthBase extends ResolvedBase {
    * `<base>/v1/messages` (anthropic).
    */
   readonly endpoint: string;
-  /** The header the key travels in: `authorization` (Bearer) or `x-api-key` (Anthropic's own hosts). */
+  /** The header the key travels in (and `fetch` puts it in): `authorization` (Bearer), or `x-api-key` on Anthropic's own hosts. */
   readonly keyHeader: KeyHeader;
 }
 
@@ -169,24 +191,37 @@ export interface AnthropicAuth extends ApiKeyAuthBase {
 /** Any API-key result. */
 export type ApiKeyAuth = OpenAIAuth | OpenAIResponsesAuth | AnthropicAuth;
 
-/** A Qwen OAuth configuration. Tokens are fetched with `getAccessToken()`. */
+/** A Qwen OAuth configuration. Tokens come from `getToken()` (or `getAccessToken()`). */
 export interface QwenOAuthAuth extends ResolvedBase {
   readonly type: 'qwen-oauth';
+  /**
+   * The base URL now: a getter that follows the `resource_url` of the
+   * credentials last handed out, so a refresh that moves it moves later
+   * requests too (`sources.baseUrl` stays the resolve-time source).
+   */
   readonly baseUrl: string;
   readonly model: string;
   /** Where the credentials live. */
   readonly credentials: {
-    readonly store: string;
+    readonly store: TokenStoreKind;
     /** The file, for the file store. */
     readonly path?: string;
-    /** Expiry of the access token (epoch ms) as last read. */
+    /** Expiry of the access token (epoch ms) as last read or refreshed. */
     readonly expiresAt: number | undefined;
   };
-  /** A token valid for at least 30 more seconds, refreshing it when needed. */
+  /** A token valid for at least 30 more seconds, refreshing it when needed (the same as `getToken()`). */
   getAccessToken(): Promise<string>;
 }
 
 export type ResolvedAuth = OpenAIAuth | OpenAIResponsesAuth | AnthropicAuth | QwenOAuthAuth;
+
+/** A `.env` file that exists farther up (or at home level) but was not read: only the first file found is. */
+export interface UnreadEnvFile {
+  readonly path: string;
+  readonly scope: 'project' | 'home';
+  /** Names it defines (non-empty) that the effective environment does not have. Names only, never values. */
+  readonly missing: readonly string[];
+}
 
 /** What `inspectEnvironment()` reports: the layers, before any auth method is chosen. */
 export interface EnvironmentReport {
@@ -199,5 +234,7 @@ export interface EnvironmentReport {
   readonly searched: readonly string[];
   /** The settings files that exist and were read, lowest scope first. */
   readonly settingsFiles: readonly { readonly scope: SettingsScope; readonly path: string }[];
+  /** `.env` files that exist beyond the one used and were not read, nearest first. */
+  readonly unreadEnvFiles: readonly UnreadEnvFile[];
   readonly diagnostics: readonly Diagnostic[];
 }

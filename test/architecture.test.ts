@@ -3,7 +3,7 @@
  * checked on the sources' import graph and on the built package at run time.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,50 @@ describe('the import graph', () => {
     expect(imports.some((i) => area(i.file) === 'cli' && i.specifier === 'qwen-auth')).toBe(true);
   });
 
+  it('child_process is only ever loaded lazily, by the browser opener and the git check; the git check itself lazily too', () => {
+    const cp = imports.filter((i) => /^(node:)?child_process$/.test(i.specifier) && !i.typeOnly && area(i.file) !== 'cli');
+    expect(cp.filter((i) => !i.dynamic)).toEqual([]);
+    expect([...new Set(cp.map((i) => i.file))].sort()).toEqual(['env/git-check.ts', 'oauth/browser.ts']);
+    expect(imports.filter((i) => target(i) === 'env/git-check' && !i.dynamic && !i.typeOnly)).toEqual([]);
+  });
+
+  it('has no import cycle (type-only imports included)', () => {
+    const graph = new Map<string, Set<string>>();
+    for (const i of imports) {
+      if (!i.specifier.startsWith('.')) continue;
+      const from = i.file.replace(/\.ts$/, '');
+      if (!graph.has(from)) graph.set(from, new Set());
+      graph.get(from)!.add(target(i));
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (node: string, path: string[]): void => {
+      if (state.get(node) === 'done') return;
+      if (state.get(node) === 'open') {
+        cycles.push([...path.slice(path.indexOf(node)), node].join(' → '));
+        return;
+      }
+      state.set(node, 'open');
+      for (const next of graph.get(node) ?? []) visit(next, [...path, node]);
+      state.set(node, 'done');
+    };
+    for (const node of graph.keys()) visit(node, []);
+    // types.ts ↔ diagnostics.ts / storage/types.ts are type-only shape references, allowed.
+    const typeOnly = (c: string) => c.split(' → ').every((n) => ['types', 'diagnostics', 'storage/types'].includes(n));
+    expect(cycles.filter((c) => !typeOnly(c))).toEqual([]);
+  });
+
+  it('internal/ imports no feature folder', () => {
+    const features = /^(env|settings|providers|resolve|oauth|storage|cli|testing)\//;
+    const bad = imports.filter((i) => area(i.file) === 'internal' && i.specifier.startsWith('.') && features.test(target(i)));
+    expect(bad).toEqual([]);
+  });
+
+  it('the OAuth branch of resolution is only ever imported lazily', () => {
+    const eager = imports.filter((i) => target(i) === 'resolve/qwen-oauth' && !i.dynamic && !i.typeOnly);
+    expect(eager).toEqual([]);
+  });
+
   it('openid-client, undici, jsonc-parser, dotenv and keytar are only ever loaded lazily', () => {
     const heavy = /^(openid-client|undici|jsonc-parser|dotenv|keytar)$/;
     const eager = imports.filter((i) => heavy.test(i.specifier) && !i.typeOnly && !i.dynamic && i.file !== 'oauth/protocol.ts');
@@ -124,18 +168,24 @@ describe('the built package at run time', () => {
          }`,
       );
       writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});`);
-      writeFileSync(
-        join(dir, 'main.mjs'),
+      // In `project`, a .env file holding a key: only gitCheck may start git about it.
+      mkdirSync(join(dir, 'project'));
+      writeFileSync(join(dir, 'project', '.env'), 'OPENAI_API_KEY=sk-x\n');
+      const main = (options: string) =>
         `import { resolveAuth } from ${JSON.stringify(join(DIST, 'index.js'))};
-         const a = await resolveAuth({ cwd: ${JSON.stringify(dir)}, homeDir: ${JSON.stringify(dir)}, env: { OPENAI_API_KEY: 'sk-x' } });
+         const a = await resolveAuth({ cwd: ${JSON.stringify(dir)}, homeDir: ${JSON.stringify(dir)}, env: { OPENAI_API_KEY: 'sk-x', PATH: process.env.PATH }${options} });
          if (a.type !== 'openai') process.exit(3);
-         process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (child_process|crypto)$/.test(m))));`,
-      );
+         process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (child_process|crypto)$/.test(m))));`;
+      writeFileSync(join(dir, 'main.mjs'), main(''));
+      writeFileSync(join(dir, 'git-check.mjs'), main(`, gitCheck: true, cwd: ${JSON.stringify(join(dir, 'project'))}`));
       const builtins = execFileSync(process.execPath, ['--import', join(dir, 'register.mjs'), join(dir, 'main.mjs')], { encoding: 'utf8' });
       expect(JSON.parse(builtins), 'child_process and crypto stay unloaded').toEqual([]);
+      // The same run with the git check does load it: the probe sees it.
+      const withCheck = execFileSync(process.execPath, [join(dir, 'git-check.mjs')], { encoding: 'utf8' });
+      expect(JSON.parse(withCheck)).toContain('NativeModule child_process');
       const loaded = readFileSync(log, 'utf8');
       expect(loaded).toContain('dist/index.js');
-      for (const heavy of ['openid-client', 'oauth4webapi', 'jose', 'undici', 'jsonc-parser', 'keytar', 'protocol-', '/qwen-oauth-']) {
+      for (const heavy of ['openid-client', 'oauth4webapi', 'jose', 'undici', 'jsonc-parser', 'keytar', 'protocol-', '/qwen-oauth-', '/git-check-']) {
         expect(loaded, heavy).not.toContain(heavy);
       }
     } finally {

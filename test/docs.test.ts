@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES, diagnosticInfo } from '../src/diagnostics.js';
 import { ERROR_CODES, remedyFor } from '../src/errors.js';
+import { MISSING_KEY_TEXTS } from '../src/resolve/missing-key.js';
 
 const troubleshooting = readFileSync(new URL('../docs/troubleshooting.md', import.meta.url), 'utf8');
 
@@ -46,6 +47,22 @@ describe('docs/troubleshooting.md', () => {
   it('documents no code the tables do not have', () => {
     expect([...errors.keys()].filter((c) => !(ERROR_CODES as readonly string[]).includes(c))).toEqual([]);
     expect([...diagnostics.keys()].filter((c) => !(DIAGNOSTIC_CODES as readonly string[]).includes(c))).toEqual([]);
+  });
+});
+
+describe('docs/troubleshooting.md: the specific remedies', () => {
+  it('lists each known cause of a missing key with the exact sentences the code adds', () => {
+    const start = troubleshooting.indexOf('### When the cause is known');
+    const section = troubleshooting.slice(start, troubleshooting.indexOf('\n## ', start));
+    const documented = new Map<string, string[]>();
+    for (const line of section.split('\n')) {
+      const m = /^\| `([a-z-]+)` \|(.*)\|$/.exec(line);
+      if (m) documented.set(m[1]!, m[2]!.split(' | ').map((c) => c.trim()));
+    }
+    expect([...documented.keys()]).toEqual(Object.keys(MISSING_KEY_TEXTS));
+    for (const [key, texts] of Object.entries(MISSING_KEY_TEXTS)) {
+      expect(documented.get(key), key).toEqual([texts.cause, texts.remedy]);
+    }
   });
 });
 

@@ -1,46 +1,48 @@
+import { existsSync } from 'node:fs';
 import {
+  type AuthCheck,
+  AUTH_TYPES,
   createQwenOAuthClient,
   defaultProviders,
+  type Diagnostic,
+  type EnvironmentReport,
   inspectEnvironment,
   isAuthError,
-  type Provenance,
+  isAuthType,
   QWEN_CODE_AUTH_TYPES,
+  QWEN_OAUTH_DEFAULTS,
   type QwenCodeAuthType,
   redact,
   type ResolvedAuth,
   resolveAuth,
   setSelectedAuthType,
+  type TokenStore,
   type Verification,
 } from 'qwen-auth';
 import { renderUnicodeCompact } from 'uqr';
-import { type Context, type GlobalFlags, resolveOptions, storeFlag, UsageError } from './context.js';
-import { describeEnvFile, describeSource, printDiagnostics } from './describe.js';
-import { clock, type Output, rows, tildify } from './output.js';
+import { type Context, fallbackReason, type GlobalFlags, openStore, resolveOptions, storeKind, UsageError } from './context.js';
+import { printDiagnostics, printEnvironment, sourceLine } from './describe.js';
+import { clock, type Output, printFailure, rows, tildify } from './output.js';
 
 /** Exit codes: 0 usable / done, 1 not usable / failed, 2 usage, 130 cancelled. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
-function sourceLine(ctx: Context, p: Provenance | undefined, out: Output): string {
-  if (!p) return '';
-  const shadows = p.shadowed.length > 0 ? out.dim(`  shadows ${p.shadowed.map((s) => describeSource(s, ctx.homeDir)).join('; ')}`) : '';
-  return `${out.dim('←')} ${describeSource(p, ctx.homeDir)}${shadows}`;
-}
-
-function printAuth(ctx: Context, auth: ResolvedAuth, out: Output, now: number): void {
+function printAuth(ctx: Context, auth: ResolvedAuth, report: EnvironmentReport, out: Output, now: number): void {
   out.line(`${out.bold('qwen-auth status')} ${out.dim(tildify(ctx.cwd, ctx.homeDir))}`);
   out.line();
   const provider = auth.provider
-    ? `${auth.provider.name}${auth.provider.region ? ` (${auth.provider.region})` : ''} ${out.dim(`${auth.provider.plan}, ${auth.provider.status}`)}`
+    ? `${auth.provider.name}${auth.provider.region ? ` · ${auth.provider.region}` : ''} ${out.dim(`· ${auth.provider.plan}, ${auth.provider.status}`)}`
     : out.dim('unknown endpoint');
+  const from = (p: Parameters<typeof sourceLine>[1]) => sourceLine(out, p, ctx.homeDir);
   const entries: [string, string][] = [
-    ['Auth type', `${out.green(auth.type)}  ${sourceLine(ctx, auth.sources.authType, out)}`],
+    ['Auth type', `${out.green(auth.type)}  ${from(auth.sources.authType)}`],
     ['Provider', provider],
-    ['Base URL', `${auth.baseUrl}  ${sourceLine(ctx, auth.sources.baseUrl, out)}`],
-    ['Model', `${auth.model}  ${sourceLine(ctx, auth.sources.model, out)}`],
+    ['Base URL', `${auth.baseUrl}  ${from(auth.sources.baseUrl)}`],
+    ['Model', `${auth.model}  ${from(auth.sources.model)}`],
   ];
   if (auth.type !== 'qwen-oauth') {
     entries.push(['Endpoint', `${auth.endpoint}  ${out.dim(auth.keyHeader === 'x-api-key' ? 'key in x-api-key' : 'key in Authorization: Bearer')}`]);
-    entries.push(['API key', `${redact(auth.apiKey)}  ${sourceLine(ctx, auth.sources.apiKey, out)}`]);
+    entries.push(['API key', `${redact(auth.apiKey)}  ${from(auth.sources.apiKey)}`]);
   } else {
     const left = auth.credentials.expiresAt === undefined ? undefined : auth.credentials.expiresAt - now;
     const validity =
@@ -50,44 +52,85 @@ function printAuth(ctx: Context, auth: ResolvedAuth, out: Output, now: number): 
   entries.push(['Qwen folder', tildify(auth.qwenDir, ctx.homeDir)]);
   rows(out, entries);
   out.line();
-  const env = auth.envFile
-    ? describeEnvFile(out, auth.envFile, auth.envFile.searched, ctx.homeDir)
-    : [`${out.dim('no .env file found')} (see qwen-auth env)`];
-  rows(out, [['.env', env[0]!], ...env.slice(1).map((l) => ['', l] as [string, string])]);
+  printEnvironment(out, report, ctx.homeDir);
   printDiagnostics(out, auth.diagnostics);
 }
 
-/** `qwen-auth status`: what resolves here, and from where. */
+/** The verdict of `--check`, after the status. */
+function printCheck(out: Output, check: AuthCheck): void {
+  out.line();
+  if (check.ok) {
+    const models = check.models ? `, ${check.models.length} model${check.models.length === 1 ? '' : 's'} listed` : '';
+    rows(out, [['Check', `${out.green('works')}  ${out.dim(`HTTP ${check.status} in ${Math.round(check.latencyMs)} ms${models}`)}`]]);
+    return;
+  }
+  const entries: [string, string][] = [
+    ['Check', `${out.red('fails')}  ${out.bold(check.code)}${check.status !== undefined ? out.dim(` (HTTP ${check.status})`) : ''}`],
+    ['', check.message],
+    ['Remedy', check.remedy],
+  ];
+  if (check.suggestedBaseUrl) entries.push(['Suggested base URL', out.cyan(check.suggestedBaseUrl)]);
+  rows(out, entries);
+}
+
+/** The diagnostics `--strict` fails on: errors first, then warnings. */
+function strictProblems(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics.filter((d) => d.level === 'error'), ...diagnostics.filter((d) => d.level === 'warning')];
+}
+
+/** `status` and `env` ask git about the files holding keys unless `--no-git-check`. */
+const gitCheck = (flags: GlobalFlags) => ({ gitCheck: flags.gitCheck !== false });
+
+/**
+ * `qwen-auth status`: what resolves here, and from where. `--strict`: warnings fail too.
+ * `--check` (`--probe`): one live request, and its verdict; a failed check exits 1.
+ */
 export async function status(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
-  const report = flags.store ? await inspectEnvironment(resolveOptions(ctx)) : undefined;
-  const store = report ? await storeFlag(flags.store, report.qwenDir) : undefined;
+  const json = flags.json === true;
+  let auth: ResolvedAuth;
   try {
-    const auth = await resolveAuth(resolveOptions(ctx, store ? { oauth: { store } } : {}));
-    if (flags.json) out.json({ ok: true, ...(JSON.parse(JSON.stringify(auth)) as object) });
-    else printAuth(ctx, auth, out, Date.now());
-    return EXIT.ok;
+    auth = await resolveAuth(resolveOptions(ctx, { ...gitCheck(flags), oauth: { store: storeKind(flags.store) } }));
   } catch (error) {
-    if (!isAuthError(error)) throw error;
-    const environment = await inspectEnvironment(resolveOptions(ctx)).catch(() => undefined);
-    if (flags.json) {
-      out.json({ ok: false, error: error.toJSON(), environment });
-    } else {
-      out.error(`${out.red('Not usable')}: ${out.bold(error.code)} — ${error.message}`);
-      out.error(`${out.bold('Remedy')}: ${error.remedy}`);
-      if (environment) {
-        out.error('');
-        for (const l of describeEnvFile(out, environment.envFile, environment.searched, ctx.homeDir)) out.error(`  .env  ${l}`);
-        for (const f of environment.settingsFiles) out.error(`  settings (${f.scope})  ${tildify(f.path, ctx.homeDir)}`);
-        for (const d of environment.diagnostics) out.error(`  ${d.level}  ${d.code}  ${d.message}`);
-      }
+    if (!isAuthError(error) || error.code === 'INVALID_OPTION') throw error;
+    // The layers alone, with their diagnostics (the git check's too): one git run per status.
+    const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
+    printFailure(out, json, error.toJSON(), { environment: report }, 'Not usable');
+    if (!json) {
+      out.error();
+      printEnvironment(out, report, ctx.homeDir, 'error');
+      printDiagnostics(out, report.diagnostics, 'error');
     }
     return EXIT.failed;
   }
+
+  // The .env report with the files not read (no second git run: resolveAuth's diagnostics have it).
+  const report = await inspectEnvironment(resolveOptions(ctx, { gitCheck: false }));
+  const problems = flags.strict ? strictProblems(auth.diagnostics) : [];
+  const first = problems[0];
+  const failure = first && {
+    code: first.code,
+    message: `--strict: ${problems.length} diagnostic${problems.length === 1 ? '' : 's'} of level warning or error; the first: ${first.message}`,
+    remedy: first.remedy,
+  };
+  const check = flags.check || flags.probe ? await auth.check({ probe: flags.probe === true }) : undefined;
+  const ok = !failure && check?.ok !== false;
+  if (json) {
+    const shown = JSON.parse(JSON.stringify(auth)) as object;
+    out.json({ ok, ...(failure && { error: failure }), ...shown, ...(check && { check }) });
+  } else {
+    printAuth(ctx, auth, report, out, Date.now());
+    if (check) printCheck(out, check);
+    if (failure) {
+      out.error();
+      printFailure(out, false, failure, {}, 'Not clean (--strict)');
+    }
+  }
+  return ok ? EXIT.ok : EXIT.failed;
 }
 
-/** `qwen-auth env`: the folders searched, the file used, and what happened to its keys. */
+/** `qwen-auth env`: the folders searched, the file used, what happened to its keys, the files not read. */
 export async function env(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
-  const report = await inspectEnvironment(resolveOptions(ctx));
+  const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
   if (flags.json) {
     out.json(report);
     return EXIT.ok;
@@ -98,13 +141,9 @@ export async function env(ctx: Context, flags: GlobalFlags, out: Output): Promis
     out.line(`  ${used ? out.green('●') : out.dim('○')} ${used ? tildify(path, ctx.homeDir) : out.dim(tildify(path, ctx.homeDir))}`);
   }
   out.line();
-  const lines = describeEnvFile(out, report.envFile, report.searched, ctx.homeDir);
-  rows(out, [['Used', lines[0]!], ...lines.slice(1).map((l) => ['', l] as [string, string])]);
+  printEnvironment(out, report, ctx.homeDir);
   out.line();
-  rows(out, [
-    ['Qwen folder', tildify(report.qwenDir, ctx.homeDir)],
-    ...report.settingsFiles.map((f) => [`Settings (${f.scope})`, tildify(f.path, ctx.homeDir)] as [string, string]),
-  ]);
+  rows(out, [['Qwen folder', tildify(report.qwenDir, ctx.homeDir)]]);
   printDiagnostics(out, report.diagnostics);
   return EXIT.ok;
 }
@@ -117,11 +156,11 @@ export function providers(flags: GlobalFlags, out: Output): number {
   }
   for (const p of defaultProviders) {
     const status = p.status === 'active' ? out.green(p.status) : out.red(`${p.status}${p.discontinuedOn ? ` on ${p.discontinuedOn}` : ''}`);
-    out.line(`${out.bold(p.name)} ${out.dim(`(${p.id})`)}  ${status}  ${out.dim(`${p.plan}, ${p.authType}`)}`);
+    out.line(`${out.bold(p.name)} ${out.dim(`[${p.id}]`)}  ${status}  ${out.dim(`${p.plan}, ${p.authType}`)}`);
     for (const e of p.endpoints) out.line(`    ${e.regionName.padEnd(18)} ${e.baseUrl}`);
     const facts: string[] = [];
     if (p.envKeys.length > 0) facts.push(`env ${p.envKeys.join(', ')}`);
-    if (p.keyPrefixes?.length) facts.push(`keys ${p.keyPrefixes.map((k) => `${k}…`).join(', ')}${p.requiresKeyPrefix ? ' (required)' : ''}`);
+    if (p.keyPrefixes?.length) facts.push(`keys ${p.keyPrefixes.map((k) => `${k}…`).join(', ')}${p.requiresKeyPrefix ? ', required' : ''}`);
     if (p.defaultModel) facts.push(`default model ${p.defaultModel}`);
     if (facts.length > 0) out.line(`    ${out.dim(facts.join(' · '))}`);
     for (const q of p.quotas ?? []) {
@@ -136,10 +175,11 @@ export function providers(flags: GlobalFlags, out: Output): number {
 
 /** `qwen-auth use <type>`: the `/auth` switch, persisted. */
 export async function use(ctx: Context, type: string, scope: string, out: Output, json: boolean): Promise<number> {
-  const types: readonly string[] = ctx.qwenCode === '0.24' ? QWEN_CODE_AUTH_TYPES : ['openai', 'qwen-oauth'];
-  if (!types.includes(type)) {
+  const v024 = ctx.qwenCode === '0.24';
+  if (!(v024 ? (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type) : isAuthType(type))) {
+    const types = v024 ? QWEN_CODE_AUTH_TYPES : AUTH_TYPES;
     throw new UsageError(
-      `use takes ${types.map((t) => `'${t}'`).join(', ')}, not '${type}'${ctx.qwenCode === '0.24' ? '' : " (the types Qwen Code 0.24 knows need --qwen-code 0.24)"}.`,
+      `use takes ${types.map((t) => `'${t}'`).join(v024 ? ', ' : ' or ')}, not '${type}'${v024 ? '' : ' (the types Qwen Code 0.24 knows need --qwen-code 0.24)'}.`,
     );
   }
   if (scope !== 'user' && scope !== 'workspace') throw new UsageError(`--scope must be 'user' or 'workspace', not '${scope}'.`);
@@ -151,15 +191,29 @@ export async function use(ctx: Context, type: string, scope: string, out: Output
     ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
   });
   if (json) out.json(r);
-  else if (r.changed) out.line(`Selected ${out.green(type)} in ${tildify(r.path, ctx.homeDir)}${r.previous ? ` (was ${r.previous})` : ''}.`);
+  else if (r.changed) out.line(`Selected ${out.green(type)} in ${tildify(r.path, ctx.homeDir)}${r.previous ? `, was ${r.previous}` : ''}.`);
   else out.line(`${type} was already selected in ${tildify(r.path, ctx.homeDir)}.`);
   return EXIT.ok;
 }
 
-async function oauthClient(ctx: Context, flags: GlobalFlags) {
-  const report = await inspectEnvironment(resolveOptions(ctx));
-  const store = await storeFlag(flags.store, report.qwenDir);
-  return { client: createQwenOAuthClient({ ...ctx.oauth, store, env: ctx.env }), store, report };
+/** The login's store (saying why, when `--store keychain` fell back to the file) and a client on it. */
+async function oauthClient(ctx: Context, flags: GlobalFlags, out: Output) {
+  const store = await openStore(ctx, flags.store);
+  const reason = fallbackReason(store);
+  if (reason !== undefined) {
+    if (flags.json) out.json({ event: 'store-fallback', reason, store: store.kind, location: store.location });
+    else out.line(`${out.yellow('The OS keychain is not used')}: ${reason}. The login is kept in ${tildify(store.location, ctx.homeDir)} (${store.kind} store) instead.`);
+  }
+  return { client: createQwenOAuthClient({ ...ctx.oauth, store, env: ctx.env }), store };
+}
+
+/** Qwen's free tier, as the registry records it. */
+function freeTierNotice(): string | undefined {
+  const end = defaultProviders.find((p) => p.id === 'qwen-oauth')?.discontinuedOn;
+  return end
+    ? `Qwen's free OAuth tier ended on ${end}: this login works only for accounts that kept Qwen OAuth access. ` +
+        'The supported paths are a Coding Plan, Token Plan or DashScope key (see `qwen-auth providers`).'
+    : undefined;
 }
 
 /** `qwen-auth login`: the device flow, cancellable with Ctrl-C. */
@@ -169,7 +223,13 @@ export async function login(
   out: Output,
   signal: AbortSignal,
 ): Promise<number> {
-  const { client, store } = await oauthClient(ctx, flags);
+  const device = ctx.oauth.deviceAuthorizationEndpoint ?? QWEN_OAUTH_DEFAULTS.deviceAuthorizationEndpoint;
+  const notice = device === QWEN_OAUTH_DEFAULTS.deviceAuthorizationEndpoint ? freeTierNotice() : undefined;
+  if (notice) {
+    if (flags.json) out.json({ event: 'notice', message: notice });
+    else out.line(`${out.yellow('Note')}: ${notice}`);
+  }
+  const { client, store } = await oauthClient(ctx, flags, out);
   let ticker: NodeJS.Timeout | undefined;
   const show = (v: Verification): void => {
     const page = v.verificationUriComplete ?? v.verificationUri;
@@ -178,7 +238,7 @@ export async function login(
       return;
     }
     out.line(`Open ${out.cyan(page)}`);
-    out.line(`and enter the code ${out.bold(v.userCode)}${v.browserOpened ? out.dim(' (a browser was opened)') : ''}`);
+    out.line(`and enter the code ${out.bold(v.userCode)}${v.browserOpened ? out.dim(' — a browser was opened') : ''}`);
     if (flags.qr !== false && out.tty) {
       out.line();
       out.line(renderUnicodeCompact(page, { border: 1 }));
@@ -204,7 +264,8 @@ export async function login(
   } catch (error) {
     if (ticker) process.stdout.write('\r\u001b[2K');
     if (isAuthError(error, 'ABORTED')) {
-      out.error('Login cancelled.');
+      if (flags.json) printFailure(out, true, { code: error.code, message: 'Login cancelled.', remedy: error.remedy });
+      else out.error('Login cancelled.');
       return EXIT.cancelled;
     }
     throw error;
@@ -213,11 +274,22 @@ export async function login(
   }
 }
 
-/** `qwen-auth logout`. */
+/** What the store held before a logout. */
+async function held(store: TokenStore): Promise<'login' | 'unusable' | 'none'> {
+  const credentials = await store.read().catch(() => undefined);
+  if (credentials) return 'login';
+  return store.kind === 'file' && existsSync(store.location) ? 'unusable' : 'none';
+}
+
+/** `qwen-auth logout`: forgets the login, and says when there was none. */
 export async function logout(ctx: Context, flags: GlobalFlags, out: Output): Promise<number> {
-  const { client, store } = await oauthClient(ctx, flags);
+  const { client, store } = await oauthClient(ctx, flags, out);
+  const before = await held(store);
   await client.logout();
-  if (flags.json) out.json({ event: 'logged-out', store: store.kind, location: store.location });
-  else out.line(`Logged out: removed the login from ${tildify(store.location, ctx.homeDir)}.`);
+  const where = tildify(store.location, ctx.homeDir);
+  if (flags.json) out.json({ event: 'logged-out', removed: before !== 'none', store: store.kind, location: store.location });
+  else if (before === 'login') out.line(`Logged out: removed the login from ${where}.`);
+  else if (before === 'unusable') out.line(`Removed ${where}, which held no usable login.`);
+  else out.line(`There was no login to remove: ${where} has none.`);
   return EXIT.ok;
 }

@@ -1,18 +1,19 @@
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import {
   type AuthOverrides,
   createFileTokenStore,
   createKeychainTokenStore,
-  QWEN_CODE_AUTH_TYPES,
-  type QwenCodeAuthType,
+  type OpenedKeychainStore,
+  overridesFromFlags,
   type QwenCodeVersion,
   type QwenOAuthOptions,
   type ResolveAuthOptions,
   type TokenStore,
 } from 'qwen-auth';
 
-/** Flags shared with Qwen Code, and ours. */
+/** What commander hands the actions: every option of ./options.ts, camelCase. */
 export interface GlobalFlags {
   readonly cwd?: string;
   readonly authType?: string;
@@ -20,37 +21,51 @@ export interface GlobalFlags {
   readonly openaiBaseUrl?: string;
   readonly model?: string;
   readonly json?: boolean;
+  readonly strict?: boolean;
   readonly store?: string;
   readonly deviceEndpoint?: string;
   readonly tokenEndpoint?: string;
   readonly clientId?: string;
+  /** False with `--no-git-check` (status, env). */
+  readonly gitCheck?: boolean;
+  /** `status --check`: one live request. */
+  readonly check?: boolean;
+  /** `status --probe`: `--check`, and after a rejected key the vendor's other endpoints. */
+  readonly probe?: boolean;
+  /** `--qwen-code 0.12|0.24`: whose resolution to follow. */
   readonly qwenCode?: string;
 }
 
+/** A mistake in the command line: exit 2. */
 export class UsageError extends Error {}
 
-/**
- * The auth type named by `--auth-type`, checked against the names Qwen Code
- * knows; the library says which ones the chosen mode resolves.
- */
-export function authTypeFlag(value: string | undefined): QwenCodeAuthType | undefined {
-  if (value === undefined) return undefined;
-  if ((QWEN_CODE_AUTH_TYPES as readonly string[]).includes(value)) return value as QwenCodeAuthType;
-  throw new UsageError(`--auth-type must be one of ${QWEN_CODE_AUTH_TYPES.join(', ')}, not '${value}'.`);
+/** The store kinds `--store` takes. */
+export const STORE_KINDS = ['file', 'keychain'] as const;
+
+/** The store kind named by `--store`, checked (default `file`; commander checks the choices too). */
+export function storeKind(value: string | undefined): (typeof STORE_KINDS)[number] {
+  if (value === undefined) return 'file';
+  if ((STORE_KINDS as readonly string[]).includes(value)) return value as (typeof STORE_KINDS)[number];
+  throw new UsageError(`--store must be 'file' or 'keychain', not '${value}'.`);
 }
 
-/** The mode named by `--qwen-code`, checked. */
+/** The token store chosen with `--store`, in the Qwen folder `resolveAuth` would use here. */
+export async function openStore(ctx: Context, value: string | undefined): Promise<TokenStore> {
+  const where = { homeDir: ctx.homeDir, env: ctx.env, cwd: ctx.cwd, ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }) };
+  return storeKind(value) === 'keychain' ? createKeychainTokenStore(where) : createFileTokenStore(where);
+}
+
+/** Why the keychain store is not in use, when `--store keychain` fell back to the file. */
+export function fallbackReason(store: TokenStore): string | undefined {
+  const reason = (store as OpenedKeychainStore).fallbackReason;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+/** The mode named by `--qwen-code`, checked (commander checks the choices too). */
 export function qwenCodeFlag(value: string | undefined): QwenCodeVersion | undefined {
   if (value === undefined) return undefined;
   if (value === '0.12' || value === '0.24') return value;
   throw new UsageError(`--qwen-code must be '0.12' or '0.24', not '${value}'.`);
-}
-
-/** The token store chosen with `--store`. */
-export async function storeFlag(value: string | undefined, qwenDir: string): Promise<TokenStore> {
-  if (value === undefined || value === 'file') return createFileTokenStore({ qwenDir });
-  if (value === 'keychain') return createKeychainTokenStore({ qwenDir });
-  throw new UsageError(`--store must be 'file' or 'keychain', not '${value}'.`);
 }
 
 /** What every command resolves from. */
@@ -64,20 +79,29 @@ export interface Context {
   readonly qwenCode?: QwenCodeVersion;
 }
 
+/** `--cwd` must name a folder. */
+function cwdFlag(value: string | undefined): string {
+  const cwd = resolve(value ?? process.cwd());
+  if (value === undefined) return cwd;
+  let isDir: boolean | undefined;
+  try {
+    isDir = statSync(cwd).isDirectory();
+  } catch {
+    isDir = undefined;
+  }
+  if (isDir !== true) throw new UsageError(`--cwd: ${cwd} ${isDir === false ? 'is not a folder' : 'does not exist'}.`);
+  return cwd;
+}
+
 export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): Context {
-  const authType = authTypeFlag(flags.authType);
   const qwenCode = qwenCodeFlag(flags.qwenCode);
   return {
     ...(qwenCode && { qwenCode }),
-    cwd: resolve(flags.cwd ?? process.cwd()),
+    cwd: cwdFlag(flags.cwd),
     homeDir: homedir(),
     env,
-    overrides: {
-      ...(authType && { authType }),
-      ...(flags.openaiApiKey !== undefined && { apiKey: flags.openaiApiKey }),
-      ...(flags.openaiBaseUrl !== undefined && { baseUrl: flags.openaiBaseUrl }),
-      ...(flags.model !== undefined && { model: flags.model }),
-    },
+    // The library checks --auth-type and names the flags in its messages.
+    overrides: overridesFromFlags(flags as Record<string, unknown>, qwenCode ? { qwenCode } : {}),
     oauth: {
       ...(flags.deviceEndpoint && { deviceAuthorizationEndpoint: flags.deviceEndpoint }),
       ...(flags.tokenEndpoint && { tokenEndpoint: flags.tokenEndpoint }),
@@ -86,7 +110,10 @@ export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process
   };
 }
 
-/** resolveAuth options for a context. */
+/** The command remedies name for logging in. */
+export const LOGIN_COMMAND = 'qwen-auth login';
+
+/** resolveAuth options for a context: remedies name this command's flags and `qwen-auth login`. */
 export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> = {}): ResolveAuthOptions {
   return {
     cwd: ctx.cwd,
@@ -94,6 +121,7 @@ export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> 
     env: ctx.env,
     overrides: ctx.overrides,
     ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
+    loginCommand: LOGIN_COMMAND,
     ...extra,
     oauth: { ...ctx.oauth, ...extra.oauth },
   };

@@ -1,55 +1,57 @@
-import type { Diagnostic, EnvFileReport, ValueSource } from 'qwen-auth';
-import { type Output, tildify } from './output.js';
+import { type Diagnostic, describeSource, type EnvironmentReport, type Provenance } from 'qwen-auth';
+import { type Output, rows, type Stream, tildify } from './output.js';
 
-const FLAGS: Record<string, string> = {
-  apiKey: '--openai-api-key',
-  baseUrl: '--openai-base-url',
-  model: '--model',
-  authType: '--auth-type',
-};
-
-/** One line saying where a value came from. */
-export function describeSource(source: ValueSource, home: string): string {
-  const at = source.path ? ` in ${tildify(source.path, home)}` : '';
-  switch (source.kind) {
-    case 'override':
-      return FLAGS[source.key ?? ''] ?? `override ${source.key ?? ''}`;
-    case 'env':
-      return `$${source.name ?? ''} (environment)${source.detail ? `, ${source.detail}` : ''}`;
-    case 'env-file':
-      return `${source.name ?? ''}${at}${source.detail ? `, ${source.detail}` : ''}`;
-    case 'settings':
-      return `${source.key ?? ''}${at}${source.scope ? ` (${source.scope})` : ''}`;
-    case 'provider-default':
-      return `${source.detail ?? 'default'} (${source.provider ?? 'provider'})`;
-    default:
-      return source.detail ?? 'built-in default';
-  }
+/** `← source  shadows …`, naming overrides by their flags. */
+export function sourceLine(out: Output, p: Provenance | undefined, homeDir: string): string {
+  if (!p) return '';
+  const describe = (s: Provenance | Provenance['shadowed'][number]) => describeSource(s, { homeDir, flags: true });
+  const shadows = p.shadowed.length > 0 ? out.dim(`  shadows ${p.shadowed.map(describe).join('; ')}`) : '';
+  return `${out.dim('←')} ${describe(p)}${shadows}`;
 }
 
-/** The `.env` report as lines. */
-export function describeEnvFile(out: Output, report: EnvFileReport | null, searched: readonly string[], home: string): string[] {
+/** The `.env` report as lines: the file used and what it did, the files below it, the files not read. */
+export function envFileLines(out: Output, report: EnvironmentReport, home: string): string[] {
   const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : out.dim('none'));
-  if (!report) return [`${out.dim('no .env file found')} (${searched.length} places checked)`];
-  const lines = [
-    `${tildify(report.path, home)} ${out.dim(`(${report.scope})`)}`,
-    `applied: ${list(report.applied)}`,
-    `excluded: ${list(report.excluded)}`,
-    `shadowed by the environment: ${list(report.shadowed)}`,
-  ];
-  for (const f of report.fallbacks) {
-    lines.push(`below it: ${tildify(f.path, home)} — applied: ${list(f.applied)}; shadowed: ${list(f.shadowed)}`);
+  const file = report.envFile;
+  const lines = file
+    ? [
+        `${tildify(file.path, home)} ${out.dim(`(${file.scope})`)}`,
+        `applied: ${list(file.applied)}`,
+        `excluded: ${list(file.excluded)}`,
+        `shadowed by the environment: ${list(file.shadowed)}`,
+        ...file.fallbacks.map((f) => `below it: ${tildify(f.path, home)} — applied: ${list(f.applied)}; shadowed: ${list(f.shadowed)}`),
+      ]
+    : [`${out.dim('no .env file found')} ${out.dim(`— ${report.searched.length} places checked`)}`];
+  for (const u of report.unreadEnvFiles) {
+    const missing = u.missing.length > 0 ? `; it has ${u.missing.join(', ')}, unset here` : '';
+    lines.push(`not read: ${tildify(u.path, home)} ${out.dim(`(${u.scope})`)} — only the first file found is read${missing}`);
   }
   return lines;
 }
 
+/** The one layout of the `.env` report and settings files, on success and on failure alike. */
+export function printEnvironment(out: Output, report: EnvironmentReport, home: string, stream: Stream = 'line'): void {
+  const env = envFileLines(out, report, home);
+  rows(
+    out,
+    [
+      ['.env', env[0]!],
+      ...env.slice(1).map((l) => ['', l] as [string, string]),
+      ...report.settingsFiles.map((f) => [`settings (${f.scope})`, tildify(f.path, home)] as [string, string]),
+    ],
+    stream,
+  );
+}
+
 /** Diagnostics, one per line, coloured by level. */
-export function printDiagnostics(out: Output, diagnostics: readonly Diagnostic[]): void {
+export function printDiagnostics(out: Output, diagnostics: readonly Diagnostic[], stream: Stream = 'line'): void {
   if (diagnostics.length === 0) return;
-  out.line();
-  out.line(out.bold('Diagnostics'));
+  out[stream]();
+  out[stream](out.bold('Diagnostics'));
   for (const d of diagnostics) {
     const level = d.level === 'error' ? out.red(d.level) : d.level === 'warning' ? out.yellow(d.level) : out.cyan(d.level);
-    out.line(`  ${level.padEnd(out.color ? 17 : 7)} ${out.dim(d.code)}  ${d.message}`);
+    out[stream](`  ${level.padEnd(out.color ? 17 : 7)} ${out.dim(d.code)}  ${d.message}`);
+    // What to do, for what needs doing (a git finding's remedy names the exact .gitignore line).
+    if (d.level !== 'info') out[stream](`  ${' '.repeat(7)} ${out.dim(`→ ${d.remedy}`)}`);
   }
 }

@@ -3,16 +3,19 @@
  * was read — and the Qwen OAuth login. Built on the public API only; also
  * the reference example of wrapping the library in a command.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { isAuthError, QWEN_CODE_AUTH_TYPES } from 'qwen-auth';
+import { Command, CommanderError } from 'commander';
+import { isAuthError } from 'qwen-auth';
 import { env, EXIT, login, logout, providers, status, use } from './commands.js';
 import { contextFrom, type GlobalFlags, UsageError } from './context.js';
-import { createOutput } from './output.js';
+import { addOptions, COMMANDS, wantsJson } from './options.js';
+import { createOutput, printFailure } from './output.js';
 
 /** Replaced with package.json's version at build time. */
 declare const QWEN_AUTH_VERSION: string;
 
 const out = createOutput();
+const json = wantsJson(process.argv.slice(2));
+const USAGE_REMEDY = 'Run `qwen-auth help <command>` for its options; `qwen-auth --help` lists the commands.';
 
 // Piped into `head` and the like: stop quietly when the reader goes away.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -24,69 +27,42 @@ function program(): Command {
   const cmd = new Command('qwen-auth')
     .description("Qwen Code's authentication and configuration, explained.")
     .version(QWEN_AUTH_VERSION)
-    .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+    .helpCommand(false)
+    // With --json, parsing errors are reported once, as JSON on stdout (see the catch below).
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => (json ? true : process.stderr.write(s)),
+    });
+  if (!json) cmd.showHelpAfterError();
 
-  // Which Qwen Code to resolve as: on every command that resolves.
-  const mode = (c: Command): Command =>
-    c.addOption(
-      new Option('--qwen-code <version>', "resolve as this Qwen Code does: 0.12 (default, the auth documents) or 0.24 (today's CLI)").choices([
-        '0.12',
-        '0.24',
-      ]),
-    );
-  // Qwen Code's own flags, where they overlap, plus ours.
-  const shared = (c: Command): Command =>
-    mode(c)
-      .option('--cwd <dir>', 'resolve as if run from this folder')
-      .addOption(new Option('--auth-type <type>', 'force the auth method').choices([...QWEN_CODE_AUTH_TYPES]))
-      .option('--openai-api-key <key>', 'API key, as Qwen Code takes it')
-      .option('--openai-base-url <url>', 'base URL, as Qwen Code takes it')
-      .option('--model <model>', 'model, as Qwen Code takes it')
-      .option('--json', 'machine-readable output');
-  const oauth = (c: Command): Command =>
-    c
-      .addOption(new Option('--store <store>', 'where the login lives').choices(['file', 'keychain']))
-      .option('--device-endpoint <url>', 'device authorization endpoint (default: Qwen)')
-      .option('--token-endpoint <url>', 'token endpoint (default: Qwen)')
-      .option('--client-id <id>', 'OAuth client id (default: Qwen Code)');
-
-  oauth(shared(cmd.command('status')))
+  addOptions(cmd.command('status'), 'status')
     .description('what resolves here: type, provider, base URL, model, key (redacted), each with its source')
     .action(async (flags: GlobalFlags) => {
       process.exitCode = await status(contextFrom(flags), flags, out);
     });
 
-  shared(cmd.command('env'))
-    .description('the .env search: folders searched, the file used, keys applied / excluded / shadowed')
+  addOptions(cmd.command('env'), 'env')
+    .description('the .env search: folders searched, the file used, keys applied / excluded / shadowed, files not read')
     .action(async (flags: GlobalFlags) => {
       process.exitCode = await env(contextFrom(flags), flags, out);
     });
 
-  cmd
-    .command('providers')
+  addOptions(cmd.command('providers'), 'providers')
     .description('the provider registry: endpoints per region, key formats, variables, status, quotas')
-    .option('--json', 'machine-readable output')
     .action((flags: GlobalFlags) => {
       process.exitCode = providers(flags, out);
     });
 
-  mode(cmd.command('use'))
+  addOptions(cmd.command('use'), 'use')
     .description("switch the auth method (Qwen Code's /auth), in settings.json")
     .argument('<type>', 'openai or qwen-oauth; with --qwen-code 0.24 also anthropic, openai-responses, gemini, vertex-ai')
-    .option('--scope <scope>', 'user (~/.qwen/settings.json) or workspace (.qwen/settings.json)', 'user')
-    .option('--cwd <dir>', 'the workspace folder')
-    .option('--json', 'machine-readable output')
     .action(async (type: string, flags: GlobalFlags & { scope: string }) => {
       process.exitCode = await use(contextFrom(flags), type, flags.scope, out, flags.json === true);
     });
 
-  mode(oauth(cmd.command('login')))
+  addOptions(cmd.command('login'), 'login')
     .description('log in with the Qwen OAuth device flow')
-    .option('--no-browser', 'do not try to open a browser')
-    .option('--no-qr', 'do not print a QR code')
-    .option('--json', 'machine-readable events')
     .action(async (flags: GlobalFlags & { browser?: boolean; qr?: boolean }) => {
       const controller = new AbortController();
       // A command may own SIGINT (the library never does): Ctrl-C cancels the login cleanly.
@@ -99,29 +75,53 @@ function program(): Command {
       }
     });
 
-  mode(oauth(cmd.command('logout')))
+  addOptions(cmd.command('logout'), 'logout')
     .description('forget the Qwen OAuth login')
-    .option('--json', 'machine-readable output')
     .action(async (flags: GlobalFlags) => {
       process.exitCode = await logout(contextFrom(flags), flags, out);
+    });
+
+  cmd
+    .command('help')
+    .description('help for a command')
+    .argument('[command]', COMMANDS.join(', '))
+    .option('--json', 'failures as JSON on stdout')
+    .action((name: string | undefined) => {
+      if (name === undefined) cmd.help();
+      const sub = cmd.commands.find((c) => c.name() === name);
+      if (!sub) throw new UsageError(`unknown command '${name}'; the commands are ${COMMANDS.join(', ')}.`);
+      sub.help();
     });
 
   return cmd;
 }
 
+/** Reports any failure (as JSON on stdout with --json) and returns the exit code. */
+function fail(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return EXIT.ok; // --help, --version
+    // commander has printed the message (and the help) to stderr, unless --json.
+    if (json) printFailure(out, true, { code: 'USAGE', message: error.message.replace(/^error: /, ''), remedy: USAGE_REMEDY });
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    if (json) printFailure(out, true, { code: 'USAGE', message: error.message, remedy: USAGE_REMEDY });
+    else out.error(`error: ${error.message}\n${USAGE_REMEDY}`);
+    return EXIT.usage;
+  }
+  if (isAuthError(error)) {
+    printFailure(out, json, error.toJSON());
+    // A malformed option (e.g. --auth-type gemini) is a usage error.
+    return error.code === 'INVALID_OPTION' ? EXIT.usage : error.code === 'ABORTED' ? EXIT.cancelled : EXIT.failed;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) printFailure(out, true, { code: 'INTERNAL', message, remedy: 'This is a bug in qwen-auth; please report it with this output.' });
+  else out.error(error instanceof Error && error.stack ? error.stack : message);
+  return EXIT.failed;
+}
+
 try {
   await program().parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else if (error instanceof UsageError) {
-    out.error(error.message);
-    process.exitCode = EXIT.usage;
-  } else if (isAuthError(error)) {
-    out.error(`${out.red('Error')}: ${out.bold(error.code)} — ${error.message}`);
-    out.error(`${out.bold('Remedy')}: ${error.remedy}`);
-    process.exitCode = EXIT.failed;
-  } else {
-    throw error;
-  }
+  process.exitCode = fail(error);
 }

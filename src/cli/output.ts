@@ -6,7 +6,7 @@ export interface Output {
   readonly color: boolean;
   readonly tty: boolean;
   line(text?: string): void;
-  error(text: string): void;
+  error(text?: string): void;
   json(value: unknown): void;
   bold(text: string): string;
   dim(text: string): string;
@@ -28,7 +28,7 @@ export function createOutput(
     color,
     tty,
     line: (text = '') => void stdout.write(`${text}\n`),
-    error: (text) => void stderr.write(`${text}\n`),
+    error: (text = '') => void stderr.write(`${text}\n`),
     json: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     bold: paint(1, 22),
     dim: paint(2, 22),
@@ -39,10 +39,31 @@ export function createOutput(
   };
 }
 
-/** Aligns `label  value` rows. */
-export function rows(out: Output, entries: readonly (readonly [string, string])[], indent = '  '): void {
+/** Where a block of text goes: stdout (`line`) or stderr (`error`). */
+export type Stream = 'line' | 'error';
+
+/** Aligns `label  value` rows; a row with an empty label continues the one above. */
+export function rows(out: Output, entries: readonly (readonly [string, string])[], stream: Stream = 'line', indent = '  '): void {
   const width = Math.max(...entries.map(([label]) => label.length));
-  for (const [label, value] of entries) out.line(`${indent}${out.bold(label.padEnd(width))}  ${value}`);
+  for (const [label, value] of entries) out[stream](`${indent}${out.bold(label.padEnd(width))}  ${value}`);
+}
+
+/** A failure as the command reports it: `{ ok: false, error: { code, message, remedy } }` with --json. */
+export interface Failure {
+  readonly code: string;
+  readonly message: string;
+  readonly remedy: string;
+  readonly [more: string]: unknown;
+}
+
+/** Prints a failure: JSON on stdout with --json, else the code, message and remedy on stderr. */
+export function printFailure(out: Output, json: boolean, failure: Failure, extra: Record<string, unknown> = {}, label = 'Error'): void {
+  if (json) {
+    out.json({ ok: false, error: failure, ...extra });
+    return;
+  }
+  out.error(`${out.red(label)}: ${out.bold(failure.code)} — ${failure.message}`);
+  out.error(`${out.bold('Remedy')}: ${failure.remedy}`);
 }
 
 /** `~/…` for paths under the home folder. */

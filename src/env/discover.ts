@@ -33,36 +33,41 @@ export function homeLevelEnvFiles(roots: Pick<EnvSearchRoots, 'homeDir' | 'qwenD
 }
 
 /**
+ * Every `.env` candidate in Qwen Code's order, each once: walking from `cwd`
+ * to the filesystem root, `D/.qwen/.env` then `D/.env` in each folder D;
+ * then `<qwenDir>/.env` and `<homeDir>/.env`.
+ */
+export function* envFileCandidates(roots: EnvSearchRoots): Generator<string> {
+  const home = homeLevelEnvFiles(roots);
+  const seen = new Set<string>();
+  const fresh = (p: string): boolean => !seen.has(p) && seen.add(p) !== undefined;
+  let dir = resolve(roots.cwd);
+  for (;;) {
+    for (const candidate of [join(dir, '.qwen', '.env'), join(dir, '.env')]) if (fresh(candidate)) yield candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const candidate of [home[0]!, home[2]!]) if (fresh(candidate)) yield candidate;
+}
+
+/** `project` or `home`, for a candidate of {@link envFileCandidates}. */
+export function envFileScope(path: string, roots: Pick<EnvSearchRoots, 'homeDir' | 'qwenDir'>): 'project' | 'home' {
+  return homeLevelEnvFiles(roots).includes(path) ? 'home' : 'project';
+}
+
+/**
  * Finds the one `.env` file Qwen Code would use: walking from `cwd` to the
  * filesystem root, `D/.qwen/.env` then `D/.env` in each folder D; failing
  * that, `<qwenDir>/.env` then `<homeDir>/.env`. The first regular file wins.
  * Two `stat` calls per folder, none repeated.
  */
 export function findEnvFile(roots: EnvSearchRoots): EnvFileSearch {
-  const home = homeLevelEnvFiles(roots);
   const searched: string[] = [];
-  const seen = new Set<string>();
-  const scopeOf = (p: string): 'project' | 'home' => (home.includes(p) ? 'home' : 'project');
-
-  const tryFile = (candidate: string): FoundEnvFile | null => {
-    if (seen.has(candidate)) return null;
-    seen.add(candidate);
+  for (const candidate of envFileCandidates(roots)) {
     searched.push(candidate);
     const st = statOrUndefined(candidate);
-    return st?.isFile() ? { path: candidate, size: st.size, scope: scopeOf(candidate) } : null;
-  };
-
-  let dir = resolve(roots.cwd);
-  for (;;) {
-    const found = tryFile(join(dir, '.qwen', '.env')) ?? tryFile(join(dir, '.env'));
-    if (found) return { found, searched };
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  for (const candidate of [home[0]!, home[2]!]) {
-    const found = tryFile(candidate);
-    if (found) return { found, searched };
+    if (st?.isFile()) return { found: { path: candidate, size: st.size, scope: envFileScope(candidate, roots) }, searched };
   }
   return { found: null, searched };
 }

@@ -99,4 +99,9 @@ export class LayeredEnv {
   filledOf(name: string): readonly EnvCandidate[] {
     return this.#filled.get(name) ?? [];
   }
+
+  /** Names that have shadowed lower-layer values, in the order they were first shadowed. */
+  shadowedNames(): readonly string[] {
+    return [...this.#shadowed.keys()];
+  }
 }

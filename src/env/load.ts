@@ -16,7 +16,7 @@ export const HOME_ONLY_ENV_VARS: readonly string[] = Object.freeze(['QWEN_HOME',
 /** Default ceiling for a `.env` file: larger files are reported and skipped. */
 export const DEFAULT_MAX_ENV_FILE_BYTES = 1024 * 1024;
 
-export interface ReadEnvFileResult {
+export interface EnvFileValues {
   /** Parsed key/value pairs, or undefined when the file could not be used. */
   readonly values: Readonly<Record<string, string>> | undefined;
   readonly diagnostics: Diagnostic[];
@@ -28,7 +28,7 @@ export interface ReadEnvFileResult {
  * file yields a diagnostic and no values, and resolution goes on, as Qwen Code
  * does.
  */
-export function readEnvFile(file: FoundEnvFile, maxBytes: number): ReadEnvFileResult {
+export function readEnvFileValues(file: FoundEnvFile, maxBytes: number): EnvFileValues {
   if (file.size > maxBytes) {
     return {
       values: undefined,
@@ -83,7 +83,7 @@ export function applyEnvFile(
 }
 
 /** A `.env` file read for applying: its values, or undefined when it could not be used. */
-export interface ReadEnvFile {
+export interface LoadedEnvFile {
   readonly file: FoundEnvFile;
   readonly values: Readonly<Record<string, string>> | undefined;
 }
@@ -93,16 +93,16 @@ export interface ReadEnvFile {
  * ≥ 0.2x), the home-level files below it: `<qwenDir>/.env` and `~/.env`
  * below a project file, `~/.env` below `<qwenDir>/.env`. Highest first.
  */
-export function readEnvFiles(
+export function loadEnvFiles(
   found: FoundEnvFile | null,
   roots: { readonly homeDir: string; readonly qwenDir: string },
   options: { readonly homeFallback: boolean; readonly maxBytes: number },
   diagnostics: Diagnostic[],
-): ReadEnvFile[] {
+): LoadedEnvFile[] {
   if (!found) return [];
-  const files: ReadEnvFile[] = [];
+  const files: LoadedEnvFile[] = [];
   const read = (file: FoundEnvFile): void => {
-    const r = readEnvFile(file, options.maxBytes);
+    const r = readEnvFileValues(file, options.maxBytes);
     diagnostics.push(...r.diagnostics);
     files.push({ file, values: r.values });
   };

@@ -1,9 +1,10 @@
+import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { statOrUndefined } from '../internal/fs.js';
 import type { EnvRecord, QwenCodeVersion, ValueSource } from '../types.js';
 import { type EnvFileSearch, findEnvFile, findQwenCode024EnvFiles, type FoundEnvFile } from './discover.js';
-import { DEFAULT_MAX_ENV_FILE_BYTES, readEnvFile, type ReadEnvFile, readEnvFiles } from './load.js';
+import { DEFAULT_MAX_ENV_FILE_BYTES, type LoadedEnvFile, loadEnvFiles, readEnvFileValues } from './load.js';
 
 /**
  * Qwen's home folder for a `QWEN_HOME` value: `<homeDir>/.qwen` when it is
@@ -46,7 +47,7 @@ export interface EnvFilesAndHome {
   /** The first file found (for 0.24: the project file, else the first home file) and every candidate checked. */
   readonly search: EnvFileSearch;
   /** Highest first: the file found, then the home-level files applied below it. */
-  readonly files: readonly ReadEnvFile[];
+  readonly files: readonly LoadedEnvFile[];
   readonly home: QwenHome;
   /**
    * Qwen Code 0.24 with `QWEN_HOME` exported empty: a home `.env` file of the
@@ -54,7 +55,7 @@ export interface EnvFilesAndHome {
    * from `~/.qwen` (these files, and that folder's settings.env), then from
    * the folder it moved to (`files`). The values of the first pass stay.
    */
-  readonly before?: { readonly qwenDir: string; readonly files: readonly ReadEnvFile[]; readonly searched: readonly string[] };
+  readonly before?: { readonly qwenDir: string; readonly files: readonly LoadedEnvFile[]; readonly searched: readonly string[] };
 }
 
 /** An explicit `qwenDir`, or a non-blank `QWEN_HOME` in the real environment. */
@@ -67,17 +68,19 @@ function explicitHome(inputs: QwenHomeInputs, env: EnvRecord, homeDir: string, r
 /**
  * Qwen Code 0.24 (spec 0.24 §1.2.6): before anything else, `QWEN_HOME` is
  * bootstrapped from `~/.qwen/.env`, then `~/.env`, unless the environment
- * defines it (even as an empty string). Then its `.env` files are found.
+ * defines it (even as an empty string: then the `.env` loading may still
+ * fill it from a home file, and the layers load twice). Then its `.env` files
+ * are found.
  */
 function readQwenCode024(inputs: QwenHomeInputs, env: EnvRecord, diagnostics: Diagnostic[]): EnvFilesAndHome {
   const homeDir = resolve(inputs.homeDir);
   const cwd = resolve(inputs.cwd);
   const maxBytes = inputs.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES;
-  const cache = new Map<string, ReadEnvFile>();
-  const read = (file: FoundEnvFile, report: boolean): ReadEnvFile => {
+  const cache = new Map<string, LoadedEnvFile>();
+  const read = (file: FoundEnvFile, report: boolean): LoadedEnvFile => {
     let r = cache.get(file.path);
     if (!r) {
-      const out = readEnvFile(file, maxBytes);
+      const out = readEnvFileValues(file, maxBytes);
       if (report) diagnostics.push(...out.diagnostics);
       r = { file, values: out.values };
       if (report) cache.set(file.path, r);
@@ -144,7 +147,7 @@ export function readEnvFilesAndHome(inputs: QwenHomeInputs, diagnostics: Diagnos
   };
 
   const search = findEnvFile({ cwd: resolve(inputs.cwd), homeDir, qwenDir: first.qwenDir });
-  const files = readEnvFiles(
+  const files = loadEnvFiles(
     search.found,
     { homeDir, qwenDir: first.qwenDir },
     {
@@ -161,7 +164,31 @@ export function readEnvFilesAndHome(inputs: QwenHomeInputs, diagnostics: Diagnos
   return { search, files, home };
 }
 
-/** Qwen's home folder for these inputs: the folder `resolveAuth` uses given the same ones. */
-export function locateQwenHome(inputs: QwenHomeInputs): QwenHome {
-  return readEnvFilesAndHome(inputs).home;
+/** What the entry points other than `resolveAuth` take to find Qwen's folder; defaults read at call time. */
+export interface QwenHomeOptions {
+  /** Qwen's home folder; default: found as `resolveAuth` finds it. */
+  readonly qwenDir?: string | undefined;
+  /** The user's home folder (default `os.homedir()`). */
+  readonly homeDir?: string | undefined;
+  /** The environment, read for `QWEN_HOME` (default `process.env`). */
+  readonly env?: EnvRecord | undefined;
+  /** Where a `.env` search would start (default `process.cwd()`): a home-level `.env` applies only when no project file is found. */
+  readonly cwd?: string | undefined;
+  /** Whose rule to follow (default `'0.12'`): `'0.24'` bootstraps `QWEN_HOME` from `~/.qwen/.env` and `~/.env` as Qwen Code 0.24 does. */
+  readonly qwenCode?: QwenCodeVersion | undefined;
+}
+
+/**
+ * Qwen's home folder for these inputs: the folder `resolveAuth` uses given
+ * the same ones (an explicit `qwenDir`, `QWEN_HOME`, a `QWEN_HOME` in a
+ * home-level `.env` file, or `<homeDir>/.qwen`), with its source.
+ */
+export function locateQwenHome(options: QwenHomeOptions = {}): QwenHome {
+  if (options.qwenDir) return { qwenDir: resolve(options.qwenDir), source: { kind: 'override', key: 'qwenDir' } };
+  return readEnvFilesAndHome({
+    env: options.env ?? process.env,
+    homeDir: options.homeDir ?? homedir(),
+    cwd: options.cwd ?? process.cwd(),
+    qwenCode: options.qwenCode,
+  }).home;
 }

@@ -59,7 +59,8 @@ export interface JsonErrorLocation {
   readonly reason: string;
 }
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
+/** 1-based line and column of an offset in a text. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   const end = Math.min(offset, text.length);

@@ -1,9 +1,9 @@
-import { homedir } from 'node:os';
 import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
-import { qwenDirFrom } from '../env/qwen-home.js';
+import { redact, withRedactedView } from '../redact.js';
 import { createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
+import type { GetTokenOptions } from '../requests/types.js';
 import { browserUnavailableReason, openBrowser } from './browser.js';
 import { resolveEndpoints } from './endpoints.js';
 import type { RetryPolicy } from './protocol.js';
@@ -12,9 +12,13 @@ import { selectFetch } from './transport.js';
 import type { QwenOAuthOptions, Verification } from './types.js';
 
 export interface QwenOAuthClientOptions extends QwenOAuthOptions {
-  /** Qwen's home folder, for the default file store (default `QWEN_HOME`, else `~/.qwen`). */
+  /** Qwen's home folder, for the default file store (default: found as `resolveAuth` finds it). */
   readonly qwenDir?: string;
-  /** Environment for proxies and browser detection (default `process.env`). */
+  /** The user's home folder, for the default file store (default `os.homedir()`). */
+  readonly homeDir?: string;
+  /** Where a `.env` search starts when locating Qwen's folder (default `process.cwd()`). */
+  readonly cwd?: string;
+  /** Environment for proxies, browser detection and `QWEN_HOME` (default `process.env`). */
   readonly env?: EnvRecord;
   /** Epoch ms (default `Date.now`). */
   readonly now?: () => number;
@@ -44,12 +48,44 @@ export interface QwenOAuthClient {
    * (presenting a rotated refresh token again would revoke the login).
    */
   refresh(): Promise<QwenCredentials>;
-  /** Credentials with an access token valid for at least 30 s. */
-  getCredentials(): Promise<QwenCredentials>;
+  /**
+   * Credentials with an access token valid for at least 30 s. With
+   * `forceRefresh` (or after {@link invalidate}) the token is refreshed now,
+   * under the shared lock, unless the store already holds a newer token than
+   * this client last saw.
+   */
+  getCredentials(options?: GetTokenOptions): Promise<QwenCredentials>;
   /** An access token valid for at least 30 s, refreshing when needed. */
-  getAccessToken(): Promise<string>;
+  getAccessToken(options?: GetTokenOptions): Promise<string>;
+  /** The same as {@link getAccessToken}. */
+  getToken(options?: GetTokenOptions): Promise<string>;
+  /**
+   * A server rejected `token` before it expired: the next call refreshes.
+   * Ignored unless `token` is the current access token.
+   */
+  invalidate(token: string): void;
   /** Forgets the login (deletes it from the store). */
   logout(): Promise<void>;
+}
+
+/**
+ * A copy of credentials whose `util.inspect`, `JSON.stringify` and `String()`
+ * show both tokens redacted; the fields keep their values.
+ */
+function shown(credentials: QwenCredentials): QwenCredentials {
+  const copy = { ...credentials };
+  const view = (): object => ({
+    ...copy,
+    accessToken: redact(copy.accessToken),
+    ...(copy.refreshToken !== undefined && { refreshToken: redact(copy.refreshToken) }),
+  });
+  Object.defineProperty(copy, 'toString', {
+    value: () => `QwenCredentials ${JSON.stringify(view())}`,
+    enumerable: false,
+    configurable: true,
+    writable: true,
+  });
+  return withRedactedView(copy, view);
 }
 
 /**
@@ -62,7 +98,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const store =
-    options.store ?? createFileTokenStore({ qwenDir: options.qwenDir ?? qwenDirFrom(env.QWEN_HOME, homedir()) });
+    options.store ?? createFileTokenStore({ qwenDir: options.qwenDir, homeDir: options.homeDir, env, cwd: options.cwd });
 
   type Protocol = typeof import('./protocol.js');
   let loading: Promise<{ protocol: Protocol; config: ReturnType<Protocol['createConfiguration']>; settings: Parameters<Protocol['createConfiguration']>[0] }> | undefined;
@@ -87,6 +123,11 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       const p = await protocol();
       return p.protocol.refreshGrant(p.config, p.settings, refreshToken, options.refreshRetry);
     },
+  });
+
+  const managerOptions = (o: GetTokenOptions): { force?: boolean; signal?: AbortSignal } => ({
+    ...(o.forceRefresh === true && { force: true }),
+    ...(o.signal && { signal: o.signal }),
   });
 
   const underLock = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -128,11 +169,13 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
         await store.write(credentials);
         manager.adopt(credentials, store.version ? await store.version() : undefined);
       });
-      return credentials;
+      return shown(credentials);
     },
-    refresh: () => manager.getCredentials({ force: true }),
-    getCredentials: () => manager.getCredentials(),
-    getAccessToken: () => manager.getAccessToken(),
+    refresh: async () => shown(await manager.getCredentials({ force: true })),
+    getCredentials: async (o: GetTokenOptions = {}) => shown(await manager.getCredentials(managerOptions(o))),
+    getAccessToken: (o: GetTokenOptions = {}) => manager.getAccessToken(managerOptions(o)),
+    getToken: (o: GetTokenOptions = {}) => manager.getAccessToken(managerOptions(o)),
+    invalidate: (token: string) => manager.invalidate(token),
     logout: () =>
       underLock(async () => {
         await store.delete();

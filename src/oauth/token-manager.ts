@@ -1,4 +1,5 @@
 import { isAuthError, QwenAuthError } from '../errors.js';
+import { untilAborted } from '../internal/abort.js';
 import type { QwenCredentials, ReleaseLock, TokenStore } from '../storage/types.js';
 
 /** A token endpoint answer, already checked. */
@@ -70,6 +71,8 @@ export class TokenManager {
   #lastCheck = Number.NEGATIVE_INFINITY;
   #syncing: Promise<void> | undefined;
   #refreshing: Promise<QwenCredentials> | undefined;
+  /** An access token a server rejected (see {@link invalidate}); the next call refreshes. */
+  #rejected: string | undefined;
 
   constructor(options: TokenManagerOptions) {
     this.#store = options.store;
@@ -80,16 +83,6 @@ export class TokenManager {
     this.#defaultTtl = options.defaultExpiresInSeconds ?? 3600;
   }
 
-  /** The store in use. */
-  get store(): TokenStore {
-    return this.#store;
-  }
-
-  /** The credentials as last seen, without any I/O (possibly expired, possibly stale). */
-  get current(): QwenCredentials | undefined {
-    return this.#credentials;
-  }
-
   /** True when `c` has a token valid for at least the skew. */
   isValid(c: QwenCredentials | undefined, now = this.#now()): c is QwenCredentials {
     return c !== undefined && c.expiresAt !== undefined && now < c.expiresAt - this.#skew;
@@ -97,29 +90,52 @@ export class TokenManager {
 
   /** Seeds the manager with credentials just read or written, and their store version. */
   adopt(credentials: QwenCredentials | undefined, version: string | undefined): void {
+    if (credentials?.accessToken !== this.#rejected) this.#rejected = undefined;
     this.#credentials = credentials;
     this.#version = version;
     this.#lastCheck = this.#now();
   }
 
-  /** An access token valid for at least the skew, refreshing when needed. */
-  async getAccessToken(): Promise<string> {
-    return (await this.getCredentials()).accessToken;
+  /**
+   * A server rejected `token` before it expired: the next call refreshes
+   * (under the lock, unless the store already holds a newer token). Ignored
+   * unless `token` is the current one: a late 401 for a token already
+   * replaced must not cost another refresh.
+   */
+  invalidate(token: string): void {
+    if (this.#credentials !== undefined && this.#credentials.accessToken === token) this.#rejected = token;
   }
 
-  /** Credentials with a valid access token, refreshing when needed (or always, with `force`). */
-  async getCredentials(options: { readonly force?: boolean } = {}): Promise<QwenCredentials> {
+  /** An access token valid for at least the skew, refreshing when needed (or now, with `force`). */
+  async getAccessToken(options: { readonly force?: boolean; readonly signal?: AbortSignal } = {}): Promise<string> {
+    return (await this.getCredentials(options)).accessToken;
+  }
+
+  /**
+   * Credentials with a valid access token, refreshing when needed. `force`
+   * (or a token marked by {@link invalidate}) refreshes now, unless the store
+   * holds a newer token than this manager last saw. `signal` ends this
+   * caller's wait (`ABORTED`); a refresh shared with others goes on.
+   */
+  getCredentials(options: { readonly force?: boolean; readonly signal?: AbortSignal } = {}): Promise<QwenCredentials> {
+    const rejected = this.#rejected !== undefined && this.#rejected === this.#credentials?.accessToken;
+    return untilAborted(this.#get(options.force === true || rejected), options.signal, 'Getting a Qwen OAuth token');
+  }
+
+  async #get(force: boolean): Promise<QwenCredentials> {
     const now = this.#now();
-    if (!options.force && this.isValid(this.#credentials, now) && now - this.#lastCheck < this.#interval) {
+    if (!force && this.isValid(this.#credentials, now) && now - this.#lastCheck < this.#interval) {
       return this.#credentials;
     }
     if (this.#refreshing) return this.#refreshing;
+    // What this process last saw: a different valid token in the store means someone else renewed it.
+    const seen = this.#credentials;
     if (this.#syncing) await this.#syncing;
     else if (now - this.#lastCheck >= this.#interval) await this.#sync();
-    if (!options.force && this.isValid(this.#credentials)) return this.#credentials;
+    const renewed = seen !== undefined && this.#credentials !== undefined && this.#credentials.accessToken !== seen.accessToken;
+    if ((!force || renewed) && this.isValid(this.#credentials)) return this.#credentials;
     if (!this.#refreshing) {
-      const seen = this.#credentials;
-      this.#refreshing = this.#refreshUnderLock(seen, options.force === true).finally(() => {
+      this.#refreshing = this.#refreshUnderLock(seen ?? this.#credentials, force).finally(() => {
         this.#refreshing = undefined;
       });
     }

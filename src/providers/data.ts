@@ -83,6 +83,7 @@ export const defaultProviders: readonly ProviderDefinition[] = Object.freeze([
   {
     id: 'alibaba-coding-plan',
     name: 'Alibaba Cloud Coding Plan',
+    vendor: 'alibaba-cloud',
     authType: 'openai',
     plan: 'coding-plan',
     status: 'active',
@@ -129,6 +130,7 @@ export const defaultProviders: readonly ProviderDefinition[] = Object.freeze([
   {
     id: 'alibaba-token-plan',
     name: 'Alibaba Cloud Token Plan',
+    vendor: 'alibaba-cloud',
     authType: 'openai',
     plan: 'token-plan',
     status: 'active',
@@ -147,6 +149,7 @@ export const defaultProviders: readonly ProviderDefinition[] = Object.freeze([
   {
     id: 'alibaba-dashscope',
     name: 'Alibaba Cloud Model Studio (DashScope)',
+    vendor: 'alibaba-cloud',
     authType: 'openai',
     plan: 'pay-as-you-go',
     status: 'active',

@@ -1,4 +1,4 @@
-import type { AuthType } from '../types.js';
+import type { ResolvedAuthType } from '../types.js';
 
 /** One endpoint of a provider, in one region. */
 export interface ProviderEndpoint {
@@ -41,8 +41,14 @@ export interface ProviderDefinition {
   /** Stable id, e.g. `alibaba-coding-plan`. */
   readonly id: string;
   readonly name: string;
+  /**
+   * The company behind it, shared by its plans (e.g. `alibaba-cloud` for Coding
+   * Plan, Token Plan and DashScope). `check({ probe: true })` tries only the
+   * endpoints of the same vendor.
+   */
+  readonly vendor?: string;
   /** Which auth method reaches it. */
-  readonly authType: AuthType;
+  readonly authType: ResolvedAuthType;
   /** Plan family: `coding-plan`, `token-plan`, `pay-as-you-go`, `free`, `self-hosted`… */
   readonly plan: string;
   readonly status: 'active' | 'discontinued';

@@ -1,11 +1,8 @@
-import { QwenAuthError } from '../errors.js';
-import type { Provenance, QwenCodeAuthType } from '../types.js';
+import { QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { type AuthType, isAuthType, listAuthTypes, type Provenance, type QwenCodeAuthType } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { choose, type Chosen, describeSource, envCandidate, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
 import { allVariablesOf } from './qwen-code-024/variables.js';
-
-/** The auth types the default mode resolves. */
-export type DefaultModeAuthType = 'openai' | 'qwen-oauth';
 
 /**
  * The explicit part of the §3 chain, highest first: `overrides.authType` >
@@ -28,12 +25,12 @@ const LATER_TYPES: readonly string[] = ['anthropic', 'openai-responses', 'gemini
  * variables it reads, and a remedy that points to `qwenCode: '0.24'` where
  * that mode resolves them.
  */
-export function unsupportedAuthType(value: string, origin: string): QwenAuthError<'UNSUPPORTED_AUTH_TYPE'> {
+export function unsupportedAuthType(value: string, origin: string, wording: RemedyWording = {}): QwenAuthError<'UNSUPPORTED_AUTH_TYPE'> {
   if (!LATER_TYPES.includes(value)) {
     return new QwenAuthError(
       'UNSUPPORTED_AUTH_TYPE',
-      `The auth type ${JSON.stringify(value)} from ${origin} is not supported; qwen-auth resolves 'openai' and 'qwen-oauth' (and, with qwenCode: '0.24', 'anthropic' and 'openai-responses').`,
-      { details: { value, origin } },
+      `The auth type ${JSON.stringify(value)} from ${origin} is not supported; qwen-auth resolves ${listAuthTypes()} (and, with qwenCode: '0.24', 'anthropic' and 'openai-responses').`,
+      { details: { value, origin }, remedy: remedyFor('UNSUPPORTED_AUTH_TYPE', wording) },
     );
   }
   const variables = allVariablesOf(value as QwenCodeAuthType);
@@ -41,20 +38,20 @@ export function unsupportedAuthType(value: string, origin: string): QwenAuthErro
   return new QwenAuthError(
     'UNSUPPORTED_AUTH_TYPE',
     `The auth type '${value}' from ${origin} is one Qwen Code 0.24 knows (it reads ${variables.join(', ')}), ` +
-      `but qwen-auth's default mode resolves only 'openai' and 'qwen-oauth'; it does not fall back to 'openai', which would send that key to a Chat Completions URL.`,
+      `but qwen-auth's default mode resolves only ${listAuthTypes()}; it does not fall back to 'openai', which would send that key to a Chat Completions URL.`,
     {
       details: { value, origin, knownTo: 'Qwen Code 0.24', variables },
       remedy: google
         ? `qwen-auth does not resolve '${value}' (Google's SDK); select 'openai' or 'qwen-oauth', or 'anthropic' / 'openai-responses' with qwenCode: '0.24'.`
-        : `Resolve with qwenCode: '0.24' (qwen-auth --qwen-code 0.24), which resolves '${value}' as Qwen Code 0.24 does, or select 'openai'.`,
+        : `Resolve with qwenCode: '0.24' (${wording.flags ? '--qwen-code 0.24' : 'qwen-auth --qwen-code 0.24'}), which resolves '${value}' as Qwen Code 0.24 does, or select 'openai'.`,
     },
   );
 }
 
 /** The chosen name as an auth type the default mode resolves, or UNSUPPORTED_AUTH_TYPE. */
-export function checkAuthType(value: string, provenance: Provenance): DefaultModeAuthType {
-  if (value === 'openai' || value === 'qwen-oauth') return value;
-  throw unsupportedAuthType(value, describeSource(provenance));
+export function checkAuthType(value: string, provenance: Provenance, wording: RemedyWording = {}): AuthType {
+  if (isAuthType(value)) return value;
+  throw unsupportedAuthType(value, describeSource(provenance, { flags: wording.flags === true }), wording);
 }
 
 /**
@@ -62,8 +59,8 @@ export function checkAuthType(value: string, provenance: Provenance): DefaultMod
  * ANTHROPIC_MODEL and ANTHROPIC_BASE_URL all set. The default mode reports it
  * (D2) where it would otherwise say NO_CREDENTIALS.
  */
-export function inferredAnthropic(ctx: ResolutionContext): QwenAuthError<'UNSUPPORTED_AUTH_TYPE'> | undefined {
+export function inferredAnthropic(ctx: ResolutionContext, wording: RemedyWording = {}): QwenAuthError<'UNSUPPORTED_AUTH_TYPE'> | undefined {
   const names = ['ANTHROPIC_API_KEY', 'ANTHROPIC_MODEL', 'ANTHROPIC_BASE_URL'];
   if (!names.every((n) => isPresent(ctx.env.value(n)))) return undefined;
-  return unsupportedAuthType('anthropic', `the environment (${names.join(', ')} are all set, from which Qwen Code 0.24 infers anthropic)`);
+  return unsupportedAuthType('anthropic', `the environment (${names.join(', ')} are all set, from which Qwen Code 0.24 infers anthropic)`, wording);
 }

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { addOnce, type Diagnostic } from '../diagnostics.js';
 import { LayeredEnv } from '../env/layered-env.js';
-import { applyEnvFile, DEFAULT_EXCLUDED_ENV_VARS, type ReadEnvFile } from '../env/load.js';
+import { applyEnvFile, DEFAULT_EXCLUDED_ENV_VARS, type LoadedEnvFile } from '../env/load.js';
 import { readEnvFilesAndHome } from '../env/qwen-home.js';
 import { statOrUndefined } from '../internal/fs.js';
 import { mergeSettings } from '../settings/merge.js';
@@ -71,7 +71,7 @@ export async function loadContext(options: ResolveAuthOptions): Promise<Resoluti
   const env = new LayeredEnv(realEnv, { emptyIsUnset: v024 });
   const layers: EnvFileLayer[] = [];
   const applied = new Set<string>();
-  const applyFiles = (list: readonly ReadEnvFile[], settings: EffectiveSettings): void => {
+  const applyFiles = (list: readonly LoadedEnvFile[], settings: EffectiveSettings): void => {
     const excluded = settings.excludedEnvVars ?? options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
     const apply = v024 ? applyQwenCode024EnvFile : applyEnvFile;
     for (const { file, values } of list) {

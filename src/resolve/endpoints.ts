@@ -1,4 +1,4 @@
-import type { KeyHeader } from '../types.js';
+import type { KeyHeader } from '../requests/types.js';
 
 /** `base` + `path` with one slash between them, as the OpenAI and Anthropic SDKs join them. */
 function join(base: string, path: string): string {

@@ -1,16 +1,29 @@
 import type { EnvironmentReport } from '../types.js';
 import { loadContext } from './context.js';
+import { unreadEnvFilesOf } from './missing-key.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
+import { envCandidate, isPresent } from './provenance.js';
+import { addGitCheckDiagnostics } from './secret-files.js';
 
 /**
  * The configuration layers as Qwen Code would load them, without choosing
  * an auth method: the `.env` report (with every candidate checked, also
- * when none exists), the settings files read, Qwen's folder, diagnostics.
+ * when none exists), the `.env` files beyond it that were not read, the
+ * settings files read, Qwen's folder, diagnostics (among them every empty
+ * variable that hides a value, `ENV_EMPTY_SHADOWS`).
  * It never fails for a missing credential, so a CLI can always show it.
  */
 export async function inspectEnvironment(options: ResolveAuthOptions = {}): Promise<EnvironmentReport> {
   checkOptions(options);
   const ctx = await loadContext(options);
+  // Every variable whose value is shadowed: an empty one hiding a value is reported.
+  for (const name of ctx.env.shadowedNames()) envCandidate(ctx.env, name, ctx.diagnostics);
+  const unreadEnvFiles = unreadEnvFilesOf(ctx).map((f) => ({
+    path: f.path,
+    scope: f.scope,
+    missing: Object.keys(f.values).filter((name) => isPresent(f.values[name]) && !ctx.env.has(name)),
+  }));
+  await addGitCheckDiagnostics(ctx);
   return {
     cwd: ctx.cwd,
     homeDir: ctx.homeDir,
@@ -18,6 +31,7 @@ export async function inspectEnvironment(options: ResolveAuthOptions = {}): Prom
     envFile: ctx.envFile,
     searched: ctx.searched,
     settingsFiles: ctx.settings.files,
+    unreadEnvFiles,
     diagnostics: Object.freeze([...ctx.diagnostics]),
   };
 }

@@ -1,10 +1,23 @@
 import { resolve as resolvePath } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { statOrUndefined } from '../internal/fs.js';
-import type { EnvRecord } from '../types.js';
+import type { EnvRecord, FetchLike } from '../types.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { QwenOAuthOptions, Verification } from '../oauth/types.js';
+import type { TokenStoreChoice } from '../storage/types.js';
 import type { AuthOverrides, QwenCodeVersion } from '../types.js';
+import { parseGateway } from './trusted-gateways.js';
+
+/** The Qwen OAuth options of `resolveAuth()`: the client's, with a store that may also be a kind or a factory. */
+export interface ResolveOAuthOptions extends Omit<QwenOAuthOptions, 'store'> {
+  /**
+   * Where the login lives: a store, `'file'` (default: Qwen Code's
+   * `<qwenDir>/oauth_creds.json`), `'keychain'` (through the optional peer
+   * keytar, falling back to the file with a diagnostic), `'memory'`, or a
+   * factory given the Qwen folder, home folder and environment.
+   */
+  readonly store?: TokenStoreChoice;
+}
 
 /** Options of `resolveAuth()`. Every one is optional and read at call time. */
 export interface ResolveAuthOptions {
@@ -23,6 +36,26 @@ export interface ResolveAuthOptions {
   readonly env?: EnvRecord;
   /** What a CLI's `--auth-type`, `--openai-api-key`, `--openai-base-url`, `--model` carry. */
   readonly overrides?: AuthOverrides;
+  /**
+   * Name overrides by their command-line flags in messages and remedies
+   * (`--openai-base-url` rather than `overrides.baseUrl`). Default: true when
+   * `overrides` comes from `overridesFromFlags()`, false otherwise.
+   */
+  readonly flags?: boolean;
+  /**
+   * The command your users run to log in, named by remedies instead of
+   * "`qwen-auth login`, or resolveAuth({ interactive: true })", e.g. `mytool login`.
+   */
+  readonly loginCommand?: string;
+  /**
+   * Endpoints you trust to route any key (a gateway or proxy in front of the
+   * providers): origins (`http://127.0.0.1:8080`) or hosts (`llm-gw.corp`,
+   * `127.0.0.1:8080`). A key sent to one is not checked against the endpoint
+   * (no `KEY_PROVIDER_MISMATCH`/`KEY_FORMAT_MISMATCH`; `TRUSTED_GATEWAY` says so).
+   * Default: `QWEN_AUTH_TRUSTED_GATEWAYS` (comma-separated, from the environment,
+   * a `.env` file or `settings.env`), else none.
+   */
+  readonly trustedGateways?: readonly string[];
   /** May a Qwen OAuth device flow start when nothing else is configured? Default false. */
   readonly interactive?: boolean;
   /** Qwen's home folder; default `QWEN_HOME`, else `<homeDir>/.qwen`. */
@@ -45,11 +78,25 @@ export interface ResolveAuthOptions {
   /** The clock, in epoch milliseconds (default `Date.now`). */
   readonly now?: () => number;
   /** Qwen OAuth endpoints, client, token store and transport. */
-  readonly oauth?: QwenOAuthOptions;
+  readonly oauth?: ResolveOAuthOptions;
   /** Called, and awaited, with the user code and URL before a device flow polls. */
   readonly onVerification?: (verification: Verification) => void | Promise<void>;
   /** Cancels a device flow or a pending refresh. */
   readonly signal?: AbortSignal;
+  /**
+   * The transport of model requests (`auth.fetch`, `auth.check()`). Default:
+   * the global fetch, or undici with `HTTPS_PROXY`/`NO_PROXY` when the layered
+   * environment names a proxy. (`oauth.fetch` is the OAuth client's.)
+   */
+  readonly fetch?: FetchLike;
+  /**
+   * Ask git whether the files that hold keys (`.env`, settings) are tracked
+   * or not ignored: `SECRET_FILE_TRACKED` / `SECRET_FILE_NOT_IGNORED`
+   * warnings, `GIT_CHECK_SKIPPED` when git cannot answer. Runs `git` (from
+   * `env.PATH`, with `env`'s `GIT_*` variables), read-only, within
+   * `timeoutMs` (default 3000). Default false: no child process.
+   */
+  readonly gitCheck?: boolean | { readonly timeoutMs?: number };
 }
 
 function invalidOption(option: string, message: string): QwenAuthError<'INVALID_OPTION'> {
@@ -86,8 +133,33 @@ export function checkOptions(options: ResolveAuthOptions): void {
       "envFile.homeFallback: false contradicts qwenCode: '0.24': Qwen Code 0.24 always applies the home .env files below the project one.",
     );
   }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw invalidOption('fetch', 'options.fetch must be a fetch function.');
+  }
+  if (options.flags !== undefined && typeof options.flags !== 'boolean') throw invalidOption('flags', 'options.flags must be a boolean.');
+  if (options.loginCommand !== undefined && (typeof options.loginCommand !== 'string' || options.loginCommand.trim() === '')) {
+    throw invalidOption('loginCommand', 'options.loginCommand must be a non-empty string, e.g. "mytool login".');
+  }
+  if (options.trustedGateways !== undefined) {
+    const list = options.trustedGateways as unknown;
+    if (!Array.isArray(list)) throw invalidOption('trustedGateways', 'options.trustedGateways must be an array of origins or hosts.');
+    const bad = list.find((entry) => parseGateway(entry) === undefined);
+    if (bad !== undefined) {
+      throw invalidOption(
+        'trustedGateways',
+        `options.trustedGateways has ${JSON.stringify(bad)}, which is neither an origin (http://127.0.0.1:8080) nor a host (llm-gw.corp, 127.0.0.1:8080).`,
+      );
+    }
+  }
   if (options.interactive === true && typeof options.onVerification !== 'function') {
     throw invalidOption('onVerification', 'interactive: true needs onVerification, to show the user code and URL of a device login.');
+  }
+  const g = options.gitCheck;
+  if (g !== undefined && typeof g !== 'boolean') {
+    const t = typeof g === 'object' && g !== null ? g.timeoutMs : Number.NaN;
+    if (t !== undefined && !(typeof t === 'number' && t > 0 && Number.isFinite(t))) {
+      throw invalidOption('gitCheck', 'options.gitCheck must be a boolean or { timeoutMs: a positive number }.');
+    }
   }
   if (options.cwd !== undefined) {
     const st = statOrUndefined(resolvePath(options.cwd));

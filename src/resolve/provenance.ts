@@ -1,7 +1,7 @@
 import { addOnce, diagnostic } from '../diagnostics.js';
 import type { LayeredEnv } from '../env/layered-env.js';
 import type { SettingValue } from '../settings/types.js';
-import type { Diagnostic, Provenance, ValueSource } from '../types.js';
+import { type Diagnostic, OVERRIDE_FLAGS, type Provenance, type ValueSource } from '../types.js';
 
 /** One place a value may come from, in a precedence chain. */
 export interface Candidate {
@@ -28,12 +28,12 @@ export interface Chosen {
  * the values it blocks are reported by the ENV_EMPTY_SHADOWS diagnostic.
  * Built-in defaults are not configuration and are left out.
  */
-function shadowedSources(list: readonly Candidate[]): ValueSource[] {
+export function sourcesOfPresent(list: readonly Candidate[]): ValueSource[] {
   const out: ValueSource[] = [];
   for (const c of list) {
     if (!isPresent(c.value)) continue;
     if (c.source.kind !== 'default') out.push(c.source);
-    if (c.under) out.push(...shadowedSources(c.under));
+    if (c.under) out.push(...sourcesOfPresent(c.under));
   }
   return out;
 }
@@ -46,13 +46,8 @@ export function choose(chain: readonly Candidate[]): Chosen | undefined {
   const index = chain.findIndex((c) => isPresent(c.value));
   if (index === -1) return undefined;
   const winner = chain[index]!;
-  const shadowed = [...shadowedSources(winner.under ?? []), ...shadowedSources(chain.slice(index + 1))];
+  const shadowed = [...sourcesOfPresent(winner.under ?? []), ...sourcesOfPresent(chain.slice(index + 1))];
   return { value: winner.value as string, provenance: { ...winner.source, shadowed } };
-}
-
-/** Sources of the present candidates of a chain, for reporting what lost to a value from elsewhere. */
-export function presentSources(chain: readonly Candidate[]): ValueSource[] {
-  return shadowedSources(chain);
 }
 
 /**
@@ -107,13 +102,7 @@ export function overrideCandidate(value: string | undefined, field: string): Can
   return { value, source: { kind: 'override', key: field } };
 }
 
-/** The flags of Qwen Code's command line that carry each override. */
-export const OVERRIDE_FLAGS: Readonly<Record<string, string>> = Object.freeze({
-  authType: '--auth-type',
-  apiKey: '--openai-api-key',
-  baseUrl: '--openai-base-url',
-  model: '--model',
-});
+export { OVERRIDE_FLAGS } from '../types.js';
 
 /** How {@link describeSource} words a source. */
 export interface DescribeSourceOptions {
@@ -133,7 +122,7 @@ export function describeSource(source: ValueSource, options: DescribeSourceOptio
   const at = source.path ? ` in ${tildify(source.path, options.homeDir)}` : '';
   switch (source.kind) {
     case 'override':
-      return (options.flags && OVERRIDE_FLAGS[source.key ?? '']) || `overrides.${source.key ?? ''}`;
+      return (options.flags && (OVERRIDE_FLAGS as Readonly<Record<string, string>>)[source.key ?? '']) || `overrides.${source.key ?? ''}`;
     case 'env':
       return `$${source.name ?? ''} (environment)${source.detail ? `, ${source.detail}` : ''}`;
     case 'env-file':

@@ -1,27 +1,53 @@
-import { diagnostic } from '../diagnostics.js';
+import { diagnostic, diagnosticInfo } from '../diagnostics.js';
 import { join } from 'node:path';
-import { QwenAuthError } from '../errors.js';
-import { type Candidate, choose, overrideCandidate, settingCandidate } from './provenance.js';
+import { isAuthError, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { type Candidate, choose, describeSource, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
+import { isCustomWording, wordingOf } from './wording.js';
 import { statOrUndefined } from '../internal/fs.js';
 import { withRedactedView } from '../redact.js';
 import { defaultRegistry } from '../providers/default-registry.js';
+import { discontinuedDiagnostic, toProviderMatch } from '../providers/match.js';
 import type { ResolutionContext } from './context.js';
 import { CREDENTIALS_FILE, createFileTokenStore } from '../storage/file-store.js';
+import { createKeychainTokenStore } from '../storage/keychain-store.js';
+import { createMemoryTokenStore } from '../storage/memory-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
-import type { Diagnostic, Provenance, ProviderMatch, QwenOAuthAuth } from '../types.js';
-import { baseUrlFromResourceUrl } from '../oauth/base-url.js';
+import type { Diagnostic, Provenance, QwenOAuthAuth } from '../types.js';
 import { createQwenOAuthClient } from '../oauth/client.js';
+import { oauthCredentialProvider } from '../requests/oauth-provider.js';
+import { requestMethods } from '../requests/request-methods.js';
+import { oauthClientEnv, requestEnv } from './transport-env.js';
 
 /** The only model Qwen OAuth serves. */
 export const QWEN_OAUTH_MODEL = 'coder-model';
 
-function storeOf(ctx: ResolutionContext): TokenStore {
-  return ctx.options.oauth?.store ?? createFileTokenStore({ qwenDir: ctx.qwenDir });
+const opened = new WeakMap<ResolutionContext, Promise<TokenStore>>();
+
+/**
+ * The token store `oauth.store` asks for: a store, a kind (`file` — the
+ * default, Qwen Code's file in the Qwen folder —, `keychain`, `memory`) or a
+ * factory. Opened once per resolution.
+ */
+function openStore(ctx: ResolutionContext): Promise<TokenStore> {
+  let store = opened.get(ctx);
+  if (!store) {
+    const choice = ctx.options.oauth?.store;
+    const where = { qwenDir: ctx.qwenDir, homeDir: ctx.homeDir, env: ctx.realEnv };
+    store = (async (): Promise<TokenStore> => {
+      if (choice === undefined || choice === 'file') return createFileTokenStore({ qwenDir: ctx.qwenDir });
+      if (choice === 'memory') return createMemoryTokenStore();
+      if (choice === 'keychain') return createKeychainTokenStore(where);
+      if (typeof choice === 'function') return choice(where);
+      return choice;
+    })();
+    opened.set(ctx, store);
+  }
+  return store;
 }
 
 /** Where cached credentials are looked for, for messages. */
-export function describeCredentialsLocation(ctx: ResolutionContext): string {
-  return ctx.options.oauth?.store?.location ?? join(ctx.qwenDir, CREDENTIALS_FILE);
+export async function describeCredentialsLocation(ctx: ResolutionContext): Promise<string> {
+  return (await openStore(ctx)).location;
 }
 
 /** A cached login found by {@link findCachedLogin}: where it is, and what it holds. */
@@ -36,30 +62,32 @@ export interface CachedLogin {
  * The credentials read are handed on, so the result does not read them again.
  */
 export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLogin | undefined> {
-  const custom = ctx.options.oauth?.store;
-  if (!custom) {
+  const choice = ctx.options.oauth?.store;
+  if (choice === undefined || choice === 'file') {
     const path = join(ctx.qwenDir, CREDENTIALS_FILE);
     if (!statOrUndefined(path)?.isFile()) return undefined;
-    const credentials = await storeOf(ctx).read();
+    const credentials = await (await openStore(ctx)).read();
     if (!credentials) {
-      ctx.diagnostics.push(diagnostic('CREDENTIALS_INVALID', `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`, { path }));
+      const login = ctx.options.loginCommand?.trim();
+      const remedy = login ? diagnosticInfo('CREDENTIALS_INVALID').remedy.replace('`qwen-auth login`', `\`${login}\``) : undefined;
+      ctx.diagnostics.push(
+        diagnostic('CREDENTIALS_INVALID', `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`, { path }, remedy),
+      );
       return undefined;
     }
     return { provenance: { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials };
   }
-  const credentials = await custom.read();
+  const store = await openStore(ctx);
+  const credentials = await store.read();
   return credentials
-    ? { provenance: { kind: 'default', detail: `cached Qwen OAuth credentials in ${custom.location}`, shadowed: [] }, credentials }
+    ? { provenance: { kind: 'default', detail: `cached Qwen OAuth credentials in ${store.location}`, shadowed: [] }, credentials }
     : undefined;
 }
 
-/** The view of the layered environment the OAuth transport reads (proxies, display). */
-function transportEnv(ctx: ResolutionContext): Record<string, string | undefined> {
-  const names = [
-    ...['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'],
-    ...['CI', 'NO_BROWSER', 'SSH_CONNECTION', 'SSH_CLIENT', 'SSH_TTY', 'DISPLAY', 'WAYLAND_DISPLAY'],
-  ];
-  return Object.fromEntries(names.map((n) => [n, ctx.env.value(n)]));
+/** A qwen-auth error thrown below resolution (a refresh), with its remedy in the caller's wording. */
+function reworded(error: unknown, wording: RemedyWording): unknown {
+  if (!isAuthError(error) || error.remedy !== remedyFor(error.code)) return error;
+  return new QwenAuthError(error.code, error.message, { details: error.details, remedy: remedyFor(error.code, wording), cause: error });
 }
 
 /** Builds the `qwen-oauth` result: the login (cached, or obtained interactively), base URL and model. */
@@ -69,16 +97,31 @@ export async function resolveQwenOAuth(
   cached?: QwenCredentials,
 ): Promise<QwenOAuthAuth> {
   const { options } = ctx;
+  const wording = wordingOf(options);
   const diagnostics: Diagnostic[] = [...ctx.diagnostics];
-  const store = storeOf(ctx);
-  const fallbackReason = (store as { fallbackReason?: unknown }).fallbackReason;
-  if (typeof fallbackReason === 'string') {
-    diagnostics.push(diagnostic('KEYCHAIN_UNAVAILABLE', `The OS keychain is not in use (${fallbackReason}); credentials are in ${store.location}.`));
+
+  // A key or base URL override has no use with Qwen OAuth: the login brings both. Say so.
+  for (const field of ['apiKey', 'baseUrl'] as const) {
+    if (!isPresent(options.overrides?.[field])) continue;
+    const name = describeSource({ kind: 'override', key: field }, { flags: wording.flags === true });
+    diagnostics.push(
+      diagnostic(
+        'OVERRIDE_IGNORED',
+        `${name} is ignored: the auth type is qwen-oauth (from ${describeSource(authType, { flags: wording.flags === true })}), whose token and base URL come from the login.`,
+        { key: field },
+      ),
+    );
+  }
+  const store = await openStore(ctx);
+  if (store.fallbackReason !== undefined) {
+    diagnostics.push(
+      diagnostic('KEYCHAIN_UNAVAILABLE', `The OS keychain is not in use (${store.fallbackReason}); credentials are in ${store.location}.`),
+    );
   }
   const client = createQwenOAuthClient({
     ...options.oauth,
     store,
-    env: transportEnv(ctx),
+    env: oauthClientEnv(ctx),
     now: ctx.now,
     ...(options.onVerification && { onVerification: options.onVerification }),
   });
@@ -88,6 +131,7 @@ export async function resolveQwenOAuth(
     if (!options.interactive) {
       throw new QwenAuthError('LOGIN_REQUIRED', `Qwen OAuth is selected but there is no login in ${store.location}.`, {
         details: { reason: 'no-credentials', location: store.location },
+        remedy: remedyFor('LOGIN_REQUIRED', wording),
       });
     }
     credentials = await client.authorizeDevice({ ...(options.signal && { signal: options.signal }) });
@@ -107,7 +151,6 @@ export async function resolveQwenOAuth(
       ? asked.provenance
       : { kind: 'default', detail: `Qwen OAuth serves only ${QWEN_OAUTH_MODEL}`, shadowed: asked ? [asked.provenance] : [] };
 
-  const baseUrl = baseUrlFromResourceUrl(credentials.resourceUrl);
   const baseSource: Provenance = credentials.resourceUrl
     ? {
         kind: 'provider-default',
@@ -120,34 +163,57 @@ export async function resolveQwenOAuth(
 
   const registry = options.registry ?? defaultRegistry();
   const definition = registry.get('qwen-oauth');
-  const provider: ProviderMatch | undefined = definition && {
-    id: definition.id,
-    name: definition.name,
-    plan: definition.plan,
-    status: definition.status,
-    matchedBy: 'auth-type',
-  };
-  if (definition?.discontinuedOn && ctx.now() >= Date.parse(`${definition.discontinuedOn}T00:00:00Z`)) {
-    diagnostics.push(diagnostic('PROVIDER_DISCONTINUED', `${definition.name}: the free tier was discontinued on ${definition.discontinuedOn}. ` +
-        'A cached login works only while the server still honours it; Coding Plan, Token Plan or a DashScope key are the supported paths.'));
-  }
+  const provider = definition && toProviderMatch(definition, 'auth-type');
+  const discontinued = definition && discontinuedDiagnostic(definition, ctx.now());
+  if (discontinued) diagnostics.push(discontinued);
 
-  const result: QwenOAuthAuth = {
-    type: 'qwen-oauth',
-    baseUrl,
+  // Tokens through the client (a refresh's error in the caller's wording), tracked for the live base URL.
+  const tokens = oauthCredentialProvider(
+    isCustomWording(wording)
+      ? {
+          getCredentials: (o) => client.getCredentials(o).catch((error: unknown) => Promise.reject(reworded(error, wording))),
+          invalidate: (t) => client.invalidate(t),
+        }
+      : client,
+    credentials,
+  );
+  const methods = requestMethods({
+    provider: tokens,
+    env: requestEnv(ctx),
+    ...(options.fetch && { transport: options.fetch }),
+    model: QWEN_OAUTH_MODEL,
+    oauth: true,
+    registry,
+  });
+  const where = { store: store.kind, ...(store.kind === 'file' && { path: store.location }) };
+  const data = {
+    type: 'qwen-oauth' as const,
     model: QWEN_OAUTH_MODEL,
     sources: { authType, baseUrl: baseSource, model },
     envFile: ctx.envFile,
     provider,
     diagnostics: Object.freeze(diagnostics),
     qwenDir: ctx.qwenDir,
-    credentials: {
-      store: store.kind,
-      ...(store.kind === 'file' && { path: store.location }),
-      expiresAt: credentials.expiresAt,
-    },
-    getAccessToken: () => client.getAccessToken(),
   };
-  const { getAccessToken: _fn, ...shown } = result;
-  return Object.freeze(withRedactedView(result, () => shown));
+  // baseUrl and credentials.expiresAt are live: they follow the credentials last handed out
+  // (a refresh may bring a new resource_url). The views show them as they are now.
+  const result = Object.defineProperties(
+    {
+      ...data,
+      credentials: Object.freeze(
+        Object.defineProperty({ ...where }, 'expiresAt', { get: () => tokens.credentials().expiresAt, enumerable: true }),
+      ) as QwenOAuthAuth['credentials'],
+      ...methods,
+      getAccessToken: () => methods.getToken(),
+    },
+    { baseUrl: { get: () => tokens.baseUrl(), enumerable: true } },
+  ) as QwenOAuthAuth;
+  const { type, ...rest } = data;
+  const view = (): object => ({
+    type,
+    baseUrl: tokens.baseUrl(),
+    ...rest,
+    credentials: { ...where, expiresAt: tokens.credentials().expiresAt },
+  });
+  return Object.freeze(withRedactedView(result, view));
 }

@@ -1,36 +1,52 @@
-import { isAuthError, QwenAuthError } from '../errors.js';
+import { overrideName, QwenAuthError, remedyFor } from '../errors.js';
 import { defaultRegistry } from '../providers/default-registry.js';
 import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
 import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
 import { chatCompletionsEndpoint } from './endpoints.js';
-import { resolveOpenAI } from './openai/resolve-openai.js';
-import { checkOptions, type ResolveAuthOptions } from './options.js';
 import { entriesByType } from './provider-protocols.js';
 import { resolveQwenCode024 } from './qwen-code-024/resolve.js';
-import { openAIResult } from './results.js';
+import { openAIResult as buildOpenAIResult } from './results.js';
+import { explainMissingKey, type MissingKey, missingKeyError } from './missing-key.js';
+import { resolveOpenAI } from './openai/resolve-openai.js';
+import { checkOptions, type ResolveAuthOptions } from './options.js';
+import { addGitCheckDiagnostics } from './secret-files.js';
+import { trustedGatewaysOf } from './trusted-gateways.js';
+import { wordingOf } from './wording.js';
+import { requestEnv } from './transport-env.js';
 
-function checkedFiles(ctx: ResolutionContext): string[] {
-  return ctx.envFile ? [ctx.envFile.path] : [];
-}
-
-/** Builds the `openai` result, or returns the missing-key error. `authType` may depend on the key's source. */
-function openAIAuth(
-  ctx: ResolutionContext,
-  authType: (apiKey: Provenance) => Provenance,
-): OpenAIAuth | { error: QwenAuthError } {
-  const entries = entriesByType(ctx.settings, ctx.diagnostics);
-  const r = resolveOpenAI({
+/** The OpenAI-compatible values the chains give now, or what is known about the missing key. */
+function openAIValues(ctx: ResolutionContext): ReturnType<typeof resolveOpenAI> {
+  return resolveOpenAI({
     overrides: ctx.options.overrides ?? {},
     env: ctx.env,
     settings: ctx.settings,
     registry: ctx.options.registry ?? defaultRegistry(),
-    entries,
-    checkedFiles: checkedFiles(ctx),
+    entries: entriesByType(ctx.settings, ctx.diagnostics),
+    wording: wordingOf(ctx.options),
+    trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, ctx.env),
+    now: ctx.now(),
   });
-  if (!r.ok) return { error: r.error };
+}
+
+/**
+ * The key the configuration gives now for the same endpoint, read again from
+ * scratch (`.env` files and settings), or undefined. Used once per rejection.
+ */
+async function reloadKey(options: ResolveAuthOptions, baseUrl: string): Promise<string | undefined> {
+  const r = openAIValues(await loadContext(options));
+  return r.ok && r.values.baseUrl === baseUrl ? r.values.apiKey : undefined;
+}
+
+/** Builds the `openai` result, or says what is known about the missing key. `authType` may depend on the key's source. */
+function openAIResult(
+  ctx: ResolutionContext,
+  authType: (apiKey: Provenance) => Provenance,
+): OpenAIAuth | { missing: MissingKey } {
+  const r = openAIValues(ctx);
+  if (!r.ok) return { missing: r.missing };
   const { values } = r;
-  return openAIResult({
+  return buildOpenAIResult({
     apiKey: values.apiKey,
     baseUrl: values.baseUrl,
     model: values.model,
@@ -46,6 +62,10 @@ function openAIAuth(
     provider: values.provider,
     diagnostics: [...ctx.diagnostics, ...r.diagnostics],
     qwenDir: ctx.qwenDir,
+    reload: () => reloadKey(ctx.options, values.baseUrl),
+    requestEnv: requestEnv(ctx),
+    transport: ctx.options.fetch,
+    registry: ctx.options.registry ?? defaultRegistry(),
   });
 }
 
@@ -65,45 +85,58 @@ function inferredFromKey(apiKey: Provenance): Provenance {
 export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<ResolvedAuth> {
   checkOptions(options);
   const ctx = await loadContext(options);
+  await addGitCheckDiagnostics(ctx);
   if (ctx.qwenCode === '0.24') return resolveQwenCode024(ctx);
+  const wording = wordingOf(options);
   const chosen = explicitAuthType(ctx);
 
   if (chosen) {
-    const type = checkAuthType(chosen.value, chosen.provenance);
+    const type = checkAuthType(chosen.value, chosen.provenance, wording);
     if (type === 'qwen-oauth') {
       return (await import('./qwen-oauth.js')).resolveQwenOAuth(ctx, chosen.provenance);
     }
-    const r = openAIAuth(ctx, () => chosen.provenance);
-    if ('error' in r) throw r.error;
+    const r = openAIResult(ctx, () => chosen.provenance);
+    if ('missing' in r) throw missingKeyError(ctx, r.missing, wording);
     return r;
   }
 
   // Nothing selected: an available key means `openai`…
-  const inferred = openAIAuth(ctx, inferredFromKey);
-  if (!('error' in inferred)) return inferred;
-  if (!isAuthError(inferred.error, 'MISSING_API_KEY')) throw inferred.error;
+  const inferred = openAIResult(ctx, inferredFromKey);
+  if (!('missing' in inferred)) return inferred;
 
   // …then cached Qwen OAuth credentials, then an interactive login.
   const oauth = await import('./qwen-oauth.js');
   const cached = await oauth.findCachedLogin(ctx);
   if (cached) return oauth.resolveQwenOAuth(ctx, cached.provenance, cached.credentials);
   // Qwen Code 0.24 would infer anthropic here: say so rather than start a Qwen login (spec 0.24 §3 D2).
-  const anthropic = inferredAnthropic(ctx);
+  const anthropic = inferredAnthropic(ctx, wording);
   if (anthropic) throw anthropic;
   if (options.interactive) {
     return oauth.resolveQwenOAuth(ctx, { kind: 'default', detail: 'interactive login: nothing else is configured', shadowed: [] });
   }
-  const { variables, settingsKeys } = inferred.error.details;
+  // A modelProviders entry picked by the model needs its own variable: name it (spec §4).
+  if (inferred.missing.entry?.matched) throw missingKeyError(ctx, inferred.missing, wording);
+
+  const { variables, settingsKeys } = inferred.missing;
+  const { hints, causes, remedy } = explainMissingKey(ctx, inferred.missing, wording);
+  const registry = options.registry ?? defaultRegistry();
   const checked = [
-    'overrides.authType',
+    overrideName('authType', wording),
     ...ctx.settings.files.map((f) => `security.auth.selectedType in ${f.path}`),
     'QWEN_OAUTH',
     ...variables,
+    ...hints.flatMap((h) =>
+      h.kind === 'provider-variable' ? [`${h.variable}, which is set but read only with a base URL of ${registry.get(h.provider)?.name ?? h.provider}`] : [],
+    ),
     ...settingsKeys.map((key) => `${key} in settings`),
     ctx.envFile ? `the .env file ${ctx.envFile.path}` : 'a .env file (none found)',
-    `cached Qwen OAuth credentials (${oauth.describeCredentialsLocation(ctx)})`,
+    `cached Qwen OAuth credentials (${await oauth.describeCredentialsLocation(ctx)}${
+      ctx.diagnostics.some((d) => d.code === 'CREDENTIALS_INVALID') ? ': not a valid login' : ''
+    })`,
   ];
-  throw new QwenAuthError('NO_CREDENTIALS', `No credentials found and not running interactively. Checked: ${checked.join('; ')}.`, {
-    details: { checked },
-  });
+  throw new QwenAuthError(
+    'NO_CREDENTIALS',
+    `No credentials found.${causes ? ` ${causes}` : ''} Checked: ${checked.join('; ')}.`,
+    { details: { checked, hints }, remedy: remedy ?? remedyFor('NO_CREDENTIALS', wording) },
+  );
 }

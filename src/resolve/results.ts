@@ -1,14 +1,16 @@
+/**
+ * The API-key results, built in one place for the three types: their values
+ * and sources, the request side (`getToken`, `invalidate`, `fetch`, `check`)
+ * over a key that re-reads the configuration once after a rejection, and a
+ * redacted face for `util.inspect` and JSON.
+ */
 import type { Diagnostic } from '../diagnostics.js';
+import type { ProviderRegistry } from '../providers/types.js';
 import { redact, withRedactedView } from '../redact.js';
-import type {
-  AnthropicAuth,
-  EnvFileReport,
-  KeyHeader,
-  OpenAIAuth,
-  OpenAIResponsesAuth,
-  Provenance,
-  ProviderMatch,
-} from '../types.js';
+import { apiKeyProvider } from '../requests/api-key-provider.js';
+import { requestMethods } from '../requests/request-methods.js';
+import type { KeyHeader } from '../requests/types.js';
+import type { AnthropicAuth, ApiKeyAuth, EnvFileReport, EnvRecord, FetchLike, OpenAIAuth, OpenAIResponsesAuth, Provenance, ProviderMatch } from '../types.js';
 
 /** What every API-key result is built from, whichever mode resolved it. */
 export interface ApiKeyResultInputs {
@@ -27,13 +29,28 @@ export interface ApiKeyResultInputs {
   readonly diagnostics: readonly Diagnostic[];
   readonly envFile: EnvFileReport | null;
   readonly qwenDir: string;
+  /** Resolves the configuration again after a rejection: the key it now gives for the same endpoint, or undefined. */
+  readonly reload: () => Promise<string | undefined>;
+  /** The proxy variables model requests read. */
+  readonly requestEnv: EnvRecord;
+  /** The caller's transport (`options.fetch`), if any. */
+  readonly transport?: FetchLike | undefined;
+  readonly registry: ProviderRegistry;
 }
 
-type Fields = Omit<OpenAIAuth, 'type'>;
-
-function fields(inputs: ApiKeyResultInputs): Fields {
-  return {
-    apiKey: inputs.apiKey,
+function build<T extends ApiKeyAuth>(type: T['type'], inputs: ApiKeyResultInputs): T {
+  const key = apiKeyProvider({ key: inputs.apiKey, baseUrl: inputs.baseUrl, keyHeader: inputs.keyHeader, reload: inputs.reload });
+  const methods = requestMethods({
+    provider: key,
+    known: [inputs.apiKey],
+    env: inputs.requestEnv,
+    ...(inputs.transport && { transport: inputs.transport }),
+    model: inputs.model,
+    oauth: false,
+    registry: inputs.registry,
+  });
+  const data = {
+    type,
     baseUrl: inputs.baseUrl,
     model: inputs.model,
     endpoint: inputs.endpoint,
@@ -44,24 +61,24 @@ function fields(inputs: ApiKeyResultInputs): Fields {
     diagnostics: Object.freeze([...inputs.diagnostics]),
     qwenDir: inputs.qwenDir,
   };
-}
-
-/** Frozen, and redacted in `util.inspect` and JSON; the `apiKey` field keeps the key. */
-function seal<T extends { readonly apiKey: string }>(result: T): T {
-  return Object.freeze(withRedactedView(result, () => ({ ...result, apiKey: redact(result.apiKey) })));
+  // apiKey is the key in use now: a getter, so a key re-read after a rejection shows here too.
+  const result = Object.defineProperties({ ...data, ...methods }, { apiKey: { get: () => key.key, enumerable: true } }) as unknown as T;
+  const { type: t, ...rest } = data;
+  const view = (): object => ({ type: t, apiKey: redact(key.key), ...rest });
+  return Object.freeze(withRedactedView(result, view));
 }
 
 /** The `openai` result (Chat Completions). */
 export function openAIResult(inputs: ApiKeyResultInputs): OpenAIAuth {
-  return seal<OpenAIAuth>({ type: 'openai', ...fields(inputs) });
+  return build<OpenAIAuth>('openai', inputs);
 }
 
 /** The `openai-responses` result (Responses wire). */
 export function openAIResponsesResult(inputs: ApiKeyResultInputs): OpenAIResponsesAuth {
-  return seal<OpenAIResponsesAuth>({ type: 'openai-responses', ...fields(inputs) });
+  return build<OpenAIResponsesAuth>('openai-responses', inputs);
 }
 
-/** The `anthropic` result (Messages API; the key in the header `keyHeader` names). */
+/** The `anthropic` result (Messages API; `fetch` puts the key in the header `keyHeader` names). */
 export function anthropicResult(inputs: ApiKeyResultInputs): AnthropicAuth {
-  return seal<AnthropicAuth>({ type: 'anthropic', ...fields(inputs) });
+  return build<AnthropicAuth>('anthropic', inputs);
 }

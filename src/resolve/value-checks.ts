@@ -1,48 +1,23 @@
 import { diagnostic } from '../diagnostics.js';
-import { QwenAuthError } from '../errors.js';
+import { QwenAuthError, type RemedyWording } from '../errors.js';
 import { isLoopbackHost, parseHttpUrl } from '../internal/url.js';
 import { checkKeyForEndpoint } from '../providers/check.js';
-import type { ProviderRegistry, RegistryMatch } from '../providers/types.js';
+import { discontinuedDiagnostic, toProviderMatch } from '../providers/match.js';
+import type { ProviderRegistry } from '../providers/types.js';
 import { redact, redactUrl } from '../redact.js';
-import type { Diagnostic, ProviderMatch, ValueSource } from '../types.js';
-import type { Chosen } from './provenance.js';
-
-/** A registry match as the result reports it. */
-export function toProviderMatch(m: RegistryMatch, matchedBy: ProviderMatch['matchedBy']): ProviderMatch {
-  return {
-    id: m.provider.id,
-    name: m.provider.name,
-    ...(m.endpoint && { region: m.endpoint.region }),
-    plan: m.provider.plan,
-    status: m.provider.status,
-    matchedBy,
-  };
-}
-
-/** Where a value came from, for error messages. */
-export function describeOrigin(source: ValueSource): string {
-  switch (source.kind) {
-    case 'override':
-      return `overrides.${source.key ?? ''}`;
-    case 'env':
-      return `the environment variable ${source.name ?? ''}`;
-    case 'env-file':
-      return `${source.name ?? ''} in ${source.path ?? ''}`;
-    case 'settings':
-      return `${source.key ?? ''} in ${source.path ?? 'settings'}`;
-    default:
-      return source.detail ?? source.kind;
-  }
-}
+import type { Diagnostic, ProviderMatch } from '../types.js';
+import { type Chosen, describeSource } from './provenance.js';
+import { matchTrustedGateway, type TrustedGateways } from './trusted-gateways.js';
 
 /** The base URL as an absolute http(s) URL, or INVALID_BASE_URL naming its source. */
-export function checkBaseUrl(chosen: Chosen): URL {
+export function checkBaseUrl(chosen: Chosen, wording: RemedyWording): URL {
   const url = parseHttpUrl(chosen.value.trim());
   if (!url) {
+    const origin = describeSource(chosen.provenance, { flags: wording.flags === true });
     throw new QwenAuthError(
       'INVALID_BASE_URL',
-      `The base URL ${JSON.stringify(redactUrl(chosen.value))} from ${describeOrigin(chosen.provenance)} is not an absolute http(s) URL.`,
-      { details: { value: redactUrl(chosen.value), origin: describeOrigin(chosen.provenance) } },
+      `The base URL ${JSON.stringify(redactUrl(chosen.value))} from ${origin} is not an absolute http(s) URL.`,
+      { details: { value: redactUrl(chosen.value), origin } },
     );
   }
   return url;
@@ -58,7 +33,15 @@ export interface CheckedKeyAndBase {
   readonly diagnostics: Diagnostic[];
 }
 
-export interface CheckOptions {
+/** What the checks need besides the values. */
+export interface KeyAndBaseCheckInputs {
+  readonly registry: ProviderRegistry;
+  /** How messages name overrides. */
+  readonly wording: RemedyWording;
+  /** Endpoints whose keys are not checked. */
+  readonly trustedGateways: TrustedGateways;
+  /** The clock's reading, epoch ms (for dated registry facts). */
+  readonly now: number;
   /**
    * Qwen Code 0.24 (spec 0.24 §2 rule 12): a built-in default base URL
    * while the key's prefix implies another provider's endpoint is
@@ -72,43 +55,51 @@ export interface CheckOptions {
 /**
  * The checks on a chosen key and base URL, before any request: an absolute
  * http(s) URL (INVALID_BASE_URL), white space around the key, plain http to
- * another machine, the key against the endpoint's provider, a discontinued
- * provider; and the detected provider (by base URL, else by key).
+ * another machine, the key against the endpoint's provider (unless a trusted
+ * gateway), a discontinued provider; and the detected provider (by base URL,
+ * else by key). One rule for every API-key type and both modes.
  */
-export function checkKeyAndBase(apiKey: Chosen, baseUrl: Chosen, registry: ProviderRegistry, options: CheckOptions = {}): CheckedKeyAndBase {
+export function checkKeyAndBase(apiKey: Chosen, baseUrl: Chosen, inputs: KeyAndBaseCheckInputs): CheckedKeyAndBase {
+  const { registry, wording } = inputs;
   const diagnostics: Diagnostic[] = [];
-  const url = checkBaseUrl(baseUrl);
+  const url = checkBaseUrl(baseUrl, wording);
   let keyValue = apiKey.value;
   if (keyValue !== keyValue.trim()) {
     keyValue = keyValue.trim();
-    diagnostics.push(diagnostic('API_KEY_WHITESPACE', `The key ${redact(keyValue)} from ${describeOrigin(apiKey.provenance)} has surrounding white space; it was trimmed.`));
+    const from = describeSource(apiKey.provenance, { flags: wording.flags === true });
+    diagnostics.push(diagnostic('API_KEY_WHITESPACE', `The key ${redact(keyValue)} from ${from} has surrounding white space; it was trimmed.`));
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     diagnostics.push(diagnostic('INSECURE_BASE_URL', `The key would be sent over plain http to ${url.host}, which is not this machine. Use https.`));
   }
 
   const baseMatch = registry.matchBaseUrl(url.href);
+  const gateway = matchTrustedGateway(url, inputs.trustedGateways.entries);
   const implied = registry.matchKey(keyValue).find((p) => p.impliedByKey && p.endpoints.length > 0);
-  if (options.keyEndpointMismatch && baseUrl.provenance.kind === 'default' && implied && baseMatch?.provider !== implied) {
-    const endpoint = implied.endpoints[0]!.baseUrl;
+  if (gateway) {
+    diagnostics.push(
+      diagnostic('TRUSTED_GATEWAY', `${url.host} is a trusted gateway (${gateway}, from ${inputs.trustedGateways.origin}), so the key is not checked against the endpoint.`, {
+        key: 'trustedGateways',
+      }),
+    );
+  } else if (inputs.keyEndpointMismatch && baseUrl.provenance.kind === 'default' && implied && baseMatch?.provider !== implied) {
     diagnostics.push(
       diagnostic(
         'KEY_ENDPOINT_MISMATCH',
         `No base URL is configured, so the key ${redact(keyValue)} goes to the default ${url.host}, as Qwen Code 0.24 sends it; ` +
-          `the key belongs to ${implied.name}, whose endpoint is ${endpoint}.`,
+          `the key belongs to ${implied.name}, whose endpoint is ${implied.endpoints[0]!.baseUrl}.`,
       ),
     );
   } else {
-    diagnostics.push(...checkKeyForEndpoint(registry, keyValue, url.href, baseMatch, options.protocol));
+    diagnostics.push(...checkKeyForEndpoint(registry, keyValue, url.href, baseMatch, inputs.protocol));
   }
   let provider: ProviderMatch | undefined;
-  if (baseMatch) provider = toProviderMatch(baseMatch, 'base-url');
+  if (baseMatch) provider = toProviderMatch(baseMatch.provider, 'base-url', baseMatch.endpoint);
   else {
     const owner = registry.matchKey(keyValue)[0];
-    if (owner) provider = toProviderMatch({ provider: owner }, 'key');
+    if (owner) provider = toProviderMatch(owner, 'key');
   }
-  if (baseMatch?.provider.status === 'discontinued') {
-    diagnostics.push(diagnostic('PROVIDER_DISCONTINUED', `${baseMatch.provider.name} was discontinued${baseMatch.provider.discontinuedOn ? ` on ${baseMatch.provider.discontinuedOn}` : ''}.`));
-  }
+  const discontinued = baseMatch && discontinuedDiagnostic(baseMatch.provider, inputs.now);
+  if (discontinued) diagnostics.push(discontinued);
   return { apiKey: keyValue, baseUrl: baseUrl.value.trim(), provider, diagnostics };
 }

@@ -6,8 +6,9 @@ import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
-import { qwenDirFrom } from '../env/qwen-home.js';
-import { type AuthType, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion, type SettingsScope } from '../types.js';
+import { lineColumn } from '../internal/jsonc.js';
+import { locateQwenHome } from '../env/qwen-home.js';
+import { type AuthType, isAuthType, listAuthTypes, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion, type SettingsScope } from '../types.js';
 import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 export interface SetSelectedAuthTypeOptions {
@@ -18,7 +19,7 @@ export interface SetSelectedAuthTypeOptions {
   readonly homeDir?: string;
   /** Read for `QWEN_HOME` (default `process.env`). */
   readonly env?: EnvRecord;
-  /** Qwen's home folder (default `QWEN_HOME`, else `<homeDir>/.qwen`). */
+  /** Qwen's home folder (default: found as `resolveAuth` finds it: `QWEN_HOME`, also from a home-level `.env`, else `<homeDir>/.qwen`). */
   readonly qwenDir?: string;
   /** `'0.24'` also accepts the types Qwen Code 0.24 knows (`anthropic`, `openai-responses`, `gemini`, `vertex-ai`). */
   readonly qwenCode?: QwenCodeVersion;
@@ -36,12 +37,6 @@ export interface SetSelectedAuthTypeResult {
 
 const KEY_PATH = ['security', 'auth', 'selectedType'] as const;
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
-
 /**
  * Switches the auth method without a restart, as Qwen Code's `/auth` does:
  * changes only `security.auth.selectedType` in the chosen settings file,
@@ -54,11 +49,11 @@ export async function setSelectedAuthType(
   options: SetSelectedAuthTypeOptions = {},
 ): Promise<SetSelectedAuthTypeResult> {
   const v024 = options.qwenCode === '0.24';
-  if (!(v024 ? (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type) : type === 'openai' || type === 'qwen-oauth')) {
+  if (!(v024 ? (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type) : isAuthType(type))) {
     const known = (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type);
     throw new QwenAuthError(
       'UNSUPPORTED_AUTH_TYPE',
-      `Cannot select ${JSON.stringify(type)}: use ${v024 ? QWEN_CODE_AUTH_TYPES.map((t) => `'${t}'`).join(', ') : "'openai' or 'qwen-oauth'"}.`,
+      `Cannot select ${JSON.stringify(type)}: use ${v024 ? QWEN_CODE_AUTH_TYPES.map((t) => `'${t}'`).join(', ') : listAuthTypes()}.`,
       {
         details: { value: String(type), origin: 'setSelectedAuthType', ...(known && { knownTo: 'Qwen Code 0.24' as const }) },
         ...(known && { remedy: `Pass qwenCode: '0.24' (qwen-auth use ${type} --qwen-code 0.24) to write a type Qwen Code 0.24 knows.` }),
@@ -73,7 +68,7 @@ export async function setSelectedAuthType(
   const cwd = resolve(options.cwd ?? process.cwd());
   let path: string;
   if (scope === 'user') {
-    path = userSettingsPath(options.qwenDir ?? qwenDirFrom((options.env ?? process.env).QWEN_HOME, homeDir));
+    path = userSettingsPath(locateQwenHome({ qwenDir: options.qwenDir, homeDir, env: options.env, cwd }).qwenDir);
   } else {
     if (isHomeFolder(cwd, homeDir)) {
       throw new QwenAuthError('INVALID_OPTION', 'The home folder has no workspace settings; use the user scope.', {

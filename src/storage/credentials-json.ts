@@ -18,11 +18,6 @@ export function parseCredentialsJson(text: string): QwenCredentials | undefined 
   } catch {
     return undefined;
   }
-  return fromQwenShape(data);
-}
-
-/** Converts Qwen's JSON shape to {@link QwenCredentials}; undefined when it is not one. */
-export function fromQwenShape(data: unknown): QwenCredentials | undefined {
   const r = z.safeParse(credentialsJson, data);
   if (!r.success) return undefined;
   const d = r.data;

@@ -1,10 +1,9 @@
 import { promises as fsp } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
-import { qwenDirFrom } from '../env/qwen-home.js';
+import { locateQwenHome, type QwenHomeOptions } from '../env/qwen-home.js';
 import { parseCredentialsJson, toQwenJson } from './credentials-json.js';
 import { acquireFileLock, type FileLockOptions } from './lock.js';
 import type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './types.js';
@@ -14,9 +13,13 @@ export const CREDENTIALS_FILE = 'oauth_creds.json';
 /** The lock file name Qwen Code uses. */
 export const LOCK_FILE = 'oauth_creds.lock';
 
-export interface FileTokenStoreOptions {
-  /** Qwen's home folder (default `QWEN_HOME`, else `~/.qwen`, read when the store is created). */
-  readonly qwenDir?: string;
+export interface FileTokenStoreOptions extends QwenHomeOptions {
+  /**
+   * Qwen's home folder. Default: found as `resolveAuth` finds it from
+   * `homeDir`, `env` and `cwd` (`QWEN_HOME`, also from a home-level `.env`,
+   * else `~/.qwen`), when the store is created.
+   */
+  readonly qwenDir?: string | undefined;
   /** The credentials file (default `<qwenDir>/oauth_creds.json`). */
   readonly path?: string;
   /** The lock file (default `<qwenDir>/oauth_creds.lock`, shared with Qwen Code). */
@@ -47,8 +50,7 @@ function storeError(operation: 'read' | 'write' | 'delete', path: string, error:
  * valid login reads as no credentials.
  */
 export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileTokenStore {
-  const qwenDir = options.qwenDir ?? qwenDirFrom(process.env.QWEN_HOME, homedir());
-  const path = options.path ?? join(qwenDir, CREDENTIALS_FILE);
+  const path = options.path ?? join(locateQwenHome(options).qwenDir, CREDENTIALS_FILE);
   const lockPath = options.lockPath ?? join(dirname(path), LOCK_FILE);
   const lockOptions = options.lock ?? {};
 

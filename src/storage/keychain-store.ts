@@ -1,7 +1,6 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
-import { qwenDirFrom } from '../env/qwen-home.js';
+import { locateQwenHome, type QwenHomeOptions } from '../env/qwen-home.js';
 import { parseCredentialsJson, toQwenJson } from './credentials-json.js';
 import { createFileTokenStore, LOCK_FILE } from './file-store.js';
 import { acquireFileLock, type FileLockOptions } from './lock.js';
@@ -14,26 +13,23 @@ export interface KeytarLike {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
-export interface KeychainTokenStoreOptions {
+export interface KeychainTokenStoreOptions extends QwenHomeOptions {
   /** Keychain service name (default `qwen-auth`). */
   readonly service?: string;
   /** Keychain account name (default `qwen-oauth`). */
   readonly account?: string;
   /** keytar itself, or a loader for it (default: `import('keytar')`, an optional peer dependency). */
   readonly keytar?: KeytarLike | (() => Promise<KeytarLike>);
-  /** Qwen's home folder, for the lock and the default fallback (default `QWEN_HOME` or `~/.qwen`). */
-  readonly qwenDir?: string;
+  /** Qwen's home folder, for the lock and the default fallback (default: found as `resolveAuth` finds it). */
+  readonly qwenDir?: string | undefined;
   /** Used when the keychain is unavailable (default: the file store in `qwenDir`). */
   readonly fallback?: TokenStore;
   /** Lock timings (the lock is `<qwenDir>/oauth_creds.lock`). */
   readonly lock?: FileLockOptions;
 }
 
-/** A store opened by {@link createKeychainTokenStore}: the keychain, or the fallback with the reason. */
-export type OpenedKeychainStore = TokenStore & {
-  /** Why the keychain is not in use; absent when it is. */
-  readonly fallbackReason?: string;
-};
+/** A store opened by {@link createKeychainTokenStore}: the keychain, or the fallback with its `fallbackReason`. */
+export type OpenedKeychainStore = TokenStore;
 
 async function loadKeytar(): Promise<KeytarLike> {
   // A variable specifier: keytar is an optional peer, absent at build time.
@@ -62,7 +58,7 @@ function reasonOf(error: unknown): string {
 export async function createKeychainTokenStore(options: KeychainTokenStoreOptions = {}): Promise<OpenedKeychainStore> {
   const service = options.service ?? 'qwen-auth';
   const account = options.account ?? 'qwen-oauth';
-  const qwenDir = options.qwenDir ?? qwenDirFrom(process.env.QWEN_HOME, homedir());
+  const { qwenDir } = locateQwenHome(options);
   const lockPath = join(qwenDir, LOCK_FILE);
 
   let keytar: KeytarLike;

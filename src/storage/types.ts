@@ -13,6 +13,19 @@ export interface QwenCredentials {
   readonly expiresAt?: number;
 }
 
+/** The built-in store kinds; your own store may name another. */
+export type TokenStoreKind = 'file' | 'keychain' | 'memory' | (string & {});
+
+/** Where to open the store: what a store factory is given. */
+export interface TokenStoreContext {
+  readonly qwenDir: string;
+  readonly homeDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** What `oauth.store` of `resolveAuth` takes: a store, a built-in kind, or a factory. */
+export type TokenStoreChoice = TokenStore | 'file' | 'keychain' | 'memory' | ((where: TokenStoreContext) => TokenStore | Promise<TokenStore>);
+
 /** Releases a lock taken with {@link TokenStore.lock}. Releasing twice is harmless. */
 export type ReleaseLock = () => Promise<void>;
 
@@ -22,7 +35,12 @@ export type ReleaseLock = () => Promise<void>;
  */
 export interface TokenStore {
   /** `file`, `keychain`, `memory`, or your own name. */
-  readonly kind: string;
+  readonly kind: TokenStoreKind;
+  /**
+   * Set when this store stands in for the one asked for (the keychain store
+   * falling back to the file store): why. Absent otherwise.
+   */
+  readonly fallbackReason?: string;
   /** Where the credentials are, for humans: a path, a keychain service and account. */
   readonly location: string;
   /** The stored credentials, or undefined when there are none. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { QwenCredentials } from '../storage/types.js';
 
 /** How the fake server behaves. Every option has a test-friendly default. */
 export interface FakeQwenServerOptions {
@@ -33,6 +34,11 @@ export interface FakeQwenServerOptions {
   readonly omitResourceUrlOnRefresh?: boolean;
   /** Delay every refresh response by this many ms (default 0). */
   readonly refreshLatencyMs?: number;
+  /**
+   * The server's clock, epoch ms (default `Date.now`): when tokens and device
+   * codes it issues expire, and whether they have.
+   */
+  readonly now?: () => number;
 }
 
 /** A login minted by {@link FakeQwenServer.mintCredentials}, in Qwen Code's file shape. */
@@ -55,6 +61,20 @@ export interface FakeQwenServerStats {
   /** Refreshes rejected (unknown, reused or revoked refresh token). */
   refreshesRejected: number;
   chatRequests: number;
+  /** `GET /v1/models` requests. */
+  modelsRequests: number;
+  /** API requests (`/v1/…`) answered 401 because the access token was not accepted. */
+  apiRejections: number;
+}
+
+/** One API request (`/v1/…`) the server saw. */
+export interface FakeQwenApiRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The `Authorization` header as received. */
+  readonly authorization: string | undefined;
+  /** The status answered. */
+  readonly status: number;
 }
 
 /** A Qwen-shaped OAuth and chat server on loopback, for tests and demos. */
@@ -74,10 +94,23 @@ export interface FakeQwenServer {
   deny(userCode?: string): void;
   /** Resolves with the user code of the next device authorization. */
   nextUserCode(): Promise<string>;
-  /** Issues a login directly, skipping the device flow. */
+  /** Issues a login directly, skipping the device flow, in Qwen Code's file shape (`oauth_creds.json`). */
   mintCredentials(options?: { readonly expiresInSeconds?: number; readonly now?: number }): FakeQwenCredentials;
-  /** True when the access token is one this server issued and it has not expired. */
+  /**
+   * The same, in the store shape (`QwenCredentials`): for
+   * `createMemoryTokenStore(server.mintStoreCredentials())` or `store.write(…)`.
+   */
+  mintStoreCredentials(options?: { readonly expiresInSeconds?: number; readonly now?: number }): QwenCredentials;
+  /** True when the access token is one this server issued, not revoked, and not expired (by `now`). */
   isValidAccessToken(token: string): boolean;
+  /** Every access token issued so far expires now (server side: clients still think them valid). */
+  expireAccessTokens(): void;
+  /** Revokes one access token (or, without an argument, every one issued so far); refresh tokens keep working. */
+  revokeAccessTokens(token?: string): void;
+  /** While on, the API rejects every access token, new ones included (default off). */
+  rejectAccessTokens(reject?: boolean): void;
+  /** API requests (`/v1/…`), in order. */
+  readonly apiRequests: readonly FakeQwenApiRequest[];
   /** Makes the next `count` refreshes fail with HTTP `status` (default 503). */
   failRefreshes(count: number, status?: number): void;
   /** Invalidates every refresh token issued so far. */
@@ -131,6 +164,9 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
   const refreshTokens = new Set<string>();
   const waiters: ((code: string) => void)[] = [];
   const failures: number[] = [];
+  const apiRequests: FakeQwenApiRequest[] = [];
+  const clock = options.now ?? Date.now;
+  let rejectAll = false;
   const stats: FakeQwenServerStats = {
     deviceCodeRequests: 0,
     tokenPolls: 0,
@@ -139,6 +175,8 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
     refreshesGranted: 0,
     refreshesRejected: 0,
     chatRequests: 0,
+    modelsRequests: 0,
+    apiRejections: 0,
   };
   let origin = '';
   const resourceUrl = (): string | undefined =>
@@ -158,7 +196,7 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
   };
   const issue = (refresh: boolean): Record<string, unknown> => {
     const access = `fake-at-${randomBytes(24).toString('base64url')}`;
-    accessTokens.set(access, Date.now() + accessTtl * 1000);
+    accessTokens.set(access, clock() + accessTtl * 1000);
     const body: Record<string, unknown> = { access_token: access, token_type: 'Bearer', expires_in: accessTtl };
     if (!(refresh && options.omitRefreshTokenOnRefresh)) {
       const rt = `fake-rt-${randomBytes(24).toString('base64url')}`;
@@ -186,7 +224,7 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
       }
       const deviceCode = randomUUID();
       const code = userCode();
-      devices.set(deviceCode, { userCode: code, challenge, expiresAt: Date.now() + deviceTtl * 1000, polls: 0, state: 'pending' });
+      devices.set(deviceCode, { userCode: code, challenge, expiresAt: clock() + deviceTtl * 1000, polls: 0, state: 'pending' });
       for (const w of waiters.splice(0)) w(code);
       return send(res, 200, {
         device_code: deviceCode,
@@ -209,7 +247,7 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
         if (createHash('sha256').update(verifier).digest('base64url') !== device.challenge) {
           return fail(res, 400, 'invalid_grant', 'code_verifier does not match');
         }
-        if (Date.now() > device.expiresAt) return fail(res, 400, 'expired_token');
+        if (clock() > device.expiresAt) return fail(res, 400, 'expired_token');
         device.polls++;
         if (device.polls <= (options.slowDownPolls ?? 0)) {
           stats.slowDowns++;
@@ -257,11 +295,27 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
       );
       return;
     }
-    if (req.method === 'POST' && url.pathname === '/v1/chat/completions') {
-      stats.chatRequests++;
+    if (url.pathname.startsWith('/v1/')) {
       const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-      const body = await readBody(req);
-      if (!isValid(token)) return send(res, 401, { error: { message: 'invalid access token', type: 'invalid_request_error' } });
+      const log = (status: number): void => {
+        apiRequests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization, status });
+      };
+      const chat = req.method === 'POST' && url.pathname === '/v1/chat/completions';
+      const models = req.method === 'GET' && url.pathname === '/v1/models';
+      if (chat) stats.chatRequests++;
+      if (models) stats.modelsRequests++;
+      const body = chat ? await readBody(req) : '';
+      if (!chat && !models) {
+        log(404);
+        return fail(res, 404, 'not_found');
+      }
+      if (rejectAll || !isValid(token)) {
+        stats.apiRejections++;
+        log(401);
+        return send(res, 401, { error: { message: 'invalid access token or token expired', type: 'invalid_request_error' } });
+      }
+      log(200);
+      if (models) return send(res, 200, { object: 'list', data: [{ id: 'coder-model', object: 'model', created: 0, owned_by: 'qwen' }] });
       let parsed: { model?: unknown; stream?: unknown } = {};
       try {
         parsed = JSON.parse(body) as typeof parsed;
@@ -290,7 +344,21 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
 
   function isValid(token: string): boolean {
     const exp = accessTokens.get(token);
-    return exp !== undefined && Date.now() < exp;
+    return exp !== undefined && clock() < exp;
+  }
+
+  function mint(o: { readonly expiresInSeconds?: number; readonly now?: number }): FakeQwenCredentials {
+    const body = issue(false);
+    const now = o.now ?? clock();
+    const ttl = o.expiresInSeconds ?? accessTtl;
+    accessTokens.set(body.access_token as string, now + ttl * 1000);
+    return {
+      access_token: body.access_token as string,
+      refresh_token: body.refresh_token as string,
+      token_type: 'Bearer',
+      ...(typeof body.resource_url === 'string' && { resource_url: body.resource_url }),
+      expiry_date: now + ttl * 1000,
+    };
   }
 
   const server: Server = createServer((req, res) => {
@@ -326,20 +394,30 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
     nextUserCode() {
       return new Promise((resolve) => waiters.push(resolve));
     },
-    mintCredentials(o = {}) {
-      const body = issue(false);
-      const now = o.now ?? Date.now();
-      const ttl = o.expiresInSeconds ?? accessTtl;
-      accessTokens.set(body.access_token as string, now + ttl * 1000);
+    mintCredentials: (o = {}) => mint(o),
+    mintStoreCredentials(o = {}) {
+      const c = mint(o);
       return {
-        access_token: body.access_token as string,
-        refresh_token: body.refresh_token as string,
-        token_type: 'Bearer',
-        ...(typeof body.resource_url === 'string' && { resource_url: body.resource_url }),
-        expiry_date: now + ttl * 1000,
+        accessToken: c.access_token,
+        refreshToken: c.refresh_token,
+        tokenType: c.token_type,
+        ...(c.resource_url !== undefined && { resourceUrl: c.resource_url }),
+        expiresAt: c.expiry_date,
       };
     },
-    isValidAccessToken: isValid,
+    isValidAccessToken: (token) => !rejectAll && isValid(token),
+    expireAccessTokens() {
+      const now = clock();
+      for (const token of accessTokens.keys()) accessTokens.set(token, now);
+    },
+    revokeAccessTokens(token) {
+      if (token === undefined) accessTokens.clear();
+      else accessTokens.delete(token);
+    },
+    rejectAccessTokens(reject = true) {
+      rejectAll = reject;
+    },
+    apiRequests,
     failRefreshes(count, status = 503) {
       for (let i = 0; i < count; i++) failures.push(status);
     },

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeQwenServer, startFakeQwenServer } from '../../src/testing/index.js';
+import { git, gitInit } from '../support/git.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -47,7 +48,7 @@ describe('qwen-auth status', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('openai');
     expect(r.stdout).toContain('https://coding.dashscope.aliyuncs.com/v1');
-    expect(r.stdout).toContain('Alibaba Cloud Coding Plan (cn-beijing)');
+    expect(r.stdout).toContain('Alibaba Cloud Coding Plan · cn-beijing');
     expect(r.stdout).toContain('sk-sp-…beef');
     expect(r.stdout).toContain(`OPENAI_API_KEY in ${tree.path('app/.qwen/.env')}`);
     expect(r.stdout).toContain('ENDPOINT_IMPLIED_BY_KEY');
@@ -145,6 +146,50 @@ describe('--qwen-code 0.24', () => {
   });
 });
 
+describe('qwen-auth status and env: keys kept out of git', () => {
+  const repo = () => {
+    tree = project();
+    gitInit(tree.path('app'), tree.path('home'));
+    return tree.path('app/.qwen/.env');
+  };
+
+  it('status warns when the .env holding the key is not ignored, then when it is tracked; --no-git-check is silent', async () => {
+    const file = repo();
+    const r = await cli(['status', '--cwd', tree!.path('app/pkg')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`warning\\s+SECRET_FILE_NOT_IGNORED\\s+${file.replaceAll('/', '\\/')} holds OPENAI_API_KEY`));
+    expect(r.stdout).toContain(`→ Add the line /.env to ${tree!.path('app/.qwen/.gitignore')}`);
+    expect(r.stdout + r.stderr).not.toContain(KEY);
+    expect(r.stderr).toBe('');
+
+    git(tree!.path('app'), tree!.path('home'), 'add', '-f', '.qwen/.env');
+    const tracked = await cli(['status', '--cwd', tree!.path('app/pkg')]);
+    expect(tracked.stdout).toMatch(/warning\s+SECRET_FILE_TRACKED\s+/);
+    expect(tracked.stdout).not.toContain('SECRET_FILE_NOT_IGNORED');
+    const json = JSON.parse((await cli(['status', '--json', '--cwd', tree!.path('app/pkg')])).stdout);
+    expect(json.diagnostics).toContainEqual(expect.objectContaining({ code: 'SECRET_FILE_TRACKED', level: 'warning', path: file, remedy: expect.stringContaining('rm --cached') }));
+
+    const off = await cli(['status', '--no-git-check', '--cwd', tree!.path('app/pkg')]);
+    expect(off.code).toBe(0);
+    expect(off.stdout).not.toContain('SECRET_FILE');
+  });
+
+  it('env shows it too; without git on PATH, an info line and exit 0', async () => {
+    const file = repo();
+    const r = await cli(['env', '--cwd', tree!.path('app/pkg')]);
+    expect(r.stdout).toContain(`SECRET_FILE_NOT_IGNORED  ${file} holds OPENAI_API_KEY`);
+    const j = JSON.parse((await cli(['env', '--json', '--cwd', tree!.path('app/pkg')])).stdout);
+    expect(j.diagnostics.map((d: { code: string }) => d.code)).toContain('SECRET_FILE_NOT_IGNORED');
+    expect((await cli(['env', '--no-git-check', '--cwd', tree!.path('app/pkg')])).stdout).not.toContain('SECRET_FILE');
+
+    // A PATH without git (the command itself is started by node's absolute path).
+    const noGit = await cli(['status', '--cwd', tree!.path('app/pkg')], { PATH: tree!.path('home') });
+    expect(noGit.code).toBe(0);
+    expect(noGit.stdout).toMatch(/info\s+GIT_CHECK_SKIPPED\s+.*git was not found/);
+    expect(noGit.stderr).toBe('');
+  });
+});
+
 describe('qwen-auth env, providers, use', () => {
   it('env lists every candidate and what the file did', async () => {
     tree = project();
@@ -177,6 +222,27 @@ describe('qwen-auth env, providers, use', () => {
     expect((await cli(['use', 'openai', '--scope', 'workspace', '--cwd', tree.path('app')])).code).toBe(0);
     expect(JSON.parse(readFileSync(tree.path('app/.qwen/settings.json'), 'utf8'))).toEqual({ security: { auth: { selectedType: 'openai' } } });
     expect((await cli(['use', 'gemini'])).code).toBe(2);
+  });
+});
+
+describe('Qwen\'s home moved by QWEN_HOME in ~/.qwen/.env', () => {
+  it('use writes the moved settings, status then resolves from them, logout removes the moved login', async () => {
+    tree = makeTree({
+      'home/.qwen/.env': 'QWEN_HOME=~/alt\n',
+      'home/alt/settings.json': JSON.stringify({ security: { auth: { selectedType: 'openai' } } }),
+      'home/alt/oauth_creds.json': JSON.stringify({ access_token: 'at-alt-000000000000000000', refresh_token: 'rt-alt-00000000000000000', token_type: 'Bearer', expiry_date: 4102444800000 }),
+      'work/.keep': '',
+    });
+    const env = { OPENAI_API_KEY: KEY };
+    const used = await cli(['use', 'qwen-oauth', '--cwd', tree.path('work')], env);
+    expect(used.code).toBe(0);
+    expect(used.stdout).toContain('~/alt/settings.json');
+    expect(existsSync(tree.path('home/.qwen/settings.json'))).toBe(false);
+    const status = JSON.parse((await cli(['status', '--json', '--cwd', tree.path('work')], env)).stdout);
+    expect(status).toMatchObject({ ok: true, type: 'qwen-oauth', qwenDir: tree.path('home/alt'), credentials: { path: tree.path('home/alt/oauth_creds.json') } });
+    const out = await cli(['logout', '--cwd', tree.path('work')], env);
+    expect(out.code).toBe(0);
+    expect(existsSync(tree.path('home/alt/oauth_creds.json'))).toBe(false);
   });
 });
 

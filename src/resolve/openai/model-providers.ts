@@ -1,7 +1,7 @@
 import { addOnce, diagnostic } from '../../diagnostics.js';
 import type { LayeredEnv } from '../../env/layered-env.js';
 import { QwenAuthError } from '../../errors.js';
-import { type Candidate, choose, describeSource, envCandidate, isPresent, overrideCandidate, presentSources, settingCandidate } from '../provenance.js';
+import { type Candidate, choose, describeSource, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from '../provenance.js';
 import { entryKey, type EntriesByType } from '../provider-protocols.js';
 import type { EffectiveSettings, ProviderEntry } from '../../settings/types.js';
 import type { AuthOverrides, Diagnostic } from '../../types.js';
@@ -137,7 +137,7 @@ export function valuesFromModelProvider(
   const others = [...chains.keyHead, chains.keyTail].filter((c) => c.source.name !== variable);
   const apiKey = key && {
     value: key.value,
-    provenance: { ...key.provenance, shadowed: [...key.provenance.shadowed, ...presentSources(others)] },
+    provenance: { ...key.provenance, shadowed: [...key.provenance.shadowed, ...sourcesOfPresent(others)] },
   };
 
   const hasBase = entry.baseUrl !== undefined && isPresent(entry.baseUrl);
@@ -145,7 +145,7 @@ export function valuesFromModelProvider(
     value: hasBase ? entry.baseUrl! : MODEL_PROVIDER_DEFAULT_BASE_URL,
     provenance: {
       ...(hasBase ? { ...origin, key: `${at}.baseUrl` } : { kind: 'default' as const, detail: `${at} has no baseUrl` }),
-      shadowed: presentSources(chains.baseUrl),
+      shadowed: sourcesOfPresent(chains.baseUrl),
     },
   };
 
@@ -159,7 +159,7 @@ export function valuesFromModelProvider(
     value: entry.id,
     provenance: {
       ...(byRequest ? { ...byRequest.source, detail: `selects ${at}` } : { ...origin, key: `${at}.id` }),
-      shadowed: presentSources(otherModels),
+      shadowed: sourcesOfPresent(otherModels),
     },
   };
   return { apiKey, baseUrl, model, keyVariables: [variable] };

@@ -1,13 +1,17 @@
+import { diagnostic } from '../../diagnostics.js';
 import type { LayeredEnv } from '../../env/layered-env.js';
-import { QwenAuthError } from '../../errors.js';
+import type { RemedyWording } from '../../errors.js';
+import { describeSource, isPresent } from '../provenance.js';
 import type { ProviderRegistry } from '../../providers/types.js';
 import type { EffectiveSettings } from '../../settings/types.js';
 import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance } from '../../types.js';
 import { entryKey, type EntriesByType } from '../provider-protocols.js';
 import { checkKeyAndBase } from '../value-checks.js';
 import { buildChains } from './chains.js';
-import { selectModelProvider, valuesFromModelProvider } from './model-providers.js';
 import { valuesFromLayers } from './values-from-layers.js';
+import { selectModelProvider, valuesFromModelProvider } from './model-providers.js';
+import type { MissingKey } from '../missing-key.js';
+import type { TrustedGateways } from '../trusted-gateways.js';
 
 export interface OpenAIInputs {
   readonly overrides: AuthOverrides;
@@ -16,8 +20,12 @@ export interface OpenAIInputs {
   readonly registry: ProviderRegistry;
   /** The `modelProviders` entries by auth type. */
   readonly entries: EntriesByType;
-  /** Files that were looked at, for error messages (the `.env` candidates and settings files). */
-  readonly checkedFiles: readonly string[];
+  /** How messages name overrides. */
+  readonly wording: RemedyWording;
+  /** Endpoints whose keys are not checked. */
+  readonly trustedGateways: TrustedGateways;
+  /** The clock's reading, epoch ms (for dated registry facts). */
+  readonly now: number;
 }
 
 export interface OpenAIValues {
@@ -28,10 +36,10 @@ export interface OpenAIValues {
   readonly provider: ProviderMatch | undefined;
 }
 
-/** The outcome: values, or the missing-key error (so callers can infer without throwing). */
+/** The outcome: values, or what is known about the missing key (so callers can infer without throwing). */
 export type OpenAIResolution =
   | { readonly ok: true; readonly values: OpenAIValues; readonly diagnostics: Diagnostic[] }
-  | { readonly ok: false; readonly error: QwenAuthError; readonly diagnostics: Diagnostic[] };
+  | { readonly ok: false; readonly missing: MissingKey; readonly diagnostics: Diagnostic[] };
 
 /**
  * Section 4 of the resolution rules: the key, base URL and model of the
@@ -42,35 +50,47 @@ export type OpenAIResolution =
  * only on the Responses wire; a missing key is returned, not thrown.
  */
 export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
-  const { overrides, env, settings, registry, entries } = inputs;
+  const { overrides, env, settings, registry, wording, entries } = inputs;
   const diagnostics: Diagnostic[] = [];
-  const settingsFiles = settings.files.map((f) => f.path);
   const chains = buildChains(overrides, env, settings, diagnostics);
   const selected = selectModelProvider(overrides, settings, chains, entries, diagnostics);
   const { apiKey, baseUrl, model, keyVariables } = selected
     ? valuesFromModelProvider(selected, chains, env, diagnostics)
     : valuesFromLayers(chains, env, registry, diagnostics);
 
+  if (selected) {
+    // The entry decides alone: a key or base URL given as an override is dropped; say so.
+    const at = entryKey(selected.entry);
+    for (const field of ['apiKey', 'baseUrl'] as const) {
+      if (!isPresent(overrides[field])) continue;
+      const name = describeSource({ kind: 'override', key: field }, { flags: wording.flags === true });
+      diagnostics.push(
+        diagnostic('OVERRIDE_IGNORED', `${name} is ignored: ${at} in ${selected.entry.path} is selected by the model and decides the key and base URL alone.`, {
+          key: field,
+        }),
+      );
+    }
+  }
+
   if (!apiKey) {
-    const settingsKeys = selected ? [] : ['security.auth.apiKey'];
     return {
       ok: false,
       diagnostics,
-      error: new QwenAuthError(
-        'MISSING_API_KEY',
-        `No API key found for the OpenAI-compatible method. Checked ${keyVariables.join(', ')}` +
-          `${settingsKeys.length > 0 ? `, ${settingsKeys.join(', ')}` : ''}` +
-          `${selected ? ` (required by ${entryKey(selected.entry)} in ${selected.entry.path})` : ''}` +
-          ` and the files ${[...inputs.checkedFiles, ...settingsFiles].join(', ') || '(none)'}.`,
-        {
-          details: { variables: [...keyVariables], files: [...inputs.checkedFiles, ...settingsFiles], settingsKeys },
-          ...(selected && { remedy: `Set ${keyVariables[0]} in the environment or a .env file.` }),
-        },
-      ),
+      missing: {
+        variables: keyVariables,
+        settingsKeys: selected ? [] : ['security.auth.apiKey'],
+        ...(selected && {
+          entry: {
+            at: entryKey(selected.entry),
+            path: selected.entry.path,
+            matched: selected.requested !== undefined && selected.requested.value === selected.entry.id,
+          },
+        }),
+      },
     };
   }
 
-  const checked = checkKeyAndBase(apiKey, baseUrl, registry);
+  const checked = checkKeyAndBase(apiKey, baseUrl, inputs);
   diagnostics.push(...checked.diagnostics);
 
   return {

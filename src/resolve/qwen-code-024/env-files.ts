@@ -1,6 +1,6 @@
 import { join, normalize } from 'node:path';
 import type { LayeredEnv } from '../../env/layered-env.js';
-import { isInQwenFolder, type ReadEnvFile } from '../../env/load.js';
+import { isInQwenFolder, type LoadedEnvFile } from '../../env/load.js';
 import type { QwenHome } from '../../env/qwen-home.js';
 import type { EffectiveSettings } from '../../settings/types.js';
 import type { EnvFileLayer, EnvRecord } from '../../types.js';
@@ -110,12 +110,12 @@ export function applyQwenCode024SettingsEnv(env: LayeredEnv, settings: Effective
  * environment, then the values of `<qwenDir>/.env` and (when `QWEN_HOME` is
  * not set anywhere) `~/.env`, for names the environment does not define.
  */
-export function settingsExpansionEnv(realEnv: EnvRecord, files: readonly ReadEnvFile[], home: QwenHome, homeDir: string): EnvRecord {
+export function settingsExpansionEnv(realEnv: EnvRecord, files: readonly LoadedEnvFile[], home: QwenHome, homeDir: string): EnvRecord {
   const paths = [normalize(join(home.qwenDir, '.env')), ...(home.source.kind === 'default' ? [normalize(join(homeDir, '.env'))] : [])];
   const out: Record<string, string | undefined> = {};
   for (const path of paths) {
     const values = files.find((f) => f.file.path === path)?.values;
-    for (const [name, value] of Object.entries(values ?? {})) {
+    for (const [name, value] of Object.entries<string>(values ?? {})) {
       if (!Object.hasOwn(realEnv, name) && !Object.hasOwn(out, name)) out[name] = value;
     }
   }

@@ -1,15 +1,21 @@
 import { QwenAuthError } from '../../errors.js';
 import { defaultRegistry } from '../../providers/default-registry.js';
 import type { ApiKeyAuth } from '../../types.js';
-import type { ResolutionContext } from '../context.js';
+import { loadContext, type ResolutionContext } from '../context.js';
 import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from '../endpoints.js';
 import { entriesByType, entryKey } from '../provider-protocols.js';
 import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from '../results.js';
+import { requestEnv } from '../transport-env.js';
+import { trustedGatewaysOf } from '../trusted-gateways.js';
 import { checkKeyAndBase } from '../value-checks.js';
+import { wordingOf } from '../wording.js';
 import { chooseAuthType024 } from './auth-type.js';
 import { requestedModel, selectEntry, switchWire } from './entries.js';
 import { values024 } from './values.js';
 import { variablesOf } from './variables.js';
+
+/** What the 0.24 rules give: the result's values, before the request side is attached. */
+type Values = Omit<ApiKeyResultInputs, 'reload' | 'requestEnv' | 'transport' | 'registry'> & { readonly type: 'openai' | 'openai-responses' | 'anthropic' };
 
 /**
  * `resolveAuth({ qwenCode: '0.24' })` after the layers are loaded (spec 0.24
@@ -17,6 +23,27 @@ import { variablesOf } from './variables.js';
  * the entry, the key, base URL and model, the checks, the endpoint.
  */
 export function resolveQwenCode024(ctx: ResolutionContext): ApiKeyAuth {
+  const v = values(ctx);
+  const registry = ctx.options.registry ?? defaultRegistry();
+  const inputs: ApiKeyResultInputs = {
+    ...v,
+    // After a rejection: the key the same rules give now for the same endpoint.
+    reload: async () => {
+      try {
+        const again = values(await loadContext(ctx.options));
+        return again.type === v.type && again.baseUrl === v.baseUrl ? again.apiKey : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    requestEnv: requestEnv(ctx),
+    transport: ctx.options.fetch,
+    registry,
+  };
+  return v.type === 'openai' ? openAIResult(inputs) : v.type === 'openai-responses' ? openAIResponsesResult(inputs) : anthropicResult(inputs);
+}
+
+function values(ctx: ResolutionContext): Values {
   const chosen = chooseAuthType024(ctx);
   const byType = entriesByType(ctx.settings, ctx.diagnostics);
 
@@ -44,7 +71,7 @@ export function resolveQwenCode024(ctx: ResolutionContext): ApiKeyAuth {
         ? `No API key for ${type}: ${envKey} (named by ${entryKey(v.entry!)}.envKey in ${v.entry!.path}) is not set.`
         : `No API key for ${type}. Checked ${[...v.keyVariables, ...settingsKeys].join(', ')} and the files ${files.join(', ') || '(none)'}.`,
       {
-        details: { variables: [...v.keyVariables], files, settingsKeys },
+        details: { variables: [...v.keyVariables], files, settingsKeys, hints: [], ...(v.entry && { requiredBy: entryKey(v.entry) }) },
         remedy: envKey
           ? `Set ${envKey} in the environment or a .env file (e.g. ~/.qwen/.env), or in settings.json "env".`
           : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json, or pass overrides.apiKey.`,
@@ -71,12 +98,16 @@ export function resolveQwenCode024(ctx: ResolutionContext): ApiKeyAuth {
   const base = v.baseUrl!;
 
   // Rules 11–12: the checks on what was chosen, the endpoint and the key's header.
-  const registry = ctx.options.registry ?? defaultRegistry();
-  const checked = checkKeyAndBase(v.apiKey, base, registry, {
+  const checked = checkKeyAndBase(v.apiKey, base, {
+    registry: ctx.options.registry ?? defaultRegistry(),
+    wording: wordingOf(ctx.options),
+    trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, ctx.env),
+    now: ctx.now(),
     keyEndpointMismatch: true,
     protocol: type === 'anthropic' ? 'anthropic' : 'openai',
   });
-  const inputs: ApiKeyResultInputs = {
+  return {
+    type,
     apiKey: checked.apiKey,
     baseUrl: checked.baseUrl,
     model: v.model.value,
@@ -93,5 +124,4 @@ export function resolveQwenCode024(ctx: ResolutionContext): ApiKeyAuth {
     envFile: ctx.envFile,
     qwenDir: ctx.qwenDir,
   };
-  return type === 'openai' ? openAIResult(inputs) : type === 'openai-responses' ? openAIResponsesResult(inputs) : anthropicResult(inputs);
 }

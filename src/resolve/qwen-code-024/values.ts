@@ -3,7 +3,7 @@ import type { ProviderEntry } from '../../settings/types.js';
 import type { Provenance } from '../../types.js';
 import type { ResolutionContext } from '../context.js';
 import { OPENAI_SDK_DEFAULT_BASE_URL } from '../endpoints.js';
-import { type Candidate, choose, type Chosen, describeSource, envCandidate, isPresent, overrideCandidate, presentSources, settingCandidate } from '../provenance.js';
+import { type Candidate, choose, type Chosen, describeSource, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from '../provenance.js';
 import { entryKey } from '../provider-protocols.js';
 import type { ResolvedType024 } from './auth-type.js';
 import type { ModelRequest, Selection } from './entries.js';
@@ -143,7 +143,7 @@ export function values024(
   }
 
   const model: Chosen = request
-    ? { value: request.candidate.value, provenance: { ...request.candidate.source, shadowed: presentSources(request.candidate.under ?? []) } }
+    ? { value: request.candidate.value, provenance: { ...request.candidate.source, shadowed: sourcesOfPresent(request.candidate.under ?? []) } }
     : { value: v.defaultModel, provenance: { kind: 'default', detail: `Qwen Code 0.24's default for ${type}`, shadowed: [] } };
   return {
     apiKey: choose(chains.apiKey),

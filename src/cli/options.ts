@@ -1,0 +1,87 @@
+/**
+ * Every option of the command, declared once with the commands it applies
+ * to. docs/cli.md has the same table, and a test compares it with each
+ * command's `--help`. To add an option, add a row here.
+ */
+import { type Command, Option } from 'commander';
+import { authFlags } from 'qwen-auth';
+import { STORE_KINDS } from './context.js';
+
+export const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export interface CliOption {
+  /** commander's flags string, e.g. `--cwd <dir>`. */
+  readonly flags: string;
+  readonly description: string;
+  readonly commands: readonly CommandName[];
+  readonly choices?: readonly string[];
+  readonly defaultValue?: string;
+}
+
+/** Commands that touch the Qwen OAuth login (its store and endpoints). */
+const LOGIN_COMMANDS: readonly CommandName[] = ['status', 'login', 'logout'];
+/** Commands that resolve from a folder. */
+const FOLDER_COMMANDS: readonly CommandName[] = ['status', 'env', 'use', 'login', 'logout'];
+
+export const OPTIONS: readonly CliOption[] = [
+  { flags: '--cwd <dir>', description: 'resolve as if run from this folder', commands: FOLDER_COMMANDS },
+  { flags: '--json', description: 'machine-readable output; failures too, on stdout', commands: COMMANDS },
+  {
+    flags: '--qwen-code <version>',
+    description: "resolve as this Qwen Code does: 0.12 (default: the auth documents) or 0.24 (today's CLI: also anthropic, openai-responses)",
+    choices: ['0.12', '0.24'],
+    commands: FOLDER_COMMANDS,
+  },
+  // Qwen Code's own flags, from the library's authFlags.
+  ...Object.entries(authFlags).map(
+    ([name, f]): CliOption => ({ flags: `--${name} <${f.valueName}>`, description: `${f.description}, as Qwen Code takes it`, commands: ['status'] }),
+  ),
+  { flags: '--strict', description: 'exit 1 when a diagnostic of level warning or error is present', commands: ['status'] },
+  {
+    flags: '--check',
+    description: 'send one cheap live request: does the key (or login) work at this endpoint, and if not, why (exit 1 when not)',
+    commands: ['status'],
+  },
+  {
+    flags: '--probe',
+    description: "after a rejected key, try the same vendor's other regions and plans (implies --check)",
+    commands: ['status'],
+  },
+  {
+    flags: '--no-git-check',
+    description: 'do not ask git whether the files holding keys are tracked or not ignored',
+    commands: ['status', 'env'],
+  },
+  { flags: '--store <store>', description: 'where the login lives', choices: STORE_KINDS, commands: LOGIN_COMMANDS },
+  { flags: '--device-endpoint <url>', description: 'device authorization endpoint (default: Qwen)', commands: LOGIN_COMMANDS },
+  { flags: '--token-endpoint <url>', description: 'token endpoint (default: Qwen)', commands: LOGIN_COMMANDS },
+  { flags: '--client-id <id>', description: 'OAuth client id (default: Qwen Code)', commands: LOGIN_COMMANDS },
+  {
+    flags: '--scope <scope>',
+    description: 'user (~/.qwen/settings.json) or workspace (.qwen/settings.json)',
+    choices: ['user', 'workspace'],
+    defaultValue: 'user',
+    commands: ['use'],
+  },
+  { flags: '--no-browser', description: 'do not try to open a browser', commands: ['login'] },
+  { flags: '--no-qr', description: 'do not print a QR code', commands: ['login'] },
+];
+
+/** Adds to `cmd` every option that applies to the command `name`. */
+export function addOptions(cmd: Command, name: CommandName): Command {
+  for (const o of OPTIONS) {
+    if (!o.commands.includes(name)) continue;
+    const option = new Option(o.flags, o.description);
+    if (o.choices) option.choices(o.choices);
+    if (o.defaultValue !== undefined) option.default(o.defaultValue);
+    cmd.addOption(option);
+  }
+  return cmd;
+}
+
+/** True when `--json` is among the arguments (before a `--`): failures of parsing are JSON too. */
+export function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}

@@ -1,0 +1,83 @@
+/**
+ * What the request side needs from a resolved auth, and the little it
+ * remembers: the tokens it handed out (so none leaves for another origin)
+ * and the base URLs the auth has had (so requests built for an earlier one
+ * follow a refreshed `resource_url`).
+ */
+import { parseHttpUrl } from '../internal/url.js';
+import { redact } from '../redact.js';
+import type { GetTokenOptions, KeyHeader } from './types.js';
+
+/** The credential side of a resolved auth, as resolution builds it. */
+export interface CredentialProvider {
+  getToken(options?: GetTokenOptions): Promise<string>;
+  invalidate(token: string): void;
+  /** The base URL now (a refresh may move it). */
+  baseUrl(): string;
+  readonly keyHeader: KeyHeader;
+}
+
+/** A {@link CredentialProvider} that remembers what it handed out. */
+export interface CredentialSource extends CredentialProvider {
+  /** True when `value` is (or carries, as `Bearer <value>`) a credential handed out recently. */
+  isOwnCredential(value: string): boolean;
+  /** Earlier base URLs of this auth, most recent first (never the current one). */
+  earlierBaseUrls(): readonly string[];
+  /** `text` with every credential handed out recently replaced by its redacted form. */
+  redactIn(text: string): string;
+}
+
+/** How many recent credentials are remembered (a rotation or two, with room). */
+const REMEMBERED = 8;
+
+const bare = (value: string): string => value.trim().replace(/^bearer\s+/i, '').trim();
+
+/**
+ * Wraps a provider so that every token and base URL it gives out is
+ * remembered. `known` seeds the credentials (an API key the caller already
+ * holds as `auth.apiKey`).
+ */
+export function trackCredentials(provider: CredentialProvider, known: readonly string[] = []): CredentialSource {
+  const tokens: string[] = known.filter((t) => t !== '').slice(0, REMEMBERED);
+  const bases: string[] = [];
+  const noteBase = (): string => {
+    const current = provider.baseUrl();
+    if (bases[0] !== current) {
+      const i = bases.indexOf(current);
+      if (i !== -1) bases.splice(i, 1);
+      bases.unshift(current);
+      if (bases.length > REMEMBERED) bases.length = REMEMBERED;
+    }
+    return current;
+  };
+  noteBase();
+  return {
+    keyHeader: provider.keyHeader,
+    async getToken(options?: GetTokenOptions): Promise<string> {
+      const token = await provider.getToken(options);
+      if (tokens[0] !== token) {
+        const i = tokens.indexOf(token);
+        if (i !== -1) tokens.splice(i, 1);
+        tokens.unshift(token);
+        if (tokens.length > REMEMBERED) tokens.length = REMEMBERED;
+      }
+      noteBase();
+      return token;
+    },
+    invalidate: (token) => provider.invalidate(token),
+    baseUrl: noteBase,
+    isOwnCredential(value) {
+      const v = bare(value);
+      return v !== '' && tokens.includes(v);
+    },
+    redactIn(text) {
+      let out = text;
+      for (const token of tokens) if (token.length >= 4) out = out.split(token).join(redact(token));
+      return out;
+    },
+    earlierBaseUrls() {
+      const current = noteBase();
+      return bases.filter((b) => b !== current && parseHttpUrl(b) !== undefined);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The request methods every resolved auth carries: `getToken`, `invalidate`,
+ * `fetch` and `check`. Building them costs a few closures: the transport
+ * (the global fetch, or undici's proxy agent when a proxy is configured) is
+ * chosen on the first request, so resolving an API key stays as cheap as
+ * before and loads no proxy agent. (The fetch and check code is small and
+ * ships in the core chunk: a lazy import of it would only add chunks to the
+ * import path.)
+ */
+import { selectFetch } from '../oauth/transport.js';
+import type { ProviderRegistry } from '../providers/types.js';
+import type { EnvRecord, FetchLike } from '../types.js';
+import { createAuthenticatedFetch } from './authenticated-fetch.js';
+import { runCheck } from './check.js';
+import { type CredentialProvider, trackCredentials } from './credential-source.js';
+import type { AuthRequests } from './types.js';
+
+export interface RequestMethodsOptions {
+  readonly provider: CredentialProvider;
+  /** Credentials the caller already holds (an API key in `auth.apiKey`): never sent to another origin either. */
+  readonly known?: readonly string[];
+  /** The layered environment's proxy variables (`HTTPS_PROXY`, `NO_PROXY`…). */
+  readonly env: EnvRecord;
+  /** A transport of the caller's; default the global fetch, or undici when a proxy is set. */
+  readonly transport?: FetchLike;
+  /** The resolved model, for the check's chat completion. */
+  readonly model: string;
+  readonly oauth: boolean;
+  readonly registry: ProviderRegistry;
+}
+
+/** Builds the four methods over one credential provider. */
+export function requestMethods(options: RequestMethodsOptions): AuthRequests {
+  const source = trackCredentials(options.provider, options.known);
+  let transport: Promise<FetchLike> | undefined;
+  const loadTransport = (): Promise<FetchLike> => {
+    transport ??= selectFetch(options.env, options.transport);
+    transport.catch(() => {
+      transport = undefined;
+    });
+    return transport;
+  };
+  const fetch = createAuthenticatedFetch({ source, transport: loadTransport });
+  return {
+    getToken: (o) => source.getToken(o),
+    invalidate: (token) => source.invalidate(token),
+    fetch,
+    check: (o) =>
+      runCheck({ source, fetch, transport: loadTransport, model: options.model, oauth: options.oauth, registry: options.registry }, o),
+  };
+}

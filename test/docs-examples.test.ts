@@ -1,0 +1,104 @@
+/**
+ * The docs' code cannot drift from the code: every ```ts block of README.md
+ * and docs/*.md is type-checked against the sources (strict, as the project
+ * is), and the claims that went wrong before are checked as rules.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const blocks = pages.flatMap((page) => {
+  const text = readFileSync(join(ROOT, page), 'utf8');
+  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({
+    page,
+    line: text.slice(0, m.index).split('\n').length + 1,
+    code: m[1]!,
+  }));
+});
+
+describe('TypeScript blocks in the docs', () => {
+  const dir = join(ROOT, '.tmp', `docs-examples-${process.pid}`);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are many, on several pages', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(blocks.map((b) => b.page)).size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('type-check against the sources (tsc, the project’s strict options)', () => {
+    mkdirSync(dir, { recursive: true });
+    const names = blocks.map((b, i) => {
+      const name = `${b.page.replace(/[/.]/g, '_')}_${b.line}_${i}.ts`;
+      writeFileSync(join(dir, name), `${b.code}\nexport {};\n`);
+      return name;
+    });
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noEmit: true }, include: names }),
+    );
+    let output = '';
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    // Name the page and line of each failing block.
+    const where = (name: string) => {
+      const b = blocks[names.indexOf(name)]!;
+      return `${b.page}:${b.line}`;
+    };
+    const errors = output
+      .split('\n')
+      .filter((l) => l.includes('error TS'))
+      .map((l) => l.replace(/^.*?([^/]+\.ts)\((\d+),\d+\)/, (_, n: string, line: string) => `${names.includes(n) ? where(n) : n} (+${line})`));
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
+
+describe('claims that drifted before', () => {
+  const all = pages.map((page) => ({ page, text: readFileSync(join(ROOT, page), 'utf8') }));
+
+  it('no example passes a literal folder (such as the shared /tmp) as cwd or homeDir', () => {
+    const bad = blocks.filter((b) => /\b(cwd|homeDir)\s*:\s*['"`]\//.test(b.code)).map((b) => `${b.page}:${b.line}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('an example that starts a device flow turns the browser off', () => {
+    const bad = blocks
+      .filter((b) => /startFakeQwenServer/.test(b.code) && /interactive:\s*true|authorizeDevice\(/.test(b.code) && !/openBrowser:\s*false/.test(b.code))
+      .map((b) => `${b.page}:${b.line}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('before the first release, nothing tells to install qwen-auth from the registry; the tarball named is this version’s', () => {
+    // Flip when 0.1.0 (or later) is on npm.
+    const published = false;
+    const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+    if (!published) {
+      const bad = all.filter((p) => /npm (install|i) qwen-auth\b(?!-)/.test(p.text)).map((p) => p.page);
+      expect(bad).toEqual([]);
+      for (const p of all.filter((x) => x.text.includes('npm pack'))) expect(p.text, p.page).toContain(`${name}-${version}.tgz`);
+    }
+  });
+
+  it('performance is stated in measured figures, not adjectives', () => {
+    const bad = all.filter((p) => /a few (milli|micro)seconds|instant(ly)?\b|blazing|lightning/i.test(p.text)).map((p) => p.page);
+    expect(bad).toEqual([]);
+    expect(all.find((p) => p.page === 'README.md')!.text).toMatch(/takes\s+\d+\s+ms\s+\(median/);
+  });
+
+  it('the README does not say DEBUG is dropped from every project file', () => {
+    const readme = all.find((p) => p.page === 'README.md')!.text;
+    expect(readme).toMatch(/`DEBUG_MODE` are dropped from project `\.env` files, but not from `<project>\/\.qwen\/\.env`/);
+  });
+
+  it('docs/cli.md documents exit code 2 for usage errors and every command', () => {
+    const cli = all.find((p) => p.page === 'docs/cli.md')!.text;
+    expect(cli).toMatch(/\| 2 \| usage error/);
+    for (const c of ['status', 'env', 'providers', 'use', 'login', 'logout', 'help']) expect(cli).toContain(`| \`${c}`);
+  });
+});
