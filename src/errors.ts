@@ -158,7 +158,7 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => strin
   UNSUPPORTED_AUTH_TYPE: (p) =>
     `Select an auth type this mode resolves: 'openai' or 'qwen-oauth' by default, also 'anthropic' and 'openai-responses' with qwenCode: '0.24' (security.auth.selectedType in settings.json, or ${p.override('authType')}).`,
   NO_AUTH_TYPE: (p) =>
-    `Select an auth type (security.auth.selectedType in settings.json, or ${p.override('authType')}), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL, as Qwen Code 0.24 requires in a non-interactive run.`,
+    `Select an auth type (security.auth.selectedType in settings.json, or ${p.override('authType')}), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL: the three Qwen Code 0.24 needs to infer openai.`,
   QWEN_OAUTH_DISCONTINUED: `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: switch to Coding Plan, Token Plan or an API key (DashScope, OpenRouter, another provider) with /auth in Qwen Code, or set security.auth.selectedType and its key.`,
   MISSING_BASE_URL:
     'Set ANTHROPIC_BASE_URL (e.g. https://coding.dashscope.aliyuncs.com/apps/anthropic for Coding Plan), or give the modelProviders.anthropic entry a baseUrl.',

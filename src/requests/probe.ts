@@ -14,10 +14,15 @@ export interface ProbeCandidate {
   readonly endpoint: ProviderEndpoint;
 }
 
-/** True when the key's format allows `provider`: its prefix, when it has one, and any prefix the provider requires. */
+/**
+ * True when the key's format allows `provider`: its prefix, when it has one
+ * (or one the provider's keys may share, as Token Plan's may look like Coding
+ * Plan's), and any prefix the provider requires.
+ */
 function keyFits(registry: ProviderRegistry, provider: ProviderDefinition, key: string): boolean {
   const owners = registry.matchKey(key);
-  if (owners.length > 0 && !owners.includes(provider)) return false;
+  const shared = (provider.sharedKeyPrefixes ?? []).some((prefix) => key.startsWith(prefix));
+  if (owners.length > 0 && !owners.includes(provider) && !shared) return false;
   if (provider.requiresKeyPrefix && !(provider.keyPrefixes ?? []).some((prefix) => key.startsWith(prefix))) return false;
   return true;
 }

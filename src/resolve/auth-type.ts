@@ -1,4 +1,4 @@
-import { QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { overrideName, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
 import { type AuthType, isAuthType, listAuthTypes, type Provenance, type QwenCodeAuthType } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { choose, type Chosen, describeSource, envCandidate, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
@@ -35,6 +35,7 @@ export function unsupportedAuthType(value: string, origin: string, wording: Reme
   }
   const variables = allVariablesOf(value as QwenCodeAuthType);
   const google = value === 'gemini' || value === 'vertex-ai';
+  const where = `security.auth.selectedType in settings.json, or ${overrideName('authType', wording)}`;
   return new QwenAuthError(
     'UNSUPPORTED_AUTH_TYPE',
     `The auth type '${value}' from ${origin} is one Qwen Code 0.24 knows (it reads ${variables.join(', ')}), ` +
@@ -42,8 +43,8 @@ export function unsupportedAuthType(value: string, origin: string, wording: Reme
     {
       details: { value, origin, knownTo: 'Qwen Code 0.24', variables },
       remedy: google
-        ? `qwen-auth does not resolve '${value}' (Google's SDK); select 'openai' or 'qwen-oauth', or 'anthropic' / 'openai-responses' with qwenCode: '0.24'.`
-        : `Resolve with qwenCode: '0.24' (${wording.flags ? '--qwen-code 0.24' : 'qwen-auth --qwen-code 0.24'}), which resolves '${value}' as Qwen Code 0.24 does, or select 'openai'.`,
+        ? `qwen-auth does not resolve '${value}' (Google's SDK): select 'openai' or 'qwen-oauth' (${where}), or 'anthropic' / 'openai-responses' with qwenCode: '0.24'.`
+        : `Resolve with qwenCode: '0.24' (${wording.flags ? '--qwen-code 0.24' : 'qwen-auth --qwen-code 0.24'}), which resolves '${value}' as Qwen Code 0.24 does, or select 'openai' (${where}).`,
     },
   );
 }
