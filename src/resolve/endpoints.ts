@@ -1,3 +1,4 @@
+import type { CheckWire } from '../requests/check.js';
 import type { KeyHeader } from '../requests/types.js';
 
 /** `base` + `path` with one slash between them, as the OpenAI and Anthropic SDKs join them. */
@@ -40,4 +41,32 @@ export function anthropicKeyHeader(baseUrl: string): KeyHeader {
   } catch {
     return 'authorization';
   }
+}
+
+/** The Anthropic API version the check sends (the Messages API's stable one). */
+const ANTHROPIC_VERSION = '2023-06-01';
+
+/**
+ * What `check()` sends on the wires other than Chat Completions: the
+ * Responses wire lists `…/v1/models` and asks for 16 output tokens; the
+ * Anthropic wire lists `<base>/v1/models` and sends a one-token message, with
+ * `anthropic-version`. Undefined for `openai` (the check's own default).
+ */
+export function checkWireFor(type: 'openai' | 'openai-responses' | 'anthropic'): CheckWire | undefined {
+  if (type === 'openai-responses') {
+    return {
+      modelsUrl: (base) => responsesEndpoint(base).replace(/\/responses$/, '/models'),
+      requestUrl: (base) => responsesEndpoint(base),
+      body: (model) => JSON.stringify({ model, input: 'ping', max_output_tokens: 16, stream: false }),
+    };
+  }
+  if (type === 'anthropic') {
+    return {
+      modelsUrl: (base) => join(base, '/v1/models'),
+      requestUrl: (base) => messagesEndpoint(base),
+      body: (model) => JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }),
+      headers: { 'anthropic-version': ANTHROPIC_VERSION },
+    };
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import { redact, withRedactedView } from '../redact.js';
+import { checkWireFor } from './endpoints.js';
 import { apiKeyProvider } from '../requests/api-key-provider.js';
 import { requestMethods } from '../requests/request-methods.js';
 import type { KeyHeader } from '../requests/types.js';
@@ -48,6 +49,7 @@ function build<T extends ApiKeyAuth>(type: T['type'], inputs: ApiKeyResultInputs
     model: inputs.model,
     oauth: false,
     registry: inputs.registry,
+    wire: checkWireFor(type),
   });
   const data = {
     type,
