@@ -185,7 +185,7 @@ function layers(seed: number, r: Rng): Case024 {
       for (const n of names) if (r.chance(0.4)) env[n] = valueFor(n, `senv-${scope}`);
       s.env = env;
     }
-    if (r.chance(0.1)) s.advanced = { excludedEnvVars: [r.pick(['OPENAI_MODEL', 'OPENAI_API_KEY', 'ANTHROPIC_MODEL'])] };
+    if (r.chance(0.25)) s.advanced = { excludedEnvVars: [r.pick(['OPENAI_MODEL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_MODEL', 'ANTHROPIC_API_KEY'])] };
     if (r.chance(0.3)) s.$version = 4;
     files[scope === 'user' ? `${home}/.qwen/settings.json` : `${cwd}/.qwen/settings.json`] = json(r, s);
   }
