@@ -67,7 +67,7 @@ describe('errors quoting what the user gave', () => {
   it('readable names stay readable', async () => {
     tree = makeTree({ 'home/.keep': '', 'w/.keep': '' });
     const error = (await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, overrides: { authType: 'vertex-ai' as never } }).catch((e: unknown) => e)) as Error;
-    expect(error.message).toContain('"vertex-ai"');
+    expect(error.message).toContain("'vertex-ai'");
   });
 });
 

@@ -43,7 +43,7 @@ function printAuth(ctx: Context, auth: ResolvedAuth, report: EnvironmentReport, 
     ['Model', `${auth.model}  ${from(auth.sources.model)}`],
   ];
   if (auth.type !== 'qwen-oauth') {
-    entries.push(['Endpoint', `${auth.endpoint}  ${out.dim(auth.keyHeader === 'x-api-key' ? 'key in x-api-key' : 'key in Authorization: Bearer')}`]);
+    entries.push(['Endpoint', `${redactUrl(auth.endpoint)}  ${out.dim(auth.keyHeader === 'x-api-key' ? 'key in x-api-key' : 'key in Authorization: Bearer')}`]);
     entries.push(['API key', `${redact(auth.apiKey)}  ${from(auth.sources.apiKey)}`]);
   } else {
     const left = auth.credentials.expiresAt === undefined ? undefined : auth.credentials.expiresAt - now;
