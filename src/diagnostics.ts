@@ -21,14 +21,27 @@ export const DIAGNOSTICS = Object.freeze({
   CREDENTIALS_INSECURE_MODE: { level: 'warning', remedy: 'Run chmod 600 on the credentials file and chmod 700 on its folder (the next login or refresh does it too).' },
   CREDENTIALS_INVALID: { level: 'warning', remedy: 'Log in again (`qwen-auth login`), or delete the file.' },
   ENDPOINT_IMPLIED_BY_KEY: { level: 'info', remedy: 'Set OPENAI_BASE_URL to choose another endpoint of the provider.' },
+  ENV_EMPTY_FILLED: { level: 'info', remedy: 'Unset the empty variable, or give it a value, if the value from the file is not the one you meant.' },
   ENV_EMPTY_SHADOWS: { level: 'warning', remedy: 'Unset the empty variable (`unset NAME`) so the value below it is used.' },
   ENV_FILE_TOO_LARGE: { level: 'warning', remedy: 'Shrink the .env file, or raise envFile.maxBytes.' },
   ENV_FILE_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the .env file (or remove it).' },
   GIT_CHECK_SKIPPED: { level: 'info', remedy: 'Put git on PATH, or repair the repository (the message says what failed); nothing else was affected.' },
   INSECURE_BASE_URL: { level: 'warning', remedy: 'Use an https:// base URL for any server that is not on this machine.' },
   KEYCHAIN_UNAVAILABLE: { level: 'warning', remedy: 'Install keytar and a keychain (libsecret on Linux), or use the file store.' },
+  KEY_ENDPOINT_MISMATCH: {
+    level: 'warning',
+    remedy: "Set OPENAI_BASE_URL (or security.auth.baseUrl) to the key's endpoint; Qwen Code 0.24 does not choose it from the key.",
+  },
   KEY_FORMAT_MISMATCH: { level: 'warning', remedy: "Use a key of the endpoint's provider, or the endpoint that matches the key." },
   KEY_PROVIDER_MISMATCH: { level: 'warning', remedy: "Point the base URL at one of the key's endpoints (listed in the message), or use that endpoint's key." },
+  MODEL_BASEURL_STALE: {
+    level: 'warning',
+    remedy: 'Select the model again (/model in Qwen Code) or set model.baseUrl to the baseUrl of the entry you mean.',
+  },
+  MODEL_ON_OTHER_PROTOCOL: {
+    level: 'warning',
+    remedy: "Select the auth type of that entry (with qwenCode: '0.24' for anthropic and openai-responses), or name a model of this auth type.",
+  },
   OAUTH_MODEL_UNSUPPORTED: { level: 'warning', remedy: "Drop the model setting, or use 'coder-model' with Qwen OAuth." },
   RESOURCE_URL_REJECTED: {
     level: 'warning',
@@ -38,6 +51,14 @@ export const DIAGNOSTICS = Object.freeze({
   PROVIDER_DISCONTINUED: {
     level: 'warning',
     remedy: 'Move to a supported provider: Coding Plan, Token Plan or a DashScope API key.',
+  },
+  PROVIDER_ID_UNMAPPED: {
+    level: 'warning',
+    remedy: 'Map the provider id to an auth type in providerProtocol (e.g. "providerProtocol": { "myproxy": "openai" }), or rename it to one.',
+  },
+  REQUESTED_MODEL_REPLACED: {
+    level: 'warning',
+    remedy: 'Add a modelProviders entry with that id, or configure a key or base URL outside modelProviders so the requested model is used as is.',
   },
   SECRET_FILE_NOT_IGNORED: {
     level: 'warning',

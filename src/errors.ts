@@ -51,8 +51,38 @@ export interface AuthErrorDetails {
   };
   /** An option passed to the library is malformed. */
   INVALID_OPTION: { readonly option: string };
-  /** An auth type other than `openai` or `qwen-oauth` was selected. */
-  UNSUPPORTED_AUTH_TYPE: { readonly value: string; readonly origin: string };
+  /**
+   * The selected (or inferred) auth type is not one this mode resolves, or a
+   * selected model lives on a wire it does not speak.
+   */
+  UNSUPPORTED_AUTH_TYPE: {
+    readonly value: string;
+    readonly origin: string;
+    /** Set when the type is one a later Qwen Code knows (`anthropic`, `openai-responses`, `gemini`, `vertex-ai`). */
+    readonly knownTo?: 'Qwen Code 0.24';
+    /** The variables Qwen Code 0.24 reads for that type, when it has any. */
+    readonly variables?: readonly string[];
+  };
+  /** `qwenCode: '0.24'`: nothing selects an auth type (no override, no selectedType, no inference from the environment). */
+  NO_AUTH_TYPE: {
+    /** Every place that was checked, in order. */
+    readonly checked: readonly string[];
+  };
+  /** `qwenCode: '0.24'`: `qwen-oauth` is selected or inferred, and Qwen Code 0.24 refuses it. */
+  QWEN_OAUTH_DISCONTINUED: {
+    /** Where the selection came from. */
+    readonly origin: string;
+    /** The day the free tier ended. */
+    readonly discontinuedOn: string;
+  };
+  /** An Anthropic-compatible configuration has no base URL. */
+  MISSING_BASE_URL: {
+    readonly authType: string;
+    /** The variables that were looked at. */
+    readonly variables: readonly string[];
+    /** The `modelProviders` entry that needs a `baseUrl`, when one was selected. */
+    readonly entry?: string;
+  };
   /** Qwen OAuth is selected but there is no usable login (or it was revoked). */
   LOGIN_REQUIRED: {
     readonly reason: 'no-credentials' | 'refresh-rejected' | 'no-refresh-token' | 'invalid-credentials';
@@ -128,7 +158,12 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => strin
   INVALID_BASE_URL: 'Use an absolute http(s) URL such as https://dashscope.aliyuncs.com/compatible-mode/v1.',
   INVALID_OPTION: 'Check the option against the documented type.',
   UNSUPPORTED_AUTH_TYPE: (p) =>
-    `Select 'openai' or 'qwen-oauth' (security.auth.selectedType in settings.json, or ${p.override('authType')}).`,
+    `Select an auth type this mode resolves: 'openai' or 'qwen-oauth' by default, also 'anthropic' and 'openai-responses' with qwenCode: '0.24' (security.auth.selectedType in settings.json, or ${p.override('authType')}).`,
+  NO_AUTH_TYPE: (p) =>
+    `Select an auth type (security.auth.selectedType in settings.json, or ${p.override('authType')}), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL: the three Qwen Code 0.24 needs to infer openai.`,
+  QWEN_OAUTH_DISCONTINUED: `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: switch to Coding Plan, Token Plan or an API key (DashScope, OpenRouter, another provider) with /auth in Qwen Code, or set security.auth.selectedType and its key.`,
+  MISSING_BASE_URL:
+    'Set ANTHROPIC_BASE_URL (e.g. https://coding.dashscope.aliyuncs.com/apps/anthropic for Coding Plan), or give the modelProviders.anthropic entry a baseUrl.',
   LOGIN_REQUIRED: (p) =>
     `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: use a paid path instead — a Coding Plan key (sk-sp-…), a Token Plan key or a DashScope API key ` +
     `in OPENAI_API_KEY, with security.auth.selectedType 'openai' — or, if your account still has Qwen OAuth access, log in again (${p.login}).`,

@@ -6,7 +6,7 @@
  */
 import { redactText } from './redact.js';
 import { QwenAuthError } from './errors.js';
-import { type AuthOverrides, isAuthType } from './types.js';
+import { type AuthOverrides, isAuthType, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion } from './types.js';
 
 /** One flag of {@link authFlags}: a `node:util` `parseArgs` option, plus what a help text and a mapping need. */
 export interface AuthFlag {
@@ -31,7 +31,7 @@ const flag = (override: keyof AuthOverrides, valueName: string, description: str
  * or yargs (`{ type: 'string', describe: f.description }`).
  */
 export const authFlags = Object.freeze({
-  'auth-type': flag('authType', 'type', "auth method: 'openai' or 'qwen-oauth'"),
+  'auth-type': flag('authType', 'type', "auth method: 'openai' or 'qwen-oauth' (with qwenCode '0.24' also 'anthropic', 'openai-responses')"),
   'openai-api-key': flag('apiKey', 'key', 'API key for the OpenAI-compatible method'),
   'openai-base-url': flag('baseUrl', 'url', 'base URL of the OpenAI-compatible endpoint'),
   model: flag('model', 'model', 'model name'),
@@ -53,11 +53,17 @@ function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function invalidFlag(name: string, message: string): QwenAuthError<'INVALID_OPTION'> {
+function invalidFlag(name: string, message: string, remedy?: string): QwenAuthError<'INVALID_OPTION'> {
   return new QwenAuthError('INVALID_OPTION', message, {
     details: { option: `--${name}` },
-    remedy: `Pass ${`--${name}`} once, with a value${name === 'auth-type' ? ": 'openai' or 'qwen-oauth'" : ''}.`,
+    remedy: remedy ?? `Pass ${`--${name}`} once, with a value${name === 'auth-type' ? ": 'openai' or 'qwen-oauth'" : ''}.`,
   });
+}
+
+/** Options of {@link overridesFromFlags}. */
+export interface OverridesFromFlagsOptions {
+  /** `'0.24'`: `--auth-type` also takes the types Qwen Code 0.24 knows (resolve with the same `qwenCode`). */
+  readonly qwenCode?: QwenCodeVersion;
 }
 
 /**
@@ -65,7 +71,7 @@ function invalidFlag(name: string, message: string): QwenAuthError<'INVALID_OPTI
  * (`openai-base-url`, as `parseArgs` and yargs give them) or camelCase ones
  * (`openaiBaseUrl`, as commander and yargs give them). Other keys are
  * ignored; an unset flag is left out. `--auth-type` must be `openai` or
- * `qwen-oauth`; a flag given a non-string (several values, no value) or two
+ * `qwen-oauth` (with `{ qwenCode: '0.24' }`, any type Qwen Code 0.24 knows); a flag given a non-string (several values, no value) or two
  * different spellings with different values is an `INVALID_OPTION` naming
  * the flag.
  *
@@ -73,7 +79,7 @@ function invalidFlag(name: string, message: string): QwenAuthError<'INVALID_OPTI
  * names these flags in its messages and remedies. Spreading it into a new
  * object drops the mark: pass `flags: true` to `resolveAuth()` then.
  */
-export function overridesFromFlags(values: Readonly<Record<string, unknown>>): AuthOverrides {
+export function overridesFromFlags(values: Readonly<Record<string, unknown>>, options: OverridesFromFlagsOptions = {}): AuthOverrides {
   if (typeof values !== 'object' || values === null) {
     throw new QwenAuthError('INVALID_OPTION', 'overridesFromFlags() takes the values object of a parser.', {
       details: { option: 'values' },
@@ -92,8 +98,19 @@ export function overridesFromFlags(values: Readonly<Record<string, unknown>>): A
       throw invalidFlag(name, `--${name} was given twice with different values (as ${name} and ${camel(name)}).`);
     }
     if (spec.override === 'authType') {
-      if (!isAuthType(value)) throw invalidFlag(name, `--${name} must be 'openai' or 'qwen-oauth', not ${JSON.stringify(redactText(value, 80))}.`);
-      out.authType = value;
+      const known = (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(value!);
+      if (options.qwenCode === '0.24') {
+        if (!known) throw invalidFlag(name, `--${name} must be one of ${QWEN_CODE_AUTH_TYPES.map((t) => `'${t}'`).join(', ')}, not ${JSON.stringify(redactText(value!, 80))}.`);
+        out.authType = value as QwenCodeAuthType;
+      } else if (!isAuthType(value)) {
+        throw invalidFlag(
+          name,
+          `--${name} must be 'openai' or 'qwen-oauth', not ${JSON.stringify(redactText(value!, 80))}${known ? " (a type Qwen Code 0.24 knows: resolve with qwenCode: '0.24')" : ''}.`,
+          known ? `Resolve with qwenCode: '0.24' (qwen-auth: --qwen-code 0.24) for --${name} ${value}, or pass 'openai' or 'qwen-oauth'.` : undefined,
+        );
+      } else {
+        out.authType = value;
+      }
     } else {
       out[spec.override] = value!;
     }

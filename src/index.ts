@@ -15,8 +15,10 @@ export type { ResolveAuthOptions, ResolveOAuthOptions } from './resolve/options.
 export { TRUSTED_GATEWAYS_VARIABLE } from './resolve/trusted-gateways.js';
 export { describeSource } from './resolve/provenance.js';
 export type { DescribeSourceOptions } from './resolve/provenance.js';
-export { AUTH_TYPES, isAuthType } from './types.js';
+export { AUTH_TYPES, isAuthType, QWEN_CODE_AUTH_TYPES } from './types.js';
 export type {
+  AnthropicAuth,
+  ApiKeyAuth,
   AuthOverrides,
   AuthType,
   EnvFileLayer,
@@ -25,11 +27,15 @@ export type {
   EnvFileReport,
   EnvironmentReport,
   OpenAIAuth,
+  OpenAIResponsesAuth,
   Provenance,
   ResolvedSources,
   ProviderMatch,
+  QwenCodeAuthType,
+  QwenCodeVersion,
   QwenOAuthAuth,
   ResolvedAuth,
+  ResolvedAuthType,
   SettingsScope,
   SourceKind,
   UnreadEnvFile,
@@ -53,7 +59,7 @@ export type {
 
 // Wrapping qwen-auth in a command line
 export { authFlags, overridesFromFlags } from './flags.js';
-export type { AuthFlag, AuthFlagName } from './flags.js';
+export type { AuthFlag, AuthFlagName, OverridesFromFlagsOptions } from './flags.js';
 export { findAuthError } from './find-auth-error.js';
 
 // Errors and redaction

@@ -18,6 +18,28 @@ export function listAuthTypes(): string {
   return AUTH_TYPES.map((t) => `'${t}'`).join(' or ');
 }
 
+/**
+ * Every auth type Qwen Code 0.24 knows (`--auth-type`, `security.auth.selectedType`).
+ * `qwenCode: '0.24'` resolves `openai`, `openai-responses` and `anthropic`;
+ * `gemini` and `vertex-ai` are recognised and reported as unsupported.
+ */
+export const QWEN_CODE_AUTH_TYPES = Object.freeze(['openai', 'openai-responses', 'anthropic', 'gemini', 'vertex-ai', 'qwen-oauth'] as const);
+
+/** An auth type Qwen Code 0.24 knows. */
+export type QwenCodeAuthType = (typeof QWEN_CODE_AUTH_TYPES)[number];
+
+/** Every `type` a result can have. */
+export const RESOLVED_AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth', 'anthropic', 'openai-responses'] as const);
+
+/** Every `type` a result can have: {@link AUTH_TYPES}, and with `qwenCode: '0.24'` also `anthropic`, `openai-responses`. */
+export type ResolvedAuthType = (typeof RESOLVED_AUTH_TYPES)[number];
+
+/**
+ * Which Qwen Code's resolution to follow: `'0.12'` (the default: the auth
+ * documents and Qwen Code 0.12.0) or `'0.24'` (Qwen Code 0.24.x as people run it today).
+ */
+export type QwenCodeVersion = '0.12' | '0.24';
+
 /** A read-only environment record, as `process.env` or a test fixture. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 
@@ -53,7 +75,7 @@ export interface Provenance extends ValueSource {
 export type SettingsScope = 'user' | 'workspace';
 
 import type { Diagnostic } from './diagnostics.js';
-import type { AuthRequests } from './requests/types.js';
+import type { AuthRequests, KeyHeader } from './requests/types.js';
 import type { TokenStoreKind } from './storage/types.js';
 
 export type { Diagnostic, DiagnosticCode, DiagnosticLevel, DiagnosticSubject } from './diagnostics.js';
@@ -76,7 +98,7 @@ export interface EnvFileReport extends EnvFileLayer {
   readonly searched: readonly string[];
   /** Whether the file is home-level (`<qwenDir>/.env`, `~/.qwen/.env`, `~/.env`) rather than a project file. */
   readonly scope: 'project' | 'home';
-  /** Home-level files applied below the project file (only with `envFile.homeFallback`). */
+  /** Home-level files applied below the project file (with `envFile.homeFallback`, and always with `qwenCode: '0.24'`). */
   readonly fallbacks: readonly EnvFileLayer[];
 }
 
@@ -96,7 +118,8 @@ export interface ProviderMatch {
 
 /** Values a CLI would take from `--auth-type`, `--openai-api-key`, `--openai-base-url`, `--model`. */
 export interface AuthOverrides {
-  readonly authType?: AuthType;
+  /** Also the types Qwen Code 0.24 knows: `qwenCode: '0.24'` resolves some, and both modes say what they do not. */
+  readonly authType?: AuthType | QwenCodeAuthType;
   readonly apiKey?: string;
   readonly baseUrl?: string;
   readonly model?: string;
@@ -133,17 +156,43 @@ interface ResolvedBase extends AuthRequests {
 }
 
 /**
- * An OpenAI-compatible configuration. `apiKey` is the only field holding a
- * secret; it is the key in use now (after `invalidate`, the configuration is
- * read again once, and an edited key replaces it).
+ * What every API-key result has. `apiKey` is the only field holding a secret;
+ * it is the key in use now (after `invalidate`, the configuration is read
+ * again once, and an edited key replaces it).
  */
-export interface OpenAIAuth extends ResolvedBase {
-  readonly type: 'openai';
+interface ApiKeyAuthBase extends ResolvedBase {
   readonly sources: ResolvedSources & { readonly apiKey: Provenance };
   readonly apiKey: string;
+  /** The base URL as configured (or defaulted). */
   readonly baseUrl: string;
   readonly model: string;
+  /**
+   * The full URL a model request goes to: `<base>/chat/completions` (openai),
+   * `<base without a trailing /v1>/v1/responses` (openai-responses),
+   * `<base>/v1/messages` (anthropic).
+   */
+  readonly endpoint: string;
+  /** The header the key travels in (and `fetch` puts it in): `authorization` (Bearer), or `x-api-key` on Anthropic's own hosts. */
+  readonly keyHeader: KeyHeader;
 }
+
+/** An OpenAI-compatible configuration on the Chat Completions wire. */
+export interface OpenAIAuth extends ApiKeyAuthBase {
+  readonly type: 'openai';
+}
+
+/** An OpenAI-compatible configuration on the Responses wire (`qwenCode: '0.24'` only). */
+export interface OpenAIResponsesAuth extends ApiKeyAuthBase {
+  readonly type: 'openai-responses';
+}
+
+/** An Anthropic-compatible configuration (Messages API; `qwenCode: '0.24'` only). */
+export interface AnthropicAuth extends ApiKeyAuthBase {
+  readonly type: 'anthropic';
+}
+
+/** Any API-key result. */
+export type ApiKeyAuth = OpenAIAuth | OpenAIResponsesAuth | AnthropicAuth;
 
 /** A Qwen OAuth configuration. Tokens come from `getToken()` (or `getAccessToken()`). */
 export interface QwenOAuthAuth extends ResolvedBase {
@@ -167,7 +216,7 @@ export interface QwenOAuthAuth extends ResolvedBase {
   getAccessToken(): Promise<string>;
 }
 
-export type ResolvedAuth = OpenAIAuth | QwenOAuthAuth;
+export type ResolvedAuth = OpenAIAuth | OpenAIResponsesAuth | AnthropicAuth | QwenOAuthAuth;
 
 /** A `.env` file that exists farther up (or at home level) but was not read: only the first file found is. */
 export interface UnreadEnvFile {

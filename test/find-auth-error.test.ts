@@ -57,7 +57,7 @@ describe('findAuthError', () => {
   it('finds what an apiKey function threw inside an SDK-like wrapper', async () => {
     const apiKey = async (): Promise<string> => {
       const r = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {} });
-      return r.type === 'openai' ? r.apiKey : r.getAccessToken();
+      return r.type === 'qwen-oauth' ? r.getAccessToken() : r.apiKey;
     };
     const sdkCall = async () => {
       try {

@@ -9,7 +9,9 @@ import {
   inspectEnvironment,
   isAuthError,
   isAuthType,
+  QWEN_CODE_AUTH_TYPES,
   QWEN_OAUTH_DEFAULTS,
+  type QwenCodeAuthType,
   redact,
   redactText,
   redactUrl,
@@ -40,7 +42,8 @@ function printAuth(ctx: Context, auth: ResolvedAuth, report: EnvironmentReport, 
     ['Base URL', `${redactUrl(auth.baseUrl)}  ${from(auth.sources.baseUrl)}`],
     ['Model', `${auth.model}  ${from(auth.sources.model)}`],
   ];
-  if (auth.type === 'openai') {
+  if (auth.type !== 'qwen-oauth') {
+    entries.push(['Endpoint', `${auth.endpoint}  ${out.dim(auth.keyHeader === 'x-api-key' ? 'key in x-api-key' : 'key in Authorization: Bearer')}`]);
     entries.push(['API key', `${redact(auth.apiKey)}  ${from(auth.sources.apiKey)}`]);
   } else {
     const left = auth.credentials.expiresAt === undefined ? undefined : auth.credentials.expiresAt - now;
@@ -174,9 +177,21 @@ export function providers(flags: GlobalFlags, out: Output): number {
 
 /** `qwen-auth use <type>`: the `/auth` switch, persisted. */
 export async function use(ctx: Context, type: string, scope: string, out: Output, json: boolean): Promise<number> {
-  if (!isAuthType(type)) throw new UsageError(`use takes ${AUTH_TYPES.map((t) => `'${t}'`).join(' or ')}, not '${redactText(type, 80)}'.`);
+  const v024 = ctx.qwenCode === '0.24';
+  if (!(v024 ? (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type) : isAuthType(type))) {
+    const types = v024 ? QWEN_CODE_AUTH_TYPES : AUTH_TYPES;
+    throw new UsageError(
+      `use takes ${types.map((t) => `'${t}'`).join(v024 ? ', ' : ' or ')}, not '${redactText(type, 80)}'${v024 ? '' : ' (the types Qwen Code 0.24 knows need --qwen-code 0.24)'}.`,
+    );
+  }
   if (scope !== 'user' && scope !== 'workspace') throw new UsageError(`--scope must be 'user' or 'workspace', not '${redactText(scope, 80)}'.`);
-  const r = await setSelectedAuthType(type, { scope, cwd: ctx.cwd, homeDir: ctx.homeDir, env: ctx.env });
+  const r = await setSelectedAuthType(type as QwenCodeAuthType, {
+    scope,
+    cwd: ctx.cwd,
+    homeDir: ctx.homeDir,
+    env: ctx.env,
+    ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
+  });
   if (json) out.json(r);
   else if (r.changed) out.line(`Selected ${out.green(type)} in ${tildify(r.path, ctx.homeDir)}${r.previous ? `, was ${r.previous}` : ''}.`);
   else out.line(`${type} was already selected in ${tildify(r.path, ctx.homeDir)}.`);

@@ -8,6 +8,7 @@ import {
   type OpenedKeychainStore,
   overridesFromFlags,
   redactText,
+  type QwenCodeVersion,
   type QwenOAuthOptions,
   type ResolveAuthOptions,
   type TokenStore,
@@ -32,6 +33,8 @@ export interface GlobalFlags {
   readonly check?: boolean;
   /** `status --probe`: `--check`, and after a rejected key the vendor's other endpoints. */
   readonly probe?: boolean;
+  /** `--qwen-code 0.12|0.24`: whose resolution to follow. */
+  readonly qwenCode?: string;
 }
 
 /** A mistake in the command line: exit 2. */
@@ -49,7 +52,7 @@ export function storeKind(value: string | undefined): (typeof STORE_KINDS)[numbe
 
 /** The token store chosen with `--store`, in the Qwen folder `resolveAuth` would use here. */
 export async function openStore(ctx: Context, value: string | undefined): Promise<TokenStore> {
-  const where = { homeDir: ctx.homeDir, env: ctx.env, cwd: ctx.cwd };
+  const where = { homeDir: ctx.homeDir, env: ctx.env, cwd: ctx.cwd, ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }) };
   return storeKind(value) === 'keychain' ? createKeychainTokenStore(where) : createFileTokenStore(where);
 }
 
@@ -59,6 +62,13 @@ export function fallbackReason(store: TokenStore): string | undefined {
   return typeof reason === 'string' ? reason : undefined;
 }
 
+/** The mode named by `--qwen-code`, checked (commander checks the choices too). */
+export function qwenCodeFlag(value: string | undefined): QwenCodeVersion | undefined {
+  if (value === undefined) return undefined;
+  if (value === '0.12' || value === '0.24') return value;
+  throw new UsageError(`--qwen-code must be '0.12' or '0.24', not '${value}'.`);
+}
+
 /** What every command resolves from. */
 export interface Context {
   readonly cwd: string;
@@ -66,6 +76,8 @@ export interface Context {
   readonly env: NodeJS.ProcessEnv;
   readonly overrides: AuthOverrides;
   readonly oauth: QwenOAuthOptions;
+  /** `--qwen-code`: whose resolution to follow (the library's default when absent). */
+  readonly qwenCode?: QwenCodeVersion;
 }
 
 /** `--cwd` must name a folder. */
@@ -83,12 +95,14 @@ function cwdFlag(value: string | undefined): string {
 }
 
 export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): Context {
+  const qwenCode = qwenCodeFlag(flags.qwenCode);
   return {
+    ...(qwenCode && { qwenCode }),
     cwd: cwdFlag(flags.cwd),
     homeDir: homedir(),
     env,
     // The library checks --auth-type and names the flags in its messages.
-    overrides: overridesFromFlags(flags as Record<string, unknown>),
+    overrides: overridesFromFlags(flags as Record<string, unknown>, qwenCode ? { qwenCode } : {}),
     oauth: {
       ...(flags.deviceEndpoint && { deviceAuthorizationEndpoint: flags.deviceEndpoint }),
       ...(flags.tokenEndpoint && { tokenEndpoint: flags.tokenEndpoint }),
@@ -107,6 +121,7 @@ export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> 
     homeDir: ctx.homeDir,
     env: ctx.env,
     overrides: ctx.overrides,
+    ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
     loginCommand: LOGIN_COMMAND,
     ...extra,
     oauth: { ...ctx.oauth, ...extra.oauth },

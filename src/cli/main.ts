@@ -58,7 +58,7 @@ function program(): Command {
 
   addOptions(cmd.command('use'), 'use')
     .description("switch the auth method (Qwen Code's /auth), in settings.json")
-    .argument('<type>', 'openai or qwen-oauth')
+    .argument('<type>', 'openai or qwen-oauth; with --qwen-code 0.24 also anthropic, openai-responses, gemini, vertex-ai')
     .action(async (type: string, flags: GlobalFlags & { scope: string }) => {
       process.exitCode = await use(contextFrom(flags), type, flags.scope, out, flags.json === true);
     });

@@ -27,6 +27,12 @@ const FOLDER_COMMANDS: readonly CommandName[] = ['status', 'env', 'use', 'login'
 export const OPTIONS: readonly CliOption[] = [
   { flags: '--cwd <dir>', description: 'resolve as if run from this folder', commands: FOLDER_COMMANDS },
   { flags: '--json', description: 'machine-readable output; failures too, on stdout', commands: COMMANDS },
+  {
+    flags: '--qwen-code <version>',
+    description: "resolve as this Qwen Code does: 0.12 (default: the auth documents) or 0.24 (today's CLI: also anthropic, openai-responses)",
+    choices: ['0.12', '0.24'],
+    commands: FOLDER_COMMANDS,
+  },
   // Qwen Code's own flags, from the library's authFlags.
   ...Object.entries(authFlags).map(
     ([name, f]): CliOption => ({ flags: `--${name} <${f.valueName}>`, description: `${f.description}, as Qwen Code takes it`, commands: ['status'] }),

@@ -1,5 +1,5 @@
 import { dirname, join, normalize, resolve } from 'node:path';
-import { statOrUndefined } from '../internal/fs.js';
+import { realPathOr, statOrUndefined } from '../internal/fs.js';
 
 /** Where `.env` discovery looks, all absolute. */
 export interface EnvSearchRoots {
@@ -70,4 +70,60 @@ export function findEnvFile(roots: EnvSearchRoots): EnvFileSearch {
     if (st?.isFile()) return { found: { path: candidate, size: st.size, scope: envFileScope(candidate, roots) }, searched };
   }
   return { found: null, searched };
+}
+
+/** The `.env` files Qwen Code 0.24 applies, highest first, and what was looked at. */
+export interface EnvFilesSearch {
+  /** The files found: the project file (if any), then the home-level files that exist. */
+  readonly files: readonly FoundEnvFile[];
+  /** Every candidate checked, in order. */
+  readonly searched: readonly string[];
+}
+
+/**
+ * Finds the `.env` files Qwen Code 0.24 applies (spec 0.24 §1.2, §2 rule 1):
+ * - when `cwd` is the home folder, only the home files: `<qwenDir>/.env`,
+ *   `~/.qwen/.env` when `qwenDir` is elsewhere, then `~/.env`;
+ * - otherwise walk up from the real path of `cwd`: reaching the home folder
+ *   adds the home files and stops; in any other folder D the first of
+ *   `D/.qwen/.env`, `D/.env` is the project file, followed by the home files;
+ *   at the filesystem root the home files alone.
+ * Anything that exists counts as found (a folder named `.env` stops the walk
+ * and is then reported as unreadable), as Qwen Code 0.24 does.
+ */
+export function findQwenCode024EnvFiles(roots: EnvSearchRoots): EnvFilesSearch {
+  const homeDir = resolve(roots.homeDir);
+  const qwenDir = resolve(roots.qwenDir);
+  const legacy = normalize(join(homeDir, '.qwen'));
+  const homeFiles = [join(qwenDir, '.env'), ...(qwenDir !== legacy ? [join(legacy, '.env')] : []), join(homeDir, '.env')].map((p) =>
+    normalize(p),
+  );
+  const homeSet = new Set(homeLevelEnvFiles({ homeDir, qwenDir }));
+  const files: FoundEnvFile[] = [];
+  const searched: string[] = [];
+  const seen = new Set<string>();
+  const tryFile = (candidate: string): boolean => {
+    const path = normalize(candidate);
+    if (seen.has(path)) return false;
+    searched.push(path);
+    const st = statOrUndefined(path);
+    if (!st) return false;
+    seen.add(path);
+    files.push({ path, size: st.size, scope: homeSet.has(path) ? 'home' : 'project' });
+    return true;
+  };
+  const withHome = (): EnvFilesSearch => {
+    for (const p of homeFiles) tryFile(p);
+    return { files, searched };
+  };
+
+  if (resolve(roots.cwd) === homeDir) return withHome();
+  let dir = realPathOr(resolve(roots.cwd));
+  for (;;) {
+    if (dir === homeDir) return withHome();
+    if (tryFile(join(dir, '.qwen', '.env')) || tryFile(join(dir, '.env'))) return withHome();
+    const parent = dirname(dir);
+    if (parent === dir) return withHome();
+    dir = parent;
+  }
 }

@@ -1,4 +1,4 @@
-import { statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 
 /**
  * `stat` that answers `undefined` instead of throwing for a path that does not
@@ -59,5 +59,14 @@ export async function readRegularFile(path: string, maxBytes: number, options: {
     return { kind: 'text', text: buffer.toString('utf8', 0, length) };
   } finally {
     await handle.close().catch(() => undefined);
+  }
+}
+
+/** The real path of `path` (symlinks resolved), or `path` itself when it cannot be resolved. */
+export function realPathOr(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
   }
 }

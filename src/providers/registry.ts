@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { QwenAuthError } from '../errors.js';
-import { AUTH_TYPES } from '../types.js';
+import { RESOLVED_AUTH_TYPES } from '../types.js';
 import { effectivePort, isLoopbackHost, parseHttpUrl } from '../internal/url.js';
 import { defaultProviders } from './data.js';
 import type { ProviderDefinition, ProviderEndpoint, ProviderRegistry, RegistryMatch } from './types.js';
@@ -28,7 +28,7 @@ const strings = z.array(z.string());
 const definitionSchema = z.looseObject({
   id: nonEmpty,
   name: z.string(),
-  authType: z.enum(AUTH_TYPES),
+  authType: z.enum(RESOLVED_AUTH_TYPES),
   plan: z.string(),
   status: z.enum(['active', 'discontinued']),
   discontinuedOn: z.optional(z.string()),
@@ -160,7 +160,15 @@ export function createProviderRegistry(providers: readonly ProviderDefinition[] 
       }
       for (const entry of hosts) {
         if (hostname === entry.host) {
-          return entry.endpoint ? { provider: entry.provider, endpoint: entry.endpoint } : { provider: entry.provider };
+          // Several endpoints on one host (Z.ai, Coding Plan's Anthropic path): the one whose path the URL is under.
+          const path = url.pathname.replace(/\/+$/, '');
+          const onHost = hosts.filter((h) => h.host === hostname && h.endpoint);
+          const best = onHost
+            .map((h) => ({ h, p: new URL(h.endpoint!.baseUrl).pathname.replace(/\/+$/, '') }))
+            .filter(({ p }) => path === p || path.startsWith(`${p}/`))
+            .sort((a, b) => b.p.length - a.p.length)[0]?.h;
+          const chosen = best ?? entry;
+          return chosen.endpoint ? { provider: chosen.provider, endpoint: chosen.endpoint } : { provider: chosen.provider };
         }
         if (hostname.endsWith(`.${entry.host}`)) return { provider: entry.provider };
       }

@@ -1,4 +1,4 @@
-import type { AuthType } from '../types.js';
+import type { ResolvedAuthType } from '../types.js';
 
 /** One endpoint of a provider, in one region. */
 export interface ProviderEndpoint {
@@ -6,8 +6,10 @@ export interface ProviderEndpoint {
   readonly region: string;
   /** Human name of the region, e.g. `China (Beijing)`. */
   readonly regionName: string;
-  /** The OpenAI-compatible base URL. */
+  /** The base URL. */
   readonly baseUrl: string;
+  /** The API it speaks: `openai` (OpenAI-compatible, the default) or `anthropic` (Anthropic Messages). */
+  readonly protocol?: 'openai' | 'anthropic';
 }
 
 /** One usage limit of a plan. */
@@ -46,7 +48,7 @@ export interface ProviderDefinition {
    */
   readonly vendor?: string;
   /** Which auth method reaches it. */
-  readonly authType: AuthType;
+  readonly authType: ResolvedAuthType;
   /** Plan family: `coding-plan`, `token-plan`, `pay-as-you-go`, `free`, `self-hosted`… */
   readonly plan: string;
   readonly status: 'active' | 'discontinued';
@@ -64,12 +66,20 @@ export interface ProviderDefinition {
   readonly envKeys: readonly string[];
   /** Key prefixes that belong to this provider (a key with one is "plainly" its key). */
   readonly keyPrefixes?: readonly string[];
+  /**
+   * Prefixes of another provider's keys that this provider's keys may have
+   * too (e.g. Token Plan keys have no required format): a key with one is not
+   * reported as another provider's key on this provider's endpoints.
+   */
+  readonly sharedKeyPrefixes?: readonly string[];
   /** When true, a key without one of `keyPrefixes` is reported as wrong for this provider. */
   readonly requiresKeyPrefix?: boolean;
   /** When true, a key with one of `keyPrefixes` and no configured base URL goes to the first endpoint. */
   readonly impliedByKey?: boolean;
   /** The model used when none is configured. */
   readonly defaultModel?: string;
+  /** The model ids Qwen Code's `/auth` preset configures for it, in its order (the first is selected). */
+  readonly models?: readonly string[];
   /** Documented plans and limits. */
   readonly quotas?: readonly ProviderQuota[];
   /** Where to read more. */

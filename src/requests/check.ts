@@ -13,8 +13,26 @@ import type { CredentialSource } from './credential-source.js';
 import { keyHeaders, type ProbeCandidate, probeCandidates } from './probe.js';
 import type { AuthCheck, AuthCheckCode, AuthCheckFailed, CheckOptions } from './types.js';
 
+/**
+ * The requests of the check on one wire: the models list and the one-token
+ * request. Default: OpenAI Chat Completions (`{base}/models`,
+ * `{base}/chat/completions`).
+ */
+export interface CheckWire {
+  /** The models list for a base URL. */
+  modelsUrl(base: string): string;
+  /** The one-token request for a base URL. */
+  requestUrl(base: string): string;
+  /** Its body, for a model. */
+  body(model: string): string;
+  /** Headers the wire needs besides the key (e.g. `anthropic-version`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export interface CheckContext {
   readonly source: CredentialSource;
+  /** The wire of the requests (default: OpenAI Chat Completions; the probe runs only there). */
+  readonly wire?: CheckWire;
   /** The auth's own fetch (credential, refresh and replay). */
   readonly fetch: FetchLike;
   /** The bare transport, for the probe's requests with an explicit key. */
@@ -117,7 +135,7 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
     const answer = readAnswer(status, text);
     const code = classify(answer, context);
     const message = ctx.source.redactIn(describe(method, url, answer)).slice(0, 400).replace(/[.\s]+$/, '');
-    if (code === 'KEY_REJECTED' && options.probe && !ctx.oauth) return probe(message, status);
+    if (code === 'KEY_REJECTED' && options.probe && !ctx.oauth && !ctx.wire) return probe(message, status);
     return failure(code, message, { status });
   };
 
@@ -165,8 +183,9 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
     ...(models !== undefined && { models }),
   });
 
-  const modelsUrl = `${base}/models`;
-  const list = await call(ctx.fetch, modelsUrl, { method: 'GET', headers: { accept: 'application/json' } });
+  const extra = ctx.wire?.headers ?? {};
+  const modelsUrl = ctx.wire ? ctx.wire.modelsUrl(base) : `${base}/models`;
+  const list = await call(ctx.fetch, modelsUrl, { method: 'GET', headers: { ...extra, accept: 'application/json' } });
   if ('failure' in list) return list.failure;
   let listed: string[] | undefined;
   if (list.status >= 200 && list.status < 300) {
@@ -178,11 +197,11 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
     if (code !== 'ENDPOINT_NOT_FOUND') return verdict('GET', modelsUrl, list.status, list.text);
   }
 
-  const chatUrl = `${base}/chat/completions`;
+  const chatUrl = ctx.wire ? ctx.wire.requestUrl(base) : `${base}/chat/completions`;
   const chat = await call(ctx.fetch, chatUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: chatBody(ctx.model),
+    headers: { ...extra, 'content-type': 'application/json', accept: 'application/json' },
+    body: ctx.wire ? ctx.wire.body(ctx.model) : chatBody(ctx.model),
   });
   if ('failure' in chat) return chat.failure;
   if (chat.status >= 200 && chat.status < 300) return passed(chat.status, listed);

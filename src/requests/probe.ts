@@ -14,10 +14,15 @@ export interface ProbeCandidate {
   readonly endpoint: ProviderEndpoint;
 }
 
-/** True when the key's format allows `provider`: its prefix, when it has one, and any prefix the provider requires. */
+/**
+ * True when the key's format allows `provider`: its prefix, when it has one
+ * (or one the provider's keys may share, as Token Plan's may look like Coding
+ * Plan's), and any prefix the provider requires.
+ */
 function keyFits(registry: ProviderRegistry, provider: ProviderDefinition, key: string): boolean {
   const owners = registry.matchKey(key);
-  if (owners.length > 0 && !owners.includes(provider)) return false;
+  const shared = (provider.sharedKeyPrefixes ?? []).some((prefix) => key.startsWith(prefix));
+  if (owners.length > 0 && !owners.includes(provider) && !shared) return false;
   if (provider.requiresKeyPrefix && !(provider.keyPrefixes ?? []).some((prefix) => key.startsWith(prefix))) return false;
   return true;
 }
@@ -41,6 +46,8 @@ export function probeCandidates(registry: ProviderRegistry, baseUrl: string, key
   for (const provider of ordered) {
     if (provider.authType !== 'openai' || provider.status !== 'active' || !keyFits(registry, provider, key)) continue;
     for (const endpoint of provider.endpoints) {
+      // Only OpenAI-compatible endpoints: the check speaks Chat Completions (not Coding Plan's Anthropic path).
+      if ((endpoint.protocol ?? 'openai') !== 'openai') continue;
       const url = parseHttpUrl(endpoint.baseUrl);
       if (!url || url.protocol !== 'https:' || url.origin === current.origin) continue;
       out.push({ provider, endpoint });

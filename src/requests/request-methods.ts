@@ -11,7 +11,7 @@ import { selectFetch } from '../oauth/transport.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { EnvRecord, FetchLike } from '../types.js';
 import { createAuthenticatedFetch } from './authenticated-fetch.js';
-import { runCheck } from './check.js';
+import { type CheckWire, runCheck } from './check.js';
 import { type CredentialProvider, trackCredentials } from './credential-source.js';
 import type { AuthRequests } from './types.js';
 
@@ -27,6 +27,8 @@ export interface RequestMethodsOptions {
   readonly model: string;
   readonly oauth: boolean;
   readonly registry: ProviderRegistry;
+  /** The wire the check speaks (default: OpenAI Chat Completions). */
+  readonly wire?: CheckWire | undefined;
 }
 
 /** Builds the four methods over one credential provider. */
@@ -46,6 +48,17 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
     invalidate: (token) => source.invalidate(token),
     fetch,
     check: (o) =>
-      runCheck({ source, fetch, transport: loadTransport, model: options.model, oauth: options.oauth, registry: options.registry }, o),
+      runCheck(
+        {
+          source,
+          fetch,
+          transport: loadTransport,
+          model: options.model,
+          oauth: options.oauth,
+          registry: options.registry,
+          ...(options.wire && { wire: options.wire }),
+        },
+        o,
+      ),
   };
 }

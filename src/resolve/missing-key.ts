@@ -8,7 +8,6 @@
 import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES } from '../env/load.js';
 import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
 import { type MissingKeyHint, overrideName, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
-import { defaultRegistry } from '../providers/default-registry.js';
 import type { ValueSource } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource, isPresent } from './provenance.js';
@@ -113,15 +112,16 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
 
   // 2. A provider's own variable, set without that provider's base URL (not when an entry decides alone).
   if (!missing.entry) {
-    const registry = ctx.options.registry ?? defaultRegistry();
+    const registry = ctx.registry;
     const seen = new Set(missing.variables);
     for (const provider of registry.providers) {
+      if (provider.authType !== 'openai') continue;
       for (const variable of provider.envKeys) {
         if (variable === 'OPENAI_API_KEY' || seen.has(variable)) continue;
         seen.add(variable);
         const found = env.get(variable);
         if (!found || !isPresent(found.value)) continue;
-        const baseUrls = provider.endpoints.map((e) => e.baseUrl);
+        const baseUrls = provider.endpoints.filter((e) => (e.protocol ?? 'openai') === 'openai').map((e) => e.baseUrl);
         const hosts = (provider.hosts ?? []).map((h) => `a host under ${h}`);
         const t = text('provider-variable', {
           variable,

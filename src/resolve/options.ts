@@ -8,7 +8,7 @@ import type { EnvRecord, FetchLike } from '../types.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { QwenOAuthOptions, Verification } from '../oauth/types.js';
 import type { TokenStoreChoice } from '../storage/types.js';
-import type { AuthOverrides } from '../types.js';
+import type { AuthOverrides, QwenCodeVersion } from '../types.js';
 import { parseGateway } from './trusted-gateways.js';
 
 /** The Qwen OAuth options of `resolveAuth()`: the client's, with a store that may also be a kind or a factory. */
@@ -24,6 +24,13 @@ export interface ResolveOAuthOptions extends Omit<QwenOAuthOptions, 'store'> {
 
 /** Options of `resolveAuth()`. Every one is optional and read at call time. */
 export interface ResolveAuthOptions {
+  /**
+   * Whose resolution to follow. `'0.12'` (default): the auth documents and
+   * Qwen Code 0.12.0 (docs/resolution.md). `'0.24'`: Qwen Code 0.24.x as
+   * measured (home `.env` files below the project one, empty exports filled,
+   * `model.name` first, the `anthropic` and `openai-responses` types, …).
+   */
+  readonly qwenCode?: QwenCodeVersion;
   /** Folder to resolve from (default `process.cwd()`). */
   readonly cwd?: string;
   /** The user's home folder (default `os.homedir()`). */
@@ -61,6 +68,7 @@ export interface ResolveAuthOptions {
     /**
      * Also apply `<qwenDir>/.env` and `~/.env` below the project file, as
      * Qwen Code ≥ 0.2x does. Default false: only the first file found applies.
+     * Implied with `qwenCode: '0.24'` (setting it false there is INVALID_OPTION).
      */
     readonly homeFallback?: boolean;
     /** Variables dropped from project files (default `DEBUG`, `DEBUG_MODE`); `advanced.excludedEnvVars` in settings replaces it. */
@@ -138,6 +146,15 @@ export function checkOptions(options: ResolveAuthOptions): void {
     if (e.maxBytes !== undefined && !(typeof e.maxBytes === 'number' && e.maxBytes >= 0 && !Number.isNaN(e.maxBytes))) {
       throw invalidOption('envFile.maxBytes', 'options.envFile.maxBytes must be a number of bytes.');
     }
+  }
+  if (options.qwenCode !== undefined && options.qwenCode !== '0.12' && options.qwenCode !== '0.24') {
+    throw invalidOption('qwenCode', `options.qwenCode must be '0.12' or '0.24', not ${JSON.stringify(options.qwenCode)}.`);
+  }
+  if (options.qwenCode === '0.24' && options.envFile?.homeFallback === false) {
+    throw invalidOption(
+      'envFile.homeFallback',
+      "envFile.homeFallback: false contradicts qwenCode: '0.24': Qwen Code 0.24 always applies the home .env files below the project one.",
+    );
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw invalidOption('fetch', 'options.fetch must be a fetch function.');

@@ -58,6 +58,18 @@ export function choose(chain: readonly Candidate[]): Chosen | undefined {
 export function envCandidate(env: LayeredEnv, name: string, diagnostics: Diagnostic[]): Candidate {
   const effective = env.get(name);
   const under: Candidate[] = env.shadowedOf(name).map((c) => ({ value: c.value, source: c.source }));
+  const filled = env.filledOf(name)[0];
+  if (filled && effective && isPresent(effective.value)) {
+    const where = filled.source.kind === 'env' ? 'exported empty' : `empty in ${filled.source.path ?? 'a higher layer'}`;
+    addOnce(
+      diagnostics,
+      diagnostic(
+        'ENV_EMPTY_FILLED',
+        `${name} is ${where}, so, as Qwen Code 0.24 does, the value in ${effective.source.path ?? 'a lower layer'} was used.`,
+        { variable: name, ...(effective.source.path !== undefined && { path: effective.source.path }) },
+      ),
+    );
+  }
   if (effective && !isPresent(effective.value)) {
     const blocked = under.find((c) => isPresent(c.value));
     if (blocked) {

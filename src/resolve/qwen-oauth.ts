@@ -5,8 +5,6 @@ import { type Candidate, choose, describeSource, isPresent, overrideCandidate, s
 import { isCustomWording, wordingOf } from './wording.js';
 import { statOrUndefined } from '../internal/fs.js';
 import { redactText, withRedactedView } from '../redact.js';
-import { defaultRegistry } from '../providers/default-registry.js';
-import { checkedRegistry } from '../providers/registry.js';
 import { discontinuedDiagnostic, toProviderMatch } from '../providers/match.js';
 import type { ResolutionContext } from './context.js';
 import { CREDENTIALS_FILE, createFileTokenStore, looseModes } from '../storage/file-store.js';
@@ -176,7 +174,7 @@ export async function resolveQwenOAuth(
       }
     : { kind: 'default', detail: rejected ? 'the resource_url of the login was rejected' : 'the login has no resource_url', shadowed: [] };
 
-  const registry = options.registry === undefined ? defaultRegistry() : checkedRegistry(options.registry);
+  const registry = ctx.registry;
   const definition = registry.get('qwen-oauth');
   const provider = definition && toProviderMatch(definition, 'auth-type');
   const discontinued = definition && discontinuedDiagnostic(definition, ctx.now());

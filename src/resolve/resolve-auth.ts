@@ -1,10 +1,11 @@
 import { overrideName, QwenAuthError, remedyFor } from '../errors.js';
-import { defaultRegistry } from '../providers/default-registry.js';
-import { checkedRegistry } from '../providers/registry.js';
-import { redact, redactUrl, withRedactedView } from '../redact.js';
 import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
-import { checkAuthType, explicitAuthType } from './auth-type.js';
+import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
+import { chatCompletionsEndpoint } from './endpoints.js';
+import { entriesByType } from './provider-protocols.js';
+import { resolveQwenCode024 } from './qwen-code-024/resolve.js';
+import { openAIResult as buildOpenAIResult } from './results.js';
 import { explainMissingKey, type MissingKey, missingKeyError } from './missing-key.js';
 import { resolveOpenAI } from './openai/resolve-openai.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
@@ -12,8 +13,6 @@ import { addGitCheckDiagnostics } from './secret-files.js';
 import { trustedGatewaysOf } from './trusted-gateways.js';
 import { wordingOf } from './wording.js';
 import { requestEnv } from './transport-env.js';
-import { apiKeyProvider } from '../requests/api-key-provider.js';
-import { requestMethods } from '../requests/request-methods.js';
 
 /** The OpenAI-compatible values the chains give now, or what is known about the missing key. */
 function openAIValues(ctx: ResolutionContext): ReturnType<typeof resolveOpenAI> {
@@ -21,7 +20,8 @@ function openAIValues(ctx: ResolutionContext): ReturnType<typeof resolveOpenAI> 
     overrides: ctx.options.overrides ?? {},
     env: ctx.env,
     settings: ctx.settings,
-    registry: ctx.options.registry === undefined ? defaultRegistry() : checkedRegistry(ctx.options.registry),
+    registry: ctx.registry,
+    entries: entriesByType(ctx.settings, ctx.diagnostics),
     wording: wordingOf(ctx.options),
     trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, ctx.env),
     now: ctx.now(),
@@ -45,20 +45,12 @@ function openAIResult(
   const r = openAIValues(ctx);
   if (!r.ok) return { missing: r.missing };
   const { values } = r;
-  const key = apiKeyProvider({ key: values.apiKey, baseUrl: values.baseUrl, reload: () => reloadKey(ctx.options, values.baseUrl) });
-  const methods = requestMethods({
-    provider: key,
-    known: [values.apiKey],
-    env: requestEnv(ctx),
-    ...(ctx.options.fetch && { transport: ctx.options.fetch }),
-    model: values.model,
-    oauth: false,
-    registry: ctx.options.registry === undefined ? defaultRegistry() : checkedRegistry(ctx.options.registry),
-  });
-  const data = {
-    type: 'openai' as const,
+  return buildOpenAIResult({
+    apiKey: values.apiKey,
     baseUrl: values.baseUrl,
     model: values.model,
+    endpoint: chatCompletionsEndpoint(values.baseUrl),
+    keyHeader: 'authorization',
     sources: {
       authType: authType(values.sources.apiKey),
       apiKey: values.sources.apiKey,
@@ -67,15 +59,13 @@ function openAIResult(
     },
     envFile: ctx.envFile,
     provider: values.provider,
-    diagnostics: Object.freeze([...ctx.diagnostics, ...r.diagnostics]),
+    diagnostics: [...ctx.diagnostics, ...r.diagnostics],
     qwenDir: ctx.qwenDir,
-  };
-  // apiKey is the key in use now: a getter, so a key re-read after a rejection shows here too.
-  const result = Object.defineProperties({ ...data, ...methods }, { apiKey: { get: () => key.key, enumerable: true } }) as OpenAIAuth;
-  const { type, ...rest } = data;
-  // A password in the base URL's user-info is redacted in the views, as the key is.
-  const view = (): object => ({ type, apiKey: redact(key.key), ...rest, baseUrl: redactUrl(rest.baseUrl) });
-  return Object.freeze(withRedactedView(result, view));
+    reload: () => reloadKey(ctx.options, values.baseUrl),
+    requestEnv: requestEnv(ctx),
+    transport: ctx.options.fetch,
+    registry: ctx.registry,
+  });
 }
 
 /** The authType source when it is inferred from the key: the key's own source. */
@@ -88,12 +78,14 @@ function inferredFromKey(apiKey: Provenance): Provenance {
  * Resolves what a tool needs to talk to a model, exactly as Qwen Code would:
  * the `.env` file, settings, the auth type, and the OpenAI-compatible key,
  * base URL and model (or the Qwen OAuth login), each with its source.
- * Reads files, never writes them; never touches `process.env`.
+ * With `qwenCode: '0.24'`, as Qwen Code 0.24 does (also `anthropic` and
+ * `openai-responses`). Reads files, never writes them; never touches `process.env`.
  */
 export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<ResolvedAuth> {
   checkOptions(options);
   const ctx = await loadContext(options);
   await addGitCheckDiagnostics(ctx);
+  if (ctx.qwenCode === '0.24') return resolveQwenCode024(ctx);
   const wording = wordingOf(options);
   const chosen = explicitAuthType(ctx);
 
@@ -115,6 +107,9 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   const oauth = await import('./qwen-oauth.js');
   const cached = await oauth.findCachedLogin(ctx);
   if (cached) return oauth.resolveQwenOAuth(ctx, cached.provenance, cached.credentials);
+  // Qwen Code 0.24 would infer anthropic here: say so rather than start a Qwen login (spec 0.24 §3 D2).
+  const anthropic = inferredAnthropic(ctx, wording);
+  if (anthropic) throw anthropic;
   if (options.interactive) {
     return oauth.resolveQwenOAuth(ctx, { kind: 'default', detail: 'interactive login: nothing else is configured', shadowed: [] });
   }
@@ -123,7 +118,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
 
   const { variables, settingsKeys } = inferred.missing;
   const { hints, causes, remedy } = explainMissingKey(ctx, inferred.missing, wording);
-  const registry = options.registry ?? defaultRegistry();
+  const registry = ctx.registry;
   const checked = [
     overrideName('authType', wording),
     ...ctx.settings.files.map((f) => `security.auth.selectedType in ${f.path}`),

@@ -18,7 +18,6 @@
 import { readFileSync } from 'node:fs';
 import { addOnce } from '../diagnostics.js';
 import type { SecretFile } from '../env/git-check.js';
-import { defaultRegistry } from '../providers/default-registry.js';
 import type { EnvFileLayer } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { isPresent } from './provenance.js';
@@ -35,13 +34,14 @@ export function isKeyLikeName(name: string, known: ReadonlySet<string>): boolean
   return known.has(name) || SECRET_NAME_SUFFIXES.some((s) => upper.endsWith(s));
 }
 
-/** Names resolution may read a key from: `OPENAI_API_KEY`, provider variables, `modelProviders` `envKey`s. */
+/** Names resolution may read a key from: `OPENAI_API_KEY`, `ANTHROPIC_API_KEY` (0.24), provider variables, `modelProviders` `envKey`s. */
 function knownKeyNames(ctx: ResolutionContext): Set<string> {
-  const registry = ctx.options.registry ?? defaultRegistry();
+  const registry = ctx.registry;
   return new Set([
     'OPENAI_API_KEY',
+    ...(ctx.qwenCode === '0.24' ? ['ANTHROPIC_API_KEY'] : []),
     ...registry.providers.flatMap((p) => p.envKeys),
-    ...(ctx.settings.openaiProviders?.value ?? []).flatMap((e) => (e.envKey ? [e.envKey] : [])),
+    ...ctx.settings.modelProviders.flatMap((list) => list.entries).flatMap((e) => (e.envKey ? [e.envKey] : [])),
   ]);
 }
 

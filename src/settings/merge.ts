@@ -10,7 +10,7 @@ import {
   settingString,
   settingStringList,
 } from './schema.js';
-import type { EffectiveSettings, ModelProviderEntry, SettingValue } from './types.js';
+import type { EffectiveSettings, ProviderEntry, ProviderList, SettingValue } from './types.js';
 
 type Found = { readonly doc: SettingsDocument; readonly value: unknown };
 
@@ -52,10 +52,84 @@ function leaf(
   return { value: r.data, scope: found.doc.scope, path: found.doc.path, key };
 }
 
+/** True for `{ … }` (not an array, not null). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The `modelProviders` object of a document, with the `{ protocol, models }`
+ * wrappers of a `$version: 5` file unwrapped to their `models` (Qwen Code
+ * 0.24's v5→v4 migration; the protocol is dropped, as there).
+ */
+function providersOf(doc: SettingsDocument): Record<string, unknown> | undefined {
+  const found = lookup(doc, ['modelProviders']);
+  if (!found || !isPlainObject(found.value)) return undefined;
+  const version = doc.data.$version;
+  const wrapped = Object.values(found.value).some(isPlainObject);
+  if (!(version === 5 || (version === undefined && wrapped))) return found.value;
+  const out: Record<string, unknown> = {};
+  for (const [id, value] of Object.entries(found.value)) {
+    out[id] = isPlainObject(value) ? (Array.isArray(value.models) ? value.models : []) : value;
+  }
+  return out;
+}
+
+/**
+ * `modelProviders`, merged per provider id: the highest scope holding an id
+ * gives its whole list (Qwen Code's recursive merge replaces arrays), ids in
+ * order of first appearance. Invalid lists and entries are reported and skipped.
+ */
+function mergeModelProviders(docs: readonly SettingsDocument[], diagnostics: Diagnostic[]): ProviderList[] {
+  const lists = new Map<string, { value: unknown; doc: SettingsDocument }>();
+  for (const doc of docs) {
+    const found = lookup(doc, ['modelProviders']);
+    if (found && !isPlainObject(found.value)) {
+      diagnostics.push(diagnostic('SETTINGS_INVALID_VALUE', `${doc.path}: modelProviders has expected object; it was ignored.`, { path: doc.path }));
+    }
+    const providers = providersOf(doc);
+    if (!providers) continue;
+    for (const id of Object.keys(providers)) lists.set(id, { value: providers[id], doc });
+  }
+  const out: ProviderList[] = [];
+  for (const [id, { value, doc }] of lists) {
+    const list = z.safeParse(modelProviderList, value);
+    if (!list.success) {
+      invalid({ doc, value }, `modelProviders.${id}`, list.error, diagnostics);
+      continue;
+    }
+    const entries: ProviderEntry[] = [];
+    list.data.forEach((raw, index) => {
+      const r = z.safeParse(modelProviderEntry, raw);
+      if (!r.success) {
+        invalid({ doc, value: raw }, `modelProviders.${id}[${index}]`, r.error, diagnostics);
+        return;
+      }
+      const { id: modelId, name, baseUrl, envKey, wireApi } = r.data;
+      const flags = r.data as { imageOnly?: unknown; voiceOnly?: unknown; realtimeOnly?: unknown };
+      entries.push({
+        id: modelId,
+        ...(name !== undefined && { name }),
+        ...(baseUrl !== undefined && { baseUrl }),
+        ...(envKey !== undefined && { envKey }),
+        ...(wireApi !== undefined && { wireApi }),
+        provider: id,
+        index,
+        scope: doc.scope,
+        path: doc.path,
+        selectorOnly: Boolean(flags.imageOnly || flags.voiceOnly || flags.realtimeOnly),
+      });
+    });
+    out.push({ id, entries, scope: doc.scope, path: doc.path });
+  }
+  return out;
+}
+
 /**
  * Merges the user and workspace documents (lowest first) into the values
  * resolution consumes. Leaves: the workspace wins when it holds the key.
- * `env` and `modelProviders`: merged key by key. `advanced.excludedEnvVars`:
+ * `env`, `modelProviders` and `providerProtocol`: merged key by key (a
+ * provider's list is replaced whole). `advanced.excludedEnvVars`:
  * the union of both lists. Values of the wrong type are reported and ignored.
  */
 export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Diagnostic[]): EffectiveSettings {
@@ -91,35 +165,18 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
     excludedEnvVars = [...new Set([...(excludedEnvVars ?? []), ...r.data])];
   }
 
-  let openaiProviders: EffectiveSettings['openaiProviders'];
-  const providers = pick(docs, ['modelProviders', 'openai']);
-  if (providers) {
-    const list = z.safeParse(modelProviderList, providers.value);
-    if (!list.success) {
-      invalid(providers, 'modelProviders.openai', list.error, diagnostics);
-    } else {
-      const entries: (ModelProviderEntry & { index: number })[] = [];
-      list.data.forEach((raw, index) => {
-        const r = z.safeParse(modelProviderEntry, raw);
-        if (r.success) {
-          const { id, name, baseUrl, envKey } = r.data;
-          entries.push({
-            id,
-            index,
-            ...(name !== undefined && { name }),
-            ...(baseUrl !== undefined && { baseUrl }),
-            ...(envKey !== undefined && { envKey }),
-          });
-        } else {
-          invalid(providers, `modelProviders.openai[${index}]`, r.error, diagnostics);
-        }
-      });
-      openaiProviders = {
-        value: entries,
-        scope: providers.doc.scope,
-        path: providers.doc.path,
-        key: 'modelProviders.openai',
-      };
+  const modelProviders = mergeModelProviders(docs, diagnostics);
+  const providerProtocol = new Map<string, SettingValue<unknown>>();
+  for (const doc of docs) {
+    const found = lookup(doc, ['providerProtocol']);
+    if (!found) continue;
+    const r = z.safeParse(settingObject, found.value);
+    if (!r.success) {
+      invalid(found, 'providerProtocol', r.error, diagnostics);
+      continue;
+    }
+    for (const id of Object.keys(r.data)) {
+      providerProtocol.set(id, { value: r.data[id], scope: doc.scope, path: doc.path, key: `providerProtocol.${id}` });
     }
   }
 
@@ -127,14 +184,17 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   const apiKey = leaf(docs, 'security.auth.apiKey', diagnostics);
   const baseUrl = leaf(docs, 'security.auth.baseUrl', diagnostics);
   const modelName = leaf(docs, 'model.name', diagnostics);
+  const modelBaseUrl = leaf(docs, 'model.baseUrl', diagnostics);
   return {
     ...(selectedType && { selectedType }),
     ...(apiKey && { apiKey }),
     ...(baseUrl && { baseUrl }),
     ...(modelName && { modelName }),
+    ...(modelBaseUrl && { modelBaseUrl }),
     env: [...env.values()],
     ...(excludedEnvVars && { excludedEnvVars }),
-    ...(openaiProviders && { openaiProviders }),
+    modelProviders,
+    providerProtocol,
     files: docs.map((d) => ({ scope: d.scope, path: d.path })),
   };
 }

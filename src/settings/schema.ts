@@ -15,6 +15,7 @@ export const modelProviderEntry = z.looseObject({
   name: z.optional(z.string()),
   baseUrl: z.optional(z.string()),
   envKey: z.optional(z.string()),
+  wireApi: z.optional(z.string()),
 });
 
 export const modelProviderList = z.array(z.unknown());

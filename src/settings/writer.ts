@@ -9,7 +9,7 @@ import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
 import { jsonNestingDepth, lineColumn, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import { locateQwenHome } from '../env/qwen-home.js';
-import { type AuthType, isAuthType, listAuthTypes, type SettingsScope } from '../types.js';
+import { type AuthType, isAuthType, listAuthTypes, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion, type SettingsScope } from '../types.js';
 import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 export interface SetSelectedAuthTypeOptions {
@@ -22,6 +22,8 @@ export interface SetSelectedAuthTypeOptions {
   readonly env?: EnvRecord;
   /** Qwen's home folder (default: found as `resolveAuth` finds it: `QWEN_HOME`, also from a home-level `.env`, else `<homeDir>/.qwen`). */
   readonly qwenDir?: string;
+  /** `'0.24'` also accepts the types Qwen Code 0.24 knows (`anthropic`, `openai-responses`, `gemini`, `vertex-ai`). */
+  readonly qwenCode?: QwenCodeVersion;
 }
 
 export interface SetSelectedAuthTypeResult {
@@ -44,15 +46,22 @@ const KEY_PATH = ['security', 'auth', 'selectedType'] as const;
  * (SETTINGS_INVALID, with line and column).
  */
 export async function setSelectedAuthType(
-  type: AuthType,
+  type: AuthType | QwenCodeAuthType,
   options: SetSelectedAuthTypeOptions = {},
 ): Promise<SetSelectedAuthTypeResult> {
-  if (!isAuthType(type)) {
+  const v024 = options.qwenCode === '0.24';
+  if (!(v024 ? (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type) : isAuthType(type))) {
+    const known = (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type);
     // A key pasted into the type is quoted redacted.
     const shown = redactText(String(type), 80);
-    throw new QwenAuthError('UNSUPPORTED_AUTH_TYPE', `Cannot select ${JSON.stringify(shown)}: use ${listAuthTypes()}.`, {
-      details: { value: shown, origin: 'setSelectedAuthType' },
-    });
+    throw new QwenAuthError(
+      'UNSUPPORTED_AUTH_TYPE',
+      `Cannot select ${JSON.stringify(shown)}: use ${v024 ? QWEN_CODE_AUTH_TYPES.map((t) => `'${t}'`).join(', ') : listAuthTypes()}.`,
+      {
+        details: { value: shown, origin: 'setSelectedAuthType', ...(known && { knownTo: 'Qwen Code 0.24' as const }) },
+        ...(known && { remedy: `Pass qwenCode: '0.24' (qwen-auth use ${type} --qwen-code 0.24) to write a type Qwen Code 0.24 knows.` }),
+      },
+    );
   }
   const scope = options.scope ?? 'user';
   if (scope !== 'user' && scope !== 'workspace') {

@@ -90,8 +90,59 @@ describe('qwen-auth status', () => {
 
   it('a bad flag value is a usage error (exit 2)', async () => {
     tree = project();
-    expect((await cli(['status', '--auth-type', 'gemini'])).code).toBe(2);
+    expect((await cli(['status', '--auth-type', 'bogus'])).code).toBe(2);
+    expect((await cli(['status', '--qwen-code', '0.3'])).code).toBe(2);
     expect((await cli(['nope'])).code).toBe(2);
+  });
+});
+
+describe('--qwen-code 0.24', () => {
+  const anthropic = () =>
+    makeTree({
+      'home/.keep': '',
+      'app/.keep': '',
+      'home/.qwen/settings.json': JSON.stringify({
+        security: { auth: { selectedType: 'anthropic' } },
+        model: { name: 'claude-x' },
+        modelProviders: { anthropic: [{ id: 'claude-x', baseUrl: 'https://api.anthropic.com', envKey: 'MY_ANTHROPIC_KEY' }] },
+      }),
+      'home/.qwen/.env': 'MY_ANTHROPIC_KEY=sk-ant-cli00000000000000beef\n',
+    });
+
+  it('status resolves as Qwen Code 0.24: the type, the request URL and the key header', async () => {
+    tree = anthropic();
+    const r = await cli(['status', '--qwen-code', '0.24', '--cwd', tree.path('app')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('anthropic');
+    expect(r.stdout).toContain('https://api.anthropic.com/v1/messages');
+    expect(r.stdout).toContain('x-api-key');
+    expect(r.stdout).toContain('sk-ant-…beef');
+    expect(r.stdout + r.stderr).not.toContain('sk-ant-cli00000000000000beef');
+    const json = JSON.parse((await cli(['status', '--json', '--qwen-code', '0.24', '--cwd', tree.path('app')])).stdout);
+    expect(json).toMatchObject({ ok: true, type: 'anthropic', keyHeader: 'x-api-key', endpoint: 'https://api.anthropic.com/v1/messages', apiKey: 'sk-ant-…beef' });
+  });
+
+  it('without it, the same settings say which mode resolves them (exit 1)', async () => {
+    tree = anthropic();
+    const r = await cli(['status', '--cwd', tree.path('app')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('UNSUPPORTED_AUTH_TYPE');
+    expect(r.stderr).toContain("qwenCode: '0.24'");
+  });
+
+  it('env lists the home files below the project file', async () => {
+    tree = anthropic();
+    tree.write({ 'app/.env': 'X=1\n' });
+    const j = JSON.parse((await cli(['env', '--json', '--qwen-code', '0.24', '--cwd', tree.path('app')])).stdout);
+    expect(j.envFile.path).toBe(tree.path('app/.env'));
+    expect(j.envFile.fallbacks.map((f: { path: string }) => f.path)).toEqual([tree.path('home/.qwen/.env')]);
+  });
+
+  it('use takes the types Qwen Code 0.24 knows only with the flag', async () => {
+    tree = anthropic();
+    expect((await cli(['use', 'openai-responses'])).code).toBe(2);
+    expect((await cli(['use', 'openai-responses', '--qwen-code', '0.24'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(tree.path('home/.qwen/settings.json'), 'utf8')).security.auth.selectedType).toBe('openai-responses');
   });
 });
 

@@ -20,6 +20,14 @@ describe('matching a base URL', () => {
     ['https://openrouter.ai/api/v1', 'openrouter', 'global'],
     ['https://api-inference.modelscope.cn/v1', 'modelscope', 'cn'],
     ['https://api.deepseek.com', 'deepseek', 'global'],
+    ['https://api.deepseek.com/v1', 'deepseek', 'global'],
+    ['https://api.minimax.io/v1', 'minimax', 'intl'],
+    ['https://api.minimaxi.com/v1', 'minimax', 'cn'],
+    ['https://api.moonshot.cn/v1', 'moonshot', 'cn'],
+    ['https://api.x.ai/v1', 'grok', 'global'],
+    ['https://router.requesty.ai/v1', 'requesty', 'global'],
+    ['https://api.anthropic.com', 'anthropic', 'global'],
+    ['https://coding.dashscope.aliyuncs.com/apps/anthropic', 'alibaba-coding-plan', 'cn-beijing'],
     ['https://portal.qwen.ai/v1', 'qwen-oauth', 'global'],
     ['http://localhost:11434/v1', 'ollama', 'local'],
     ['http://127.0.0.1:8000/v1', 'vllm', 'local'],
@@ -51,7 +59,7 @@ describe('matching a base URL', () => {
 
 describe('key shapes', () => {
   it.each([
-    ['sk-sp-0123456789abcdef', ['alibaba-coding-plan', 'alibaba-token-plan']],
+    ['sk-sp-0123456789abcdef', ['alibaba-coding-plan']],
     ['sk-or-v1-abcdef0123456789', ['openrouter']],
     ['sk-proj-abcdef0123456789', ['openai']],
     ['ms-12345678-1234-1234-1234-123456789abc', ['modelscope']],
@@ -70,6 +78,8 @@ describe('mismatches are reported before any request', () => {
     ['sk-sp- key on an unknown host', 'sk-sp-0123456789abcdef', 'https://proxy.example/v1', ['KEY_PROVIDER_MISMATCH']],
     ['sk-sp- key on Coding Plan', 'sk-sp-0123456789abcdef', 'https://coding.dashscope.aliyuncs.com/v1', []],
     ['sk-sp- key on Token Plan', 'sk-sp-0123456789abcdef', 'https://token-plan.cn-beijing.maas.aliyuncs.com/compatible-mode/v1', []],
+    ['a Token Plan key of another format on Token Plan', 'tp-0123456789abcdef', 'https://token-plan.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1', []],
+    ['Anthropic key on DashScope', 'sk-ant-0123456789abcdef', 'https://dashscope.aliyuncs.com/compatible-mode/v1', ['KEY_PROVIDER_MISMATCH']],
     ['plain key on Coding Plan', 'sk-0123456789abcdef0123456789abcdef', 'https://coding-intl.dashscope.aliyuncs.com/v1', ['KEY_FORMAT_MISMATCH']],
     ['OpenRouter key on OpenAI', 'sk-or-v1-abcdef0123456789', 'https://api.openai.com/v1', ['KEY_PROVIDER_MISMATCH']],
     ['OpenAI key on DashScope', 'sk-proj-abcdef0123456789', 'https://dashscope.aliyuncs.com/compatible-mode/v1', ['KEY_PROVIDER_MISMATCH']],
@@ -121,9 +131,43 @@ describe('the registry is data', () => {
     );
   });
 
-  it('every default endpoint matches its own provider', () => {
+  it('every default endpoint matches its own provider, and itself among the endpoints on its host', () => {
     for (const p of defaultProviders) {
-      for (const e of p.endpoints) expect(registry.matchBaseUrl(e.baseUrl)?.provider.id).toBe(p.id);
+      for (const e of p.endpoints) {
+        const m = registry.matchBaseUrl(e.baseUrl);
+        expect(m?.provider.id).toBe(p.id);
+        if (!p.loopbackPorts) expect(m?.endpoint, e.baseUrl).toBe(e);
+      }
     }
+  });
+
+  it("one host, several endpoints: the path tells them apart (Z.ai's Coding Plan, Coding Plan's Anthropic path)", () => {
+    expect(registry.matchBaseUrl('https://api.z.ai/api/coding/paas/v4')?.endpoint?.regionName).toBe('Global (Coding Plan)');
+    expect(registry.matchBaseUrl('https://api.z.ai/api/paas/v4/')?.endpoint?.regionName).toBe('Global (Standard API Key)');
+    expect(registry.matchBaseUrl('https://coding.dashscope.aliyuncs.com/apps/anthropic/')?.endpoint?.protocol).toBe('anthropic');
+    expect(registry.matchBaseUrl('https://coding.dashscope.aliyuncs.com/v1')?.endpoint?.protocol).toBeUndefined();
+  });
+
+  it("holds Qwen Code 0.24.4's preset facts: variables, model lists, Token Plan keys without a required prefix", () => {
+    const env = Object.fromEntries(defaultProviders.map((p) => [p.id, p.envKeys[0]]));
+    expect(env).toMatchObject({
+      'alibaba-coding-plan': 'BAILIAN_CODING_PLAN_API_KEY',
+      'alibaba-token-plan': 'BAILIAN_TOKEN_PLAN_API_KEY',
+      'alibaba-dashscope': 'DASHSCOPE_API_KEY',
+      openrouter: 'OPENROUTER_API_KEY',
+      deepseek: 'DEEPSEEK_API_KEY',
+      modelscope: 'MODELSCOPE_API_KEY',
+      minimax: 'MINIMAX_API_KEY',
+      zai: 'ZAI_API_KEY',
+      moonshot: 'MOONSHOT_API_KEY',
+      grok: 'XAI_API_KEY',
+      requesty: 'REQUESTY_API_KEY',
+    });
+    expect(registry.get('alibaba-dashscope')!.endpoints.map((e) => e.region)).toEqual(['cn-beijing', 'ap-southeast-1', 'us-east-1', 'cn-hongkong']);
+    expect(registry.get('alibaba-coding-plan')!.models?.[0]).toBe('qwen3.5-plus');
+    expect(registry.get('alibaba-token-plan')!.models).toHaveLength(18);
+    const tp = registry.get('alibaba-token-plan')!;
+    expect(tp.keyPrefixes).toBeUndefined();
+    expect(tp.requiresKeyPrefix).toBeUndefined();
   });
 });

@@ -100,4 +100,27 @@ describe('setSelectedAuthType (the /auth switch)', () => {
     });
     expect(readFileSync(tree.path('home/.qwen/settings.json'), 'utf8')).toBe('{"security": 5}');
   });
+
+  it.each([['anthropic'], ['openai-responses'], ['gemini'], ['vertex-ai']])(
+    "%s only with qwenCode: '0.24' (then Qwen Code 0.24's resolution sees it)",
+    async (type) => {
+      tree = makeTree({ 'home/.qwen/settings.json': COMMENTED, 'w/.keep': '' });
+      const opts = { homeDir: tree.path('home'), env: {} };
+      const refused = await setSelectedAuthType(type as never, opts).catch((e) => e);
+      expect(refused).toMatchObject({ code: 'UNSUPPORTED_AUTH_TYPE', details: { value: type, knownTo: 'Qwen Code 0.24' } });
+      expect(refused.remedy).toContain("qwenCode: '0.24'");
+      expect(readFileSync(tree.path('home/.qwen/settings.json'), 'utf8')).toBe(COMMENTED);
+      const r = await setSelectedAuthType(type as never, { ...opts, qwenCode: '0.24' });
+      expect(r).toMatchObject({ previous: 'openai', changed: true });
+      expect(readFileSync(r.path, 'utf8')).toBe(COMMENTED.replace('"selectedType": "openai"', `"selectedType": "${type}"`));
+      if (type !== 'anthropic') return;
+      const auth = await resolveAuth({
+        qwenCode: '0.24',
+        cwd: tree.path('w'),
+        homeDir: tree.path('home'),
+        env: { ANTHROPIC_API_KEY: 'sk-ant-0123456789abcdef', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/a' },
+      });
+      expect(auth.type).toBe('anthropic');
+    },
+  );
 });

@@ -1,6 +1,9 @@
+import { addOnce, diagnostic } from '../../diagnostics.js';
 import type { LayeredEnv } from '../../env/layered-env.js';
-import { type Candidate, choose, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from '../provenance.js';
-import type { EffectiveSettings, ModelProviderEntry } from '../../settings/types.js';
+import { QwenAuthError } from '../../errors.js';
+import { type Candidate, choose, describeSource, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from '../provenance.js';
+import { entryKey, type EntriesByType } from '../provider-protocols.js';
+import type { EffectiveSettings, ProviderEntry } from '../../settings/types.js';
 import type { AuthOverrides, Diagnostic } from '../../types.js';
 import type { Chains, ChosenValues } from './chains.js';
 
@@ -9,26 +12,108 @@ export const MODEL_PROVIDER_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /** The entry that decides, and the request that picked it (none when the first entry stands in). */
 export interface SelectedEntry {
-  readonly entry: ModelProviderEntry & { readonly index: number };
+  readonly entry: ProviderEntry;
   readonly requested: Candidate | undefined;
 }
 
 /**
- * The `modelProviders.openai` entry that decides alone, if any (spec §4,
- * "Providers from settings"): the one whose id is the requested model
- * (`overrides.model`, else `model.name`); otherwise the first entry, but only
- * when neither a key nor a base URL comes from outside `modelProviders`.
+ * The entry among `entries` that a requested model names (spec 0.24 §3 D1):
+ * the first with that id; when the model came from `model.name` and
+ * `model.baseUrl` is set, the one with that base URL too, falling back to the
+ * first id match with MODEL_BASEURL_STALE.
  */
-export function selectModelProvider(overrides: AuthOverrides, settings: EffectiveSettings, chains: Chains): SelectedEntry | undefined {
-  const entries = settings.openaiProviders?.value;
-  if (!entries || entries.length === 0) return undefined;
+export function entryForModel(
+  entries: readonly ProviderEntry[],
+  requested: Candidate,
+  settings: EffectiveSettings,
+  diagnostics: Diagnostic[],
+): ProviderEntry | undefined {
+  const matches = entries.filter((e) => e.id === requested.value);
+  const pinned = settings.modelBaseUrl?.value;
+  if (matches.length === 0 || requested.source.key !== 'model.name' || !pinned) return matches[0];
+  const exact = matches.find((e) => e.baseUrl === pinned);
+  if (exact) return exact;
+  const first = matches[0]!;
+  addOnce(
+    diagnostics,
+    diagnostic(
+      'MODEL_BASEURL_STALE',
+      `model.baseUrl ${JSON.stringify(pinned)} in ${settings.modelBaseUrl!.path} matches no entry with the id '${requested.value}'; ` +
+        `the first one, ${entryKey(first)} (${first.baseUrl ?? 'no baseUrl'}), is used.`,
+      { key: 'model.baseUrl', path: settings.modelBaseUrl!.path },
+    ),
+  );
+  return first;
+}
+
+/**
+ * The `openai` entry that decides alone, if any (spec §4, "Providers from
+ * settings", with 0.24 §3 D1, D3–D5, D9): entries are those whose protocol is
+ * `openai` (`modelProviders.openai`, ids `providerProtocol` maps to openai,
+ * never the Responses wire). The one whose id is the requested model
+ * (`overrides.model`, else `model.name`) wins; a request that only a
+ * Responses entry answers is UNSUPPORTED_AUTH_TYPE; one that only another
+ * protocol answers is reported. Otherwise the first entry, but only when
+ * neither a key nor a base URL comes from outside `modelProviders`; a model
+ * that it replaces is reported.
+ */
+export function selectModelProvider(
+  overrides: AuthOverrides,
+  settings: EffectiveSettings,
+  chains: Chains,
+  byType: EntriesByType,
+  diagnostics: Diagnostic[],
+): SelectedEntry | undefined {
+  const entries = byType.of('openai');
   const requested = [overrideCandidate(overrides.model, 'model'), settingCandidate(settings.modelName, 'model.name')].find(
     (c) => typeof c.value === 'string' && c.value !== '',
   );
-  const matched = requested && entries.find((e) => e.id === requested.value);
-  if (matched) return { entry: matched, requested };
+  if (requested) {
+    const matched = entryForModel(entries, requested, settings, diagnostics);
+    if (matched) return { entry: matched, requested };
+    const responses = byType.of('openai-responses').find((e) => e.id === requested.value);
+    if (responses) {
+      const origin = `${entryKey(responses)} in ${responses.path}`;
+      throw new QwenAuthError(
+        'UNSUPPORTED_AUTH_TYPE',
+        `The model '${requested.value}' (${describeSource(requested.source)}) is declared on the Responses wire (${origin}), ` +
+          "which is not Chat Completions; qwen-auth's default mode resolves only 'openai' (Chat Completions) and 'qwen-oauth'.",
+        {
+          details: { value: 'openai-responses', origin, knownTo: 'Qwen Code 0.24', variables: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL'] },
+          remedy: "Resolve with qwenCode: '0.24' (qwen-auth --qwen-code 0.24), which builds the Responses request, or name a Chat Completions model.",
+        },
+      );
+    }
+    const elsewhere = byType.all.find((t) => t.entry.id === requested.value);
+    if (elsewhere) {
+      addOnce(
+        diagnostics,
+        diagnostic(
+          'MODEL_ON_OTHER_PROTOCOL',
+          `The model '${requested.value}' (${describeSource(requested.source)}) is declared only under ${entryKey(elsewhere.entry)} ` +
+            `(${elsewhere.protocol}) in ${elsewhere.entry.path}, not for openai; it does not select an entry.`,
+          { key: entryKey(elsewhere.entry), path: elsewhere.entry.path },
+        ),
+      );
+    }
+  }
+  if (entries.length === 0) return undefined;
   const outside = [...chains.keyHead, chains.keyTail, ...chains.baseUrl].some((c) => isPresent(c.value));
-  return outside ? undefined : { entry: entries[0]!, requested };
+  if (outside) return undefined;
+  const first = entries[0]!;
+  const asked = choose(chains.model);
+  if (asked && asked.value !== first.id) {
+    addOnce(
+      diagnostics,
+      diagnostic(
+        'REQUESTED_MODEL_REPLACED',
+        `The model '${asked.value}' (${describeSource(asked.provenance)}) matches no modelProviders entry, and no key or base URL is ` +
+          `configured outside modelProviders, so the first entry, ${entryKey(first)} ('${first.id}'), is used instead.`,
+        { key: entryKey(first), path: first.path },
+      ),
+    );
+  }
+  return { entry: first, requested };
 }
 
 /**
@@ -39,13 +124,12 @@ export function selectModelProvider(overrides: AuthOverrides, settings: Effectiv
 export function valuesFromModelProvider(
   selected: SelectedEntry,
   chains: Chains,
-  settings: EffectiveSettings,
   env: LayeredEnv,
   diagnostics: Diagnostic[],
 ): ChosenValues {
   const { entry } = selected;
-  const at = `modelProviders.openai[${entry.index}]`;
-  const origin = { kind: 'settings', path: settings.openaiProviders!.path, scope: settings.openaiProviders!.scope } as const;
+  const at = entryKey(entry);
+  const origin = { kind: 'settings', path: entry.path, scope: entry.scope } as const;
   const variable = entry.envKey?.trim() || 'OPENAI_API_KEY';
 
   const own = envCandidate(env, variable, diagnostics);

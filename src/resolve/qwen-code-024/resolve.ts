@@ -1,0 +1,126 @@
+import { QwenAuthError } from '../../errors.js';
+import type { ApiKeyAuth } from '../../types.js';
+import { loadContext, type ResolutionContext } from '../context.js';
+import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from '../endpoints.js';
+import { entriesByType, entryKey } from '../provider-protocols.js';
+import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from '../results.js';
+import { requestEnv } from '../transport-env.js';
+import { trustedGatewaysOf } from '../trusted-gateways.js';
+import { checkKeyAndBase } from '../value-checks.js';
+import { wordingOf } from '../wording.js';
+import { chooseAuthType024 } from './auth-type.js';
+import { requestedModel, selectEntry, switchWire } from './entries.js';
+import { values024 } from './values.js';
+import { variablesOf } from './variables.js';
+
+/** What the 0.24 rules give: the result's values, before the request side is attached. */
+type Values = Omit<ApiKeyResultInputs, 'reload' | 'requestEnv' | 'transport' | 'registry'> & { readonly type: 'openai' | 'openai-responses' | 'anthropic' };
+
+/**
+ * `resolveAuth({ qwenCode: '0.24' })` after the layers are loaded (spec 0.24
+ * §2 rules 5–12): the auth type, the requested model and the wire it is on,
+ * the entry, the key, base URL and model, the checks, the endpoint.
+ */
+export function resolveQwenCode024(ctx: ResolutionContext): ApiKeyAuth {
+  const v = values(ctx);
+  const registry = ctx.registry;
+  const inputs: ApiKeyResultInputs = {
+    ...v,
+    // After a rejection: the key the same rules give now for the same endpoint.
+    reload: async () => {
+      try {
+        const again = values(await loadContext(ctx.options));
+        return again.type === v.type && again.baseUrl === v.baseUrl ? again.apiKey : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    requestEnv: requestEnv(ctx),
+    transport: ctx.options.fetch,
+    registry,
+  };
+  return v.type === 'openai' ? openAIResult(inputs) : v.type === 'openai-responses' ? openAIResponsesResult(inputs) : anthropicResult(inputs);
+}
+
+function values(ctx: ResolutionContext): Values {
+  const chosen = chooseAuthType024(ctx);
+  const byType = entriesByType(ctx.settings, ctx.diagnostics);
+
+  // Rule 7: the request (by the selected type's variables), then the wire it is declared on.
+  const request = requestedModel(ctx, chosen.type);
+  const wire = switchWire(chosen.type, request, byType, ctx.settings);
+  const type = wire.type;
+  const authType = wire.because
+    ? { ...chosen.provenance, detail: `${chosen.type}, switched to ${type}: '${wire.because.id}' is declared on that wire (${entryKey(wire.because)})` }
+    : chosen.provenance;
+  const entries = byType.of(type);
+  const selection = selectEntry(entries, request, type, ctx.settings, ctx.diagnostics);
+
+  // Rules 8–9.
+  const v = values024(ctx, type, request, selection, entries);
+  const files = [...(ctx.envFile ? [ctx.envFile.path, ...ctx.envFile.fallbacks.map((f) => f.path)] : []), ...ctx.settings.files.map((f) => f.path)];
+
+  // Rule 10: the checks, in Qwen Code 0.24's order (key, then base URL).
+  if (!v.apiKey) {
+    const envKey = v.entry?.envKey;
+    const settingsKeys = envKey ? [] : ['security.auth.apiKey'];
+    throw new QwenAuthError(
+      'MISSING_API_KEY',
+      envKey
+        ? `No API key for ${type}: ${envKey} (named by ${entryKey(v.entry!)}.envKey in ${v.entry!.path}) is not set.`
+        : `No API key for ${type}. Checked ${[...v.keyVariables, ...settingsKeys].join(', ')} and the files ${files.join(', ') || '(none)'}.`,
+      {
+        details: { variables: [...v.keyVariables], files, settingsKeys, hints: [], ...(v.entry && { requiredBy: entryKey(v.entry) }) },
+        remedy: envKey
+          ? `Set ${envKey} in the environment or a .env file (e.g. ~/.qwen/.env), or in settings.json "env".`
+          : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json, or pass overrides.apiKey.`,
+      },
+    );
+  }
+  if (type === 'anthropic') {
+    const envBase = ctx.env.value('ANTHROPIC_BASE_URL');
+    if (v.entry && !v.entry.baseUrl) {
+      throw new QwenAuthError(
+        'MISSING_BASE_URL',
+        `${entryKey(v.entry)} in ${v.entry.path} has no baseUrl, which an Anthropic-compatible entry requires (Qwen Code 0.24: "Anthropic provider missing required baseUrl").`,
+        { details: { authType: type, variables: ['ANTHROPIC_BASE_URL'], entry: entryKey(v.entry) } },
+      );
+    }
+    if (!v.entry && !envBase) {
+      throw new QwenAuthError(
+        'MISSING_BASE_URL',
+        'ANTHROPIC_BASE_URL is not set, and no modelProviders entry gives a baseUrl; Qwen Code 0.24 requires it even when security.auth.baseUrl or --openai-base-url is set.',
+        { details: { authType: type, variables: ['ANTHROPIC_BASE_URL'] } },
+      );
+    }
+  }
+  const base = v.baseUrl!;
+
+  // Rules 11–12: the checks on what was chosen, the endpoint and the key's header.
+  const checked = checkKeyAndBase(v.apiKey, base, {
+    registry: ctx.registry,
+    wording: wordingOf(ctx.options),
+    trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, ctx.env),
+    now: ctx.now(),
+    keyEndpointMismatch: true,
+    protocol: type === 'anthropic' ? 'anthropic' : 'openai',
+  });
+  return {
+    type,
+    apiKey: checked.apiKey,
+    baseUrl: checked.baseUrl,
+    model: v.model.value,
+    endpoint:
+      type === 'openai'
+        ? chatCompletionsEndpoint(checked.baseUrl)
+        : type === 'openai-responses'
+          ? responsesEndpoint(checked.baseUrl)
+          : messagesEndpoint(checked.baseUrl),
+    keyHeader: type === 'anthropic' ? anthropicKeyHeader(checked.baseUrl) : 'authorization',
+    sources: { authType: { ...authType, shadowed: authType.shadowed ?? [] }, apiKey: v.apiKey.provenance, baseUrl: base.provenance, model: v.model.provenance },
+    provider: checked.provider,
+    diagnostics: [...ctx.diagnostics, ...checked.diagnostics],
+    envFile: ctx.envFile,
+    qwenDir: ctx.qwenDir,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The API-key results, built in one place for the three types: their values
+ * and sources, the request side (`getToken`, `invalidate`, `fetch`, `check`)
+ * over a key that re-reads the configuration once after a rejection, and a
+ * redacted face for `util.inspect` and JSON.
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import type { ProviderRegistry } from '../providers/types.js';
+import { redact, redactUrl, withRedactedView } from '../redact.js';
+import { checkWireFor } from './endpoints.js';
+import { apiKeyProvider } from '../requests/api-key-provider.js';
+import { requestMethods } from '../requests/request-methods.js';
+import type { KeyHeader } from '../requests/types.js';
+import type { AnthropicAuth, ApiKeyAuth, EnvFileReport, EnvRecord, FetchLike, OpenAIAuth, OpenAIResponsesAuth, Provenance, ProviderMatch } from '../types.js';
+
+/** What every API-key result is built from, whichever mode resolved it. */
+export interface ApiKeyResultInputs {
+  readonly apiKey: string;
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly endpoint: string;
+  readonly keyHeader: KeyHeader;
+  readonly sources: {
+    readonly authType: Provenance;
+    readonly apiKey: Provenance;
+    readonly baseUrl: Provenance;
+    readonly model: Provenance;
+  };
+  readonly provider: ProviderMatch | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly envFile: EnvFileReport | null;
+  readonly qwenDir: string;
+  /** Resolves the configuration again after a rejection: the key it now gives for the same endpoint, or undefined. */
+  readonly reload: () => Promise<string | undefined>;
+  /** The proxy variables model requests read. */
+  readonly requestEnv: EnvRecord;
+  /** The caller's transport (`options.fetch`), if any. */
+  readonly transport?: FetchLike | undefined;
+  readonly registry: ProviderRegistry;
+}
+
+function build<T extends ApiKeyAuth>(type: T['type'], inputs: ApiKeyResultInputs): T {
+  const key = apiKeyProvider({ key: inputs.apiKey, baseUrl: inputs.baseUrl, keyHeader: inputs.keyHeader, reload: inputs.reload });
+  const methods = requestMethods({
+    provider: key,
+    known: [inputs.apiKey],
+    env: inputs.requestEnv,
+    ...(inputs.transport && { transport: inputs.transport }),
+    model: inputs.model,
+    oauth: false,
+    registry: inputs.registry,
+    wire: checkWireFor(type),
+  });
+  const data = {
+    type,
+    baseUrl: inputs.baseUrl,
+    model: inputs.model,
+    endpoint: inputs.endpoint,
+    keyHeader: inputs.keyHeader,
+    sources: inputs.sources,
+    envFile: inputs.envFile,
+    provider: inputs.provider,
+    diagnostics: Object.freeze([...inputs.diagnostics]),
+    qwenDir: inputs.qwenDir,
+  };
+  // apiKey is the key in use now: a getter, so a key re-read after a rejection shows here too.
+  const result = Object.defineProperties({ ...data, ...methods }, { apiKey: { get: () => key.key, enumerable: true } }) as unknown as T;
+  const { type: t, ...rest } = data;
+  // A password in the base URL's (or endpoint's) user-info is redacted in the views, as the key is.
+  const view = (): object => ({ type: t, apiKey: redact(key.key), ...rest, baseUrl: redactUrl(rest.baseUrl), endpoint: redactUrl(rest.endpoint) });
+  return Object.freeze(withRedactedView(result, view));
+}
+
+/** The `openai` result (Chat Completions). */
+export function openAIResult(inputs: ApiKeyResultInputs): OpenAIAuth {
+  return build<OpenAIAuth>('openai', inputs);
+}
+
+/** The `openai-responses` result (Responses wire). */
+export function openAIResponsesResult(inputs: ApiKeyResultInputs): OpenAIResponsesAuth {
+  return build<OpenAIResponsesAuth>('openai-responses', inputs);
+}
+
+/** The `anthropic` result (Messages API; `fetch` puts the key in the header `keyHeader` names). */
+export function anthropicResult(inputs: ApiKeyResultInputs): AnthropicAuth {
+  return build<AnthropicAuth>('anthropic', inputs);
+}

@@ -1,0 +1,179 @@
+/**
+ * Differential test of `qwenCode: '0.24'` against the real Qwen Code CLI
+ * `@qwen-code/qwen-code@0.24.4` (devDependency alias `qwen-code-024`): random
+ * cases (generate-024.ts) are resolved by qwen-auth and run through the CLI,
+ * whose first model request is caught on loopback — directly for http base
+ * URLs, through a TLS-terminating proxy for every https host (the real plan
+ * hosts, api.openai.com, api.anthropic.com). The full request URL, the key,
+ * the header that carried it and the model that reach the server must be
+ * what we resolve; when nothing reaches it, our error code must be the one
+ * Qwen Code's message stands for.
+ *
+ * Slow (a CLI start per case, ~2–3 s): opt in with QWEN_AUTH_FIDELITY_024=<number of cases>.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAuthError, resolveAuth } from '../../src/index.js';
+import { startMitmProxy } from '../support/mitm-proxy.js';
+import { startModelServer } from '../support/model-server.js';
+import { QWEN_CODE_024_CLI } from '../support/qwen-code.js';
+import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { makeTree } from '../support/tree.js';
+import { type Case024, generateCase024 } from './generate-024.js';
+
+const COUNT = Number(process.env.QWEN_AUTH_FIDELITY_024 ?? 0);
+const SEED = Number(process.env.QWEN_AUTH_FIDELITY_024_SEED ?? 1);
+const WORKERS = Number(process.env.QWEN_AUTH_FIDELITY_024_WORKERS ?? 4);
+/** A file to write every mismatch to, as JSON (for study). */
+const REPORT = process.env.QWEN_AUTH_FIDELITY_024_REPORT;
+const cli = QWEN_CODE_024_CLI;
+const enabled = COUNT > 0 && cli !== undefined && hasOpenssl();
+if (!enabled) {
+  console.warn(
+    `[fidelity 0.24] skipped: set QWEN_AUTH_FIDELITY_024=<cases> to compare with Qwen Code 0.24.4${cli ? '' : ' (qwen-code-024 not installed)'}${hasOpenssl() ? '' : ' (no openssl)'}`,
+  );
+}
+
+interface Outcome {
+  readonly ok: boolean;
+  readonly type?: string;
+  readonly endpoint?: string;
+  readonly key?: string;
+  readonly keyHeader?: string;
+  readonly model?: string;
+  readonly code?: string;
+  /** Why Qwen Code 0.24 is expected to differ (then the case is not compared). */
+  readonly differs?: string;
+}
+
+/** The error code a Qwen Code 0.24 message stands for. */
+export function codeOfMessage(text: string): string {
+  if (/No auth type is selected/.test(text)) return 'NO_AUTH_TYPE';
+  if (/free tier was discontinued/.test(text)) return 'QWEN_OAUTH_DISCONTINUED';
+  if (/ANTHROPIC_BASE_URL environment variable not found|missing required baseUrl|Missing baseUrl/.test(text)) return 'MISSING_BASE_URL';
+  if (/Missing API key|environment variable not found|Missing credentials for modelProviders/.test(text)) return 'MISSING_API_KEY';
+  if (/Invalid auth method|Unsupported authType/.test(text)) return 'UNSUPPORTED_AUTH_TYPE';
+  return 'UNKNOWN';
+}
+
+async function runCase(c: Case024, ca: TestCa): Promise<{ ours: Outcome; theirs: Outcome; stderr: string }> {
+  const model = await startModelServer();
+  // Every https host goes to the fake server; the proxy tells it which host was asked for.
+  const proxy = await startMitmProxy({ ca, route: (_host, p) => (p === 443 ? { host: '127.0.0.1', port: model.port } : undefined) });
+  const tree = makeTree({});
+  const sub = (v: string): string => v.replaceAll('{port}', String(model.port)).replaceAll('{home}', tree.path(c.home));
+  tree.write(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
+  const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, sub(v)]));
+  const o = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, sub(v)])) as Case024['overrides'];
+  try {
+    // Ours first: Qwen Code rewrites "$version" into the settings it loads.
+    let ours: Outcome;
+    try {
+      const auth = await resolveAuth({
+        qwenCode: '0.24',
+        cwd: tree.path(c.cwd),
+        homeDir: tree.path(c.home),
+        env,
+        overrides: o as never,
+      });
+      if (auth.type === 'qwen-oauth') throw new Error('qwen-oauth in the 0.24 mode');
+      // Documented difference: Qwen Code 0.24 refuses to start on an invalid wireApi; we skip the entry.
+      const badWire = auth.diagnostics.some((d) => d.code === 'SETTINGS_INVALID_VALUE' && d.key?.endsWith('.wireApi'));
+      ours = {
+        ok: true,
+        type: auth.type,
+        endpoint: auth.endpoint,
+        key: auth.apiKey,
+        keyHeader: auth.keyHeader,
+        model: auth.model,
+        ...(badWire && { differs: 'an invalid wireApi (Qwen Code 0.24 refuses to start)' }),
+      };
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+      ours = { ok: false, code: error.code };
+    }
+
+    const args = [cli!, '-p', 'hi', '--proxy', proxy.url];
+    if (o.authType) args.push('--auth-type', o.authType);
+    if (o.apiKey) args.push('--openai-api-key', o.apiKey);
+    if (o.baseUrl) args.push('--openai-base-url', o.baseUrl);
+    if (o.model) args.push('--model', o.model);
+    const stderr = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, args, {
+        cwd: tree.path(c.cwd),
+        env: { ...env, HOME: tree.path(c.home), PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: ca.certPath, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 90_000,
+      });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      child.stdout.on('data', (d: Buffer) => (err += d));
+      child.on('close', () => resolve(err));
+    });
+    // The first model request (Qwen Code also sends usage statistics to its own host).
+    const hit = model.hits.find((h) => /\/(chat\/completions|responses|messages)(\?|$)/.test(h.path));
+    const theirs: Outcome = hit
+      ? {
+          ok: true,
+          endpoint: `${hit.origin}${hit.path.replace(/\?.*$/, '')}`,
+          key: hit.xApiKey ?? hit.authorization?.replace(/^Bearer /, '') ?? '',
+          keyHeader: hit.xApiKey !== undefined ? 'x-api-key' : 'authorization',
+          model: hit.model,
+        }
+      : { ok: false, code: codeOfMessage(stderr) };
+    return { ours, theirs, stderr };
+  } finally {
+    tree.remove();
+    await proxy.close();
+    await model.close();
+  }
+}
+
+describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (random cases)", () => {
+  let dir: string;
+  let ca: TestCa;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
+    ca = await createTestCa(dir);
+  });
+  afterAll(() => {
+    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`${COUNT} cases from seed ${SEED}`, { timeout: 0 }, async () => {
+    const mismatches: string[] = [];
+    const report: object[] = [];
+    const tally = new Map<string, number>();
+    const count = (k: string) => tally.set(k, (tally.get(k) ?? 0) + 1);
+    const seeds = Array.from({ length: COUNT }, (_, i) => SEED + i);
+    const workers = Array.from({ length: WORKERS }, async () => {
+      for (let seed = seeds.shift(); seed !== undefined; seed = seeds.shift()) {
+        const c = generateCase024(seed);
+        const { ours, theirs, stderr } = await runCase(c, ca);
+        if (ours.differs) {
+          count('skipped (documented difference)');
+          continue;
+        }
+        count(`${c.family}:${ours.ok ? `${ours.type}${ours.keyHeader === 'x-api-key' ? '(x-api-key)' : ''}` : ours.code}`);
+        const a = ours.ok ? { ok: true, endpoint: ours.endpoint, key: ours.key, keyHeader: ours.keyHeader, model: ours.model } : { ok: false, code: ours.code };
+        const b = theirs.ok ? { ok: true, endpoint: theirs.endpoint, key: theirs.key, keyHeader: theirs.keyHeader, model: theirs.model } : { ok: false, code: theirs.code };
+        if (JSON.stringify(a) !== JSON.stringify(b)) {
+          mismatches.push(`seed ${seed} (${c.family}):\n  ours ${JSON.stringify(a)}\n  qwen ${JSON.stringify(b)}\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-500)}`);
+          report.push({ seed, ours: a, qwen: b, case: c, stderr: stderr.replace(/Ripgrep not available[^\n]*\n/, '').slice(-800) });
+        }
+      }
+    });
+    await Promise.all(workers);
+    if (REPORT) writeFileSync(REPORT, JSON.stringify(report, null, 1));
+    console.log(
+      `[fidelity 0.24] cases ${COUNT}, compared ${COUNT - (tally.get('skipped (documented difference)') ?? 0)}, mismatches ${mismatches.length}; ${[...tally.entries()]
+        .sort()
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
+    expect(mismatches, mismatches.join('\n\n')).toEqual([]);
+  });
+});
