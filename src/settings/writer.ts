@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
 import { redactText } from '../redact.js';
-import { writeFileAtomic } from '../internal/atomic-write.js';
+import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
 import { jsonNestingDepth, lineColumn, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import { locateQwenHome } from '../env/qwen-home.js';
@@ -151,5 +151,7 @@ export async function setSelectedAuthType(
       cause: error,
     });
   }
+  // A writer killed mid-save leaves its temporary copy (which may hold keys): remove those of writers that are gone.
+  await cleanTempFiles(path);
   return { path, scope, previous, changed: true };
 }

@@ -16,9 +16,10 @@ import { makeTree, type Tree } from '../support/tree.js';
 import { Figures, inputRng, pool, REPLAY } from './harness.js';
 
 const CHILD = fileURLToPath(new URL('../fixtures/reliability-child.mjs', import.meta.url));
-/** `RELIABILITY_KILLS=<n>` scales the runs (default 160 kills during saves, half as many during refreshes). */
-const SAVE_KILLS = REPLAY ? 0 : Number(process.env.RELIABILITY_KILLS ?? 160);
-const REFRESH_KILLS = Math.round(SAVE_KILLS / 2);
+/** `RELIABILITY_KILLS=<n>` sets the number of kills (default 200: 130 during saves, 70 during refreshes). */
+const KILLS = REPLAY ? 0 : Number(process.env.RELIABILITY_KILLS ?? 200);
+const SAVE_KILLS = Math.round(KILLS * 0.65);
+const REFRESH_KILLS = KILLS - SAVE_KILLS;
 const figures = new Figures('kill');
 const trees: Tree[] = [];
 afterAll(() => {

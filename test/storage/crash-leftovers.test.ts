@@ -8,7 +8,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFileTokenStore, createQwenOAuthClient, isAuthError, resolveAuth } from '../../src/index.js';
+import { createFileTokenStore, createQwenOAuthClient, isAuthError, resolveAuth, setSelectedAuthType } from '../../src/index.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 let tree: Tree | undefined;
@@ -64,6 +64,14 @@ describe('temporary files left by writers', () => {
     writeFileSync(tree.path('q/oauth_creds.json.tmp.0b5c8f5e-0000-4000-8000-000000000001'), JSON_CREDS);
     await createQwenOAuthClient({ store, env: {} }).logout();
     expect(readdirSync(tree.path('q')).filter((f) => f !== '.keep')).toEqual([]);
+  });
+
+  it("setSelectedAuthType removes a dead writer's copy of settings.json (it may hold a key)", async () => {
+    tree = makeTree({ 'home/.qwen/settings.json': '{"security":{"auth":{"apiKey":"sk-0123456789abcdef"}}}' });
+    const leftover = `home/.qwen/.settings.json.${deadPid()}.0123456789ab.tmp`;
+    writeFileSync(tree.path(leftover), '{"security":{"auth":{"apiKey":"sk-0123456789abcdef"}}}');
+    await setSelectedAuthType('openai', { homeDir: tree.path('home'), env: {} });
+    expect(existsSync(tree.path(leftover))).toBe(false);
   });
 
   it('the folder is tightened before the new file lands (a kill between the two cannot leave it open)', async () => {
