@@ -3,15 +3,14 @@
  * `fetch` and `check`. Building them costs a few closures: the transport
  * (the global fetch, or undici's proxy agent when a proxy is configured) is
  * chosen on the first request, so resolving an API key stays as cheap as
- * before and loads no proxy agent. (The fetch and check code is small and
- * ships in the core chunk: a lazy import of it would only add chunks to the
- * import path.)
+ * before and loads no proxy agent. The fetch ships in the core chunk; the
+ * check and its probe are loaded on the first `check()`.
  */
 import { selectFetch } from '../oauth/transport.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { EnvRecord, FetchLike } from '../types.js';
 import { createAuthenticatedFetch } from './authenticated-fetch.js';
-import { type CheckWire, runCheck } from './check.js';
+import type { CheckWire } from './check.js';
 import { type CredentialProvider, trackCredentials } from './credential-source.js';
 import type { AuthRequests } from './types.js';
 
@@ -47,8 +46,9 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
     getToken: (o) => source.getToken(o),
     invalidate: (token) => source.invalidate(token),
     fetch,
-    check: (o) =>
-      runCheck(
+    // The check (classification, the region probe) is loaded on its first use.
+    check: async (o) =>
+      (await import('./check.js')).runCheck(
         {
           source,
           fetch,

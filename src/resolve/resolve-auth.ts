@@ -4,7 +4,6 @@ import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.
 import { loadContext, type ResolutionContext } from './context.js';
 import { chatCompletionsEndpoint } from './endpoints.js';
 import { entriesByType } from './provider-protocols.js';
-import { resolveQwenCode024 } from './qwen-code-024/resolve.js';
 import { openAIResult as buildOpenAIResult } from './results.js';
 import { explainMissingKey, type MissingKey, missingKeyError } from './missing-key.js';
 import { resolveOpenAI } from './openai/resolve-openai.js';
@@ -85,7 +84,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   checkOptions(options);
   const ctx = await loadContext(options);
   await addGitCheckDiagnostics(ctx);
-  if (ctx.qwenCode === '0.24') return resolveQwenCode024(ctx);
+  if (ctx.qwenCode === '0.24') return (await import('./qwen-code-024/resolve.js')).resolveQwenCode024(ctx);
   const wording = wordingOf(options);
   const chosen = explicitAuthType(ctx);
 
