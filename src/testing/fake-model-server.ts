@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { listenOnLoopback } from './listen.js';
 
 /** Whose error bodies an endpoint sends. */
 export type FakeModelFlavor = 'dashscope' | 'coding-plan' | 'token-plan' | 'openai';
@@ -278,17 +278,9 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
     });
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(handle, options.port ?? 0);
+  const server: Server = listening.server;
+  origin = listening.origin;
   const baseUrlOf = (id: string): string => {
     const endpoint = endpoints.find((e) => e.id === id);
     if (!endpoint) throw new Error(`no endpoint '${id}'`);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { QwenCredentials } from '../storage/types.js';
+import { listenOnLoopback } from './listen.js';
 
 /** How the fake server behaves. Every option has a test-friendly default. */
 export interface FakeQwenServerOptions {
@@ -361,17 +361,9 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
     };
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(handle, options.port ?? 0);
+  const server: Server = listening.server;
+  origin = listening.origin;
 
   return {
     url: origin,
