@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { listenOnLoopback } from './listen.js';
+import { listenOnLoopback, readBody } from './listen.js';
 
 /** Whose error bodies an endpoint sends. */
 export type FakeModelFlavor = 'dashscope' | 'coding-plan' | 'token-plan' | 'openai';
@@ -151,18 +151,6 @@ export function fakeErrorAnswer(kind: FakeModelErrorKind, flavor: FakeModelFlavo
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      data += chunk;
-      if (data.length > 1_000_000) req.destroy();
-    });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
-}
 
 const hostOnly = (host: string): string => host.toLowerCase().replace(/:\d+$/, '');
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { QwenCredentials } from '../storage/types.js';
-import { listenOnLoopback } from './listen.js';
+import { listenOnLoopback, readBody } from './listen.js';
 
 /** How the fake server behaves. Every option has a test-friendly default. */
 export interface FakeQwenServerOptions {
@@ -128,18 +128,6 @@ interface DeviceCode {
 
 const QWEN_CLIENT_ID = 'f0304373b74a44d2b584a3fb70ca9e56';
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      data += chunk;
-      if (data.length > 1_000_000) req.destroy();
-    });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
-}
 
 function userCode(): string {
   const alphabet = 'BCDFGHJKLMNPQRSTVWXZ';
