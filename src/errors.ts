@@ -8,7 +8,7 @@
  * redacted values (see `redact`).
  */
 
-import { type AuthOverrides, OVERRIDE_FLAGS } from './types.js';
+import { OVERRIDE_FLAGS, type OverrideField } from './override-flags.js';
 
 /**
  * Why a key that exists somewhere was not used: the real cause of a
@@ -133,7 +133,7 @@ export interface RemedyWording {
 /** The phrases a remedy is built from, for one wording. */
 interface Phrases {
   /** `overrides.apiKey`, or `--openai-api-key` with flags. */
-  readonly override: (field: keyof AuthOverrides) => string;
+  readonly override: (field: OverrideField) => string;
   /** How to log in. */
   readonly login: string;
 }
@@ -239,7 +239,7 @@ export function remedyFor(code: AuthErrorCode, wording?: RemedyWording): string 
 }
 
 /** The phrase naming an override in a wording: `overrides.apiKey`, or `--openai-api-key` with flags. */
-export function overrideName(field: keyof AuthOverrides, wording?: RemedyWording): string {
+export function overrideName(field: OverrideField, wording?: RemedyWording): string {
   return phrases(wording).override(field);
 }
 

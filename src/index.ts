@@ -17,8 +17,6 @@ export { describeSource } from './resolve/provenance.js';
 export type { DescribeSourceOptions } from './resolve/provenance.js';
 export { AUTH_TYPES, isAuthType, QWEN_CODE_AUTH_TYPES, RESOLVED_AUTH_TYPES } from './types.js';
 export type {
-  AnthropicAuth,
-  ApiKeyAuth,
   AuthOverrides,
   AuthType,
   EnvFileLayer,
@@ -26,21 +24,25 @@ export type {
   FetchLike,
   EnvFileReport,
   EnvironmentReport,
-  OpenAIAuth,
-  OpenAIResponsesAuth,
   Provenance,
-  ResolvedSources,
   ProviderMatch,
   QwenCodeAuthType,
   QwenCodeVersion,
-  QwenOAuthAuth,
-  ResolvedAuth,
   ResolvedAuthType,
   SettingsScope,
   SourceKind,
   UnreadEnvFile,
   ValueSource,
 } from './types.js';
+export type {
+  AnthropicAuth,
+  ApiKeyAuth,
+  OpenAIAuth,
+  OpenAIResponsesAuth,
+  ResolvedSources,
+  QwenOAuthAuth,
+  ResolvedAuth,
+} from './resolve/types.js';
 
 // Calling a model: tokens, the authenticated fetch, the live check, SDK options
 export { AUTH_CHECK_CODES, authCheckRemedy } from './requests/check-codes.js';

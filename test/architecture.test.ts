@@ -106,9 +106,36 @@ describe('the import graph', () => {
       state.set(node, 'done');
     };
     for (const node of graph.keys()) visit(node, []);
-    // types.ts ↔ diagnostics.ts / storage/types.ts are type-only shape references, allowed.
-    const typeOnly = (c: string) => c.split(' → ').every((n) => ['types', 'diagnostics', 'storage/types'].includes(n));
-    expect(cycles.filter((c) => !typeOnly(c))).toEqual([]);
+    expect(cycles).toEqual([]);
+  });
+
+  it('requests/ is a leaf: it imports neither oauth/, storage/ nor resolve/ (the OAuth provider plugs into its interface)', () => {
+    const bad = imports.filter((i) => area(i.file) === 'requests' && /^(oauth|storage|resolve)\//.test(target(i)));
+    expect(bad).toEqual([]);
+    expect(imports.some((i) => area(i.file) === 'requests')).toBe(true);
+  });
+
+  it('the base files (src/*.ts) import no feature folder, and none imports one above it', () => {
+    const base = imports.filter((i) => !i.file.includes('/') && i.file !== 'index.ts' && i.specifier.startsWith('.'));
+    expect(base.length).toBeGreaterThan(3);
+    expect(base.filter((i) => target(i).includes('/') && !target(i).startsWith('internal/'))).toEqual([]);
+    // Lowest first: a base file imports only files before it.
+    const order = ['redact', 'diagnostics', 'override-flags', 'errors', 'types', 'flags', 'find-auth-error'];
+    const sources = readdirSync(SRC).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.replace(/\.ts$/, ''));
+    expect(sources.sort(), 'every base file has its place in the order').toEqual([...order].sort());
+    const upward = base.filter((i) => !target(i).includes('/') && order.indexOf(target(i)) >= order.indexOf(i.file.replace(/\.ts$/, '')));
+    expect(upward).toEqual([]);
+  });
+
+  it('no import runs back up a layer', () => {
+    // base (src/*.ts, internal/) < env, settings, providers, storage < requests < oauth < resolve < the entries.
+    const layer = (file: string): number => {
+      const a = area(file.endsWith('.ts') ? file : `${file}.ts`);
+      if (!file.includes('/')) return file.replace(/\.ts$/, '') === 'index' ? 6 : 0;
+      return { internal: 0, env: 1, settings: 1, providers: 1, storage: 1, requests: 2, oauth: 3, resolve: 4, testing: 6, cli: 6 }[a] ?? 9;
+    };
+    const up = imports.filter((i) => i.specifier.startsWith('.') && area(i.file) !== area(`${target(i)}.ts`) && layer(target(i)) > layer(i.file));
+    expect(up.map((i) => `${i.file} → ${target(i)}`)).toEqual([]);
   });
 
   it('internal/ imports no feature folder', () => {

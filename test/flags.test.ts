@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { authFlags, isAuthError, overridesFromFlags } from '../src/index.js';
 import { isFromFlags } from '../src/flags.js';
-import { OVERRIDE_FLAGS } from '../src/types.js';
+import { OVERRIDE_FLAGS } from '../src/override-flags.js';
 
 const ARGS = ['--auth-type', 'openai', '--openai-api-key', 'sk-flag-000000000000', '--openai-base-url', 'https://openrouter.ai/api/v1', '--model', 'm1'];
 const EXPECTED = { authType: 'openai', apiKey: 'sk-flag-000000000000', baseUrl: 'https://openrouter.ai/api/v1', model: 'm1' };

@@ -9,7 +9,7 @@ import { browserUnavailableReason, openBrowser } from './browser.js';
 import { resolveEndpoints } from './endpoints.js';
 import type { RetryPolicy } from './protocol.js';
 import { credentialsFromGrant, TokenManager } from './token-manager.js';
-import { selectFetch } from './transport.js';
+import { selectFetch } from '../internal/transport.js';
 import type { QwenOAuthOptions, Verification } from './types.js';
 
 export interface QwenOAuthClientOptions extends QwenOAuthOptions {

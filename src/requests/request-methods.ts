@@ -6,7 +6,7 @@
  * before and loads no proxy agent. The fetch ships in the core chunk; the
  * check and its probe are loaded on the first `check()`.
  */
-import { selectFetch } from '../oauth/transport.js';
+import { selectFetch } from '../internal/transport.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { EnvRecord, FetchLike } from '../types.js';
 import { createAuthenticatedFetch } from './authenticated-fetch.js';

@@ -11,11 +11,12 @@ import { CREDENTIALS_FILE, createFileTokenStore, looseModes } from '../storage/f
 import { createKeychainTokenStore } from '../storage/keychain-store.js';
 import { createMemoryTokenStore } from '../storage/memory-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
-import type { Diagnostic, Provenance, QwenOAuthAuth } from '../types.js';
+import type { Diagnostic, Provenance } from '../types.js';
+import type { QwenOAuthAuth } from './types.js';
 import { createQwenOAuthClient } from '../oauth/client.js';
 import { baseUrlFromResourceUrl } from '../oauth/base-url.js';
 import { resolveEndpoints } from '../oauth/endpoints.js';
-import { oauthCredentialProvider } from '../requests/oauth-provider.js';
+import { oauthCredentialProvider } from '../oauth/credential-provider.js';
 import { requestMethods } from '../requests/request-methods.js';
 import { oauthClientEnv, requestEnv } from './transport-env.js';
 

@@ -1,5 +1,6 @@
 import { overrideName, QwenAuthError, remedyFor } from '../errors.js';
-import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
+import type { Provenance } from '../types.js';
+import type { OpenAIAuth, ResolvedAuth } from './types.js';
 import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
 import { chatCompletionsEndpoint } from './endpoints.js';

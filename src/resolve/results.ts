@@ -11,7 +11,8 @@ import { checkWireFor } from './endpoints.js';
 import { apiKeyProvider } from '../requests/api-key-provider.js';
 import { requestMethods } from '../requests/request-methods.js';
 import type { KeyHeader } from '../requests/types.js';
-import type { AnthropicAuth, ApiKeyAuth, EnvFileReport, EnvRecord, FetchLike, OpenAIAuth, OpenAIResponsesAuth, Provenance, ProviderMatch } from '../types.js';
+import type { EnvFileReport, EnvRecord, FetchLike, Provenance, ProviderMatch } from '../types.js';
+import type { AnthropicAuth, ApiKeyAuth, OpenAIAuth, OpenAIResponsesAuth } from './types.js';
 
 /** What every API-key result is built from, whichever mode resolved it. */
 export interface ApiKeyResultInputs {

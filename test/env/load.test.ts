@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveAuth } from '../../src/index.js';
-import type { OpenAIAuth } from '../../src/types.js';
+import type { OpenAIAuth } from '../../src/resolve/types.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 let tree: Tree | undefined;

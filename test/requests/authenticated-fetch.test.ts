@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFileTokenStore, createMemoryTokenStore, createQwenOAuthClient } from '../../src/index.js';
 import { defaultRegistry } from '../../src/providers/default-registry.js';
 import { apiKeyProvider } from '../../src/requests/api-key-provider.js';
-import { oauthCredentialProvider } from '../../src/requests/oauth-provider.js';
+import { oauthCredentialProvider } from '../../src/oauth/credential-provider.js';
 import { requestMethods } from '../../src/requests/request-methods.js';
 import type { AuthRequests } from '../../src/requests/types.js';
 import { type FakeQwenServer, startFakeModelServer, startFakeQwenServer, type FakeModelServer } from '../../src/testing/index.js';

@@ -10,7 +10,7 @@ import { createMemoryTokenStore, createProviderRegistry, createQwenOAuthClient, 
 import { defaultRegistry } from '../../src/providers/default-registry.js';
 import { apiKeyProvider } from '../../src/requests/api-key-provider.js';
 import { AUTH_CHECK_CODES, authCheckRemedy } from '../../src/requests/check-codes.js';
-import { oauthCredentialProvider } from '../../src/requests/oauth-provider.js';
+import { oauthCredentialProvider } from '../../src/oauth/credential-provider.js';
 import { probeCandidates } from '../../src/requests/probe.js';
 import { requestMethods } from '../../src/requests/request-methods.js';
 import type { AuthCheck, AuthCheckCode } from '../../src/requests/types.js';

@@ -7,7 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
 import type { ResolveAuthOptions } from '../../src/resolve/options.js';
-import type { AuthOverrides, OpenAIAuth } from '../../src/types.js';
+import type { AuthOverrides } from '../../src/types.js';
+import type { OpenAIAuth } from '../../src/resolve/types.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 let tree: Tree | undefined;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveAuth } from '../../src/index.js';
 import { stripJsonComments } from '../../src/internal/jsonc.js';
-import type { OpenAIAuth } from '../../src/types.js';
+import type { OpenAIAuth } from '../../src/resolve/types.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 let tree: Tree | undefined;

@@ -1,5 +1,5 @@
 import { QwenAuthError } from '../../errors.js';
-import type { ApiKeyAuth } from '../../types.js';
+import type { ApiKeyAuth } from '../types.js';
 import { loadContext, type ResolutionContext } from '../context.js';
 import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from '../endpoints.js';
 import { entriesByType, entryKey } from '../provider-protocols.js';

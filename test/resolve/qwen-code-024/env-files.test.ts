@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspectEnvironment, resolveAuth } from '../../../src/index.js';
 import type { ResolveAuthOptions } from '../../../src/resolve/options.js';
-import type { ApiKeyAuth } from '../../../src/types.js';
+import type { ApiKeyAuth } from '../../../src/resolve/types.js';
 import { makeTree, type Tree } from '../../support/tree.js';
 
 let tree: Tree | undefined;

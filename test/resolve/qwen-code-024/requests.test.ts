@@ -8,7 +8,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveAuth } from '../../../src/index.js';
-import type { ApiKeyAuth, FetchLike } from '../../../src/types.js';
+import type { FetchLike } from '../../../src/types.js';
+import type { ApiKeyAuth } from '../../../src/resolve/types.js';
 import { makeTree, type Tree } from '../../support/tree.js';
 
 interface Seen {

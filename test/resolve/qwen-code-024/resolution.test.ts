@@ -8,7 +8,8 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../../src/index.js';
 import type { ResolveAuthOptions } from '../../../src/resolve/options.js';
-import type { ApiKeyAuth, AuthOverrides } from '../../../src/types.js';
+import type { AuthOverrides } from '../../../src/types.js';
+import type { ApiKeyAuth } from '../../../src/resolve/types.js';
 import { makeTree, type Tree } from '../../support/tree.js';
 
 let tree: Tree | undefined;

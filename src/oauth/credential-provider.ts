@@ -3,10 +3,10 @@
  * refresh, shared lock), and a base URL that follows the `resource_url` of
  * the credentials last handed out.
  */
-import { baseUrlFromResourceUrl, type ResourceUrlPolicy } from '../oauth/base-url.js';
+import { baseUrlFromResourceUrl, type ResourceUrlPolicy } from './base-url.js';
 import type { QwenCredentials } from '../storage/types.js';
-import type { CredentialProvider } from './credential-source.js';
-import type { GetTokenOptions } from './types.js';
+import type { CredentialProvider } from '../requests/credential-source.js';
+import type { GetTokenOptions } from '../requests/types.js';
 
 /** What the provider needs of a Qwen OAuth client. */
 export interface OAuthTokenClient {
