@@ -7,8 +7,8 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 //
 // The library (`qwen-auth`, `qwen-auth/testing`) ships as ESM and CJS with types.
 // `splitting: true` keeps shared code (the error class above all) in common
-// chunks so both entries see one class. zod/mini is bundled and tree-shaken so
-// the API-key path stays cheap to import; openid-client, undici, dotenv and
+// chunks so both entries see one class. No schema library ships: outside data
+// is checked by src/internal/shape.ts. openid-client, undici, dotenv and
 // jsonc-parser stay external and are loaded only by the paths that need them.
 //
 // The command (`bin: qwen-auth`) is ESM only and imports the library through
@@ -23,7 +23,6 @@ export default defineConfig([
     splitting: true,
     clean: false,
     treeshake: true,
-    noExternal: ['zod'],
     // import.meta.url in the CJS build (src/env/parse.ts loads dotenv synchronously on first
     // use): each file's own URL from __filename, not a shared shim chunk to load.
     esbuildOptions(options, context) {

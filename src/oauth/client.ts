@@ -89,6 +89,23 @@ function shown(credentials: QwenCredentials): QwenCredentials {
   return withRedactedView(copy, view);
 }
 
+/** What the library's own request side uses of a client: raw credentials, and the answer without waiting. */
+export interface OAuthClientInternals {
+  /** Credentials as the token manager holds them (no redacted copy: they never leave the library). */
+  getCredentials(options?: GetTokenOptions): Promise<QwenCredentials>;
+  /** The credentials now when nothing needs doing (see `TokenManager.peek`), else undefined. */
+  peek(): QwenCredentials | undefined;
+  /** Seeds the client with credentials resolution just read, and the store version read before them. */
+  adopt(credentials: QwenCredentials, version: string | undefined): void;
+}
+
+const internals = new WeakMap<QwenOAuthClient, OAuthClientInternals>();
+
+/** The internals of a client made by {@link createQwenOAuthClient} (not part of the public face). */
+export function clientInternals(client: QwenOAuthClient): OAuthClientInternals | undefined {
+  return internals.get(client);
+}
+
 /**
  * Creates a Qwen OAuth client. Endpoints are checked now (https, or http on
  * loopback); openid-client and any proxy agent are loaded only when a
@@ -132,10 +149,11 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
     },
   });
 
-  const managerOptions = (o: GetTokenOptions): { force?: boolean; signal?: AbortSignal } => ({
-    ...(o.forceRefresh === true && { force: true }),
-    ...(o.signal && { signal: o.signal }),
-  });
+  const plain = {};
+  const managerOptions = (o: GetTokenOptions | undefined): { force?: boolean; signal?: AbortSignal } =>
+    o === undefined || (o.forceRefresh !== true && o.signal === undefined)
+      ? plain
+      : { ...(o.forceRefresh === true && { force: true }), ...(o.signal && { signal: o.signal }) };
 
   const underLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     const release = store.lock ? await store.lock() : undefined;
@@ -146,7 +164,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
     }
   };
 
-  return {
+  const client: QwenOAuthClient = {
     store,
     async authorizeDevice(o: AuthorizeDeviceOptions = {}): Promise<QwenCredentials> {
       const onVerification = o.onVerification ?? options.onVerification;
@@ -179,9 +197,9 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       return shown(credentials);
     },
     refresh: async () => shown(await manager.getCredentials({ force: true })),
-    getCredentials: async (o: GetTokenOptions = {}) => shown(await manager.getCredentials(managerOptions(o))),
-    getAccessToken: (o: GetTokenOptions = {}) => manager.getAccessToken(managerOptions(o)),
-    getToken: (o: GetTokenOptions = {}) => manager.getAccessToken(managerOptions(o)),
+    getCredentials: async (o?: GetTokenOptions) => shown(await manager.getCredentials(managerOptions(o))),
+    getAccessToken: (o?: GetTokenOptions) => manager.getAccessToken(managerOptions(o)),
+    getToken: (o?: GetTokenOptions) => manager.getAccessToken(managerOptions(o)),
     invalidate: (token: string) => manager.invalidate(token),
     logout: () =>
       underLock(async () => {
@@ -189,4 +207,10 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
         manager.adopt(undefined, undefined);
       }),
   };
+  internals.set(client, {
+    getCredentials: (o) => manager.getCredentials(managerOptions(o)),
+    peek: () => manager.peek(),
+    adopt: (credentials, version) => manager.adopt(credentials, version),
+  });
+  return client;
 }

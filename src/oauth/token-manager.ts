@@ -129,9 +129,23 @@ export class TokenManager {
     if (this.#credentials !== undefined && this.#credentials.accessToken === token) this.#rejected = token;
   }
 
+  /**
+   * The credentials now, without waiting, when nothing needs doing: a valid
+   * token, checked against the store less than `checkIntervalMs` ago, not
+   * rejected, no refresh under way. Otherwise undefined (call
+   * {@link getCredentials}). One clock read and a few comparisons.
+   */
+  peek(): QwenCredentials | undefined {
+    const c = this.#credentials;
+    if (c === undefined || c.expiresAt === undefined || this.#refreshing !== undefined || this.#rejected === c.accessToken) return undefined;
+    const now = this.#now();
+    return now < c.expiresAt - this.#skew && now - this.#lastCheck < this.#interval ? c : undefined;
+  }
+
   /** An access token valid for at least the skew, refreshing when needed (or now, with `force`). */
-  async getAccessToken(options: { readonly force?: boolean; readonly signal?: AbortSignal } = {}): Promise<string> {
-    return (await this.getCredentials(options)).accessToken;
+  getAccessToken(options: { readonly force?: boolean; readonly signal?: AbortSignal } = {}): Promise<string> {
+    const c = options.force === true || options.signal?.aborted === true ? undefined : this.peek();
+    return c ? Promise.resolve(c.accessToken) : this.getCredentials(options).then((fresh) => fresh.accessToken);
   }
 
   /**

@@ -1,5 +1,16 @@
-import * as z from 'zod/mini';
 import { QwenAuthError } from '../errors.js';
+import {
+  arrayOf,
+  boolean,
+  describeShapeIssue,
+  integer,
+  nonEmptyString,
+  objectWith,
+  oneOf,
+  optional,
+  string,
+  unknownValue,
+} from '../internal/shape.js';
 import { RESOLVED_AUTH_TYPES } from '../types.js';
 import { effectivePort, isLoopbackHost, parseHttpUrl } from '../internal/url.js';
 import { defaultProviders } from './data.js';
@@ -21,42 +32,40 @@ function normaliseHost(host: string): string {
   return host.toLowerCase().replace(/\.$/, '');
 }
 
-const nonEmpty = z.string().check(z.minLength(1));
-const strings = z.array(z.string());
+const strings = arrayOf(string);
 
 /** A provider definition as the types describe it, checked when a registry is built (callers' data). */
-const definitionSchema = z.looseObject({
-  id: nonEmpty,
-  name: z.string(),
-  authType: z.enum(RESOLVED_AUTH_TYPES),
-  plan: z.string(),
-  status: z.enum(['active', 'discontinued']),
-  discontinuedOn: z.optional(z.string()),
-  endpoints: z.array(z.looseObject({ region: z.string(), regionName: z.string(), baseUrl: z.string() })),
-  hosts: z.optional(z.array(nonEmpty)),
-  loopbackPorts: z.optional(z.array(z.int().check(z.gte(1), z.lte(65_535)))),
-  anyLoopback: z.optional(z.boolean()),
+const definitionShape = objectWith({
+  id: nonEmptyString,
+  name: string,
+  authType: oneOf(RESOLVED_AUTH_TYPES),
+  plan: string,
+  status: oneOf(['active', 'discontinued']),
+  discontinuedOn: optional(string),
+  endpoints: arrayOf(objectWith({ region: string, regionName: string, baseUrl: string })),
+  hosts: optional(arrayOf(nonEmptyString)),
+  loopbackPorts: optional(arrayOf(integer(1, 65_535))),
+  anyLoopback: optional(boolean),
   envKeys: strings,
-  keyPrefixes: z.optional(z.array(nonEmpty)),
-  requiresKeyPrefix: z.optional(z.boolean()),
-  impliedByKey: z.optional(z.boolean()),
-  defaultModel: z.optional(z.string()),
-  quotas: z.optional(z.array(z.unknown())),
-  docs: z.optional(z.string()),
-  note: z.optional(z.string()),
+  keyPrefixes: optional(arrayOf(nonEmptyString)),
+  requiresKeyPrefix: optional(boolean),
+  impliedByKey: optional(boolean),
+  defaultModel: optional(string),
+  quotas: optional(arrayOf(unknownValue)),
+  docs: optional(string),
+  note: optional(string),
 });
 
 /** Why `value` is not a provider definition, or undefined when it is one. */
 export function definitionProblem(value: unknown): string | undefined {
-  let r: ReturnType<typeof z.safeParse>;
+  let issue;
   try {
-    r = z.safeParse(definitionSchema, value);
+    issue = definitionShape(value, []);
   } catch {
     return 'reading it failed';
   }
-  if (r.success) return undefined;
-  const issue = r.error.issues[0];
-  return issue ? `${issue.path.length > 0 ? issue.path.join('.') : 'the definition'}: ${issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.code}` : 'it is not one';
+  if (!issue) return undefined;
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${describeShapeIssue({ ...issue, path: [] })}` : `the definition: ${describeShapeIssue(issue)}`;
 }
 
 /** Registries built here: trusted as they are. */
@@ -122,8 +131,10 @@ export function createProviderRegistry(providers: readonly ProviderDefinition[] 
   let anyLoopback: ProviderDefinition | undefined;
 
   if (!Array.isArray(providers as unknown)) throw invalidDefinition('the providers must be a list');
+  // The built-in data is checked by the tests (test/providers/data.test.ts), not on every start.
+  const builtIn = providers === defaultProviders;
   for (const provider of providers) {
-    const problem = definitionProblem(provider);
+    const problem = builtIn ? undefined : definitionProblem(provider);
     if (problem) throw invalidDefinition(`${typeof provider?.id === 'string' ? `'${provider.id}'` : 'a provider'} is broken (${problem})`);
     if (byId.has(provider.id)) throw invalidDefinition(`the id '${provider.id}' is used twice`);
     byId.set(provider.id, provider);

@@ -50,6 +50,7 @@ export function apiKeyProvider(options: ApiKeyProviderOptions): ApiKeyProvider {
     },
     keyHeader: options.keyHeader ?? 'authorization',
     baseUrl: () => options.baseUrl,
+    peekToken: () => (reloading === undefined && rejected !== key ? key : undefined),
     getToken(o: GetTokenOptions = {}): Promise<string> {
       if (reloading) return untilAborted(reloading, o.signal, 'Reading the key');
       if (o.forceRefresh || rejected === key) return untilAborted(reload(), o.signal, 'Reading the key');

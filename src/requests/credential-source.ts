@@ -15,6 +15,12 @@ export interface CredentialProvider {
   /** The base URL now (a refresh may move it). */
   baseUrl(): string;
   readonly keyHeader: KeyHeader;
+  /**
+   * A credential that can be handed out now without waiting (a key not
+   * rejected; a token still valid and checked recently), or undefined.
+   * Lets `getToken()` answer on its fast path with a settled promise.
+   */
+  peekToken?(): string | undefined;
 }
 
 /** A {@link CredentialProvider} that remembers what it handed out. */
@@ -51,19 +57,33 @@ export function trackCredentials(provider: CredentialProvider, known: readonly s
     return current;
   };
   noteBase();
+  const handedOut = (token: string): string => {
+    if (tokens[0] !== token) {
+      const i = tokens.indexOf(token);
+      if (i !== -1) tokens.splice(i, 1);
+      tokens.unshift(token);
+      if (tokens.length > REMEMBERED) tokens.length = REMEMBERED;
+    }
+    noteBase();
+    return token;
+  };
+  const peekToken = provider.peekToken?.bind(provider);
   return {
     keyHeader: provider.keyHeader,
-    async getToken(options?: GetTokenOptions): Promise<string> {
-      const token = await provider.getToken(options);
-      if (tokens[0] !== token) {
-        const i = tokens.indexOf(token);
-        if (i !== -1) tokens.splice(i, 1);
-        tokens.unshift(token);
-        if (tokens.length > REMEMBERED) tokens.length = REMEMBERED;
+    getToken(options?: GetTokenOptions): Promise<string> {
+      // The fast path: a credential valid now, as a settled promise (no await chain).
+      if (peekToken && (options === undefined || (options.forceRefresh !== true && options.signal === undefined))) {
+        const token = peekToken();
+        if (token !== undefined) return Promise.resolve(handedOut(token));
       }
-      noteBase();
-      return token;
+      return provider.getToken(options).then(handedOut);
     },
+    ...(peekToken && {
+      peekToken: () => {
+        const token = peekToken();
+        return token === undefined ? undefined : handedOut(token);
+      },
+    }),
     invalidate: (token) => provider.invalidate(token),
     baseUrl: noteBase,
     isOwnCredential(value) {

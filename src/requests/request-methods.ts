@@ -43,7 +43,7 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
   };
   const fetch = createAuthenticatedFetch({ source, transport: loadTransport });
   return {
-    getToken: (o) => source.getToken(o),
+    getToken: source.getToken,
     invalidate: (token) => source.invalidate(token),
     fetch,
     // The check (classification, the region probe) is loaded on its first use.

@@ -13,7 +13,7 @@ import { createMemoryTokenStore } from '../storage/memory-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import type { Diagnostic, Provenance } from '../types.js';
 import type { QwenOAuthAuth } from './types.js';
-import { createQwenOAuthClient } from '../oauth/client.js';
+import { clientInternals, createQwenOAuthClient } from '../oauth/client.js';
 import { baseUrlFromResourceUrl } from '../oauth/base-url.js';
 import { resolveEndpoints } from '../oauth/endpoints.js';
 import { oauthCredentialProvider } from '../oauth/credential-provider.js';
@@ -56,6 +56,14 @@ export async function describeCredentialsLocation(ctx: ResolutionContext): Promi
 export interface CachedLogin {
   readonly provenance: Provenance;
   readonly credentials: QwenCredentials;
+  /** The store's version, read before the credentials: the client starts from both without reading again. */
+  readonly version: string | undefined;
+}
+
+/** The store's version, then its credentials (in that order: a change after the read shows as a new version). */
+async function readLogin(store: TokenStore): Promise<{ credentials: QwenCredentials | undefined; version: string | undefined }> {
+  const version = store.version ? await store.version() : undefined;
+  return { version, credentials: await store.read() };
 }
 
 /**
@@ -68,7 +76,7 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
   if (choice === undefined || choice === 'file') {
     const path = join(ctx.qwenDir, CREDENTIALS_FILE);
     if (!statOrUndefined(path)?.isFile()) return undefined;
-    const credentials = await (await openStore(ctx)).read();
+    const { credentials, version } = await readLogin(await openStore(ctx));
     if (!credentials) {
       const login = ctx.options.loginCommand?.trim();
       const remedy = login ? diagnosticInfo('CREDENTIALS_INVALID').remedy.replace('`qwen-auth login`', `\`${login}\``) : undefined;
@@ -77,12 +85,12 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
       );
       return undefined;
     }
-    return { provenance: { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials };
+    return { provenance: { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials, version };
   }
   const store = await openStore(ctx);
-  const credentials = await store.read();
+  const { credentials, version } = await readLogin(store);
   return credentials
-    ? { provenance: { kind: 'default', detail: `cached Qwen OAuth credentials in ${store.location}`, shadowed: [] }, credentials }
+    ? { provenance: { kind: 'default', detail: `cached Qwen OAuth credentials in ${store.location}`, shadowed: [] }, credentials, version }
     : undefined;
 }
 
@@ -96,7 +104,7 @@ function reworded(error: unknown, wording: RemedyWording): unknown {
 export async function resolveQwenOAuth(
   ctx: ResolutionContext,
   authType: Provenance,
-  cached?: QwenCredentials,
+  cached?: Pick<CachedLogin, 'credentials' | 'version'>,
 ): Promise<QwenOAuthAuth> {
   const { options } = ctx;
   const wording = wordingOf(options);
@@ -128,7 +136,11 @@ export async function resolveQwenOAuth(
     ...(options.onVerification && { onVerification: options.onVerification }),
   });
 
-  let credentials = cached ?? (await store.read());
+  const read = cached ?? (await readLogin(store));
+  let credentials = read.credentials;
+  // The client starts from what was just read: its first token needs no second read.
+  const internals = clientInternals(client);
+  if (credentials) internals?.adopt(credentials, read.version);
   if (store.kind === 'file' && credentials) {
     for (const loose of looseModes(store.location)) {
       diagnostics.push(diagnostic('CREDENTIALS_INSECURE_MODE', `The credentials ${loose.kind} ${loose.path} has mode ${loose.mode.toString(8).padStart(4, '0')}: others on this machine may ${loose.kind === 'file' ? 'read the login' : 'reach the login'}. The next write sets 0600 in 0700.`, { path: loose.path }));
@@ -182,13 +194,16 @@ export async function resolveQwenOAuth(
   if (discontinued) diagnostics.push(discontinued);
 
   // Tokens through the client (a refresh's error in the caller's wording), tracked for the live base URL.
+  // The library's own path takes the client's credentials as they are (no redacted copy per call).
+  const getCredentials = internals ? internals.getCredentials : client.getCredentials;
   const tokens = oauthCredentialProvider(
-    isCustomWording(wording)
-      ? {
-          getCredentials: (o) => client.getCredentials(o).catch((error: unknown) => Promise.reject(reworded(error, wording))),
-          invalidate: (t) => client.invalidate(t),
-        }
-      : client,
+    {
+      getCredentials: isCustomWording(wording)
+        ? (o) => getCredentials(o).catch((error: unknown) => Promise.reject(reworded(error, wording)))
+        : getCredentials,
+      invalidate: (t) => client.invalidate(t),
+      ...(internals && { peek: internals.peek }),
+    },
     credentials,
     resourcePolicy,
   );
@@ -219,7 +234,7 @@ export async function resolveQwenOAuth(
         Object.defineProperty({ ...where }, 'expiresAt', { get: () => tokens.credentials().expiresAt, enumerable: true }),
       ) as QwenOAuthAuth['credentials'],
       ...methods,
-      getAccessToken: () => methods.getToken(),
+      getAccessToken: methods.getToken,
     },
     { baseUrl: { get: () => tokens.baseUrl(), enumerable: true } },
   ) as QwenOAuthAuth;

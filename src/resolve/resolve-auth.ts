@@ -106,7 +106,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   // …then cached Qwen OAuth credentials, then an interactive login.
   const oauth = await import('./qwen-oauth.js');
   const cached = await oauth.findCachedLogin(ctx);
-  if (cached) return oauth.resolveQwenOAuth(ctx, cached.provenance, cached.credentials);
+  if (cached) return oauth.resolveQwenOAuth(ctx, cached.provenance, cached);
   // Qwen Code 0.24 would infer anthropic here: say so rather than start a Qwen login (spec 0.24 §3 D2).
   const anthropic = inferredAnthropic(ctx, wording);
   if (anthropic) throw anthropic;

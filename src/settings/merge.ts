@@ -1,9 +1,8 @@
 import { diagnostic } from '../diagnostics.js';
-import * as z from 'zod/mini';
 import type { Diagnostic } from '../types.js';
 import type { SettingsDocument } from './read.js';
+import { describeShapeIssue, isPlainObject, type ShapeIssue } from '../internal/shape.js';
 import {
-  describeIssue,
   modelProviderEntry,
   modelProviderList,
   settingObject,
@@ -35,8 +34,8 @@ function pick(docs: readonly SettingsDocument[], path: readonly string[]): Found
   return undefined;
 }
 
-function invalid(found: Found, key: string, error: z.core.$ZodError, diagnostics: Diagnostic[]): undefined {
-  diagnostics.push(diagnostic('SETTINGS_INVALID_VALUE', `${found.doc.path}: ${key} has ${describeIssue(error)}; it was ignored.`, { path: found.doc.path }));
+function invalid(found: Found, key: string, issue: ShapeIssue, diagnostics: Diagnostic[]): undefined {
+  diagnostics.push(diagnostic('SETTINGS_INVALID_VALUE', `${found.doc.path}: ${key} has ${describeShapeIssue(issue)}; it was ignored.`, { path: found.doc.path }));
   return undefined;
 }
 
@@ -47,14 +46,9 @@ function leaf(
 ): SettingValue<string | null> | undefined {
   const found = pick(docs, key.split('.'));
   if (!found) return undefined;
-  const r = z.safeParse(settingString, found.value);
-  if (!r.success) return invalid(found, key, r.error, diagnostics);
-  return { value: r.data, scope: found.doc.scope, path: found.doc.path, key };
-}
-
-/** True for `{ … }` (not an array, not null). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  const issue = settingString(found.value, []);
+  if (issue) return invalid(found, key, issue, diagnostics);
+  return { value: found.value as string | null, scope: found.doc.scope, path: found.doc.path, key };
 }
 
 /**
@@ -93,20 +87,21 @@ function mergeModelProviders(docs: readonly SettingsDocument[], diagnostics: Dia
   }
   const out: ProviderList[] = [];
   for (const [id, { value, doc }] of lists) {
-    const list = z.safeParse(modelProviderList, value);
-    if (!list.success) {
-      invalid({ doc, value }, `modelProviders.${id}`, list.error, diagnostics);
+    const listIssue = modelProviderList(value, []);
+    if (listIssue) {
+      invalid({ doc, value }, `modelProviders.${id}`, listIssue, diagnostics);
       continue;
     }
     const entries: ProviderEntry[] = [];
-    list.data.forEach((raw, index) => {
-      const r = z.safeParse(modelProviderEntry, raw);
-      if (!r.success) {
-        invalid({ doc, value: raw }, `modelProviders.${id}[${index}]`, r.error, diagnostics);
+    (value as unknown[]).forEach((raw, index) => {
+      const issue = modelProviderEntry(raw, []);
+      if (issue) {
+        invalid({ doc, value: raw }, `modelProviders.${id}[${index}]`, issue, diagnostics);
         return;
       }
-      const { id: modelId, name, baseUrl, envKey, wireApi } = r.data;
-      const flags = r.data as { imageOnly?: unknown; voiceOnly?: unknown; realtimeOnly?: unknown };
+      const entry = raw as { id: string; name?: string; baseUrl?: string; envKey?: string; wireApi?: string };
+      const { id: modelId, name, baseUrl, envKey, wireApi } = entry;
+      const flags = raw as { imageOnly?: unknown; voiceOnly?: unknown; realtimeOnly?: unknown };
       entries.push({
         id: modelId,
         ...(name !== undefined && { name }),
@@ -137,13 +132,14 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   for (const doc of docs) {
     const found = lookup(doc, ['env']);
     if (!found) continue;
-    const r = z.safeParse(settingObject, found.value);
-    if (!r.success) {
-      invalid(found, 'env', r.error, diagnostics);
+    const issue = settingObject(found.value, []);
+    if (issue) {
+      invalid(found, 'env', issue, diagnostics);
       continue;
     }
-    for (const name of Object.keys(r.data)) {
-      const value = r.data[name];
+    const vars = found.value as Record<string, unknown>;
+    for (const name of Object.keys(vars)) {
+      const value = vars[name];
       // A higher scope's key replaces the lower one even when it is not a
       // string; only string values ever reach the environment.
       env.delete(name);
@@ -157,12 +153,12 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   for (const doc of docs) {
     const found = lookup(doc, ['advanced', 'excludedEnvVars']);
     if (!found) continue;
-    const r = z.safeParse(settingStringList, found.value);
-    if (!r.success) {
-      invalid(found, 'advanced.excludedEnvVars', r.error, diagnostics);
+    const issue = settingStringList(found.value, []);
+    if (issue) {
+      invalid(found, 'advanced.excludedEnvVars', issue, diagnostics);
       continue;
     }
-    excludedEnvVars = [...new Set([...(excludedEnvVars ?? []), ...r.data])];
+    excludedEnvVars = [...new Set([...(excludedEnvVars ?? []), ...(found.value as string[])])];
   }
 
   const modelProviders = mergeModelProviders(docs, diagnostics);
@@ -170,13 +166,14 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   for (const doc of docs) {
     const found = lookup(doc, ['providerProtocol']);
     if (!found) continue;
-    const r = z.safeParse(settingObject, found.value);
-    if (!r.success) {
-      invalid(found, 'providerProtocol', r.error, diagnostics);
+    const issue = settingObject(found.value, []);
+    if (issue) {
+      invalid(found, 'providerProtocol', issue, diagnostics);
       continue;
     }
-    for (const id of Object.keys(r.data)) {
-      providerProtocol.set(id, { value: r.data[id], scope: doc.scope, path: doc.path, key: `providerProtocol.${id}` });
+    const protocols = found.value as Record<string, unknown>;
+    for (const id of Object.keys(protocols)) {
+      providerProtocol.set(id, { value: protocols[id], scope: doc.scope, path: doc.path, key: `providerProtocol.${id}` });
     }
   }
 

@@ -1,14 +1,22 @@
-import * as z from 'zod/mini';
+import { nonEmptyString, nullable, number, objectWith, optional, string } from '../internal/shape.js';
 import type { QwenCredentials } from './types.js';
 
 /** Qwen Code's `oauth_creds.json`, checked at the boundary. Unknown fields are ignored. */
-const credentialsJson = z.looseObject({
-  access_token: z.string().check(z.minLength(1)),
-  refresh_token: z.optional(z.nullable(z.string())),
-  token_type: z.optional(z.nullable(z.string())),
-  resource_url: z.optional(z.nullable(z.string())),
-  expiry_date: z.optional(z.nullable(z.number())),
+const credentialsJson = objectWith({
+  access_token: nonEmptyString,
+  refresh_token: optional(nullable(string)),
+  token_type: optional(nullable(string)),
+  resource_url: optional(nullable(string)),
+  expiry_date: optional(nullable(number)),
 });
+
+interface CredentialsJson {
+  readonly access_token: string;
+  readonly refresh_token?: string | null;
+  readonly token_type?: string | null;
+  readonly resource_url?: string | null;
+  readonly expiry_date?: number | null;
+}
 
 /** Parses the text of a credentials file; undefined when it is not a usable login. */
 export function parseCredentialsJson(text: string): QwenCredentials | undefined {
@@ -18,9 +26,8 @@ export function parseCredentialsJson(text: string): QwenCredentials | undefined 
   } catch {
     return undefined;
   }
-  const r = z.safeParse(credentialsJson, data);
-  if (!r.success) return undefined;
-  const d = r.data;
+  if (credentialsJson(data, [])) return undefined;
+  const d = data as CredentialsJson;
   return {
     accessToken: d.access_token,
     tokenType: d.token_type || 'Bearer',
