@@ -1,7 +1,11 @@
-/** Parses an absolute http(s) URL, or returns undefined. */
+/** Parses an absolute http(s) URL (once), or returns undefined. */
 export function parseHttpUrl(value: string): URL | undefined {
-  if (!URL.canParse(value)) return undefined;
-  const url = new URL(value);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
   return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
 }
 

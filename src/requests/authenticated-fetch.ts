@@ -35,6 +35,25 @@ function withoutOwnCredentials(
   return [input, { ...init, headers }];
 }
 
+/**
+ * The headers a request is sent with, the credential set: a plain object when
+ * the caller gave one (or none) with a URL, so nothing is built twice;
+ * otherwise a `Headers` as fetch would make it. A name the caller spelled
+ * in another case is replaced, not doubled.
+ */
+function withCredential(input: string | URL | Request, init: RequestInit | undefined, name: string, value: string): Headers | Record<string, string> {
+  const given = init?.headers;
+  if (!(input instanceof Request) && (given === undefined || Object.getPrototypeOf(given) === Object.prototype)) {
+    const out: Record<string, string> = {};
+    if (given !== undefined) for (const key in given as Record<string, string>) if (key.toLowerCase() !== name) out[key] = (given as Record<string, string>)[key]!;
+    out[name] = value;
+    return out;
+  }
+  const headers = headersOf(input, init);
+  headers.set(name, value);
+  return headers;
+}
+
 /** Drops a response we will not hand back, so its connection can be reused. */
 async function discard(response: Response): Promise<void> {
   try {
@@ -65,11 +84,21 @@ export function createAuthenticatedFetch(options: AuthenticatedFetchOptions): Fe
     return untilAborted(renewal, signal, 'The request');
   };
 
+  // The transport once chosen, and the base URL parsed once per value (not once per request).
+  let chosen: FetchLike | undefined;
+  let parsedBase: { readonly href: string; readonly url: URL | undefined } | undefined;
+  const baseNow = (): URL | undefined => {
+    const href = source.baseUrl();
+    if (parsedBase?.href !== href) parsedBase = { href, url: parseHttpUrl(href) };
+    return parsedBase.url;
+  };
+  const earlier = (): readonly string[] => source.earlierBaseUrls();
+
   return async (input, init) => {
-    const transport = await options.transport();
+    const transport = chosen ?? (chosen = await options.transport());
     const requested = targetOf(input);
-    const base = parseHttpUrl(source.baseUrl());
-    const target = requested && base ? currentTarget(requested, base, source.earlierBaseUrls()) : requested;
+    const base = baseNow();
+    const target = requested && base ? currentTarget(requested, base, earlier) : requested;
     if (!target || !base || target.origin !== base.origin) {
       return transport(...withoutOwnCredentials(source, input, init));
     }
@@ -77,9 +106,8 @@ export function createAuthenticatedFetch(options: AuthenticatedFetchOptions): Fe
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
     const replayable = isReplayable(input, init);
     const send = (url: URL, token: string): Promise<Response> => {
-      const headers = headersOf(input, init);
-      if (source.keyHeader === 'x-api-key') headers.set('x-api-key', token);
-      else headers.set('authorization', `Bearer ${token}`);
+      const headers =
+        source.keyHeader === 'x-api-key' ? withCredential(input, init, 'x-api-key', token) : withCredential(input, init, 'authorization', `Bearer ${token}`);
       const extra: RequestInit = { headers };
       // Only Authorization is dropped by fetch on a redirect to another origin: keep x-api-key from following one.
       if (source.keyHeader === 'x-api-key' && init?.redirect === undefined) extra.redirect = 'manual';
@@ -102,8 +130,8 @@ export function createAuthenticatedFetch(options: AuthenticatedFetchOptions): Fe
     const next = await renew(token, signal);
     if (next === token) return first;
     // A refresh may have moved the base URL: follow it, but never take the new token elsewhere.
-    const now = parseHttpUrl(source.baseUrl());
-    const again = now ? currentTarget(target, now, source.earlierBaseUrls()) : undefined;
+    const now = baseNow();
+    const again = now ? currentTarget(target, now, earlier) : undefined;
     if (!now || !again || again.origin !== now.origin) return first;
     await discard(first);
     return send(again, next);

@@ -23,12 +23,13 @@ function below(target: URL, base: URL): string | undefined {
 
 /**
  * The URL a request should go to now: unchanged, unless it was built for one
- * of `earlier` base URLs and the auth has moved (a refreshed `resource_url`);
- * then the same path below the current base URL.
+ * of the `earlier` base URLs and the auth has moved (a refreshed
+ * `resource_url`); then the same path below the current base URL. `earlier`
+ * is asked only for a request that is not below the current base URL.
  */
-export function currentTarget(target: URL, current: URL, earlier: readonly string[]): URL {
+export function currentTarget(target: URL, current: URL, earlier: () => readonly string[]): URL {
   if (below(target, current) !== undefined) return target;
-  for (const href of earlier) {
+  for (const href of earlier()) {
     const base = parseHttpUrl(href);
     const rest = base && below(target, base);
     if (rest !== undefined) return new URL(`${withoutSlash(current.href)}${rest}`);
