@@ -1,22 +1,26 @@
-// `npm run bench`: every figure the issues ask for, measured side by side in
-// one run on this machine, printed as one table and written to
-// bench/results/latest.json. Timings are medians over many runs (the machines
-// are shared and noisy); ratios compare runs interleaved with each other.
+// `npm run bench`: every figure of the performance targets, measured side by
+// side in one run with the previous release's build (bench/prev.mjs), printed
+// as one table against its target, and written to bench/results/latest.json
+// and bench/results/latest.md (the block `npm run bench:docs` puts into
+// README.md and CHANGELOG.md). Timings are medians of interleaved batches or
+// processes: the machines are shared and noisy, so ratios measured side by
+// side are what count. `--quick` runs fewer rounds.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import fs, { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { previousBuild, previousRev } from './prev.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const repo = join(here, '..');
 const quick = process.argv.includes('--quick');
-const results = [];
-const record = (group, name, value, unit, note = '') => {
-  results.push({ group, name, value, unit, note });
-};
+const CUR = join(repo, 'dist');
+const prevRev = previousRev();
+console.error(`bench: building or reusing the previous build (${prevRev})…`);
+const PREV = previousBuild(prevRev).dist;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -24,403 +28,417 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const rotate = (list, r) => list.map((_, i) => list[(i + r) % list.length]);
+
+/** The target table: one row per figure of the issue. */
+const table = [];
+const row = (figure, target, measured, previous, ok, note = '') => table.push({ figure, target, measured, previous, ok, note });
+/** Other figures (earlier issues' measurements). */
+const others = [];
+const other = (group, name, value) => others.push({ group, name, value });
+const fmtNs = (v) => `${v.toFixed(0)} ns`;
+const fmtUs = (v) => `${v.toFixed(1)} µs`;
+const fmtX = (v) => `${v.toFixed(3)}×`;
 
 // ---------------------------------------------------------------------------
-// File-system call counting: wrap the fs functions the library can use and
-// re-export them to ESM importers (syncBuiltinESMExports).
+// File-system call counting: the fs functions the library can use, wrapped
+// and re-exported to ESM importers (both builds see the same counters).
 const counts = new Map();
-const SYNC = ['statSync', 'lstatSync', 'readFileSync', 'existsSync', 'openSync', 'readdirSync', 'accessSync'];
+const SYNC = ['statSync', 'lstatSync', 'readFileSync', 'existsSync', 'openSync', 'readdirSync', 'accessSync', 'fstatSync', 'readSync'];
 const ASYNC = ['stat', 'lstat', 'readFile', 'open', 'readdir', 'access', 'writeFile', 'rename', 'unlink', 'mkdir', 'utimes', 'realpath'];
-function instrumentFs() {
-  for (const name of SYNC) {
-    const original = fs[name];
-    fs[name] = function (...args) {
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return original.apply(this, args);
-    };
-  }
-  const nativeRealpath = fs.realpathSync.native;
-  const realpathSync = fs.realpathSync;
-  fs.realpathSync = function (...args) {
-    counts.set('realpathSync', (counts.get('realpathSync') ?? 0) + 1);
-    return realpathSync.apply(this, args);
+for (const name of SYNC) {
+  const original = fs[name];
+  fs[name] = function (...args) {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    return original.apply(this, args);
   };
-  fs.realpathSync.native = function (...args) {
-    counts.set('realpathSync.native', (counts.get('realpathSync.native') ?? 0) + 1);
-    return nativeRealpath.apply(this, args);
-  };
-  for (const name of ASYNC) {
-    const original = fs.promises[name];
-    fs.promises[name] = function (...args) {
-      counts.set(`promises.${name}`, (counts.get(`promises.${name}`) ?? 0) + 1);
-      return original.apply(this, args);
-    };
-  }
-  syncBuiltinESMExports();
 }
+for (const name of ASYNC) {
+  const original = fs.promises[name];
+  fs.promises[name] = function (...args) {
+    counts.set(`promises.${name}`, (counts.get(`promises.${name}`) ?? 0) + 1);
+    return original.apply(this, args);
+  };
+}
+syncBuiltinESMExports();
 const countCalls = async (fn) => {
   counts.clear();
   await fn();
-  const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  return { total, by: Object.fromEntries(counts) };
+  return { total: [...counts.values()].reduce((a, b) => a + b, 0), by: Object.fromEntries(counts) };
 };
+const byText = (by) => Object.entries(by).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
 
-instrumentFs();
-const { resolveAuth, createQwenOAuthClient, createFileTokenStore } = await import(`${dist}index.js`);
-const { startFakeQwenServer, startFakeModelServer } = await import(`${dist}testing.js`);
+const cur = await import(pathToFileURL(join(CUR, 'index.js')).href);
+const prev = await import(pathToFileURL(join(PREV, 'index.js')).href);
+const { startFakeQwenServer, startFakeModelServer } = await import(pathToFileURL(join(CUR, 'testing.js')).href);
 const { createServer } = await import('node:http');
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'qwen-auth-bench-')));
+const cpuReporter = join(here, 'cold', 'cpu.mjs');
+/** CPU time (user + system, ms) of one fresh node process running `args`. */
+const cpuOf = (args, env) => {
+  const r = spawnSync(process.execPath, ['--import', cpuReporter, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env: env ?? process.env });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return Number(String(r.output[3]).trim()) / 1000;
+};
+
 try {
-  // -------------------------------------------------------------------------
-  // 1. resolveAuth() warm, API-key path, cwd eight folders deep, no .env files.
+  // Folders: an API-key project eight folders deep, and a home with a cached Qwen OAuth login.
   const home = join(root, 'home');
   const deep = join(root, 'p', 'a', 'b', 'c', 'd', 'e', 'f', 'g');
   mkdirSync(join(home, '.qwen'), { recursive: true });
   mkdirSync(deep, { recursive: true });
   writeFileSync(join(home, '.qwen', 'settings.json'), '{\n  // user settings\n  "model": { "name": "qwen3-coder-plus" }\n}\n');
-  const options = { cwd: deep, homeDir: home, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000' } };
-  const folders = deep.split('/').length; // from deep up to /
-  for (let i = 0; i < 300; i++) await resolveAuth(options);
-  const n = quick ? 500 : 3000;
-  const times = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await resolveAuth(options);
-    times.push(performance.now() - t);
-  }
-  const calls = await countCalls(() => resolveAuth(options));
-  record('resolveAuth (warm, API key, 8 folders deep, no .env)', 'median', median(times) * 1000, 'µs', `p95 ${(quantile(times, 0.95) * 1000).toFixed(0)} µs, ${n} runs`);
-  record(
-    'resolveAuth (warm, API key, 8 folders deep, no .env)',
-    'file-system calls',
-    calls.total,
-    'calls',
-    `${Object.entries(calls.by).map(([k, v]) => `${k}×${v}`).join(', ')}; floor ${2 * folders + 2 + 3}: 2 per folder × ${folders} folders up to /, 2 home fallbacks, settings (2 stats, 1 read)`,
-  );
+  const oauthHome = join(root, 'oauth-home');
+  mkdirSync(join(oauthHome, '.qwen'), { recursive: true });
+  const login = (resourceUrl) =>
+    JSON.stringify({ access_token: `at-${'0'.repeat(40)}`, refresh_token: `rt-${'0'.repeat(40)}`, token_type: 'Bearer', resource_url: resourceUrl, expiry_date: Date.now() + 3 * 3600_000 });
+  writeFileSync(join(oauthHome, '.qwen', 'oauth_creds.json'), login('portal.qwen.ai'));
 
   // -------------------------------------------------------------------------
-  // 2. A whole process: import + resolve once, against `node -e 0`, interleaved.
-  const coldScript = join(here, 'cold-resolve.mjs');
-  const runs = quick ? 15 : 41;
-  const bare = [];
-  const esm = [];
-  const cjs = [];
-  const wall = (args) => {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-    return performance.now() - t;
-  };
-  const coldArgs = [deep, home];
-  wall(['-e', '0']);
-  wall([coldScript, 'esm', ...coldArgs]);
-  for (let i = 0; i < runs; i++) {
-    bare.push(wall(['-e', '0']));
-    esm.push(wall([coldScript, 'esm', ...coldArgs]));
-    cjs.push(wall([coldScript, 'cjs', ...coldArgs]));
-  }
-  const group2 = 'whole process: import qwen-auth and resolve once';
-  record(group2, 'node -e 0 (median)', median(bare), 'ms', `${runs} runs, interleaved`);
-  record(group2, 'ESM import + resolve (median)', median(esm), 'ms');
-  record(group2, 'CJS require + resolve (median)', median(cjs), 'ms');
-  record(group2, 'ratio ESM / bare', median(esm) / median(bare), '×', 'target ≤ 1.35');
-  record(group2, 'ratio CJS / bare', median(cjs) / median(bare), '×');
-
-  // 2b. Inside the process: the import, the first and the second resolve (the figures README quotes).
-  const inProcess = [];
-  for (let i = 0; i < (quick ? 9 : 21); i++) {
-    const r = spawnSync(process.execPath, [join(here, 'in-process.mjs'), deep, home], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`in-process.mjs exited ${r.status}: ${r.stderr}`);
-    inProcess.push(JSON.parse(r.stdout));
-  }
-  const group2b = 'inside one process: import, then resolve';
-  const span = (k) => `min ${Math.min(...inProcess.map((x) => x[k])).toFixed(1)}, max ${Math.max(...inProcess.map((x) => x[k])).toFixed(1)} ms, ${inProcess.length} processes`;
-  record(group2b, 'import qwen-auth (median)', median(inProcess.map((x) => x[0])), 'ms', span(0));
-  record(group2b, 'first resolveAuth() (median)', median(inProcess.map((x) => x[1])), 'ms', span(1));
-  record(group2b, 'second resolveAuth() (median)', median(inProcess.map((x) => x[2])), 'ms', span(2));
-
-  // -------------------------------------------------------------------------
-  // 3. getAccessToken() on a valid token.
-  const server = await startFakeQwenServer({ refreshLatencyMs: 0 });
-  try {
-    const qwenDir = join(root, 'oauth');
-    const store = createFileTokenStore({ qwenDir });
-    const minted = server.mintCredentials();
-    await store.write({ accessToken: minted.access_token, refreshToken: minted.refresh_token, tokenType: 'Bearer', resourceUrl: minted.resource_url, expiresAt: minted.expiry_date });
-    let now = Date.now();
-    const client = createQwenOAuthClient({ ...server.oauthOptions, store, env: {}, now: () => now });
-    await client.getAccessToken();
-    const batch = 1000;
-    const perCall = [];
-    for (let r = 0; r < (quick ? 50 : 300); r++) {
-      const t = performance.now();
-      for (let i = 0; i < batch; i++) await client.getAccessToken();
-      perCall.push(((performance.now() - t) / batch) * 1e6);
-    }
-    const hot = await countCalls(async () => {
-      for (let i = 0; i < 1000; i++) await client.getAccessToken();
-    });
-    now += 5_000; // the 5 s check of another process's changes
-    const check = await countCalls(() => client.getAccessToken());
-    const group3 = 'getAccessToken() on a valid token';
-    record(group3, 'median per call', perCall.length ? median(perCall) : 0, 'ns', `batches of ${batch}`);
-    record(group3, 'file-system calls per call (hot)', hot.total / 1000, 'calls', 'no I/O between checks');
-    record(group3, 'file-system calls per 5 s check', check.total, 'calls', Object.entries(check.by).map(([k, v]) => `${k}×${v}`).join(', '));
-
-    // -----------------------------------------------------------------------
-    // 4. 1,000 concurrent callers on an expired token.
-    const expired = server.mintCredentials({ expiresInSeconds: -60 });
-    const store2 = createFileTokenStore({ qwenDir: join(root, 'oauth2') });
-    await store2.write({ accessToken: expired.access_token, refreshToken: expired.refresh_token, tokenType: 'Bearer', expiresAt: expired.expiry_date });
-    const before = server.stats.refreshRequests;
-    const client2 = createQwenOAuthClient({ ...server.oauthOptions, store: store2, env: {} });
-    const t4 = performance.now();
-    const tokens = await Promise.all(Array.from({ length: 1000 }, () => client2.getAccessToken()));
-    const group4 = '1,000 concurrent callers, expired token';
-    record(group4, 'refresh requests', server.stats.refreshRequests - before, 'requests', `distinct tokens returned: ${new Set(tokens).size}`);
-    record(group4, 'time until all hold the new token', performance.now() - t4, 'ms', 'includes loading openid-client');
-  } finally {
-    await server.close();
-  }
-
-  // -------------------------------------------------------------------------
-  // 5. 16 processes at once on an expired login.
-  const latency = 200;
-  const server5 = await startFakeQwenServer({ refreshLatencyMs: latency });
-  try {
-    const qwenDir = join(root, 'oauth16');
-    const expired = server5.mintCredentials({ expiresInSeconds: -60 });
-    mkdirSync(qwenDir, { recursive: true });
-    writeFileSync(join(qwenDir, 'oauth_creds.json'), JSON.stringify(expired));
-    const startAt = Date.now() + 2_000;
-    const children = Array.from({ length: 16 }, () =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [join(here, 'refresh-child.mjs'), JSON.stringify({ qwenDir, tokenEndpoint: server5.tokenEndpoint, deviceEndpoint: server5.deviceAuthorizationEndpoint, startAt })], { stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`child exited ${code}`))));
-      }),
-    );
-    const done = await Promise.all(children);
-    const last = Math.max(...done.map((d) => d.at));
-    const group5 = `16 processes at once, expired login (server latency ${latency} ms)`;
-    record(group5, 'refresh requests', server5.stats.refreshRequests, 'requests', `distinct tokens: ${new Set(done.map((d) => d.token)).size}`);
-    record(group5, 'time until all hold the new token − server latency', last - startAt - latency, 'ms', `raw ${last - startAt} ms from the common start`);
-  } finally {
-    await server5.close();
-  }
-
-  // -------------------------------------------------------------------------
-  // 6. The git check (issue 12): `qwen-auth status` runs it by default; the
-  //    same command with --no-git-check, interleaved, in a repository of
-  //    2,000 committed files whose .qwen/.env is ignored (one git process) or
-  //    force-added (tracked: a second process, check-ignore). Then
-  //    resolveAuth() warm with and without gitCheck.
-  const gitHome = join(root, 'git-home');
-  mkdirSync(gitHome, { recursive: true });
-  const setupEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: gitHome, GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid',
-  };
-  const makeRepo = (name, track) => {
-    const repo = join(root, name);
-    for (let d = 0; d < 100; d++) {
-      mkdirSync(join(repo, 'src', `d${d}`), { recursive: true });
-      for (let f = 0; f < 20; f++) writeFileSync(join(repo, 'src', `d${d}`, `f${f}.ts`), `export const x${f} = ${d};\n`);
-    }
-    mkdirSync(join(repo, '.qwen'), { recursive: true });
-    writeFileSync(join(repo, '.qwen', '.env'), 'OPENAI_API_KEY=sk-sp-bench000000000000000000000000\n');
-    writeFileSync(join(repo, '.gitignore'), '.env\n');
-    const g = (...args) => execFileSync('git', args, { cwd: repo, env: setupEnv, stdio: 'ignore' });
-    g('init', '-q');
-    g('add', '.');
-    if (track) g('add', '-f', '.qwen/.env');
-    g('commit', '-qm', 'bench');
-    return repo;
-  };
-  const ignoredRepo = makeRepo('git-ignored', false);
-  const trackedRepo = makeRepo('git-tracked', true);
-  const cliEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: gitHome };
-  const cli = join(dist, 'cli.js');
-  const status = (repo, ...flags) => {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'status', '--cwd', repo, ...flags], { env: cliEnv, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`qwen-auth status exited ${r.status}: ${r.stderr}`);
-    return { ms: performance.now() - t, out: r.stdout };
-  };
-  // The states are what they should be: nothing for the ignored file, a warning for the tracked one.
-  if (status(ignoredRepo).out.includes('SECRET_FILE') || !status(trackedRepo).out.includes('SECRET_FILE_TRACKED')) {
-    throw new Error('bench: the git check did not report what it should');
-  }
-  const off = [];
-  const onIgnored = [];
-  const onTracked = [];
-  for (let i = 0; i < runs; i++) {
-    off.push(status(ignoredRepo, '--no-git-check').ms);
-    onIgnored.push(status(ignoredRepo).ms);
-    onTracked.push(status(trackedRepo).ms);
-  }
-  const group6 = 'git check on `qwen-auth status` (repository of 2,000 committed files)';
-  record(group6, 'status --no-git-check (median)', median(off), 'ms', `${runs} runs, interleaved`);
-  record(group6, 'status, .env ignored: 1 git process (median)', median(onIgnored), 'ms', `+${(median(onIgnored) - median(off)).toFixed(1)} ms`);
-  record(group6, 'status, .env tracked: 2 git processes (median)', median(onTracked), 'ms', `+${(median(onTracked) - median(off)).toFixed(1)} ms`);
-  record(group6, 'ratio with / without (ignored)', median(onIgnored) / median(off), '×');
-  record(group6, 'ratio with / without (tracked)', median(onTracked) / median(off), '×');
-
-  const resolveOptions = { cwd: ignoredRepo, homeDir: gitHome, env: cliEnv };
-  const warm = quick ? 30 : 200;
-  const plain = [];
-  const checked = [];
-  for (let i = 0; i < 20; i++) await resolveAuth({ ...resolveOptions, gitCheck: true });
-  for (let i = 0; i < warm; i++) {
-    let t = performance.now();
-    await resolveAuth(resolveOptions);
-    plain.push(performance.now() - t);
-    t = performance.now();
-    await resolveAuth({ ...resolveOptions, gitCheck: true });
-    checked.push(performance.now() - t);
-  }
-  const group6b = 'resolveAuth() warm, .env in a git repository (ignored)';
-  record(group6b, 'without gitCheck (median)', median(plain) * 1000, 'µs', `${warm} runs, interleaved`);
-  record(group6b, 'with gitCheck: true (median)', median(checked) * 1000, 'µs', `p95 ${(quantile(checked, 0.95) * 1000).toFixed(0)} µs`);
-  // 7. Calling a model: auth.fetch against a plain fetch, interleaved, to one loopback server.
-  const plainServer = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-    });
-  });
-  await new Promise((r) => plainServer.listen(0, '127.0.0.1', r));
-  try {
-    const base = `http://127.0.0.1:${plainServer.address().port}/v1`;
-    const home7 = join(root, 'home7');
-    mkdirSync(home7, { recursive: true });
-    const auth7 = await resolveAuth({ cwd: home7, homeDir: home7, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000', OPENAI_BASE_URL: base } });
-    const url = `${base}/chat/completions`;
-    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"m","messages":[]}' };
-    const plainInit = { ...init, headers: { ...init.headers, authorization: 'Bearer sk-bench-0000000000000000' } };
-    const one = async (f, i) => {
-      const r = await f(url, i);
-      await r.arrayBuffer();
+  // 1. The resolved result's getAccessToken() / getToken() on a valid token, against the floor.
+  {
+    const options = { cwd: oauthHome, homeDir: oauthHome, env: {} };
+    const a = await cur.resolveAuth(options);
+    const b = await prev.resolveAuth(options);
+    if (a.type !== 'qwen-oauth' || b.type !== 'qwen-oauth') throw new Error('bench: not a Qwen OAuth result');
+    await a.getAccessToken();
+    await b.getAccessToken();
+    // The floor: one property read, one clock compare, one await.
+    const held = { accessToken: 'at-floor', expiresAt: Date.now() + 3600_000 };
+    const floor = async () => {
+      if (Date.now() < held.expiresAt - 30_000) return held.accessToken;
+      return undefined;
     };
-    for (let i = 0; i < 200; i++) {
-      await one(globalThis.fetch, plainInit);
-      await one(auth7.fetch, init);
-    }
-    const plainPer = [];
-    const authPer = [];
-    const batch7 = 50;
-    for (let r = 0; r < (quick ? 20 : 120); r++) {
-      // Alternate which goes first, so neither always runs on a warmer connection pool.
-      const runs7 = [
-        [plainPer, () => one(globalThis.fetch, plainInit)],
-        [authPer, () => one(auth7.fetch, init)],
-      ];
-      if (r % 2) runs7.reverse();
-      for (const [into, call] of runs7) {
+    const cases = [
+      ['floor', floor],
+      ['cur getAccessToken', () => a.getAccessToken()],
+      ['cur getToken', () => a.getToken()],
+      ['prev getAccessToken', () => b.getAccessToken()],
+      ['prev getToken', () => b.getToken()],
+    ];
+    const batch = 1000;
+    const samples = Object.fromEntries(cases.map(([k]) => [k, []]));
+    for (let r = 0; r < 20; r++) for (const [, fn] of cases) for (let i = 0; i < batch; i++) await fn();
+    for (let r = 0; r < (quick ? 60 : 400); r++) {
+      for (const [name, fn] of rotate(cases, r)) {
         const t = performance.now();
-        for (let i = 0; i < batch7; i++) await call();
-        into.push(((performance.now() - t) / batch7) * 1000);
+        for (let i = 0; i < batch; i++) await fn();
+        samples[name].push(((performance.now() - t) / batch) * 1e6);
       }
     }
-    const group7 = 'auth.fetch vs plain fetch (loopback POST, API key, interleaved)';
-    record(group7, 'plain fetch, median per request', median(plainPer), 'µs', `batches of ${batch7}, Authorization set by hand`);
-    record(group7, 'auth.fetch, median per request', median(authPer), 'µs');
-    record(group7, 'overhead per request', median(authPer) - median(plainPer), 'µs');
-    record(group7, 'ratio auth.fetch / plain', median(authPer) / median(plainPer), '×');
-  } finally {
-    await new Promise((r) => {
-      plainServer.closeAllConnections();
-      plainServer.close(r);
+    const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+    const hotCur = await countCalls(async () => {
+      for (let i = 0; i < 1000; i++) await a.getAccessToken();
     });
+    const hotPrev = await countCalls(async () => {
+      for (let i = 0; i < 1000; i++) await b.getAccessToken();
+    });
+    for (const name of ['getAccessToken', 'getToken']) {
+      const c = m[`cur ${name}`];
+      const p = m[`prev ${name}`];
+      row(
+        `resolved result's \`${name}()\`, valid token (Qwen OAuth)`,
+        '≤ 2× the floor',
+        `${fmtNs(c)} = ${fmtX(c / m.floor)} the floor (${fmtNs(m.floor)})`,
+        `${fmtNs(p)} = ${fmtX(p / m.floor)}`,
+        c / m.floor <= 2,
+        `batches of ${batch}, ${samples.floor.length} rounds interleaved`,
+      );
+    }
+    row('file-system calls per `getAccessToken()` between store checks', '0', `${hotCur.total / 1000}`, `${hotPrev.total / 1000}`, hotCur.total === 0, '1,000 calls counted');
   }
 
-  // 8. 100 concurrent requests hitting a 401 (a Qwen OAuth token rejected before it expires).
-  const server8 = await startFakeQwenServer({ refreshLatencyMs: 20 });
-  try {
-    const home8 = join(root, 'home8');
-    mkdirSync(join(home8, '.qwen'), { recursive: true });
-    writeFileSync(join(home8, '.qwen', 'oauth_creds.json'), JSON.stringify(server8.mintCredentials()));
-    const auth8 = await resolveAuth({ cwd: home8, homeDir: home8, env: {}, oauth: server8.oauthOptions });
-    await auth8.getToken();
-    server8.revokeAccessTokens();
-    const before = server8.stats.refreshRequests;
-    const t8 = performance.now();
-    const answers = await Promise.all(Array.from({ length: 100 }, () => auth8.fetch(`${auth8.baseUrl}/models`).then((r) => r.status)));
-    const group8 = '100 concurrent requests, token rejected before it expires';
-    record(group8, 'refresh requests', server8.stats.refreshRequests - before, 'requests', `answers 200: ${answers.filter((s) => s === 200).length}/100; 401s seen by the server: ${server8.stats.apiRejections}`);
-    record(group8, 'time until all answered', performance.now() - t8, 'ms', 'server refresh latency 20 ms');
-  } finally {
-    await server8.close();
+  // -------------------------------------------------------------------------
+  // 2. auth.fetch against a plain fetch with the header set by hand (loopback keep-alive POST).
+  {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const origin = `http://127.0.0.1:${server.address().port}`;
+      const base = `${origin}/v1`;
+      const key = 'sk-bench-0000000000000000';
+      const keyHome = join(root, 'fetch-key');
+      mkdirSync(keyHome, { recursive: true });
+      const keyOptions = { cwd: keyHome, homeDir: keyHome, env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: base } };
+      const oauthFetchHome = join(root, 'fetch-oauth');
+      mkdirSync(join(oauthFetchHome, '.qwen'), { recursive: true });
+      writeFileSync(join(oauthFetchHome, '.qwen', 'oauth_creds.json'), login(origin));
+      // The token endpoint's host is trusted for resource_url: the loopback server (never called).
+      const oauthOptions = {
+        cwd: oauthFetchHome,
+        homeDir: oauthFetchHome,
+        env: {},
+        oauth: { tokenEndpoint: `${origin}/token`, deviceAuthorizationEndpoint: `${origin}/device` },
+      };
+      const url = `${base}/chat/completions`;
+      const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"m","messages":[]}' };
+      const one = async (f, i) => {
+        const r = await f(url, i);
+        await r.arrayBuffer();
+      };
+      for (const [kind, options] of [
+        ['API key', keyOptions],
+        ['Qwen OAuth', oauthOptions],
+      ]) {
+        const a = await cur.resolveAuth(options);
+        const b = await prev.resolveAuth(options);
+        if (a.baseUrl !== base && a.baseUrl !== `${origin}/v1`) throw new Error(`bench: ${kind} resolved to ${a.baseUrl}`);
+        const token = await a.getToken();
+        const plainInit = { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } };
+        const cases = [
+          ['plain', () => one(globalThis.fetch, plainInit)],
+          ['cur', () => one(a.fetch, init)],
+          ['prev', () => one(b.fetch, init)],
+        ];
+        for (let i = 0; i < 100; i++) for (const [, fn] of cases) await fn();
+        const samples = { plain: [], cur: [], prev: [] };
+        const batch = 20;
+        for (let r = 0; r < (quick ? 30 : 200); r++) {
+          for (const [name, fn] of rotate(cases, r)) {
+            const t = performance.now();
+            for (let i = 0; i < batch; i++) await fn();
+            samples[name].push(((performance.now() - t) / batch) * 1000);
+          }
+        }
+        const plain = median(samples.plain);
+        const c = median(samples.cur) / plain;
+        const p = median(samples.prev) / plain;
+        row(
+          `\`auth.fetch\` vs plain \`fetch\` + header, ${kind}`,
+          '≤ 1.05×',
+          `${fmtX(c)} (${fmtUs(median(samples.cur))} vs ${fmtUs(plain)})`,
+          fmtX(p),
+          c <= 1.05,
+          `loopback keep-alive POST, batches of ${batch}, ${samples.plain.length} rounds interleaved`,
+        );
+      }
+    } finally {
+      await new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      });
+    }
   }
 
-  // 9. check() against a loopback server, minus the server's own latency (the same GET /models by hand).
-  const server9 = await startFakeModelServer({ apiKeys: { 'sk-bench-0000000000000000': {} } });
-  try {
-    const home9 = join(root, 'home9');
-    mkdirSync(home9, { recursive: true });
-    const auth9 = await resolveAuth({ cwd: home9, homeDir: home9, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000', OPENAI_BASE_URL: server9.baseUrl, OPENAI_MODEL: 'qwen3-coder-plus' } });
-    const byHand = async () => {
-      const t = performance.now();
-      const r = await fetch(`${server9.baseUrl}/models`, { headers: { authorization: 'Bearer sk-bench-0000000000000000', accept: 'application/json' } });
-      await r.text();
-      return performance.now() - t;
-    };
-    const viaCheck = async () => {
-      const t = performance.now();
-      const v = await auth9.check();
-      if (!v.ok) throw new Error(`check failed: ${v.code}`);
-      return performance.now() - t;
-    };
-    for (let i = 0; i < 50; i++) {
-      await byHand();
-      await viaCheck();
+  // -------------------------------------------------------------------------
+  // 3. Warm resolveAuth(), API key, cwd eight folders deep.
+  {
+    const options = { cwd: deep, homeDir: home, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000' } };
+    for (let i = 0; i < 300; i++) {
+      await cur.resolveAuth(options);
+      await prev.resolveAuth(options);
     }
-    const hand = [];
-    const checks = [];
-    for (let i = 0; i < (quick ? 100 : 500); i++) {
-      hand.push(await byHand());
-      checks.push(await viaCheck());
+    const t = { cur: [], prev: [] };
+    for (let i = 0; i < (quick ? 500 : 3000); i++) {
+      for (const [name, lib] of rotate([['cur', cur], ['prev', prev]], i)) {
+        const s = performance.now();
+        await lib.resolveAuth(options);
+        t[name].push((performance.now() - s) * 1000);
+      }
     }
-    const group9 = 'check() on a loopback server (GET /models, interleaved)';
-    record(group9, 'the same request by hand (server + transport), median', median(hand) * 1000, 'µs');
-    record(group9, 'check(), median', median(checks) * 1000, 'µs');
-    record(group9, 'check() − the request by hand', (median(checks) - median(hand)) * 1000, 'µs', 'classification, model list, timeout signal');
-  } finally {
-    await server9.close();
+    const cc = await countCalls(() => cur.resolveAuth(options));
+    const pc = await countCalls(() => prev.resolveAuth(options));
+    const ratio = median(t.cur) / median(t.prev);
+    row(
+      'warm `resolveAuth()`, API key, 8 folders deep',
+      'no worse than the previous build',
+      `${fmtUs(median(t.cur))} (${fmtX(ratio)} the previous), ${cc.total} fs calls`,
+      `${fmtUs(median(t.prev))}, ${pc.total} fs calls`,
+      ratio <= 1.05 && cc.total <= pc.total,
+      `${t.cur.length} runs interleaved; p95 ${fmtUs(quantile(t.cur, 0.95))}; ${byText(cc.by)}`,
+    );
+  }
+
+  // -------------------------------------------------------------------------
+  // 4. Cold processes (CPU, user + system), interleaved, against an empty ES module and `node -e 0`.
+  {
+    const ohome = oauthHome;
+    const cliEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, OPENAI_API_KEY: 'sk-bench-0000000000000000' };
+    const cold = (script, dist, cwd, h) => () => cpuOf([join(here, 'cold', script), dist, cwd, h]);
+    const cases = [
+      ['empty', () => cpuOf([join(here, 'cold', 'empty.mjs')])],
+      ['cur api', cold('api-key.mjs', CUR, deep, home)],
+      ['prev api', cold('api-key.mjs', PREV, deep, home)],
+      ['cur oauth', cold('cached-oauth.mjs', CUR, ohome, ohome)],
+      ['prev oauth', cold('cached-oauth.mjs', PREV, ohome, ohome)],
+      ['cur cjs', cold('cjs.cjs', CUR, deep, home)],
+      ['prev cjs', cold('cjs.cjs', PREV, deep, home)],
+      ['node -e 0', () => cpuOf(['-e', '0'], cliEnv)],
+      ['cur status', () => cpuOf([join(CUR, 'cli.js'), 'status', '--no-git-check', '--cwd', deep], cliEnv)],
+      ['prev status', () => cpuOf([join(PREV, 'cli.js'), 'status', '--no-git-check', '--cwd', deep], cliEnv)],
+    ];
+    for (const [, fn] of cases) fn();
+    const s = Object.fromEntries(cases.map(([k]) => [k, []]));
+    const runs = quick ? 11 : 41;
+    for (let i = 0; i < runs; i++) for (const [name, fn] of rotate(cases, i)) s[name].push(fn());
+    const m = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]));
+    const note = `CPU ms (user+sys) medians of ${runs} processes each, interleaved`;
+    row('cold process, API key (import + resolve) vs empty ES module', '≤ 1.10×', `${fmtX(m['cur api'] / m.empty)} (${m['cur api'].toFixed(1)} vs ${m.empty.toFixed(1)} ms)`, fmtX(m['prev api'] / m.empty), m['cur api'] / m.empty <= 1.1, note);
+    row('cold process, cached Qwen OAuth + `getAccessToken()` vs empty ES module', '≤ 1.15×', `${fmtX(m['cur oauth'] / m.empty)} (${m['cur oauth'].toFixed(1)} ms)`, fmtX(m['prev oauth'] / m.empty), m['cur oauth'] / m.empty <= 1.15, note);
+    row('`qwen-auth status --no-git-check` vs `node -e 0`', '≤ 1.30×', `${fmtX(m['cur status'] / m['node -e 0'])} (${m['cur status'].toFixed(1)} vs ${m['node -e 0'].toFixed(1)} ms)`, fmtX(m['prev status'] / m['node -e 0']), m['cur status'] / m['node -e 0'] <= 1.3, note);
+    other('cold process (CPU), for the CommonJS decision', '`require()` + resolve, API key, vs empty ES module', `${fmtX(m['cur cjs'] / m.empty)} (previous build ${fmtX(m['prev cjs'] / m.empty)})`);
+  }
+
+  // -------------------------------------------------------------------------
+  // 5. 1,000 concurrent callers on an expired login (this build), and 16 processes.
+  {
+    const server = await startFakeQwenServer({ refreshLatencyMs: 0 });
+    try {
+      const expired = server.mintCredentials({ expiresInSeconds: -60 });
+      const store = cur.createFileTokenStore({ qwenDir: join(root, 'oauth1000') });
+      await store.write({ accessToken: expired.access_token, refreshToken: expired.refresh_token, tokenType: 'Bearer', expiresAt: expired.expiry_date });
+      const client = cur.createQwenOAuthClient({ ...server.oauthOptions, store, env: {} });
+      const before = server.stats.refreshRequests;
+      const tokens = await Promise.all(Array.from({ length: 1000 }, () => client.getAccessToken()));
+      const n1000 = server.stats.refreshRequests - before;
+
+      const latency = 200;
+      const server16 = await startFakeQwenServer({ refreshLatencyMs: latency });
+      try {
+        const qwenDir = join(root, 'oauth16');
+        mkdirSync(qwenDir, { recursive: true });
+        writeFileSync(join(qwenDir, 'oauth_creds.json'), JSON.stringify(server16.mintCredentials({ expiresInSeconds: -60 })));
+        const startAt = Date.now() + 2_000;
+        const done = await Promise.all(
+          Array.from({ length: 16 }, () =>
+            new Promise((resolveChild, reject) => {
+              const child = spawn(process.execPath, [join(here, 'refresh-child.mjs'), JSON.stringify({ qwenDir, tokenEndpoint: server16.tokenEndpoint, deviceEndpoint: server16.deviceAuthorizationEndpoint, startAt })], { stdio: ['ignore', 'pipe', 'inherit'] });
+              let out = '';
+              child.stdout.on('data', (d) => (out += d));
+              child.on('close', (code) => (code === 0 ? resolveChild(JSON.parse(out)) : reject(new Error(`child exited ${code}`))));
+            }),
+          ),
+        );
+        const n16 = server16.stats.refreshRequests;
+        row(
+          '1,000 concurrent callers / 16 processes on an expired login',
+          '1 refresh request',
+          `${n1000} / ${n16}`,
+          '',
+          n1000 === 1 && n16 === 1,
+          `distinct tokens ${new Set(tokens).size} / ${new Set(done.map((d) => d.token)).size}; the 16 hold it ${Math.max(...done.map((d) => d.at)) - startAt - latency} ms after the server's ${latency} ms`,
+        );
+      } finally {
+        await server16.close();
+      }
+    } finally {
+      await server.close();
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // 6. The package: bytes of what `import('qwen-auth')` loads (static imports of our files).
+  {
+    const graph = (entry) => {
+      const seen = new Map();
+      const visit = (file) => {
+        if (seen.has(file)) return;
+        const text = readFileSync(file, 'utf8');
+        seen.set(file, Buffer.byteLength(text));
+        const re = file.endsWith('.cjs') ? /\brequire\(\s*['"](\.[^'"]+)['"]\s*\)/g : /^\s*(?:import|export)\s*(?:[^'"]*?\sfrom\s*)?['"](\.[^'"]+)['"]/gm;
+        for (const m of text.matchAll(re)) visit(resolve(dirname(file), m[1]));
+      };
+      visit(entry);
+      return { files: seen.size, bytes: [...seen.values()].reduce((a, b) => a + b, 0) };
+    };
+    const budgets = JSON.parse(readFileSync(join(repo, 'test', 'package', 'size-budget.json'), 'utf8'));
+    for (const [entry, budget] of Object.entries(budgets.entries)) {
+      const c = graph(join(CUR, entry));
+      let p;
+      try {
+        p = graph(join(PREV, entry));
+      } catch {
+        p = undefined;
+      }
+      row(
+        `package: what \`${entry}\` loads`,
+        `≤ ${(budget / 1024).toFixed(0)} KiB (test/package/size-budget.json)`,
+        `${(c.bytes / 1024).toFixed(1)} KiB in ${c.files} file${c.files === 1 ? '' : 's'}`,
+        p ? `${(p.bytes / 1024).toFixed(1)} KiB in ${p.files} files` : 'none',
+        c.bytes <= budget,
+      );
+    }
+    const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
+    other('package', 'tarball / unpacked', `${(pack.size / 1024).toFixed(1)} KiB / ${(pack.unpackedSize / 1024).toFixed(0)} KiB, ${pack.entryCount} files`);
+  }
+
+  // -------------------------------------------------------------------------
+  // 7. Earlier issues' figures (this build only): check(), 100 concurrent 401s.
+  {
+    const server8 = await startFakeQwenServer({ refreshLatencyMs: 20 });
+    try {
+      const home8 = join(root, 'home8');
+      mkdirSync(join(home8, '.qwen'), { recursive: true });
+      writeFileSync(join(home8, '.qwen', 'oauth_creds.json'), JSON.stringify(server8.mintCredentials()));
+      const auth8 = await cur.resolveAuth({ cwd: home8, homeDir: home8, env: {}, oauth: server8.oauthOptions });
+      await auth8.getToken();
+      server8.revokeAccessTokens();
+      const before = server8.stats.refreshRequests;
+      const answers = await Promise.all(Array.from({ length: 100 }, () => auth8.fetch(`${auth8.baseUrl}/models`).then((r) => r.status)));
+      other('100 concurrent requests, token rejected before it expires', 'refresh requests; answered 200', `${server8.stats.refreshRequests - before}; ${answers.filter((s) => s === 200).length}/100`);
+    } finally {
+      await server8.close();
+    }
+    const server9 = await startFakeModelServer({ apiKeys: { 'sk-bench-0000000000000000': {} } });
+    try {
+      const home9 = join(root, 'home9');
+      mkdirSync(home9, { recursive: true });
+      const auth9 = await cur.resolveAuth({ cwd: home9, homeDir: home9, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000', OPENAI_BASE_URL: server9.baseUrl, OPENAI_MODEL: 'qwen3-coder-plus' } });
+      const hand = [];
+      const checks = [];
+      for (let i = 0; i < (quick ? 100 : 400); i++) {
+        let t = performance.now();
+        const r = await fetch(`${server9.baseUrl}/models`, { headers: { authorization: 'Bearer sk-bench-0000000000000000', accept: 'application/json' } });
+        await r.text();
+        hand.push(performance.now() - t);
+        t = performance.now();
+        const v = await auth9.check();
+        if (!v.ok) throw new Error(`check failed: ${v.code}`);
+        checks.push(performance.now() - t);
+      }
+      other('check() on a loopback server', 'check() − the same GET /models by hand (median)', fmtUs((median(checks) - median(hand)) * 1000));
+    } finally {
+      await server9.close();
+    }
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------------------
-// 7. The package: what `npm pack` ships and what an install pulls in.
-const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: join(here, '..'), encoding: 'utf8' }))[0];
-// Production packages of the lock file: what `npm install qwen-auth` adds.
-const lock = JSON.parse(fs.readFileSync(join(here, '..', 'package-lock.json'), 'utf8'));
-const prod = Object.entries(lock.packages)
-  .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.peer)
-  .map(([path]) => path);
-record('package', 'unpacked size', pack.unpackedSize / 1024, 'KiB', `${pack.entryCount} files, tarball ${(pack.size / 1024).toFixed(1)} KiB`);
-record('package', 'installed dependencies', prod.length, 'packages', prod.map((p) => p.split('node_modules/').at(-1)).join(', '));
-
-// ---------------------------------------------------------------------------
-const fmt = (v, unit) =>
-  unit === '×' ? v.toFixed(3) : ['calls', 'requests', 'packages'].includes(unit) ? String(Math.round(v * 100) / 100) : v.toFixed(unit === 'µs' || unit === 'ns' ? 0 : 1);
-let group = '';
-console.log(`qwen-auth bench — node ${process.version}, ${cpus().length} cpus${quick ? ', --quick' : ''}\n`);
-for (const r of results) {
-  if (r.group !== group) {
-    group = r.group;
-    console.log(`\n${group}`);
-  }
-  console.log(`  ${r.name.padEnd(52)} ${`${fmt(r.value, r.unit)} ${r.unit}`.padStart(14)}  ${r.note}`);
+const header = `qwen-auth bench — node ${process.version}, ${cpus().length} CPUs${quick ? ', --quick' : ''}; previous build: ${prevRev}`;
+console.log(`\n${header}\n`);
+const w = [62, 34, 44, 26];
+const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i] ?? 0)).join('  ');
+console.log(line(['figure', 'target', 'measured', 'previous build', 'ok']));
+for (const r of table) {
+  console.log(line([r.figure.replaceAll('`', ''), r.target, r.measured, r.previous, r.ok ? 'yes' : 'NO']));
+  if (r.note) console.log(`  ${r.note}`);
 }
+console.log('\nother figures');
+for (const o of others) console.log(`  ${o.group}: ${o.name}: ${o.value}`);
+
+const md = [
+  `<!-- generated by \`npm run bench\` (bench/run.mjs); do not edit by hand -->`,
+  `\`npm run bench\` on Node ${process.version}, ${cpus().length} shared CPUs${quick ? ' (--quick)' : ''}; medians and ratios measured side by side in one run with the previous build (${prevRev}).`,
+  '',
+  '| figure | target | measured | previous build | met |',
+  '| --- | --- | --- | --- | --- |',
+  ...table.map((r) => `| ${r.figure} | ${r.target} | ${r.measured} | ${r.previous || '—'} | ${r.ok ? 'yes' : 'no'} |`),
+  '',
+  ...others.map((o) => `- ${o.group}: ${o.name}: ${o.value}`),
+].join('\n');
 mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'latest.md'), `${md}\n`);
 writeFileSync(
   join(here, 'results', 'latest.json'),
-  `${JSON.stringify({ node: process.version, cpus: cpus().length, date: new Date().toISOString(), results }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, cpus: cpus().length, date: new Date().toISOString(), previous: prevRev, quick, table, others }, null, 2)}\n`,
 );
-console.log('\nwritten: bench/results/latest.json');
+console.log('\nwritten: bench/results/latest.json, bench/results/latest.md (npm run bench:docs puts it into README.md and CHANGELOG.md)');
