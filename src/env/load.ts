@@ -1,5 +1,5 @@
 import { diagnostic } from '../diagnostics.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync } from '../internal/node.js';
 import { basename, dirname } from 'node:path';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
 import type { Diagnostic, EnvFileLayer } from '../types.js';

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire } from '../internal/node.js';
 
 type Parse = (src: string) => Record<string, string>;
 let dotenvParse: Parse | undefined;

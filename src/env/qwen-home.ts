@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { homedir } from '../internal/node.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { statOrUndefined } from '../internal/fs.js';

@@ -1,4 +1,4 @@
-import { constants, promises as fsp } from 'node:fs';
+import { fsp, nodeFs } from './node.js';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from './fs.js';
 
@@ -34,21 +34,21 @@ export async function writeFileAtomic(path: string, data: string, options: Atomi
   const dir = dirname(path);
   const temp = tempName(path);
   const mode = options.mode ?? 0o600;
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  const flags = nodeFs().constants.O_WRONLY | nodeFs().constants.O_CREAT | nodeFs().constants.O_EXCL | (nodeFs().constants.O_NOFOLLOW ?? 0);
   inFlight.add(temp);
   try {
     // The umask can only take bits away: the file is `mode` or stricter.
-    const handle = await fsp.open(temp, flags, mode).catch(async (error: unknown) => {
+    const handle = await fsp().open(temp, flags, mode).catch(async (error: unknown) => {
       if (errnoCode(error) !== 'ENOENT') throw error;
-      await fsp.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
-      return fsp.open(temp, flags, mode);
+      await fsp().mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
+      return fsp().open(temp, flags, mode);
     });
     try {
       await handle.writeFile(data, 'utf8');
-      await fsp.rename(temp, path);
+      await fsp().rename(temp, path);
     } catch (error) {
       await handle.close().catch(() => undefined);
-      await fsp.unlink(temp).catch(() => undefined);
+      await fsp().unlink(temp).catch(() => undefined);
       throw error;
     }
     // Durable once flushed; readers already see the whole new file.
@@ -59,7 +59,7 @@ export async function writeFileAtomic(path: string, data: string, options: Atomi
   }
   // Make the rename itself durable; not every platform can open a folder.
   try {
-    const d = await fsp.open(dir, constants.O_RDONLY);
+    const d = await fsp().open(dir, nodeFs().constants.O_RDONLY);
     try {
       await d.sync();
     } finally {
@@ -109,7 +109,7 @@ export async function cleanTempFiles(path: string, options: CleanTempOptions = {
   const now = (options.now ?? Date.now)();
   let entries: string[];
   try {
-    entries = await fsp.readdir(dir);
+    entries = await fsp().readdir(dir);
   } catch {
     return 0;
   }
@@ -119,7 +119,7 @@ export async function cleanTempFiles(path: string, options: CleanTempOptions = {
     if (!m && !foreign.test(entry)) continue;
     const full = join(dir, entry);
     if (inFlight.has(full)) continue;
-    const st = await fsp.lstat(full).catch(() => undefined);
+    const st = await fsp().lstat(full).catch(() => undefined);
     if (!st?.isFile()) continue;
     const age = now - st.mtimeMs;
     const pid = m ? Number(m[1]) : undefined;
@@ -127,7 +127,7 @@ export async function cleanTempFiles(path: string, options: CleanTempOptions = {
       pid !== undefined
         ? pid === process.pid || !isAlive(pid) || age > LIVE_TEMP_MS
         : options.all === true || age > FOREIGN_TEMP_MS;
-    if (gone && (await fsp.unlink(full).then(() => true, () => false))) removed++;
+    if (gone && (await fsp().unlink(full).then(() => true, () => false))) removed++;
   }
   return removed;
 }

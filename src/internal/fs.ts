@@ -1,4 +1,5 @@
-import { realpathSync, statSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { nodeFs, realpathNative, realpathSync, statSync } from './node.js';
 
 /**
  * `stat` that answers `undefined` instead of throwing for a path that does not
@@ -35,7 +36,7 @@ export type RegularRead =
  * are thrown as they are.
  */
 export async function readRegularFile(path: string, maxBytes: number, options: { readonly noFollow?: boolean } = {}): Promise<RegularRead> {
-  const { constants, promises: fsp } = await import('node:fs');
+  const { constants, promises: fsp } = nodeFs();
   let handle: import('node:fs/promises').FileHandle;
   try {
     handle = await fsp.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
@@ -65,7 +66,7 @@ export async function readRegularFile(path: string, maxBytes: number, options: {
 /** The real path of `path` (symlinks resolved), or `path` itself when it cannot be resolved. */
 export function realPathOr(path: string): string {
   try {
-    return realpathSync.native(path);
+    return realpathNative(path);
   } catch {
     return path;
   }

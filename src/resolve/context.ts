@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { homedir } from '../internal/node.js';
 import { resolve as resolvePath } from 'node:path';
 import { addOnce, type Diagnostic } from '../diagnostics.js';
 import { LayeredEnv } from '../env/layered-env.js';

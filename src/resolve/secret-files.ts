@@ -15,7 +15,7 @@
  * resolved from is among them, so the file that supplied the key is always
  * checked.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync } from '../internal/node.js';
 import { addOnce } from '../diagnostics.js';
 import type { SecretFile } from '../env/git-check.js';
 import type { EnvFileLayer } from '../types.js';

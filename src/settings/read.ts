@@ -1,5 +1,5 @@
 import { diagnostic } from '../diagnostics.js';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathNative, realpathSync } from '../internal/node.js';
 import { join, resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
@@ -84,7 +84,7 @@ export function isHomeFolder(cwd: string, homeDir: string): boolean {
   if (a === b) return true;
   const real = (p: string): string => {
     try {
-      return realpathSync.native(p);
+      return realpathNative(p);
     } catch {
       return p;
     }

@@ -1,6 +1,5 @@
-import { promises as fsp } from 'node:fs';
+import { fsp, homedir } from '../internal/node.js';
 import type { ParseError } from 'jsonc-parser';
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
@@ -81,13 +80,13 @@ export async function setSelectedAuthType(
     path = workspaceSettingsPath(cwd);
   }
   // Write through a symlinked settings file (dotfile managers) instead of replacing the link.
-  path = await fsp.realpath(path).catch(() => path);
+  path = await fsp().realpath(path).catch(() => path);
 
   let text: string | undefined;
   let mode = 0o600;
   try {
-    text = await fsp.readFile(path, 'utf8');
-    mode = (await fsp.stat(path)).mode & 0o777;
+    text = await fsp().readFile(path, 'utf8');
+    mode = (await fsp().stat(path)).mode & 0o777;
   } catch (error) {
     if (errnoCode(error) !== 'ENOENT') {
       throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${path} could not be read (${errnoCode(error) ?? 'error'}).`, {

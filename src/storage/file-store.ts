@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { fsp } from '../internal/node.js';
 import { dirname, join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
@@ -62,12 +62,12 @@ export function looseModes(path: string): { readonly path: string; readonly mode
  * use it. Done before a new file lands in it.
  */
 async function prepareFolder(dir: string): Promise<void> {
-  const st = await fsp.stat(dir).catch((error: unknown) => {
+  const st = await fsp().stat(dir).catch((error: unknown) => {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   });
-  if (!st) await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  else if ((st.mode & 0o077) !== 0 && typeof process.getuid === 'function' && st.uid === process.getuid()) await fsp.chmod(dir, 0o700);
+  if (!st) await fsp().mkdir(dir, { recursive: true, mode: 0o700 });
+  else if ((st.mode & 0o077) !== 0 && typeof process.getuid === 'function' && st.uid === process.getuid()) await fsp().chmod(dir, 0o700);
 }
 
 function storeError(operation: 'read' | 'write' | 'delete', path: string, error: unknown): QwenAuthError<'STORE_ERROR'> {
@@ -124,7 +124,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
     },
     async delete(): Promise<void> {
       try {
-        await fsp.unlink(path);
+        await fsp().unlink(path);
       } catch (error) {
         if (errnoCode(error) !== 'ENOENT') throw storeError('delete', path, error);
       }
@@ -133,7 +133,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
     },
     async version(): Promise<string | undefined> {
       try {
-        const st = await fsp.stat(path);
+        const st = await fsp().stat(path);
         return `${st.mtimeMs}:${st.ino}:${st.size}`;
       } catch {
         return undefined;
