@@ -46,10 +46,15 @@ export default defineConfig([
       options.minifyWhitespace = true;
       options.minifySyntax = true;
     },
-    // commander is CommonJS: give its bundled `require` calls a real require.
+    // commander is CommonJS and requires only Node's own modules: its bundled `require` calls get
+    // them from process.getBuiltinModule (no `node:module` to load), and child_process (which
+    // pulls in net, dgram and more, used only for executable subcommands) when first touched.
     define: { QWEN_AUTH_VERSION: JSON.stringify(version) },
     banner: {
-      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+      js: [
+        '#!/usr/bin/env node',
+        "const require = (id) => /^(node:)?child_process$/.test(id) ? new Proxy({}, { get: (_, key) => process.getBuiltinModule('node:child_process')[key] }) : process.getBuiltinModule(id);",
+      ].join('\n'),
     },
   },
 ]);

@@ -75,9 +75,14 @@ const { createServer } = await import('node:http');
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'qwen-auth-bench-')));
 const cpuReporter = join(here, 'cold', 'cpu.mjs');
-/** CPU time (user + system, ms) of one fresh node process running `args`. */
-const cpuOf = (args, env) => {
-  const r = spawnSync(process.execPath, ['--import', cpuReporter, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env: env ?? process.env });
+/**
+ * CPU time (user + system, ms) of one fresh node process running `args`. Every
+ * process gets the same small environment: an inherited one can cost more than
+ * what is measured (NODE_EXTRA_CA_CERTS alone adds tens of ms to each start).
+ */
+const cleanEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() };
+const cpuOf = (args, env = cleanEnv) => {
+  const r = spawnSync(process.execPath, ['--import', cpuReporter, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return Number(String(r.output[3]).trim()) / 1000;
 };
@@ -260,7 +265,7 @@ try {
   // 4. Cold processes (CPU, user + system), interleaved, against an empty ES module and `node -e 0`.
   {
     const ohome = oauthHome;
-    const cliEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, OPENAI_API_KEY: 'sk-bench-0000000000000000' };
+    const cliEnv = { ...cleanEnv, HOME: home, OPENAI_API_KEY: 'sk-bench-0000000000000000' };
     const cold = (script, dist, cwd, h) => () => cpuOf([join(here, 'cold', script), dist, cwd, h]);
     const cases = [
       ['empty', () => cpuOf([join(here, 'cold', 'empty.mjs')])],
@@ -279,7 +284,7 @@ try {
     const runs = quick ? 11 : 41;
     for (let i = 0; i < runs; i++) for (const [name, fn] of rotate(cases, i)) s[name].push(fn());
     const m = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]));
-    const note = `CPU ms (user+sys) medians of ${runs} processes each, interleaved`;
+    const note = `CPU ms (user+sys) medians of ${runs} processes each, interleaved, environment PATH and HOME only`;
     row('cold process, API key (import + resolve) vs empty ES module', '≤ 1.10×', `${fmtX(m['cur api'] / m.empty)} (${m['cur api'].toFixed(1)} vs ${m.empty.toFixed(1)} ms)`, fmtX(m['prev api'] / m.empty), m['cur api'] / m.empty <= 1.1, note);
     row('cold process, cached Qwen OAuth + `getAccessToken()` vs empty ES module', '≤ 1.15×', `${fmtX(m['cur oauth'] / m.empty)} (${m['cur oauth'].toFixed(1)} ms)`, fmtX(m['prev oauth'] / m.empty), m['cur oauth'] / m.empty <= 1.15, note);
     row('`qwen-auth status --no-git-check` vs `node -e 0`', '≤ 1.30×', `${fmtX(m['cur status'] / m['node -e 0'])} (${m['cur status'].toFixed(1)} vs ${m['node -e 0'].toFixed(1)} ms)`, fmtX(m['prev status'] / m['node -e 0']), m['cur status'] / m['node -e 0'] <= 1.3, note);

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import {
   type AuthCheck,
   AUTH_TYPES,
@@ -22,6 +21,7 @@ import {
   type Verification,
 } from 'qwen-auth';
 import { renderUnicodeCompact } from 'uqr';
+import { existsSync } from './node.js';
 import { type Context, fallbackReason, type GlobalFlags, openStore, resolveOptions, storeKind, UsageError } from './context.js';
 import { printDiagnostics, printEnvironment, sourceLine } from './describe.js';
 import { clock, type Output, printFailure, rows, tildify } from './output.js';

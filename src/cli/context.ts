@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { homedir, statSync } from './node.js';
 import {
   type AuthOverrides,
   createFileTokenStore,
