@@ -36,6 +36,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     dts: false,
+    // One file: the QR code renderer (login only) is imported dynamically, so it sits in a
+    // function compiled on first use; a chunk of its own would add a module to every start.
     splitting: false,
     clean: false,
     treeshake: true,

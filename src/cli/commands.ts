@@ -20,7 +20,6 @@ import {
   type TokenStore,
   type Verification,
 } from 'qwen-auth';
-import { renderUnicodeCompact } from 'uqr';
 import { existsSync } from './node.js';
 import { type Context, fallbackReason, type GlobalFlags, openStore, resolveOptions, storeKind, UsageError } from './context.js';
 import { printDiagnostics, printEnvironment, sourceLine } from './describe.js';
@@ -232,6 +231,8 @@ export async function login(
     else out.line(`${out.yellow('Note')}: ${notice}`);
   }
   const { client, store } = await oauthClient(ctx, flags, out);
+  // The QR code renderer is loaded only by a login that shows one.
+  const qr = flags.qr !== false && out.tty && !flags.json ? (await import('uqr')).renderUnicodeCompact : undefined;
   let ticker: NodeJS.Timeout | undefined;
   const show = (v: Verification): void => {
     const page = v.verificationUriComplete ?? v.verificationUri;
@@ -241,9 +242,9 @@ export async function login(
     }
     out.line(`Open ${out.cyan(page)}`);
     out.line(`and enter the code ${out.bold(v.userCode)}${v.browserOpened ? out.dim(' — a browser was opened') : ''}`);
-    if (flags.qr !== false && out.tty) {
+    if (qr) {
       out.line();
-      out.line(renderUnicodeCompact(page, { border: 1 }));
+      out.line(qr(page, { border: 1 }));
     }
     if (out.tty) {
       const tick = (): void => void process.stdout.write(`\r${out.dim(`Waiting for approval… ${clock(v.expiresAt - Date.now())} left `)}`);

@@ -16,20 +16,18 @@ export interface Output {
   cyan(text: string): string;
 }
 
-export function createOutput(
-  stdout: NodeJS.WriteStream = process.stdout,
-  stderr: NodeJS.WriteStream = process.stderr,
-  env: NodeJS.ProcessEnv = process.env,
-): Output {
-  const tty = stdout.isTTY === true;
+export function createOutput(stdout?: NodeJS.WriteStream, stderr?: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Output {
+  // process.stdout and process.stderr are built when first touched (a pipe is a socket, with the
+  // net module behind it): only when something is written, and stderr only for an error.
+  const tty = stdout ? stdout.isTTY === true : (process.getBuiltinModule('node:tty') as typeof import('node:tty')).isatty(1);
   const color = tty && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   const paint = (code: number, reset: number) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[${reset}m` : text);
   return {
     color,
     tty,
-    line: (text = '') => void stdout.write(`${text}\n`),
-    error: (text = '') => void stderr.write(`${text}\n`),
-    json: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    line: (text = '') => void (stdout ?? process.stdout).write(`${text}\n`),
+    error: (text = '') => void (stderr ?? process.stderr).write(`${text}\n`),
+    json: (value) => void (stdout ?? process.stdout).write(`${JSON.stringify(value, null, 2)}\n`),
     bold: paint(1, 22),
     dim: paint(2, 22),
     red: paint(31, 39),
