@@ -3,15 +3,14 @@ import { dirname, join } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode, readRegularFile, statOrUndefined } from '../internal/fs.js';
-import { locateQwenHome, type QwenHomeOptions } from '../env/qwen-home.js';
+import type { QwenHomeOptions } from '../env/qwen-home.js';
 import { parseCredentialsJson, toQwenJson } from './credentials-json.js';
 import { acquireFileLock, type FileLockOptions } from './lock.js';
 import type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './types.js';
 
-/** The credentials file name Qwen Code uses. */
-export const CREDENTIALS_FILE = 'oauth_creds.json';
-/** The lock file name Qwen Code uses. */
-export const LOCK_FILE = 'oauth_creds.lock';
+import { fileStorePaths } from './paths.js';
+
+export { CREDENTIALS_FILE, LOCK_FILE } from './paths.js';
 
 export interface FileTokenStoreOptions extends QwenHomeOptions {
   /**
@@ -83,8 +82,7 @@ function storeError(operation: 'read' | 'write' | 'delete', path: string, error:
  * valid login reads as no credentials.
  */
 export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileTokenStore {
-  const path = options.path ?? join(locateQwenHome(options).qwenDir, CREDENTIALS_FILE);
-  const lockPath = options.lockPath ?? join(dirname(path), LOCK_FILE);
+  const { path, lockPath } = fileStorePaths(options);
   const now = options.now ?? Date.now;
   const lockOptions: FileLockOptions = { now, ...options.lock };
 
