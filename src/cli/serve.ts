@@ -93,19 +93,34 @@ function answer(res: ServerResponse, status: number, message: string, extra: Rec
 
 class TooLarge extends Error {}
 
-/** The request body, at most MAX_BODY_BYTES (a replayable buffer: a 401 may need to send it twice). */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new TooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new TooLarge();
-    chunks.push(chunk);
+/**
+ * The request body, at most MAX_BODY_BYTES (a replayable buffer: a 401 may
+ * need to send it twice). Beyond that TooLarge; the rest is read and dropped,
+ * so the client gets the 413 rather than a reset connection.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    req.resume();
+    return Promise.resolve(undefined);
   }
-  return Buffer.concat(chunks);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    req.resume();
+    return Promise.reject(new TooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        if (chunks.length > 0) chunks.length = 0;
+        reject(new TooLarge());
+      } else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 /** Copies the upstream answer as it arrives: each server-sent event is written when it comes. */
@@ -147,8 +162,7 @@ export function createHandler(auth: ResolvedAuth, localKey: string) {
       body = await readBody(req);
     } catch (error) {
       if (error instanceof TooLarge) {
-        answer(res, 413, `qwen-auth serve: the request body is larger than ${MAX_BODY_BYTES} bytes.`, { code: 'request_too_large' }, { connection: 'close' });
-        res.once('finish', () => req.destroy());
+        answer(res, 413, `qwen-auth serve: the request body is larger than ${MAX_BODY_BYTES} bytes.`, { code: 'request_too_large' });
         return;
       }
       req.destroy();
