@@ -12,7 +12,7 @@ import { type FakeQwenServer, startFakeQwenServer } from '../../src/testing/inde
 import { jsonDocuments, runCli } from '../support/cli.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
-const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout'] as const;
+const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout', 'token', 'exec', 'serve'] as const;
 const KEY = 'sk-sp-consist000000000000000beef';
 
 let tree: Tree | undefined;
