@@ -239,7 +239,7 @@ export async function serve(ctx: Context, flags: ServeFlags, out: Output, stop: 
     out.line(`${out.bold('qwen-auth serve')}  ${auth.type} → ${redactUrl(upstreamRoot(auth))}`);
     out.line(`  Base URL  ${out.cyan(baseUrl)}`);
     out.line(`  API key   ${localKey}`);
-    out.line(out.dim(`  e.g. OPENAI_BASE_URL=${baseUrl} OPENAI_API_KEY=${localKey} <your tool>; Ctrl-C stops it.`));
+    out.line(out.dim('  Give a client both (OPENAI_BASE_URL, OPENAI_API_KEY); the key is shown only now. Ctrl-C stops it.'));
   }
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   await new Promise<void>((resolve) => {

@@ -183,6 +183,45 @@ describe('qwen-auth serve', () => {
     expect((await s.stop()).code).toBe(0);
   });
 
+  it('an anthropic result: /v1/messages goes to <base>/v1/messages with the key, the client authenticates with x-api-key; text mode never prints the real key', async () => {
+    const seen: { path: string; headers: IncomingHttpHeaders }[] = [];
+    upstream = createServer((req, res) => {
+      seen.push({ path: req.url ?? '', headers: req.headers });
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"message","content":[{"type":"text","text":"ok"}]}');
+    });
+    await new Promise<void>((r) => upstream!.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const key = 'sk-ant-serve00000000000000000001';
+    tree = makeTree({
+      'home/.keep': '',
+      'app/.qwen/settings.json': JSON.stringify({ security: { auth: { selectedType: 'anthropic' } } }),
+      'app/.env': `ANTHROPIC_API_KEY=${key}\nANTHROPIC_BASE_URL=${base}\nANTHROPIC_MODEL=claude-x\n`,
+    });
+    // Text mode: the local key once, the real one never.
+    const child = spawn(process.execPath, [CLI, 'serve', '--qwen-code', '0.24'], {
+      cwd: tree.path('app'),
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tree.path('home') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    served = child;
+    let text = '';
+    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => ((text += d), text.includes('Ctrl-C') && resolve())));
+    expect(text).not.toContain(key);
+    const baseUrl = /Base URL\s+(\S+)/.exec(text)![1]!;
+    const apiKey = /API key\s+(\S+)/.exec(text)![1]!;
+    expect(text.split(apiKey).length).toBe(2); // printed once
+
+    const r = await fetch(`${baseUrl}/messages`, { method: 'POST', headers: { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' }, body: '{"model":"claude-x","max_tokens":1,"messages":[]}' });
+    expect(r.status).toBe(200);
+    expect(seen[0]!.path).toBe('/v1/messages');
+    expect(seen[0]!.headers.authorization).toBe(`Bearer ${key}`);
+    expect(seen[0]!.headers['x-api-key']).toBeUndefined();
+    expect(seen[0]!.headers['anthropic-version']).toBe('2023-06-01');
+    child.kill('SIGTERM');
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+  });
+
   it('::1 works; a non-loopback --host is refused before anything listens (exit 2)', async () => {
     tree = makeTree({ 'home/.keep': '', 'app/.env': 'OPENAI_API_KEY=sk-host00000000000000000000001\n' });
     for (const host of ['0.0.0.0', '192.168.1.10', 'example.com', 'localhost', '::']) {
