@@ -54,7 +54,7 @@ function upstreamRoot(auth: ResolvedAuth): string {
 
 /** Headers never passed on in either direction: per hop, or describing a body fetch has already decoded. */
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-authenticate']);
-const NOT_FORWARDED = new Set([...HOP, 'host', 'content-length', 'accept-encoding', 'authorization', 'x-api-key']);
+const NOT_FORWARDED = new Set([...HOP, 'host', 'content-length', 'accept-encoding', 'authorization', 'x-api-key', 'expect']);
 const NOT_RETURNED = new Set([...HOP, 'content-encoding', 'content-length']);
 
 /** The client's headers, as the upstream should see them: no local bearer (whatever header holds it), nothing of ours. */

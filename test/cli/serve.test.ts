@@ -180,6 +180,12 @@ describe('qwen-auth serve', () => {
     const big = await fetch(`${s.baseUrl}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${s.apiKey}` }, body: new Uint8Array(17 * 1024 * 1024) });
     expect(big.status).toBe(413);
     expect(seen.filter((r) => r.path.includes('/chat/completions')).length).toBe(1);
+    // curl sends `Expect: 100-continue` with a body over 1 MiB: answered, not forwarded.
+    tree.write({ 'big.json': `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}` });
+    const large = await curl(['-o', '/dev/null', '-w', '%{http_code}', '-H', `Authorization: Bearer ${s.apiKey}`, '-H', 'content-type: application/json', '--data-binary', `@${tree.path('big.json')}`, `${s.baseUrl}/chat/completions`]);
+    expect(large.stdout).toBe('200');
+    expect(seen.at(-1)!.headers.expect).toBeUndefined();
+    expect(Number(seen.at(-1)!.headers['content-length'])).toBe(2 * 1024 * 1024 + 10);
     expect((await s.stop()).code).toBe(0);
   });
 
