@@ -74,6 +74,28 @@ export function apiReport() {
     if (parts.at(-1) === '') parts.pop();
     parts.push('```', '');
   }
+  // Declarations the exported ones use without exporting them (e.g. a base interface): a change
+  // to them changes the face too.
+  const exported = new Set([...parts.join('\n').matchAll(/^\/\/ (\S+) \(/gm)].map((m) => m[1]));
+  const hidden = new Map();
+  for (const source of program.getSourceFiles()) {
+    if (!source.fileName.startsWith(`${root}dist/`)) continue;
+    for (const statement of source.statements) {
+      const decls = ts.isVariableStatement(statement) ? statement.declarationList.declarations : [statement];
+      for (const decl of decls) {
+        const name = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+        if (!name || exported.has(name) || ts.isImportDeclaration(decl) || ts.isExportDeclaration(decl)) continue;
+        for (const row of declarations(name, { declarations: [decl] })) hidden.set(`${row.name}\0${row.text}`, row);
+      }
+    }
+  }
+  const rows = [...hidden.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.text < b.text ? -1 : 1));
+  if (rows.length > 0) {
+    parts.push('## Used by the face, not exported', '', '```ts');
+    for (const row of rows) parts.push(`// ${row.name} (${row.kind})`, row.text.replace(/^export declare (interface|type) /, '$1 ').replace(/^export declare /, 'declare '), '');
+    parts.pop();
+    parts.push('```', '');
+  }
   return parts.join('\n');
 }
 
