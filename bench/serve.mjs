@@ -2,7 +2,7 @@
 // to a request, against the same request sent directly with the key, both to
 // the loopback fake model server, interleaved; medians and p90 over N rounds.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +20,7 @@ const dir = realpathSync(mkdtempSync(join(tmpdir(), 'qwen-auth-bench-serve-')));
 mkdirSync(join(dir, 'home'));
 mkdirSync(join(dir, 'app'));
 writeFileSync(join(dir, 'app/.env'), `OPENAI_API_KEY=${KEY}\nOPENAI_BASE_URL=${model.baseUrl}\nOPENAI_MODEL=qwen3-coder-plus\n`);
-const child = spawn(process.execPath, [cli, 'serve', '--json'], { cwd: join(dir, 'app'), env: { PATH: process.env.PATH, HOME: join(dir, 'home') }, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...(process.env.SERVE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SERVE_PROF] : []), cli, 'serve', '--json'], { cwd: join(dir, 'app'), env: { PATH: process.env.PATH, HOME: join(dir, 'home') }, stdio: ['ignore', 'pipe', 'inherit'] });
 const ready = await new Promise((resolve) => {
   let out = '';
   child.stdout.on('data', (d) => {
@@ -38,6 +38,16 @@ const send = async (url, key) => {
   return performance.now() - t;
 };
 for (let i = 0; i < 30; i++) await Promise.all([send(model.baseUrl, KEY), send(ready.baseUrl, ready.apiKey)]); // warm-up
+// CPU time of the serve process (Linux /proc): a figure the machine's load does not change much.
+const cpuTicks = () => {
+  try {
+    const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (1/100 s)
+  } catch {
+    return undefined;
+  }
+};
+const ticksBefore = cpuTicks();
 const direct = [];
 const served = [];
 for (let i = 0; i < N; i++) {
@@ -54,6 +64,8 @@ console.log(`serve, ${N} interleaved POST /chat/completions to the loopback fake
 console.log(`  direct   median ${f(median(direct))}, p90 ${f(p90(direct))}`);
 console.log(`  serve    median ${f(median(served))}, p90 ${f(p90(served))}`);
 console.log(`  added    median ${f(median(served) - median(direct))}`);
+const ticksAfter = cpuTicks();
+if (ticksBefore !== undefined && ticksAfter !== undefined) console.log(`  serve's own CPU per request ≈ ${(((ticksAfter - ticksBefore) * 10_000) / N).toFixed(0)} µs (user + system, /proc)`);
 child.kill('SIGTERM');
 await new Promise((r) => child.on('close', r));
 await model.close();

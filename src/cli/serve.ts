@@ -200,7 +200,8 @@ export function createHandler(auth: ResolvedAuth, localKey: string) {
       else headers[name] = value;
     });
     res.writeHead(response.status, headers);
-    res.flushHeaders();
+    // An event stream's headers go now (the first event may take a while); others with the first chunk.
+    if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.flushHeaders();
     if (!response.body || req.method === 'HEAD') {
       res.end();
       return;
