@@ -78,6 +78,17 @@ describe('qwen-auth token', () => {
     expect(qwen.stats.refreshesGranted).toBe(1); // the refreshed token is still good: no second refresh
   });
 
+  it('five `token` processes at once with an expired login: one refresh (Qwen Code\'s lock), one token for all', async () => {
+    qwen = await startFakeQwenServer();
+    tree = makeTree({ 'home/.qwen/oauth_creds.json': JSON.stringify(qwen.mintCredentials({ expiresInSeconds: -60 })), 'app/.keep': '' });
+    const args = ['token', '--auth-type', 'qwen-oauth', '--token-endpoint', qwen.tokenEndpoint];
+    const runs = await Promise.all(Array.from({ length: 5 }, () => runCli(args, { cwd: tree!.path('app'), home: tree!.path('home') })));
+    for (const r of runs) expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
+    expect(qwen.isValidAccessToken(runs[0]!.stdout.trim())).toBe(true);
+    expect(qwen.stats.refreshRequests).toBe(1);
+  });
+
   it('nothing resolves: the code and remedy on stderr, nothing on stdout, exit 1; --json on stdout', async () => {
     tree = makeTree({ 'home/.keep': '', 'app/.keep': '' });
     const r = await runCli(['token'], { cwd: tree.path('app'), home: tree.path('home') });
