@@ -8,7 +8,9 @@
  * real-keychain tests say visibly why they are skipped.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -189,5 +191,35 @@ describe('falling back to the file store', () => {
     tree = makeTree();
     const store = await createKeychainTokenStore({ qwenDir: tree.path('q'), service: `qwen-auth-probe-${process.pid}` });
     expect(store.kind === 'keychain' || store.fallbackReason !== undefined).toBe(true);
+  });
+});
+
+/** gnome-keyring and dbus-run-session, to start a real Secret Service of our own. */
+const gnomeKeyring = process.platform === 'linux' && ['/usr/bin/gnome-keyring-daemon', '/usr/bin/dbus-run-session'].every((p) => existsSync(p));
+if (!gnomeKeyring) console.warn('[keychain] real locked-collection tests SKIPPED: gnome-keyring-daemon or dbus-run-session is not installed');
+
+describe.skipIf(!gnomeKeyring)('a real Secret Service of our own (gnome-keyring under dbus-run-session)', () => {
+  const index = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+  /** Opens the store in a fresh D-Bus session whose keyring daemon is started by `start`. */
+  const open = (dataHome: string, start: string) => {
+    const script = `import(${JSON.stringify(index)}).then(async (m) => { const s = await m.createKeychainTokenStore({ qwenDir: ${JSON.stringify(join(dataHome, 'q'))} }); process.stdout.write(JSON.stringify({ kind: s.kind, reason: s.fallbackReason ?? null })) })`;
+    const out = execFileSync('/usr/bin/dbus-run-session', ['--', 'sh', '-c', `${start} >/dev/null 2>&1; exec "$0" -e "$1"`, process.execPath, script], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dataHome, XDG_DATA_HOME: dataHome },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return JSON.parse(out) as { kind: string; reason: string | null };
+  };
+
+  it('unlocked: the keychain is used; the same keyring locked (no one to type the password): the file store, "its collection is locked"', () => {
+    const dataHome = mkdtempSync(join(tmpdir(), 'qwen-auth-keyring-'));
+    try {
+      expect(open(dataHome, 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets')).toEqual({ kind: 'keychain', reason: null });
+      const locked = open(dataHome, 'gnome-keyring-daemon --start --components=secrets');
+      expect(locked.kind).toBe('file');
+      expect(locked.reason).toMatch(/^the keychain is unavailable: its collection is locked/);
+    } finally {
+      rmSync(dataHome, { recursive: true, force: true });
+    }
   });
 });
