@@ -138,6 +138,13 @@ describe('the import graph', () => {
     expect(up.map((i) => `${i.file} → ${target(i)}`)).toEqual([]);
   });
 
+  it('Node modules whose ES facade loads others (fs, os, module, child_process, crypto, http) are taken when called, not imported', () => {
+    // An ES import of node:fs builds its whole facade: the stream and readline modules load at import.
+    const heavy = /^(node:)?(fs|fs\/promises|os|module|child_process|crypto|http|https)$/;
+    const eager = imports.filter((i) => heavy.test(i.specifier) && !i.typeOnly && !i.dynamic && area(i.file) !== 'testing');
+    expect(eager.map((i) => `${i.file} → ${i.specifier}`)).toEqual([]);
+  });
+
   it('internal/ imports no feature folder', () => {
     const features = /^(env|settings|providers|resolve|oauth|storage|cli|testing)\//;
     const bad = imports.filter((i) => area(i.file) === 'internal' && i.specifier.startsWith('.') && features.test(target(i)));
