@@ -97,16 +97,16 @@ export type {
 } from './providers/types.js';
 
 // Qwen OAuth
-export { createQwenOAuthClient } from './oauth/on-first-use.js';
+export { createQwenOAuthClient } from './resolve/on-first-use.js';
 export type { AuthorizeDeviceOptions, QwenOAuthClient, QwenOAuthClientOptions } from './oauth/client.js';
 export type { RetryPolicy } from './oauth/protocol.js';
 export { QWEN_OAUTH_DEFAULTS } from './oauth/endpoints.js';
 export type { QwenOAuthOptions, Verification } from './oauth/types.js';
 
 // Token stores
-export { createFileTokenStore } from './oauth/on-first-use.js';
+export { createFileTokenStore } from './resolve/on-first-use.js';
 export type { FileTokenStore, FileTokenStoreOptions } from './storage/file-store.js';
-export { createKeychainTokenStore } from './oauth/on-first-use.js';
+export { createKeychainTokenStore } from './resolve/on-first-use.js';
 export type { KeychainTokenStoreOptions, KeytarLike, OpenedKeychainStore } from './storage/keychain-store.js';
 export { createMemoryTokenStore } from './storage/memory-store.js';
 export type { MemoryTokenStore } from './storage/memory-store.js';

@@ -152,8 +152,11 @@ describe('the import graph', () => {
   });
 
   it('the OAuth branch of resolution is only ever imported lazily', () => {
-    const eager = imports.filter((i) => target(i) === 'resolve/qwen-oauth' && !i.dynamic && !i.typeOnly);
+    // resolve/oauth-parts gathers it (with the client and the stores) into one chunk; it alone imports qwen-oauth.
+    const eager = imports.filter((i) => /^resolve\/(qwen-oauth|oauth-parts)$/.test(target(i)) && !i.dynamic && !i.typeOnly && i.file !== 'resolve/oauth-parts.ts');
     expect(eager).toEqual([]);
+    const implementations = imports.filter((i) => /^(oauth\/client|storage\/(file|keychain)-store)$/.test(target(i)) && !i.dynamic && !i.typeOnly);
+    expect([...new Set(implementations.map((i) => area(i.file)))].sort(), 'only the OAuth side and its lazy parts import the implementations').toEqual(['oauth', 'resolve', 'storage']);
   });
 
   it('openid-client, undici, jsonc-parser, dotenv, keytar and @napi-rs/keyring are only ever loaded lazily', () => {

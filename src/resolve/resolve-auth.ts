@@ -92,7 +92,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   if (chosen) {
     const type = checkAuthType(chosen.value, chosen.provenance, wording);
     if (type === 'qwen-oauth') {
-      return (await import('./qwen-oauth.js')).resolveQwenOAuth(ctx, chosen.provenance);
+      return (await import('./oauth-parts.js')).resolveQwenOAuth(ctx, chosen.provenance);
     }
     const r = openAIResult(ctx, () => chosen.provenance);
     if ('missing' in r) throw missingKeyError(ctx, r.missing, wording);
@@ -104,7 +104,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   if (!('missing' in inferred)) return inferred;
 
   // …then cached Qwen OAuth credentials, then an interactive login.
-  const oauth = await import('./qwen-oauth.js');
+  const oauth = await import('./oauth-parts.js');
   const cached = await oauth.findCachedLogin(ctx);
   if (cached) return oauth.resolveQwenOAuth(ctx, cached.provenance, cached);
   // Qwen Code 0.24 would infer anthropic here: say so rather than start a Qwen login (spec 0.24 §3 D2).

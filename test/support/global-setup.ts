@@ -28,5 +28,7 @@ export default function setup(): void {
   if (built < newest(join(root, 'src'))) {
     execFileSync(process.execPath, [join(root, 'scripts', 'clean.mjs')], { cwd: root, stdio: 'ignore' });
     execFileSync(process.execPath, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js')], { cwd: root, stdio: 'ignore' });
+    // As `npm run build`: what the main entry loads becomes one file.
+    execFileSync(process.execPath, [join(root, 'scripts', 'one-file.mjs')], { cwd: root, stdio: 'ignore' });
   }
 }

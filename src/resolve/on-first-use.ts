@@ -3,15 +3,15 @@
  * check their options and work out their paths now, as the implementations
  * do, and load the implementation (the client and its token manager, the
  * file store with its lock and atomic writes, the keychain store) on the
- * first call that needs it: `import('qwen-auth')` for an API key never
- * compiles any of it. Resolution builds its Qwen OAuth results from the
- * implementations directly.
+ * first call that needs it (one chunk, `oauth-parts.ts`): `import('qwen-auth')`
+ * for an API key never compiles any of it. Resolution builds its Qwen OAuth
+ * results from the implementations directly.
  */
 import type { FileTokenStore, FileTokenStoreOptions } from '../storage/file-store.js';
 import type { KeychainTokenStoreOptions, OpenedKeychainStore } from '../storage/keychain-store.js';
 import { fileStorePaths } from '../storage/paths.js';
-import type { QwenOAuthClient, QwenOAuthClientOptions } from './client.js';
-import { resolveEndpoints } from './endpoints.js';
+import type { QwenOAuthClient, QwenOAuthClientOptions } from '../oauth/client.js';
+import { resolveEndpoints } from '../oauth/endpoints.js';
 
 /** `load()` gives the implementation, loading it once; a failed load is tried again next time. */
 function onFirstUse<T>(make: () => Promise<T>): { load(): Promise<T>; now(): T | undefined } {
@@ -40,7 +40,7 @@ function onFirstUse<T>(make: () => Promise<T>): { load(): Promise<T>; now(): T |
  */
 export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileTokenStore {
   const { path, lockPath } = fileStorePaths(options);
-  const store = onFirstUse(async () => (await import('../storage/file-store.js')).createFileTokenStore({ ...options, path, lockPath }));
+  const store = onFirstUse(async () => (await import('./oauth-parts.js')).createFileTokenStore({ ...options, path, lockPath }));
   return {
     kind: 'file',
     location: path,
@@ -59,7 +59,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
  * back to the file store when the keychain cannot be used.
  */
 export async function createKeychainTokenStore(options: KeychainTokenStoreOptions = {}): Promise<OpenedKeychainStore> {
-  return (await import('../storage/keychain-store.js')).createKeychainTokenStore(options);
+  return (await import('./oauth-parts.js')).createKeychainTokenStore(options);
 }
 
 /**
@@ -71,7 +71,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
   resolveEndpoints(options);
   const store =
     options.store ?? createFileTokenStore({ qwenDir: options.qwenDir, homeDir: options.homeDir, env: options.env ?? process.env, cwd: options.cwd });
-  const client = onFirstUse(async () => (await import('./client.js')).createQwenOAuthClient({ ...options, store }));
+  const client = onFirstUse(async () => (await import('./oauth-parts.js')).createQwenOAuthClient({ ...options, store }));
   return {
     store,
     authorizeDevice: (o) => client.load().then((c) => c.authorizeDevice(o)),
