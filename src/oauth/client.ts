@@ -159,7 +159,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       const authorization = await p.protocol.startDeviceAuthorization(p.config, p.settings);
       const page = authorization.verificationUriComplete ?? authorization.verificationUri;
       const wantBrowser = (o.openBrowser ?? options.openBrowser ?? true) && browserUnavailableReason(env) === undefined;
-      const browserOpened = wantBrowser ? await openBrowser(page) : false;
+      const browserOpened = wantBrowser ? await openBrowser(page, process.platform, env) : false;
       await onVerification({
         userCode: authorization.userCode,
         verificationUri: authorization.verificationUri,
