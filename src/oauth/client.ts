@@ -1,6 +1,6 @@
 import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
-import { redact, withRedactedView } from '../redact.js';
+import { redact, redactText, withRedactedView } from '../redact.js';
 import { createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import { checkResourceUrl } from './base-url.js';
@@ -171,7 +171,14 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
         browserOpened,
       });
       const grant = await p.protocol.pollDeviceToken(p.config, p.settings, authorization, o.signal);
-      const credentials = credentialsFromGrant(grant, undefined, now(), { acceptResourceUrl });
+      const issued = now();
+      const credentials = credentialsFromGrant(grant, undefined, issued, { acceptResourceUrl });
+      if (credentials.expiresAt !== undefined && credentials.expiresAt <= issued) {
+        // An access token dead on arrival is no login: nothing is stored, and the store keeps what it had.
+        throw new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${endpoints.tokenEndpoint.origin}${endpoints.tokenEndpoint.pathname} issued an access token that has already expired (expires_in ${redactText(String(grant.expiresIn), 40)}).`, {
+          details: { endpoint: endpoints.tokenEndpoint.href },
+        });
+      }
       await underLock(async () => {
         await store.write(credentials);
         manager.adopt(credentials, store.version ? await store.version() : undefined);

@@ -142,9 +142,10 @@ export async function startDeviceAuthorization(config: oidc.Configuration, optio
     throw protocolError(options.endpoints.deviceAuthorizationEndpoint, new Error('"expires_in" of the device code must be a positive number'), {});
   }
   const expiresIn = Math.min(lifetime, MAX_DEVICE_CODE_SECONDS);
+  // At most a minute, and short enough that the code is polled for at least twice before it expires.
   const interval =
     typeof raw.interval === 'number' && Number.isFinite(raw.interval) && raw.interval >= 0
-      ? Math.min(raw.interval, MAX_POLL_INTERVAL_SECONDS)
+      ? Math.min(raw.interval, MAX_POLL_INTERVAL_SECONDS, Math.floor(expiresIn / 2))
       : undefined;
   const checked = { ...raw, expires_in: expiresIn } as oidc.DeviceAuthorizationResponse;
   if (interval === undefined) delete (checked as { interval?: number }).interval;
