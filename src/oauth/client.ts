@@ -1,6 +1,6 @@
 import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
-import { redact, redactText, withRedactedView } from '../redact.js';
+import { redact, redactText, redactUrl, withRedactedView } from '../redact.js';
 import { createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import { checkResourceUrl } from './base-url.js';
@@ -123,7 +123,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
     store,
     now,
     acceptResourceUrl,
-    endpoint: endpoints.tokenEndpoint.href,
+    endpoint: redactUrl(endpoints.tokenEndpoint.href),
     ...(options.timing?.skewMs !== undefined && { skewMs: options.timing.skewMs }),
     ...(options.timing?.checkIntervalMs !== undefined && { checkIntervalMs: options.timing.checkIntervalMs }),
     refresh: async (refreshToken) => {
@@ -176,7 +176,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       if (credentials.expiresAt !== undefined && credentials.expiresAt <= issued) {
         // An access token dead on arrival is no login: nothing is stored, and the store keeps what it had.
         throw new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${endpoints.tokenEndpoint.origin}${endpoints.tokenEndpoint.pathname} issued an access token that has already expired (expires_in ${redactText(String(grant.expiresIn), 40)}).`, {
-          details: { endpoint: endpoints.tokenEndpoint.href },
+          details: { endpoint: redactUrl(endpoints.tokenEndpoint.href) },
         });
       }
       await underLock(async () => {

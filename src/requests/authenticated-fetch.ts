@@ -3,7 +3,9 @@
  * auth's base URL, fresh for every request; a 401 from that origin makes it
  * refresh once and replay once. Everything else passes through untouched.
  */
+import { QwenAuthError } from '../errors.js';
 import { untilAborted } from '../internal/abort.js';
+import { redact } from '../redact.js';
 import { parseHttpUrl } from '../internal/url.js';
 import type { FetchLike } from '../types.js';
 import type { CredentialSource } from './credential-source.js';
@@ -79,8 +81,15 @@ export function createAuthenticatedFetch(options: AuthenticatedFetchOptions): Fe
     const replayable = isReplayable(input, init);
     const send = (url: URL, token: string): Promise<Response> => {
       const headers = headersOf(input, init);
-      if (source.keyHeader === 'x-api-key') headers.set('x-api-key', token);
-      else headers.set('authorization', `Bearer ${token}`);
+      try {
+        if (source.keyHeader === 'x-api-key') headers.set('x-api-key', token);
+        else headers.set('authorization', `Bearer ${token}`);
+      } catch {
+        // The header's own error would quote the credential whole.
+        throw new QwenAuthError('INVALID_API_KEY', `The credential ${redact(token)} holds a character no HTTP header can carry.`, {
+          details: { value: redact(token), origin: 'the credential in use' },
+        });
+      }
       // Redirects the caller lets fetch follow are followed here: the credential never leaves the origin (./redirects.ts).
       const follow = (init?.redirect ?? (input instanceof Request ? input.redirect : 'follow')) === 'follow';
       const extra: RequestInit = { headers, ...(follow && { redirect: 'manual' }) };
