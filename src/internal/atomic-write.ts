@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { constants, promises as fsp, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -36,7 +35,10 @@ export function pidNamespace(): string {
   } catch {
     /* none */
   }
-  namespaceId = createHash('sha256').update(`${host}\0${ns}`).digest('hex').slice(0, 8);
+  // FNV-1a: a name, not a secret (and node:crypto stays off the cold path).
+  let h = 0x811c9dc5;
+  for (const ch of `${host}\0${ns}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  namespaceId = h.toString(16).padStart(8, '0');
   return namespaceId;
 }
 
