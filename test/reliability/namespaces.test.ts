@@ -8,9 +8,10 @@
  * save may fail.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createFileTokenStore } from '../../src/index.js';
 import { makeTree, type Tree } from '../support/tree.js';
 import { Figures } from './harness.js';
 
@@ -71,4 +72,17 @@ describe.skipIf(!canUnshare)('two PID namespaces sharing ~/.qwen', () => {
     expect(file.access_token).toMatch(/^at-(host|container)-\d+$/);
     expect(readdirSync(tree.path('q')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 90_000);
+});
+
+describe('a temporary file whose pid means nothing here', () => {
+  it("a young one without a namespace (an older writer elsewhere) is kept though its pid is dead here; the next write's own cleaning leaves it", async () => {
+    tree = makeTree({ 'q/.keep': '' });
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const names = [`.oauth_creds.json.${dead}.0123456789ab.tmp`, `.oauth_creds.json.${dead}-0badf00d.0123456789ab.tmp`];
+    for (const n of names) writeFileSync(tree.path(`q/${n}`), '{}', { mode: 0o600 });
+    await createFileTokenStore({ qwenDir: tree.path('q') }).write({ accessToken: 'at-1', refreshToken: 'rt-1', tokenType: 'Bearer', expiresAt: 4102444800000 });
+    const left = readdirSync(tree.path('q')).filter((f) => f.endsWith('.tmp'));
+    figures.add('foreignTempKept', left.length);
+    expect(left.sort()).toEqual([...names].sort());
+  });
 });
