@@ -17,6 +17,8 @@ const later =
 
 /** `node:fs`, at call time. */
 export const nodeFs = (): typeof Fs => process.getBuiltinModule('node:fs');
+/** `node:os`, at call time. */
+export const nodeOs = (): typeof Os => process.getBuiltinModule('node:os') as typeof Os;
 /** `node:fs` promises, at call time. */
 export const fsp = (): typeof Fs.promises => nodeFs().promises;
 
@@ -26,5 +28,5 @@ export const realpathNative = (path: string): string => nodeFs().realpathSync.na
 export const realpathSync: (path: string) => string = later(() => nodeFs().realpathSync as (path: string) => string);
 export const statSync: typeof Fs.statSync = later(() => nodeFs().statSync);
 export const watch: typeof Fs.watch = later(() => nodeFs().watch);
-export const homedir: typeof Os.homedir = later(() => (process.getBuiltinModule('node:os') as typeof Os).homedir);
+export const homedir: typeof Os.homedir = later(() => nodeOs().homedir);
 export const createRequire: typeof NodeModule.createRequire = later(() => (process.getBuiltinModule('node:module') as unknown as typeof NodeModule).createRequire);
