@@ -366,7 +366,7 @@ try {
         `package: what \`${entry}\` loads`,
         `≤ ${(budget / 1024).toFixed(0)} KiB (test/package/size-budget.json)`,
         `${(c.bytes / 1024).toFixed(1)} KiB in ${c.files} file${c.files === 1 ? '' : 's'}`,
-        p ? `${(p.bytes / 1024).toFixed(1)} KiB in ${p.files} files` : 'none',
+        p ? `${(p.bytes / 1024).toFixed(1)} KiB in ${p.files} file${p.files === 1 ? '' : 's'}` : 'none',
         c.bytes <= budget,
       );
     }
