@@ -110,7 +110,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   const anthropic = inferredAnthropic(ctx, wording);
   if (anthropic) throw anthropic;
   if (options.interactive) {
-    return oauth.resolveQwenOAuth(ctx, { kind: 'default', detail: 'interactive login: nothing else is configured', shadowed: [] });
+    return oauth.resolveQwenOAuth(ctx, { kind: 'default', scope: 'built-in', detail: 'interactive login: nothing else is configured', shadowed: [] });
   }
   // A modelProviders entry picked by the model needs its own variable: name it (spec §4).
   if (inferred.missing.entry?.matched) throw missingKeyError(ctx, inferred.missing, wording);
