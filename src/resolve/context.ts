@@ -146,8 +146,9 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   const readLayers = async (dir: string, expandFrom: EnvRecord, into: Diagnostic[], report: boolean) => {
     const one = async (path: string, scope: SettingsScope, fatal: boolean): Promise<SettingsDocument | undefined> => {
       const before = into.length;
-      const exists = statOrUndefined(path) !== undefined;
-      const doc = exists ? await readSettingsFile(path, scope, expandFrom, into) : undefined;
+      const st = statOrUndefined(path);
+      const exists = st !== undefined;
+      const doc = exists ? await readSettingsFile(path, scope, expandFrom, into, st) : undefined;
       const problems = into.slice(before);
       if (report) {
         layerFiles.push({ kind: 'settings', scope, path, status: doc ? 'read' : exists ? 'invalid' : 'missing' });
