@@ -76,13 +76,13 @@ export type { Diagnostic, DiagnosticCode, DiagnosticInfo, DiagnosticLevel, Diagn
 
 // .env discovery
 export { findEnvFile } from './env/discover.js';
-export type { EnvFileSearch, EnvSearchRoots, FoundEnvFile } from './env/discover.js';
+export type { EnvFileFilter, EnvFileSearch, EnvSearchRoots, FoundEnvFile, SkippedEnvFile } from './env/discover.js';
 export { locateQwenHome } from './env/qwen-home.js';
 export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.js';
 
 // Settings
 export { setSelectedAuthType } from './settings/writer.js';
-export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult } from './settings/writer.js';
+export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult, WritableSettingsScope } from './settings/writer.js';
 export type { ModelProviderEntry } from './settings/types.js';
 
 // Providers
