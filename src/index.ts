@@ -63,8 +63,9 @@ export type { AuthFlag, AuthFlagName, OverridesFromFlagsOptions } from './flags.
 export { findAuthError } from './find-auth-error.js';
 
 // Errors and redaction
-export { ERROR_CODES, isAuthError, QwenAuthError, remedyFor } from './errors.js';
-export type { AuthErrorCode, AuthErrorDetails, MissingKeyHint, QwenAuthErrorOptions, RemedyWording } from './errors.js';
+export { ERROR_CODES, isAuthError, QwenAuthError } from './errors.js';
+export { remedyFor } from './remedies.js';
+export type { AuthErrorCode, AuthErrorDetails, MissingKeyHint, QwenAuthErrorOptions, RemedyWording, RequestFailureDetails } from './errors.js';
 export { redact, redactText, redactUrl } from './redact.js';
 
 // Diagnostics

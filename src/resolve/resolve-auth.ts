@@ -1,4 +1,5 @@
-import { overrideName, QwenAuthError, remedyFor } from '../errors.js';
+import { overrideName, QwenAuthError } from '../errors.js';
+import { remedyFor } from '../remedies.js';
 import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
 import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
