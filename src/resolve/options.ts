@@ -46,10 +46,25 @@ export interface ResolveAuthOptions {
    */
   readonly flags?: boolean;
   /**
-   * The command your users run to log in, named by remedies instead of
-   * "`qwen-auth login`, or resolveAuth({ interactive: true })", e.g. `mytool login`.
+   * The command your users run to log in, named by remedies, e.g.
+   * `mytool login`. Default: remedies name Qwen Code's /auth.
    */
   readonly loginCommand?: string;
+  /**
+   * The command your users run to check their credential live and have the
+   * other regions and plans tried (e.g. `mytool doctor`), named by the
+   * remedy of a rejected key. Default: none is named.
+   */
+  readonly checkCommand?: string;
+  /**
+   * When the endpoint finally rejects the API key (`auth.fetch` gives up),
+   * try the same vendor's other regions and plans once (as
+   * `check({ probe: true })` does), so the reason `findAuthError()` gives is
+   * `WRONG_REGION` or `WRONG_PLAN_ENDPOINT` with `details.suggestedBaseUrl`,
+   * not only `KEY_REJECTED`. The key goes only to registry endpoints of that
+   * vendor, over https. Default false: the key goes nowhere else.
+   */
+  readonly probeOnFailure?: boolean;
   /**
    * Endpoints you trust to route any key (a gateway or proxy in front of the
    * providers): origins (`http://127.0.0.1:8080`) or hosts (`llm-gw.corp`,
@@ -162,6 +177,12 @@ export function checkOptions(options: ResolveAuthOptions): void {
   if (options.flags !== undefined && typeof options.flags !== 'boolean') throw invalidOption('flags', 'options.flags must be a boolean.');
   if (options.loginCommand !== undefined && (typeof options.loginCommand !== 'string' || options.loginCommand.trim() === '')) {
     throw invalidOption('loginCommand', 'options.loginCommand must be a non-empty string, e.g. "mytool login".');
+  }
+  if (options.checkCommand !== undefined && (typeof options.checkCommand !== 'string' || options.checkCommand.trim() === '')) {
+    throw invalidOption('checkCommand', 'options.checkCommand must be a non-empty string, e.g. "mytool doctor".');
+  }
+  if (options.probeOnFailure !== undefined && typeof options.probeOnFailure !== 'boolean') {
+    throw invalidOption('probeOnFailure', 'options.probeOnFailure must be a boolean.');
   }
   if (options.trustedGateways !== undefined) {
     const list = options.trustedGateways as unknown;

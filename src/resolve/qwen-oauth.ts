@@ -198,6 +198,7 @@ export async function resolveQwenOAuth(
     model: QWEN_OAUTH_MODEL,
     oauth: true,
     registry,
+    wording,
   });
   const where = { store: store.kind, ...(store.kind === 'file' && { path: store.location }) };
   const data = {

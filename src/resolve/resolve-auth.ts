@@ -1,4 +1,5 @@
 import { overrideName, QwenAuthError } from '../errors.js';
+import { requestOptionsOf } from './wording.js';
 import { remedyFor } from '../remedies.js';
 import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
 import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';
@@ -64,6 +65,7 @@ function openAIResult(
     reload: () => reloadKey(ctx.options, values.baseUrl),
     requestEnv: requestEnv(ctx),
     transport: ctx.options.fetch,
+    requests: requestOptionsOf(ctx.options),
     registry: ctx.registry,
   });
 }

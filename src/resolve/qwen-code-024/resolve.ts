@@ -1,4 +1,5 @@
 import { QwenAuthError } from '../../errors.js';
+import { requestOptionsOf } from '../wording.js';
 import type { ApiKeyAuth } from '../../types.js';
 import { loadContext, type ResolutionContext } from '../context.js';
 import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from '../endpoints.js';
@@ -37,6 +38,7 @@ export function resolveQwenCode024(ctx: ResolutionContext): ApiKeyAuth {
     },
     requestEnv: requestEnv(ctx),
     transport: ctx.options.fetch,
+    requests: requestOptionsOf(ctx.options),
     registry,
   };
   return v.type === 'openai' ? openAIResult(inputs) : v.type === 'openai-responses' ? openAIResponsesResult(inputs) : anthropicResult(inputs);
