@@ -157,6 +157,12 @@ export interface RemedyWording {
    * `qwen-auth status --check --probe`). Default: none is named.
    */
   readonly checkCommand?: string;
+  /**
+   * How the user asks for Qwen Code 0.24's rules, which also resolve
+   * `anthropic` and `openai-responses` (the qwen-auth CLI: `--qwen-code 0.24`).
+   * Named only where that mode resolves the case. Default: not named.
+   */
+  readonly qwenCode024Option?: string;
 }
 
 /** The phrases every remedy (errors, diagnostics, check verdicts) is built from, for one wording. */
@@ -169,6 +175,10 @@ export interface RemedyPhrases {
   readonly login: string;
   /** ` (`mytool doctor` tries the others)`-style clause naming the check command, or empty. */
   readonly check: (what: string) => string;
+  /** `, or <what> with `--qwen-code 0.24``, or empty when the wording names no way to Qwen Code 0.24's rules. */
+  readonly orNewerMode: (what: string) => string;
+  /** Where an auth type is selected: `security.auth.selectedType in settings.json` (`, or --auth-type` with flags). */
+  readonly selectAuthType: string;
 }
 
 /** The phrases of a wording. Every remedy of every table goes through this one helper. */
@@ -180,6 +190,8 @@ export function remedyPhrases(wording: RemedyWording = {}): RemedyPhrases {
     flag: (field) => (wording.flags ? OVERRIDE_FLAGS[field] : undefined),
     login: login ? `\`${login}\`` : '/auth in Qwen Code',
     check: (what) => (check ? ` (\`${check}\` ${what})` : ''),
+    orNewerMode: (what) => (wording.qwenCode024Option?.trim() ? `, or ${what} with \`${wording.qwenCode024Option.trim()}\`` : ''),
+    selectAuthType: `security.auth.selectedType in settings.json${wording.flags ? `, or ${OVERRIDE_FLAGS.authType}` : ''}`,
   };
 }
 
@@ -218,7 +230,7 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
     `Set OPENAI_API_KEY to a Coding Plan, Token Plan or DashScope key (with OPENAI_BASE_URL and OPENAI_MODEL if needed)${p.orFlag('apiKey')}; ` +
     `a Qwen OAuth login (${p.login}) works only for accounts that kept access after the free tier ended on ${QWEN_OAUTH_FREE_TIER_END}.`,
   INVALID_BASE_URL: 'Use an absolute http(s) URL such as https://dashscope.aliyuncs.com/compatible-mode/v1.',
-  INVALID_OPTION: 'A program passed qwen-auth a malformed option (a programming error): check the call against the documented type.',
+  INVALID_OPTION: 'The program passed a malformed option (a programming error): check the call against the documented type.',
   UNSUPPORTED_AUTH_TYPE: (p) =>
     `Select 'openai' (any OpenAI-compatible key: DashScope, Coding Plan, Token Plan, OpenRouter…) in security.auth.selectedType of settings.json${p.orFlag('authType')}, with OPENAI_API_KEY and OPENAI_BASE_URL.`,
   NO_AUTH_TYPE: (p) =>

@@ -37,7 +37,7 @@ export const MISSING_KEY_TEXTS = Object.freeze({
   },
   'unread-home-file': {
     cause: '{variable} is defined in {path}, a home-level .env file that is skipped because {used} was found first.',
-    remedy: "Set envFile.homeFallback: true (or qwenCode: '0.24') so that {path} applies below {used}, or move {variable} into {used}.",
+    remedy: 'Move {variable} into {used} (only the first .env file found is read), or export it.',
   },
   'model-provider-key': {
     cause: '{variable} is required by {entry} in {path}.',
@@ -128,7 +128,7 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
           variable,
           where: whereSet(found.source),
           provider: provider.name,
-          baseUrlOverride: `${wording.flags ? 'pass ' : ''}${overrideName('baseUrl', wording)}`,
+          baseUrlOverride: `${wording.flags ? 'pass ' : ''}${overrideName('baseUrl', wording, 'security.auth.baseUrl in settings.json')}`,
           baseUrls: [...baseUrls, ...hosts].join(' or ') || `an endpoint of ${provider.name}`,
         });
         out.push({ hint: { kind: 'provider-variable', variable, provider: provider.id, baseUrls }, ...t });

@@ -57,6 +57,12 @@ export interface ResolveAuthOptions {
    */
   readonly checkCommand?: string;
   /**
+   * How your users ask for Qwen Code 0.24's rules (e.g. `--qwen-code 0.24`),
+   * named by a remedy only where those rules resolve the case (an
+   * `anthropic` or `openai-responses` selection). Default: not named.
+   */
+  readonly qwenCode024Option?: string;
+  /**
    * When the endpoint finally rejects the API key (`auth.fetch` gives up),
    * try the same vendor's other regions and plans once (as
    * `check({ probe: true })` does), so the reason `findAuthError()` gives is
@@ -180,6 +186,9 @@ export function checkOptions(options: ResolveAuthOptions): void {
   }
   if (options.checkCommand !== undefined && (typeof options.checkCommand !== 'string' || options.checkCommand.trim() === '')) {
     throw invalidOption('checkCommand', 'options.checkCommand must be a non-empty string, e.g. "mytool doctor".');
+  }
+  if (options.qwenCode024Option !== undefined && (typeof options.qwenCode024Option !== 'string' || options.qwenCode024Option.trim() === '')) {
+    throw invalidOption('qwenCode024Option', 'options.qwenCode024Option must be a non-empty string, e.g. "--qwen-code 0.24".');
   }
   if (options.probeOnFailure !== undefined && typeof options.probeOnFailure !== 'boolean') {
     throw invalidOption('probeOnFailure', 'options.probeOnFailure must be a boolean.');

@@ -122,7 +122,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   const { hints, causes, remedy } = explainMissingKey(ctx, inferred.missing, wording);
   const registry = ctx.registry;
   const checked = [
-    overrideName('authType', wording),
+    overrideName('authType', wording, 'the auth type the program passed'),
     ...ctx.settings.files.map((f) => `security.auth.selectedType in ${f.path}`),
     'QWEN_OAUTH',
     ...variables,

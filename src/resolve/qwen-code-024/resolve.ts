@@ -1,4 +1,4 @@
-import { QwenAuthError } from '../../errors.js';
+import { QwenAuthError, remedyPhrases } from '../../errors.js';
 import { requestOptionsOf } from '../wording.js';
 import type { ApiKeyAuth } from '../../types.js';
 import { loadContext, type ResolutionContext } from '../context.js';
@@ -75,7 +75,7 @@ function values(ctx: ResolutionContext): Values {
         details: { variables: [...v.keyVariables], files, settingsKeys, hints: [], ...(v.entry && { requiredBy: entryKey(v.entry) }) },
         remedy: envKey
           ? `Set ${envKey} in the environment or a .env file (e.g. ~/.qwen/.env), or in settings.json "env".`
-          : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json, or pass overrides.apiKey.`,
+          : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json${remedyPhrases(wordingOf(ctx.options)).orFlag('apiKey')}.`,
       },
     );
   }
