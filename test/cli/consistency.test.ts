@@ -254,7 +254,7 @@ describe('output', () => {
     const status = await cli(['status', '--cwd', 'app']);
     expect(status.code).toBe(1);
     expect(status.stderr).toContain(line);
-    expect(status.stderr).toContain('envFile.homeFallback: true');
+    expect(status.stderr).toContain('only the first .env file found is read');
     const j = jsonDocuments((await cli(['env', '--cwd', 'app', '--json'])).stdout)[0] as { unreadEnvFiles: unknown[] };
     expect(j.unreadEnvFiles).toEqual([{ path: tree.path('home/.qwen/.env'), scope: 'home', missing: ['OPENAI_API_KEY'] }]);
   });
