@@ -12,7 +12,7 @@ import { redactText } from '../redact.js';
 import { type AnswerContext, classify, readAnswer } from './classify.js';
 
 /** The statuses whose answer is read and classified; every other answer passes untouched. */
-const READ = new Set([400, 401, 402, 403, 429]);
+const READ = new Set([400, 401, 402, 403, 405, 429]);
 const MAX_BODY = 64 * 1024;
 
 /** Where the probe found the key that the endpoint rejected. */
