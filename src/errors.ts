@@ -57,8 +57,20 @@ export interface AuthErrorDetails {
     readonly value: string;
     readonly origin: string;
   };
-  /** An option passed to the library is malformed. */
+  /**
+   * A programming error: the program passed the library a malformed option
+   * (a wrong type, an unknown value). `kind: 'programmer'`.
+   */
   INVALID_OPTION: { readonly option: string };
+  /**
+   * A value a person gave cannot be used: a folder that does not exist, a
+   * command-line flag with a wrong or doubled value, a settings scope that
+   * does not apply. `kind: 'operational'`, like every code but `INVALID_OPTION`.
+   */
+  INVALID_INPUT: {
+    /** What was given: a flag (`--auth-type`), or the option that carried it (`cwd`). */
+    readonly input: string;
+  };
   /**
    * The selected (or inferred) auth type is not one this mode resolves, or a
    * selected model lives on a wire it does not speak.
@@ -231,6 +243,7 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
     `a Qwen OAuth login (${p.login}) works only for accounts that kept access after the free tier ended on ${QWEN_OAUTH_FREE_TIER_END}.`,
   INVALID_BASE_URL: 'Use an absolute http(s) URL such as https://dashscope.aliyuncs.com/compatible-mode/v1.',
   INVALID_OPTION: 'The program passed a malformed option (a programming error): check the call against the documented type.',
+  INVALID_INPUT: 'Give a value the message names as valid (a folder that exists, one value per flag).',
   UNSUPPORTED_AUTH_TYPE: (p) =>
     `Select 'openai' (any OpenAI-compatible key: DashScope, Coding Plan, Token Plan, OpenRouter…) in security.auth.selectedType of settings.json${p.orFlag('authType')}, with OPENAI_API_KEY and OPENAI_BASE_URL.`,
   NO_AUTH_TYPE: (p) =>
@@ -255,6 +268,18 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
   STORE_ERROR: 'Check the permissions of the credentials store, or choose another store.',
 };
 
+/**
+ * Whose mistake an error is: `programmer` for `INVALID_OPTION` (fix the
+ * code), `operational` for every other code (the person using the tool, the
+ * configuration, the network or the provider).
+ */
+export type AuthErrorKind = 'programmer' | 'operational';
+
+/** The kind of a code. */
+export function kindOf(code: AuthErrorCode): AuthErrorKind {
+  return code === 'INVALID_OPTION' ? 'programmer' : 'operational';
+}
+
 /** Every error code, in table order. */
 export const ERROR_CODES = Object.freeze(Object.keys(ERROR_REMEDIES) as AuthErrorCode[]);
 
@@ -277,6 +302,11 @@ export class QwenAuthError<C extends AuthErrorCode = AuthErrorCode> extends Erro
   /** Structured, secret-free facts about the failure. */
   readonly details: AuthErrorDetails[C];
 
+  /** `programmer` (`INVALID_OPTION`: fix the calling code) or `operational` (everything else). */
+  get kind(): AuthErrorKind {
+    return kindOf(this.code);
+  }
+
   constructor(code: C, message: string, options: QwenAuthErrorOptions<C>) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
@@ -284,8 +314,8 @@ export class QwenAuthError<C extends AuthErrorCode = AuthErrorCode> extends Erro
     this.details = options.details;
   }
 
-  toJSON(): { name: string; code: C; message: string; remedy: string; details: AuthErrorDetails[C] } {
-    return { name: this.name, code: this.code, message: this.message, remedy: this.remedy, details: this.details };
+  toJSON(): { name: string; code: C; kind: AuthErrorKind; message: string; remedy: string; details: AuthErrorDetails[C] } {
+    return { name: this.name, code: this.code, kind: this.kind, message: this.message, remedy: this.remedy, details: this.details };
   }
 }
 

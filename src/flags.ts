@@ -53,9 +53,9 @@ function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function invalidFlag(name: string, message: string, remedy?: string): QwenAuthError<'INVALID_OPTION'> {
-  return new QwenAuthError('INVALID_OPTION', message, {
-    details: { option: `--${name}` },
+function invalidFlag(name: string, message: string, remedy?: string): QwenAuthError<'INVALID_INPUT'> {
+  return new QwenAuthError('INVALID_INPUT', message, {
+    details: { input: `--${name}` },
     remedy: remedy ?? `Pass ${`--${name}`} once, with a value${name === 'auth-type' ? ": 'openai' or 'qwen-oauth'" : ''}.`,
   });
 }

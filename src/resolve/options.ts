@@ -217,7 +217,10 @@ export function checkOptions(options: ResolveAuthOptions): void {
   if (options.cwd !== undefined) {
     const st = statOrUndefined(resolvePath(options.cwd));
     if (!st?.isDirectory()) {
-      throw invalidOption('cwd', `The folder to resolve from, ${resolvePath(options.cwd)}, ${st ? 'is not a folder' : 'does not exist'}.`);
+      throw new QwenAuthError('INVALID_INPUT', `The folder to resolve from, ${resolvePath(options.cwd)}, ${st ? 'is not a folder' : 'does not exist'}.`, {
+        details: { input: 'cwd' },
+        remedy: 'Run the tool in (or point it at) a folder that exists.',
+      });
     }
   }
 }
