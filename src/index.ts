@@ -15,7 +15,7 @@ export type { ResolveAuthOptions, ResolveOAuthOptions } from './resolve/options.
 export { TRUSTED_GATEWAYS_VARIABLE } from './resolve/trusted-gateways.js';
 export { describeSource } from './resolve/provenance.js';
 export type { DescribeSourceOptions } from './resolve/provenance.js';
-export { AUTH_TYPES, isAuthType, QWEN_CODE_AUTH_TYPES, RESOLVED_AUTH_TYPES } from './types.js';
+export { AUTH_TYPES, isAuthType, QWEN_CODE_AUTH_TYPES } from './types.js';
 export type {
   AnthropicAuth,
   ApiKeyAuth,
