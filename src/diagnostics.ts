@@ -6,8 +6,6 @@
  * tests compare facts, never message text.
  */
 
-import { type RemedyText, type RemedyWording, remedyText } from './errors.js';
-
 /** Severity of a diagnostic. */
 export type DiagnosticLevel = 'info' | 'warning' | 'error';
 
@@ -108,20 +106,9 @@ export interface Diagnostic extends DiagnosticSubject {
 /** Every diagnostic code, in table order. */
 export const DIAGNOSTIC_CODES = Object.freeze(Object.keys(DIAGNOSTICS) as DiagnosticCode[]);
 
-/** Remedies that name the caller's commands or flags; the table holds their neutral form. */
-const WORDED: Partial<Record<DiagnosticCode, RemedyText>> = {
-  CREDENTIALS_INVALID: (p) => `Log in again (${p.login}), or delete the file.`,
-};
-
-/** The level and remedy of a code (the remedy in the caller's wording; neutral words without one). */
-export function diagnosticInfo(code: DiagnosticCode, wording?: RemedyWording): DiagnosticInfo {
-  return wording === undefined ? DIAGNOSTICS[code] : { level: DIAGNOSTICS[code].level, remedy: diagnosticRemedy(code, wording) };
-}
-
-/** The remedy of a diagnostic code in a wording. */
-export function diagnosticRemedy(code: DiagnosticCode, wording?: RemedyWording): string {
-  const worded = WORDED[code];
-  return worded === undefined ? DIAGNOSTICS[code].remedy : remedyText(worded, wording);
+/** The level and remedy of a code, in neutral words (`remedyFor(code, wording)` words it for a tool). */
+export function diagnosticInfo(code: DiagnosticCode): DiagnosticInfo {
+  return DIAGNOSTICS[code];
 }
 
 /** Builds a diagnostic: level and remedy from the table (the remedy may be overridden). */

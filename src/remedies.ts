@@ -4,10 +4,20 @@
  * (`remedyPhrases`) from the caller's wording: its flags, its login command,
  * its check command; with none, neutral words a person can act on.
  */
-import { type DiagnosticCode, diagnosticRemedy, DIAGNOSTICS } from './diagnostics.js';
-import { type AuthErrorCode, ERROR_REMEDIES, errorRemedy, type RemedyWording } from './errors.js';
+import { type DiagnosticCode, DIAGNOSTICS } from './diagnostics.js';
+import { type AuthErrorCode, ERROR_REMEDIES, errorRemedy, type RemedyText, type RemedyWording, remedyText } from './errors.js';
 import { AUTH_CHECK_CODES, authCheckRemedy } from './requests/check-codes.js';
 import type { AuthCheckCode } from './requests/types.js';
+
+/** Diagnostic remedies that name the caller's commands; the table holds their neutral form. */
+const WORDED_DIAGNOSTICS: Partial<Record<DiagnosticCode, RemedyText>> = {
+  CREDENTIALS_INVALID: (p) => `Log in again (${p.login}), or delete the file.`,
+};
+
+function diagnosticRemedy(code: DiagnosticCode, wording?: RemedyWording): string {
+  const worded = WORDED_DIAGNOSTICS[code];
+  return worded === undefined ? DIAGNOSTICS[code].remedy : remedyText(worded, wording);
+}
 
 /**
  * The remedy of a code — an error code, a diagnostic code or a verdict of
