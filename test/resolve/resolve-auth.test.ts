@@ -187,6 +187,7 @@ describe('errors', () => {
     expect(JSON.parse(JSON.stringify(e))).toEqual({
       name: 'QwenAuthError',
       code: 'NETWORK_ERROR',
+      kind: 'operational',
       message: 'x',
       remedy: expect.any(String),
       details: { endpoint: 'https://e' },
