@@ -5,7 +5,8 @@
  * None may name an option of the library; only the CLI's may name qwen-auth.
  */
 import { describe, expect, it } from 'vitest';
-import { AUTH_CHECK_CODES, authFlags, DIAGNOSTIC_CODES, ERROR_CODES, remedyFor, type RemedyWording } from '../src/index.js';
+import { AUTH_CHECK_CODES, authFlags, DIAGNOSTIC_CODES, ERROR_CODES, isAuthError, remedyFor, resolveAuth, type RemedyWording } from '../src/index.js';
+import { makeTree } from './support/tree.js';
 
 /** Words of the library's API a person using a tool cannot act on. */
 const LIBRARY_TERMS = [
@@ -79,5 +80,37 @@ describe('flags', () => {
 
   it('no remedy points to Qwen Code 0.24 for a Google type (a dead end: that mode refuses it too)', () => {
     for (const w of WORDINGS) expect(remedyFor('UNSUPPORTED_AUTH_TYPE', w.wording)).not.toMatch(/0\.24/);
+  });
+});
+
+describe('remedies thrown by resolution, in the three wordings', () => {
+  const settings = (o: unknown) => JSON.stringify(o);
+  const SCENARIOS: ReadonlyArray<{ name: string; files: Record<string, string>; options?: Record<string, unknown> }> = [
+    { name: 'nothing configured', files: {} },
+    { name: 'anthropic selected (default mode)', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'anthropic' } } }) } },
+    { name: 'gemini selected (default mode)', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'gemini' } } }) } },
+    { name: 'gemini selected (0.24)', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'gemini' } } }) }, options: { qwenCode: '0.24' } },
+    { name: 'nothing selected (0.24)', files: { 'w/.env': 'OPENAI_API_KEY=sk-only-a-key-000000000000\n' }, options: { qwenCode: '0.24' } },
+    { name: 'openai without a key (0.24)', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'openai' } } }) }, options: { qwenCode: '0.24' } },
+    { name: 'qwen-oauth without a login', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'qwen-oauth' } } }) } },
+    { name: 'the key in a home .env hidden by an app .env', files: { 'w/.env': 'DATABASE_URL=postgres://x\n', 'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-000000000000000000\n' } },
+  ];
+
+  it.each(WORDINGS.flatMap((w) => SCENARIOS.map((s) => ({ ...s, w, label: `${s.name} — ${w.name}` }))))('$label', async ({ files, options, w }) => {
+    const tree = makeTree({ 'home/.keep': '', 'w/.keep': '', ...files });
+    try {
+      const wording = w.wording ?? {};
+      const error = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, ...options, ...wording }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isAuthError(error), String(error)).toBe(true);
+      // The test folder's own name is not a term the remedy uses.
+      const remedy = (error as { remedy: string }).remedy.split(tree.path('')).join('<tree>/');
+      for (const term of w.forbidden) expect(remedy, `${(error as { code: string }).code} names "${term}"`).not.toContain(term);
+      if (/log in again/i.test(remedy)) expect(remedy).toContain(w.login);
+    } finally {
+      tree.remove();
+    }
   });
 });
