@@ -57,6 +57,12 @@ export interface AuthErrorDetails {
     readonly value: string;
     readonly origin: string;
   };
+  /** The winning API key holds characters no HTTP header may carry (a line break, NUL, another control character). */
+  INVALID_API_KEY: {
+    /** The key, redacted. */
+    readonly value: string;
+    readonly origin: string;
+  };
   /**
    * A programming error: the program passed the library a malformed option
    * (a wrong type, an unknown value). `kind: 'programmer'`.
@@ -242,6 +248,7 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
     `Set OPENAI_API_KEY to a Coding Plan, Token Plan or DashScope key (with OPENAI_BASE_URL and OPENAI_MODEL if needed)${p.orFlag('apiKey')}; ` +
     `a Qwen OAuth login (${p.login}) works only for accounts that kept access after the free tier ended on ${QWEN_OAUTH_FREE_TIER_END}.`,
   INVALID_BASE_URL: 'Use an absolute http(s) URL such as https://dashscope.aliyuncs.com/compatible-mode/v1.',
+  INVALID_API_KEY: 'Copy the key again into the place the message names, on one line, without quotes or control characters.',
   INVALID_OPTION: 'The program passed a malformed option (a programming error): check the call against the documented type.',
   INVALID_INPUT: 'Give a value the message names as valid (a folder that exists, one value per flag).',
   UNSUPPORTED_AUTH_TYPE: (p) =>
