@@ -8,7 +8,7 @@
  */
 import { type AuthErrorCode, type AuthErrorDetails, QwenAuthError, type RemedyWording, errorRemedy } from '../errors.js';
 import { REASON_HEADER, registerReason } from '../internal/reasons.js';
-import { redactText } from '../redact.js';
+import { redactText, redactUrl } from '../redact.js';
 import { type AnswerContext, classify, readAnswer } from './classify.js';
 
 /** The statuses whose answer is read and classified; every other answer passes untouched. */
@@ -96,14 +96,14 @@ export async function finalAnswer(response: Response, token: string, baseUrl: st
   const { status } = response;
   const said = answer.message ?? answer.code;
   const words = options.redactIn(`HTTP ${status}${said ? `: ${redactText(said, 200).replace(/[.\s]+$/, '')}` : ''}`);
-  const endpoint = baseUrl;
+  const endpoint = redactUrl(baseUrl);
   const details = { endpoint, status };
   let error: QwenAuthError;
   switch (verdict) {
     case 'KEY_REJECTED': {
       const found = options.locate ? await options.locate(token, baseUrl).catch(() => undefined) : undefined;
       if (found) {
-        const message = `${endpoint} rejected the API key (${words}); the key works at ${found.baseUrl} (${found.where}).`;
+        const message = options.redactIn(`${endpoint} rejected the API key (${words}); the key works at ${found.baseUrl} (${found.where}).`);
         error = found.sameProvider
           ? failed('WRONG_REGION', message, { ...details, suggestedBaseUrl: found.baseUrl }, options.wording)
           : failed('WRONG_PLAN_ENDPOINT', message, { ...details, suggestedBaseUrl: found.baseUrl }, options.wording);

@@ -222,3 +222,31 @@ describe('findAuthError on what auth.fetch answers', () => {
     expect(findAuthError({ headers: new Headers({ 'x-qwen-auth-reason': 'qa-00000000-0000-4000-8000-000000000000' }) })).toBeUndefined();
   });
 });
+
+describe('the reason never carries a credential whole', () => {
+  it('a provider that echoes the key in its 401: the message, the body and the error hold it redacted', async () => {
+    const { createServer } = await import('node:http');
+    const key = 'sk-echo-9f8e7d6c5b4a39281706';
+    const server = createServer((req, res) => {
+      const sent = String(req.headers.authorization ?? '').replace('Bearer ', '');
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${sent}.`, code: 'invalid_api_key' } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
+      tree = makeTree({ 'home/.keep': '', 'w/.env': `OPENAI_API_KEY=${key}\nOPENAI_BASE_URL=${base}\nOPENAI_MODEL=m\n` });
+      const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {} });
+      const r = await auth.fetch(`${base}/chat/completions`, { method: 'POST', body: '{}' });
+      const text = await r.text();
+      const reason = findAuthError(r);
+      expect(reason?.code).toBe('KEY_REJECTED');
+      expect(text).not.toContain(key);
+      expect(JSON.stringify(reason)).not.toContain(key);
+      expect(reason!.message).toContain('Incorrect API key provided');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
