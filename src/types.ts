@@ -29,10 +29,10 @@ export const QWEN_CODE_AUTH_TYPES = Object.freeze(['openai', 'openai-responses',
 export type QwenCodeAuthType = (typeof QWEN_CODE_AUTH_TYPES)[number];
 
 /** Every `type` a result can have. */
-export const RESOLVED_AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth', 'anthropic', 'openai-responses'] as const);
+export const RESOLVED_AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth', 'anthropic', 'openai-responses'] as const satisfies readonly ResolvedAuthType[]);
 
 /** Every `type` a result can have: {@link AUTH_TYPES}, and with `qwenCode: '0.24'` also `anthropic`, `openai-responses`. */
-export type ResolvedAuthType = (typeof RESOLVED_AUTH_TYPES)[number];
+export type ResolvedAuthType = AuthType | 'anthropic' | 'openai-responses';
 
 /**
  * Which Qwen Code's resolution to follow: `'0.12'` (the default: the auth
@@ -58,8 +58,14 @@ export interface ValueSource {
   readonly path?: string;
   /** The settings key (e.g. `security.auth.apiKey`, `env.OPENAI_API_KEY`), or the overrides field (`apiKey`). */
   readonly key?: string;
-  /** The settings scope the value came from. */
-  readonly scope?: SettingsScope;
+  /**
+   * The layer the value came from, most trusted first: `overrides` (the
+   * caller), `environment` (the real environment), `system`,
+   * `system-defaults`, `user` (user settings, home-level `.env` files),
+   * `workspace` (workspace settings, project `.env` files), `built-in`.
+   * Set on every source `resolveAuth` produces.
+   */
+  readonly scope?: Scope;
   /** The provider whose default this is (`provider-default`). */
   readonly provider?: string;
   /** A short explanation, e.g. why a default or an inference applied. */
@@ -72,7 +78,11 @@ export interface Provenance extends ValueSource {
   readonly shadowed: readonly ValueSource[];
 }
 
-export type SettingsScope = 'user' | 'workspace';
+/** The settings file a value came from: the two system layers, the user's, the workspace's. */
+export type SettingsScope = 'system' | 'system-defaults' | 'user' | 'workspace';
+
+/** Where a value came from, most trusted first. */
+export type Scope = 'overrides' | 'environment' | 'system' | 'system-defaults' | 'user' | 'workspace' | 'built-in';
 
 import type { Diagnostic } from './diagnostics.js';
 
@@ -132,6 +142,42 @@ export interface UnreadEnvFile {
   readonly missing: readonly string[];
 }
 
+/** A settings file or `.env` file that resolution considered, with its scope and what became of it. */
+export interface LayerFile {
+  readonly kind: 'settings' | 'env-file';
+  /** `system`, `system-defaults`, `user` (user settings, home-level `.env` files) or `workspace` (workspace settings, project `.env` files). */
+  readonly scope: SettingsScope;
+  readonly path: string;
+  /**
+   * `read`; `missing` (a settings file that does not exist); `invalid` (it
+   * exists but could not be used: see the diagnostics); `skipped` (folder
+   * trust kept it out: `reason` says which rule).
+   */
+  readonly status: 'read' | 'missing' | 'invalid' | 'skipped';
+  /** Why it was skipped, e.g. `folder untrusted (rule DO_NOT_TRUST at /src/repo in ~/.qwen/trustedFolders.json)`. */
+  readonly reason?: string;
+}
+
+/** Folder trust as resolution applied it. */
+export interface TrustReport {
+  /** `security.folderTrust.enabled` from system defaults < user < system (Qwen Code 0.12: system < user). */
+  readonly enabled: boolean;
+  /** The switch on the full merge, workspace included when it was read: it decides the project `.env` files. */
+  readonly envEnabled: boolean;
+  /** The rules file: `QWEN_CODE_TRUSTED_FOLDERS_PATH`, else `<qwenDir>/trustedFolders.json` (0.12: `~/.qwen/trustedFolders.json`). */
+  readonly file: string;
+  /** Whether it exists (it is read only while trust is on). */
+  readonly fileExists: boolean;
+  /** The working folder's standing (`undecided` while trust is off). 0.24 treats undecided as untrusted, 0.12 as trusted. */
+  readonly verdict: 'trusted' | 'untrusted' | 'undecided';
+  /** The rule that decided, as written in the file. */
+  readonly rule?: { readonly path: string; readonly level: 'TRUST_FOLDER' | 'TRUST_PARENT' | 'DO_NOT_TRUST' };
+  /** Whether the workspace settings were read (false also when there are none). */
+  readonly workspaceApplied: boolean;
+  /** Whether the working folder's project `.env` files may apply. */
+  readonly projectEnvApplied: boolean;
+}
+
 /** What `inspectEnvironment()` reports: the layers, before any auth method is chosen. */
 export interface EnvironmentReport {
   readonly cwd: string;
@@ -141,8 +187,12 @@ export interface EnvironmentReport {
   readonly envFile: EnvFileReport | null;
   /** Every `.env` candidate checked, in order. */
   readonly searched: readonly string[];
-  /** The settings files that exist and were read, lowest scope first. */
+  /** The settings files that exist and were read, lowest scope first (system defaults, user, workspace, system). */
   readonly settingsFiles: readonly { readonly scope: SettingsScope; readonly path: string }[];
+  /** Every settings file (the four scopes) and `.env` file considered, with its scope, and whether it was read or why not. */
+  readonly files: readonly LayerFile[];
+  /** Folder trust: the switch, the rules file, the verdict and the rule behind it, what it kept out. */
+  readonly trust: TrustReport;
   /** `.env` files that exist beyond the one used and were not read, nearest first. */
   readonly unreadEnvFiles: readonly UnreadEnvFile[];
   readonly diagnostics: readonly Diagnostic[];

@@ -5,9 +5,11 @@
  * provider's base URL, a `.env` file farther away than the one read. These
  * findings go into the error's message, remedy and `details.hints`.
  */
-import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES } from '../env/load.js';
+import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES, readEnvFileValues } from '../env/load.js';
+import { statOrUndefined } from '../internal/fs.js';
 import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
-import { type MissingKeyHint, overrideName, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { type MissingKeyHint, overrideName, QwenAuthError, type RemedyWording } from '../errors.js';
+import { remedyFor } from '../remedies.js';
 import type { ValueSource } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource, isPresent } from './provenance.js';
@@ -36,7 +38,11 @@ export const MISSING_KEY_TEXTS = Object.freeze({
   },
   'unread-home-file': {
     cause: '{variable} is defined in {path}, a home-level .env file that is skipped because {used} was found first.',
-    remedy: "Set envFile.homeFallback: true (or qwenCode: '0.24') so that {path} applies below {used}, or move {variable} into {used}.",
+    remedy: 'Move {variable} into {used} (only the first .env file found is read), or export it.',
+  },
+  'untrusted-env-file': {
+    cause: '{variable} is defined in {path}, which folder trust kept out: {reason}.',
+    remedy: 'If you trust that folder, add it to {trustFile} as TRUST_FOLDER; otherwise set {variable} outside it (exported, or in a home-level .env file).',
   },
   'model-provider-key': {
     cause: '{variable} is required by {entry} in {path}.',
@@ -62,7 +68,7 @@ export interface MissingKey {
 }
 
 /** One finding with its sentences. */
-interface Finding {
+export interface Finding {
   readonly hint: MissingKeyHint;
   readonly cause: string;
   readonly remedy: string;
@@ -86,7 +92,9 @@ function readPaths(ctx: ResolutionContext): string[] {
 /** The `.env` files that exist beyond the ones read, parsed (only to explain). */
 export function unreadEnvFilesOf(ctx: ResolutionContext): UnreadEnvFileValues[] {
   const excluded = ctx.settings.excludedEnvVars ?? ctx.options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
-  return readUnreadEnvFiles({ cwd: ctx.cwd, homeDir: ctx.homeDir, qwenDir: ctx.qwenDir }, readPaths(ctx), {
+  // Files folder trust kept out are reported as skipped, not as unread.
+  const skipped = ctx.layerFiles.filter((f) => f.kind === 'env-file' && f.status === 'skipped').map((f) => f.path);
+  return readUnreadEnvFiles({ cwd: ctx.cwd, homeDir: ctx.homeDir, qwenDir: ctx.qwenDir }, [...readPaths(ctx), ...skipped], {
     maxBytes: ctx.options.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES,
     excluded,
   });
@@ -127,7 +135,7 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
           variable,
           where: whereSet(found.source),
           provider: provider.name,
-          baseUrlOverride: `${wording.flags ? 'pass ' : ''}${overrideName('baseUrl', wording)}`,
+          baseUrlOverride: `${wording.flags ? 'pass ' : ''}${overrideName('baseUrl', wording, 'security.auth.baseUrl in settings.json')}`,
           baseUrls: [...baseUrls, ...hosts].join(' or ') || `an endpoint of ${provider.name}`,
         });
         out.push({ hint: { kind: 'provider-variable', variable, provider: provider.id, baseUrls }, ...t });
@@ -145,6 +153,29 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
       if (!file) continue;
       const t = text(file.scope === 'home' ? 'unread-home-file' : 'unread-project-file', { variable, path: file.path, used });
       out.push({ hint: { kind: 'unread-env-file', variable, path: file.path, scope: file.scope }, ...t });
+    }
+  }
+
+  // 4. A project `.env` file that folder trust kept out and that defines the variable.
+  out.push(...untrustedFileFindings(ctx, missing.variables.filter((v) => !isPresent(env.value(v)))));
+  return out;
+}
+
+/** Findings for `.env` files folder trust skipped that define one of `variables` (names only, never values). */
+export function untrustedFileFindings(ctx: ResolutionContext, variables: readonly string[]): Finding[] {
+  const out: Finding[] = [];
+  if (variables.length === 0) return out;
+  const maxBytes = ctx.options.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES;
+  for (const f of ctx.layerFiles) {
+    if (f.kind !== 'env-file' || f.status !== 'skipped') continue;
+    const st = statOrUndefined(f.path);
+    if (!st?.isFile()) continue;
+    const { values } = readEnvFileValues({ path: f.path, size: st.size, scope: 'project' }, maxBytes);
+    for (const variable of variables) {
+      if (!values || !isPresent(values[variable])) continue;
+      const reason = f.reason ?? 'the folder is not trusted';
+      const t = text('untrusted-env-file', { variable, path: f.path, reason, trustFile: ctx.trust.file.path });
+      out.push({ hint: { kind: 'untrusted-env-file', variable, path: f.path, reason }, ...t });
     }
   }
   return out;

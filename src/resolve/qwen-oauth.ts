@@ -1,6 +1,7 @@
-import { diagnostic, diagnosticInfo } from '../diagnostics.js';
+import { diagnostic } from '../diagnostics.js';
 import { join } from 'node:path';
-import { isAuthError, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { isAuthError, QwenAuthError, type RemedyWording } from '../errors.js';
+import { remedyFor } from '../remedies.js';
 import { type Candidate, choose, describeSource, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
 import { isCustomWording, wordingOf } from './wording.js';
 import { statOrUndefined } from '../internal/fs.js';
@@ -78,19 +79,18 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
     if (!statOrUndefined(path)?.isFile()) return undefined;
     const { credentials, version } = await readLogin(await openStore(ctx));
     if (!credentials) {
-      const login = ctx.options.loginCommand?.trim();
-      const remedy = login ? diagnosticInfo('CREDENTIALS_INVALID').remedy.replace('`qwen-auth login`', `\`${login}\``) : undefined;
+      const remedy = remedyFor('CREDENTIALS_INVALID', wordingOf(ctx.options));
       ctx.diagnostics.push(
         diagnostic('CREDENTIALS_INVALID', `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`, { path }, remedy),
       );
       return undefined;
     }
-    return { provenance: { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials, version };
+    return { provenance: { kind: 'default', scope: 'built-in', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials, version };
   }
   const store = await openStore(ctx);
   const { credentials, version } = await readLogin(store);
   return credentials
-    ? { provenance: { kind: 'default', detail: `cached Qwen OAuth credentials in ${store.location}`, shadowed: [] }, credentials, version }
+    ? { provenance: { kind: 'default', scope: 'built-in', detail: `cached Qwen OAuth credentials in ${store.location}`, shadowed: [] }, credentials, version }
     : undefined;
 }
 
@@ -168,7 +168,7 @@ export async function resolveQwenOAuth(
   const model: Provenance =
     asked?.value === QWEN_OAUTH_MODEL
       ? asked.provenance
-      : { kind: 'default', detail: `Qwen OAuth serves only ${QWEN_OAUTH_MODEL}`, shadowed: asked ? [asked.provenance] : [] };
+      : { kind: 'default', scope: 'built-in', detail: `Qwen OAuth serves only ${QWEN_OAUTH_MODEL}`, shadowed: asked ? [asked.provenance] : [] };
 
   // resource_url receives the access token: it is checked (see oauth/base-url.ts) before it is used.
   const { store: _store, ...endpointOptions } = options.oauth ?? {};
@@ -180,12 +180,13 @@ export async function resolveQwenOAuth(
   const baseSource: Provenance = credentials.resourceUrl && !rejected
     ? {
         kind: 'provider-default',
+        scope: 'built-in',
         provider: 'qwen-oauth',
         detail: 'resource_url of the Qwen OAuth login',
         ...(store.kind === 'file' && { path: store.location }),
         shadowed: [],
       }
-    : { kind: 'default', detail: rejected ? 'the resource_url of the login was rejected' : 'the login has no resource_url', shadowed: [] };
+    : { kind: 'default', scope: 'built-in', detail: rejected ? 'the resource_url of the login was rejected' : 'the login has no resource_url', shadowed: [] };
 
   const registry = ctx.registry;
   const definition = registry.get('qwen-oauth');
@@ -214,6 +215,7 @@ export async function resolveQwenOAuth(
     model: QWEN_OAUTH_MODEL,
     oauth: true,
     registry,
+    wording,
   });
   const where = { store: store.kind, ...(store.kind === 'file' && { path: store.location }) };
   const data = {

@@ -1,4 +1,5 @@
 import { diagnostic } from '../diagnostics.js';
+import type { Stats } from 'node:fs';
 import { readFileSync, realpathNative, realpathSync } from '../internal/node.js';
 import { join, resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
@@ -37,8 +38,9 @@ export async function readSettingsFile(
   scope: SettingsScope,
   env: EnvRecord,
   diagnostics: Diagnostic[],
+  stat: Stats | undefined = statOrUndefined(path),
 ): Promise<SettingsDocument | undefined> {
-  const st = statOrUndefined(path);
+  const st = stat;
   if (!st?.isFile()) return undefined;
   if (st.size > MAX_SETTINGS_FILE_BYTES) {
     diagnostics.push(diagnostic('SETTINGS_TOO_LARGE', `${path} is ${st.size} bytes, over the ${MAX_SETTINGS_FILE_BYTES}-byte limit; it was ignored.`, { path }));

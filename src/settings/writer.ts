@@ -8,12 +8,15 @@ import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode, readRegularFile } from '../internal/fs.js';
 import { jsonNestingDepth, lineColumn, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import { locateQwenHome } from '../env/qwen-home.js';
-import { type AuthType, isAuthType, listAuthTypes, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion, type SettingsScope } from '../types.js';
+import { type AuthType, isAuthType, listAuthTypes, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion } from '../types.js';
 import { isHomeFolder, MAX_SETTINGS_FILE_BYTES, userSettingsPath, workspaceSettingsPath } from './read.js';
+
+/** The settings files the writer changes: the user's and the workspace's (never a system file). */
+export type WritableSettingsScope = 'user' | 'workspace';
 
 export interface SetSelectedAuthTypeOptions {
   /** Which settings file to change (default `user`). */
-  readonly scope?: SettingsScope;
+  readonly scope?: WritableSettingsScope;
   /** For the workspace scope (default `process.cwd()`). */
   readonly cwd?: string;
   readonly homeDir?: string;
@@ -28,7 +31,7 @@ export interface SetSelectedAuthTypeOptions {
 export interface SetSelectedAuthTypeResult {
   /** The file written (the target of a symlink, when the settings file is one). */
   readonly path: string;
-  readonly scope: SettingsScope;
+  readonly scope: WritableSettingsScope;
   /** The value before, if there was one. */
   readonly previous: string | undefined;
   /** False when the file already had this value (nothing was written). */
@@ -73,8 +76,8 @@ export async function setSelectedAuthType(
     path = userSettingsPath(locateQwenHome({ qwenDir: options.qwenDir, homeDir, env: options.env, cwd }).qwenDir);
   } else {
     if (isHomeFolder(cwd, homeDir)) {
-      throw new QwenAuthError('INVALID_OPTION', 'The home folder has no workspace settings; use the user scope.', {
-        details: { option: 'scope' },
+      throw new QwenAuthError('INVALID_INPUT', 'The home folder has no workspace settings; use the user scope.', {
+        details: { input: 'scope' },
       });
     }
     path = workspaceSettingsPath(cwd);

@@ -1,9 +1,11 @@
-import { QwenAuthError } from '../../errors.js';
+import { QwenAuthError, remedyPhrases } from '../../errors.js';
+import { requestOptionsOf } from '../wording.js';
 import type { ApiKeyAuth } from '../types.js';
 import { loadContext, type ResolutionContext } from '../context.js';
 import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from '../endpoints.js';
 import { entriesByType, entryKey } from '../provider-protocols.js';
 import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from '../results.js';
+import { untrustedFileFindings } from '../missing-key.js';
 import { requestEnv } from '../transport-env.js';
 import { trustedGatewaysOf } from '../trusted-gateways.js';
 import { checkKeyAndBase } from '../value-checks.js';
@@ -37,6 +39,7 @@ export function resolveQwenCode024(ctx: ResolutionContext): ApiKeyAuth {
     },
     requestEnv: requestEnv(ctx),
     transport: ctx.options.fetch,
+    requests: requestOptionsOf(ctx.options),
     registry,
   };
   return v.type === 'openai' ? openAIResult(inputs) : v.type === 'openai-responses' ? openAIResponsesResult(inputs) : anthropicResult(inputs);
@@ -64,16 +67,22 @@ function values(ctx: ResolutionContext): Values {
   if (!v.apiKey) {
     const envKey = v.entry?.envKey;
     const settingsKeys = envKey ? [] : ['security.auth.apiKey'];
+    // A project .env that folder trust kept out and that holds the key: say so.
+    const untrusted = untrustedFileFindings(ctx, envKey ? [envKey] : v.keyVariables);
+    const causes = untrusted.map((f) => ` ${f.cause}`).join('');
     throw new QwenAuthError(
       'MISSING_API_KEY',
       envKey
-        ? `No API key for ${type}: ${envKey} (named by ${entryKey(v.entry!)}.envKey in ${v.entry!.path}) is not set.`
-        : `No API key for ${type}. Checked ${[...v.keyVariables, ...settingsKeys].join(', ')} and the files ${files.join(', ') || '(none)'}.`,
+        ? `No API key for ${type}: ${envKey} (named by ${entryKey(v.entry!)}.envKey in ${v.entry!.path}) is not set.${causes}`
+        : `No API key for ${type}.${causes} Checked ${[...v.keyVariables, ...settingsKeys].join(', ')} and the files ${files.join(', ') || '(none)'}.`,
       {
-        details: { variables: [...v.keyVariables], files, settingsKeys, hints: [], ...(v.entry && { requiredBy: entryKey(v.entry) }) },
-        remedy: envKey
-          ? `Set ${envKey} in the environment or a .env file (e.g. ~/.qwen/.env), or in settings.json "env".`
-          : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json, or pass overrides.apiKey.`,
+        details: { variables: [...v.keyVariables], files, settingsKeys, hints: untrusted.map((f) => f.hint), ...(v.entry && { requiredBy: entryKey(v.entry) }) },
+        remedy:
+          untrusted.length > 0
+            ? untrusted.map((f) => f.remedy).join(' ')
+            : envKey
+              ? `Set ${envKey} in the environment or a .env file (e.g. ~/.qwen/.env), or in settings.json "env".`
+              : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json${remedyPhrases(wordingOf(ctx.options)).orFlag('apiKey')}.`,
       },
     );
   }
