@@ -69,7 +69,7 @@ export { findAuthError } from './find-auth-error.js';
 
 // Errors and redaction
 export { ERROR_CODES, isAuthError, QwenAuthError } from './errors.js';
-export { remedyFor } from './remedies.js';
+export { remedyFor } from './resolve/remedies.js';
 export type { AuthErrorCode, AuthErrorDetails, AuthErrorKind, MissingKeyHint, QwenAuthErrorOptions, RemedyWording, RequestFailureDetails } from './errors.js';
 export { redact, redactText, redactUrl } from './redact.js';
 

@@ -1,5 +1,5 @@
 import { QwenAuthError, remedyPhrases, type RemedyWording } from '../errors.js';
-import { remedyFor } from '../remedies.js';
+import { remedyFor } from './remedies.js';
 import { redactText } from '../redact.js';
 import { type AuthType, isAuthType, listAuthTypes, type Provenance, type QwenCodeAuthType } from '../types.js';
 import type { ResolutionContext } from './context.js';

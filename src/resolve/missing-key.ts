@@ -9,7 +9,7 @@ import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES, readEnvFileValue
 import { statOrUndefined } from '../internal/fs.js';
 import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
 import { type MissingKeyHint, overrideName, QwenAuthError, type RemedyWording } from '../errors.js';
-import { remedyFor } from '../remedies.js';
+import { remedyFor } from './remedies.js';
 import type { ValueSource } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource, isPresent } from './provenance.js';

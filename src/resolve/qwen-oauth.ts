@@ -1,7 +1,7 @@
 import { diagnostic } from '../diagnostics.js';
 import { join } from 'node:path';
 import { isAuthError, QwenAuthError, type RemedyWording } from '../errors.js';
-import { remedyFor } from '../remedies.js';
+import { remedyFor } from './remedies.js';
 import { type Candidate, choose, describeSource, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
 import { isCustomWording, wordingOf } from './wording.js';
 import { statOrUndefined } from '../internal/fs.js';

@@ -1,6 +1,6 @@
 import { overrideName, QwenAuthError } from '../errors.js';
 import { requestOptionsOf } from './wording.js';
-import { remedyFor } from '../remedies.js';
+import { remedyFor } from './remedies.js';
 import type { Provenance } from '../types.js';
 import type { OpenAIAuth, ResolvedAuth } from './types.js';
 import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';

@@ -4,10 +4,10 @@
  * (`remedyPhrases`) from the caller's wording: its flags, its login command,
  * its check command; with none, neutral words a person can act on.
  */
-import { type DiagnosticCode, DIAGNOSTICS } from './diagnostics.js';
-import { type AuthErrorCode, ERROR_REMEDIES, errorRemedy, type RemedyText, type RemedyWording, remedyText } from './errors.js';
-import { AUTH_CHECK_CODES, authCheckRemedy } from './requests/check-codes.js';
-import type { AuthCheckCode } from './requests/types.js';
+import { type DiagnosticCode, DIAGNOSTICS } from '../diagnostics.js';
+import { type AuthErrorCode, ERROR_REMEDIES, errorRemedy, type RemedyText, type RemedyWording, remedyText } from '../errors.js';
+import { AUTH_CHECK_CODES, authCheckRemedy } from '../requests/check-codes.js';
+import type { AuthCheckCode } from '../requests/types.js';
 
 /** Diagnostic remedies that name the caller's commands; the table holds their neutral form. */
 const WORDED_DIAGNOSTICS: Partial<Record<DiagnosticCode, RemedyText>> = {
