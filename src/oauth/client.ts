@@ -95,7 +95,11 @@ export interface OAuthClientInternals {
   getCredentials(options?: GetTokenOptions): Promise<QwenCredentials>;
   /** The credentials now when nothing needs doing (see `TokenManager.peek`), else undefined. */
   peek(): QwenCredentials | undefined;
-  /** Seeds the client with credentials resolution just read, and the store version read before them. */
+  /**
+   * Seeds the client with credentials resolution just read, and the store
+   * version read before them: its first call compares the version (a `stat`)
+   * instead of reading the store again.
+   */
   adopt(credentials: QwenCredentials, version: string | undefined): void;
 }
 
@@ -217,7 +221,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
   internals.set(client, {
     getCredentials: (o) => manager.getCredentials(managerOptions(o)),
     peek: () => manager.peek(),
-    adopt: (credentials, version) => manager.adopt(credentials, version),
+    adopt: (credentials, version) => manager.adopt(credentials, version, false),
   });
   return client;
 }

@@ -118,12 +118,17 @@ export class TokenManager {
     return c !== undefined && c.expiresAt !== undefined && now < c.expiresAt - this.#skew;
   }
 
-  /** Seeds the manager with credentials just read or written, and their store version. */
-  adopt(credentials: QwenCredentials | undefined, version: string | undefined): void {
+  /**
+   * Seeds the manager with credentials just read or written, and their store
+   * version. `checked: false` (credentials someone else read) makes the next
+   * call compare the store's version first: a file changed meanwhile is read
+   * again, an unchanged one costs a `stat`, not a read.
+   */
+  adopt(credentials: QwenCredentials | undefined, version: string | undefined, checked = true): void {
     if (credentials?.accessToken !== this.#rejected) this.#rejected = undefined;
     this.#credentials = credentials;
     this.#version = version;
-    this.#lastCheck = this.#now();
+    this.#lastCheck = checked ? this.#now() : Number.NEGATIVE_INFINITY;
   }
 
   /**
