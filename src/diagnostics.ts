@@ -74,6 +74,10 @@ export const DIAGNOSTICS = Object.freeze({
   SETTINGS_TOO_DEEP: { level: 'error', remedy: 'Flatten the settings file: at most 64 levels of nested arrays and objects.' },
   SETTINGS_TOO_LARGE: { level: 'warning', remedy: 'Shrink the settings file below 4 MiB.' },
   SETTINGS_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the settings file (or remove it).' },
+  TRUST_FILE_INVALID: {
+    level: 'error',
+    remedy: 'Make the trusted-folders file one JSON object from folder path to TRUST_FOLDER, TRUST_PARENT or DO_NOT_TRUST (or remove it).',
+  },
   TRUSTED_GATEWAY: { level: 'info', remedy: 'Remove the endpoint from trustedGateways (or QWEN_AUTH_TRUSTED_GATEWAYS) to have keys checked against it again.' },
 } as const satisfies Record<string, DiagnosticInfo>);
 
