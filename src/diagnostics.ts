@@ -48,6 +48,10 @@ export const DIAGNOSTICS = Object.freeze({
     remedy: "Log in again; if the login's API host is legitimate, allow it with oauth.allowedResourceHosts.",
   },
   OVERRIDE_IGNORED: { level: 'warning', remedy: 'Drop the override (or its flag), or select the auth method or modelProviders entry it applies to.' },
+  PROJECT_TRANSPORT_IGNORED: {
+    level: 'warning',
+    remedy: 'Set proxies, NO_PROXY, TLS variables and QWEN_AUTH_TRUSTED_GATEWAYS in the environment, user settings or a home-level .env file; a file in the working folder cannot set them.',
+  },
   PROVIDER_DISCONTINUED: {
     level: 'warning',
     remedy: 'Move to a supported provider: Coding Plan, Token Plan or a DashScope API key.',
@@ -79,6 +83,10 @@ export const DIAGNOSTICS = Object.freeze({
     remedy: 'Make the trusted-folders file one JSON object from folder path to TRUST_FOLDER, TRUST_PARENT or DO_NOT_TRUST (or remove it).',
   },
   TRUSTED_GATEWAY: { level: 'info', remedy: 'Remove the endpoint from trustedGateways (or QWEN_AUTH_TRUSTED_GATEWAYS) to have keys checked against it again.' },
+  UNTRUSTED_DESTINATION: {
+    level: 'error',
+    remedy: "If you trust the folder, run `qwen-auth trust <folder>` (Qwen Code's trusted-folders file), or pass trustWorkspace: true (--trust-workspace); or put the key and the endpoint in the same file.",
+  },
 } as const satisfies Record<string, DiagnosticInfo>);
 
 /** Stable codes of diagnostics. See docs/troubleshooting.md for each. */

@@ -8,7 +8,7 @@
  * redacted values (see `redact`).
  */
 
-import { type AuthOverrides, OVERRIDE_FLAGS } from './types.js';
+import { type AuthOverrides, OVERRIDE_FLAGS, type Scope } from './types.js';
 
 /**
  * Why a key that exists somewhere was not used: the real cause of a
@@ -111,6 +111,22 @@ export interface AuthErrorDetails {
   LOCK_TIMEOUT: { readonly path: string; readonly waitedMs: number };
   /** A token store failed to read or write. */
   STORE_ERROR: { readonly store: string; readonly operation: 'read' | 'write' | 'delete' };
+  /** A file less trusted than the credential's source chose where it goes (issue 16). */
+  UNTRUSTED_DESTINATION: {
+    /** Where the credential came from, as a phrase. */
+    readonly credential: string;
+    readonly credentialScope: Scope;
+    /** The origin it would be sent to (the proxy's, for a proxy). */
+    readonly origin: string;
+    /** What chose it, as a phrase (variable or settings key, and its file). */
+    readonly chosenBy: string;
+    readonly chooserScope: Scope;
+    /** The file that chose it, when a file did. */
+    readonly path?: string;
+    readonly via: 'base-url' | 'model-provider' | 'env-key' | 'proxy' | 'expansion';
+    /** The folder resolution ran in: what `qwen-auth trust` would trust. */
+    readonly folder: string;
+  };
 }
 
 /** Every stable error code. */
@@ -128,6 +144,11 @@ export interface RemedyWording {
    * or resolveAuth({ interactive: true })".
    */
   readonly loginCommand?: string;
+  /**
+   * The command that trusts a folder, e.g. `mytool trust`; the folder is
+   * appended. Default `qwen-auth trust`.
+   */
+  readonly trustCommand?: string;
 }
 
 /** The phrases a remedy is built from, for one wording. */
@@ -136,13 +157,25 @@ interface Phrases {
   readonly override: (field: keyof AuthOverrides) => string;
   /** How to log in. */
   readonly login: string;
+  /** How to trust a folder: `` `qwen-auth trust <dir>` ``. */
+  readonly trust: (dir: string, extra?: string) => string;
+  /** The caller's vouching: `trustWorkspace: true`, or `--trust-workspace` with flags. */
+  readonly trustOption: string;
 }
 
 function phrases(wording: RemedyWording = {}): Phrases {
   return {
     override: (field) => (wording.flags ? OVERRIDE_FLAGS[field] : `overrides.${field}`),
     login: wording.loginCommand ? `\`${wording.loginCommand}\`` : '`qwen-auth login`, or resolveAuth({ interactive: true })',
+    trust: (dir, extra = '') => `\`${wording.trustCommand ?? 'qwen-auth trust'} ${/[\s'"$`\\]/.test(dir) ? `'${dir.replace(/'/g, "'\\''")}'` : dir}${extra}\``,
+    trustOption: wording.flags ? '--trust-workspace' : 'trustWorkspace: true',
   };
+}
+
+/** The phrases that say how to trust a folder, in a wording. */
+export function trustPhrases(wording?: RemedyWording): { readonly command: (dir: string, extra?: string) => string; readonly option: string } {
+  const p = phrases(wording);
+  return { command: p.trust, option: p.trustOption };
 }
 
 /** The date Qwen's free OAuth tier ended (the registry's `qwen-oauth` entry says the same). */
@@ -178,6 +211,8 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => strin
   INVALID_PROXY: 'Fix or unset the proxy variable: it must be an http(s) URL such as http://proxy.example:3128.',
   LOCK_TIMEOUT: 'Another process holds the credentials lock; retry, or remove a stale lock file.',
   STORE_ERROR: 'Check the permissions of the credentials store, or choose another store.',
+  UNTRUSTED_DESTINATION: (p) =>
+    `If you trust the folder, run ${p.trust('<folder>')} (it records the folder in Qwen Code's trusted-folders file), or pass ${p.trustOption}; or put the key and the endpoint in the same file.`,
 };
 
 /** Every error code, in table order. */

@@ -79,6 +79,8 @@ export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.
 
 // Settings
 export { setSelectedAuthType } from './settings/writer.js';
+export { trustFilePath, trustFolder } from './settings/trust-writer.js';
+export type { TrustFolderOptions, TrustFolderResult } from './settings/trust-writer.js';
 export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult } from './settings/writer.js';
 export type { ModelProviderEntry } from './settings/types.js';
 

@@ -9,6 +9,7 @@ import { env, EXIT, login, logout, providers, status, use } from './commands.js'
 import { contextFrom, type GlobalFlags, UsageError } from './context.js';
 import { addOptions, COMMANDS, wantsJson } from './options.js';
 import { createOutput, printFailure } from './output.js';
+import { trust } from './trust.js';
 
 /** Replaced with package.json's version at build time. */
 declare const QWEN_AUTH_VERSION: string;
@@ -81,6 +82,13 @@ function program(): Command {
     .description('forget the Qwen OAuth login')
     .action(async (flags: GlobalFlags) => {
       process.exitCode = await logout(contextFrom(flags), flags, out);
+    });
+
+  addOptions(cmd.command('trust'), 'trust')
+    .description("trust a folder in Qwen Code's trusted-folders file: its files may then choose where a key goes")
+    .argument('[dir]', 'the folder (default: the current one)')
+    .action(async (dir: string | undefined, flags: GlobalFlags) => {
+      process.exitCode = await trust(contextFrom(flags), dir, out, flags.json === true);
     });
 
   cmd

@@ -7,10 +7,11 @@ export function wordingOf(options: ResolveAuthOptions): RemedyWording {
   return {
     flags: options.flags ?? isFromFlags(options.overrides),
     ...(options.loginCommand !== undefined && { loginCommand: options.loginCommand.trim() }),
+    ...(options.trustCommand !== undefined && { trustCommand: options.trustCommand.trim() }),
   };
 }
 
 /** True when the wording differs from the default (so errors thrown below resolution need rewording). */
 export function isCustomWording(wording: RemedyWording): boolean {
-  return wording.flags === true || wording.loginCommand !== undefined;
+  return wording.flags === true || wording.loginCommand !== undefined || wording.trustCommand !== undefined;
 }

@@ -183,7 +183,7 @@ async function attempt(options: ResolveAuthOptions): Promise<Outcome> {
   // Tests never reach a real host: a result pointing elsewhere is not sent (unless the caller's fetch routes it).
   if (!options.fetch && !isLoopbackHost(new URL(auth.baseUrl).hostname)) return done(`resolved to ${new URL(auth.baseUrl).origin} (not sent)`, diagnostics, { leakedInOutput });
   try {
-    const res = await auth.fetch(auth.endpoint, {
+    const res = await auth.fetch(auth.type === 'qwen-oauth' ? `${auth.baseUrl}/chat/completions` : auth.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: auth.model, messages: [{ role: 'user', content: 'hi' }], stream: true }),
