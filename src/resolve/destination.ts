@@ -122,6 +122,17 @@ function proxyFor(ctx: ResolutionContext, url: URL): { origin: string; source: V
   return proxy ? { origin: proxy.origin, source } : undefined;
 }
 
+/**
+ * A chooser less trusted than the credential is refused when it is a
+ * workspace file: the one scope someone else can write (a cloned repository).
+ * The environment, system settings, user settings and home `.env` files are
+ * the user's own or their administrator's; between them the order decides
+ * which value wins, not whether the key may go there.
+ */
+function isRefusable(chooser: Scope, credential: Scope): boolean {
+  return chooser === 'workspace' && SCOPE_RANK[chooser] > SCOPE_RANK[credential];
+}
+
 /** The outcome of the check. */
 export type DestinationVerdict =
   | { readonly ok: true; readonly trust: DestinationTrust }
@@ -174,7 +185,8 @@ export function destinationVerdict(ctx: ResolutionContext, inputs: DestinationIn
   let folderChecked: boolean | undefined;
   for (const c of choosers) {
     const scope = scopeIn(ctx, c.source);
-    if (SCOPE_RANK[scope] <= SCOPE_RANK[keyScope]) continue;
+    // Only a workspace file (a project .env, .qwen/settings.json) is refused: every scope above it is the user's own or their admin's.
+    if (!isRefusable(scope, keyScope)) continue;
     if (c.via !== 'proxy') {
       vendorChecked ??= url !== undefined && isKnownVendorOrigin(ctx.registry, url);
       if (vendorChecked) continue;
@@ -192,7 +204,7 @@ export function destinationVerdict(ctx: ResolutionContext, inputs: DestinationIn
         `may not choose where a credential from a more trusted place (${keyScope}) goes.`,
     );
   }
-  const anyLess = choosers.some((c) => SCOPE_RANK[scopeIn(ctx, c.source)] > SCOPE_RANK[keyScope]);
+  const anyLess = choosers.some((c) => isRefusable(scopeIn(ctx, c.source), keyScope));
   if (!anyLess) return { ok: true, trust: 'same-or-more-trusted-scope' };
   return { ok: true, trust: vendorChecked ? 'known-vendor' : 'trusted-folder' };
 }

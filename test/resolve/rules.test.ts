@@ -91,7 +91,8 @@ describe('resolveAuth against a plain restatement of the rules (random cases)', 
     const expected = oracle(tree.path(c.cwd), tree.path(c.home), env, overrides);
     let actual: unknown;
     try {
-      const a = await resolveAuth({ cwd: tree.path(c.cwd), homeDir: tree.path(c.home), env, overrides: { authType: 'openai', ...overrides } });
+      // The precedence rules, as the differential tests compare them: the folder is vouched for (issue 16).
+      const a = await resolveAuth({ cwd: tree.path(c.cwd), homeDir: tree.path(c.home), env, overrides: { authType: 'openai', ...overrides }, trustWorkspace: true });
       actual = a.type === 'openai' ? { key: a.apiKey, baseUrl: a.baseUrl, model: a.model } : a.type;
     } catch (error) {
       actual = isAuthError(error) ? error.code : error;

@@ -9,7 +9,8 @@ afterEach(() => tree?.remove());
 
 async function resolveWith(files: Record<string, string>, env: Record<string, string> = {}, cwd = 'w') {
   tree = makeTree({ 'home/.keep': '', 'w/.keep': '', ...files });
-  return resolveAuth({ cwd: tree.path(cwd), homeDir: tree.path('home'), env });
+  // How settings are read and merged; where a key may go is test/resolve/destination.test.ts's (issue 16).
+  return resolveAuth({ cwd: tree.path(cwd), homeDir: tree.path('home'), env, trustWorkspace: true });
 }
 
 describe('JSON with comments', () => {

@@ -185,7 +185,8 @@ describe("qwenCode: '0.24' against a plain restatement of its rules (random case
     const expected = oracle(tree.path(c.cwd), tree.path(c.home), env, overrides);
     let actual: unknown;
     try {
-      const a = await resolveAuth({ qwenCode: '0.24', cwd: tree.path(c.cwd), homeDir: tree.path(c.home), env, overrides: overrides as never });
+      // The precedence rules, as the differential tests compare them: the folder is vouched for (issue 16).
+      const a = await resolveAuth({ qwenCode: '0.24', cwd: tree.path(c.cwd), homeDir: tree.path(c.home), env, overrides: overrides as never, trustWorkspace: true });
       actual = a.type === 'qwen-oauth' ? a.type : { type: a.type, key: a.apiKey, endpoint: a.endpoint, keyHeader: a.keyHeader, model: a.model };
     } catch (error) {
       actual = isAuthError(error) ? error.code : error;
