@@ -24,7 +24,7 @@ import type { ResolutionContext } from './context.js';
 import { describeSource } from './provenance.js';
 import { entryKey } from './provider-protocols.js';
 import { SCOPE_RANK } from './scope.js';
-import { requestEnv, scopeIn, transportValue } from './transport-env.js';
+import { requestEnv, scopeIn, TRANSPORT_VARIABLES, transportValue } from './transport-env.js';
 import { wordingOf } from './wording.js';
 
 /** What a chosen credential is about to be sent with. */
@@ -76,7 +76,10 @@ export function isKnownVendorOrigin(registry: ProviderRegistry, url: URL): boole
 }
 
 /** Names whose values are secrets (`…KEY`, `…TOKEN`, …), for the `$VAR` check. */
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASS|CRED|AUTH|SESSION|COOKIE/i;
+const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|SESSION|COOKIE/i;
+
+/** A value that is itself a URL or a list of them (a gateway list, a proxy) is not taken for a secret. */
+const looksLikeUrl = (value: string): boolean => value.includes('://');
 const MIN_SECRET_LENGTH = 8;
 
 /**
@@ -95,9 +98,9 @@ function trustedSecrets(ctx: ResolutionContext, inputs?: DestinationInputs): { n
     out.push({ name: describeSource(inputs.apiKey), value: inputs.apiKeyValue.trim() });
   }
   for (const name of names) {
-    if (!SECRET_NAME.test(name) && !registryVars.has(name)) continue;
+    if ((!SECRET_NAME.test(name) && !registryVars.has(name)) || TRANSPORT_VARIABLES.includes(name)) continue;
     const c = ctx.env.get(name);
-    if (!c || c.value.trim().length < MIN_SECRET_LENGTH || scopeIn(ctx, c.source) === 'workspace') continue;
+    if (!c || c.value.trim().length < MIN_SECRET_LENGTH || looksLikeUrl(c.value) || scopeIn(ctx, c.source) === 'workspace') continue;
     out.push({ name, value: c.value.trim() });
   }
   return out;
