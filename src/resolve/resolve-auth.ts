@@ -106,6 +106,30 @@ function inferredFromKey(apiKey: Provenance): Provenance {
 }
 
 /**
+ * What stops Qwen Code before it resolves anything, as typed errors: with
+ * `qwenCode: '0.24'`, a system, system-defaults or user settings file that
+ * is not a JSON object (`SETTINGS_INVALID`; it exits 1); in both dialects,
+ * while folder trust is on, a rules file that is not one (`TRUST_FILE_INVALID`;
+ * it exits 52). The default dialect keeps reporting bad settings files and
+ * reading on (resolution.md §2).
+ */
+function stopsQwenCode(ctx: ResolutionContext): void {
+  const bad = ctx.fatalSettings[0];
+  if (bad?.path !== undefined) {
+    throw new QwenAuthError('SETTINGS_INVALID', `${bad.message.replace(/; the file was ignored\.$/, '.')} Qwen Code 0.24 stops before reading any other layer.`, {
+      details: { path: bad.path, line: bad.line ?? 1, column: bad.column ?? 1 },
+      remedy: bad.remedy,
+    });
+  }
+  const file = ctx.trust.file;
+  if ((ctx.trust.enabled || ctx.trust.envEnabled) && file.problem) {
+    throw new QwenAuthError('TRUST_FILE_INVALID', `The trusted-folders file ${file.path} is not usable: ${file.reason ?? 'not a JSON object'}. Folder trust is on, and Qwen Code stops here (exit code 52).`, {
+      details: { path: file.path, reason: file.reason ?? 'not a JSON object' },
+    });
+  }
+}
+
+/**
  * Resolves what a tool needs to talk to a model, exactly as Qwen Code would:
  * the `.env` file, settings, the auth type, and the OpenAI-compatible key,
  * base URL and model (or the Qwen OAuth login), each with its source.
@@ -115,6 +139,7 @@ function inferredFromKey(apiKey: Provenance): Provenance {
 export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<ResolvedAuth> {
   checkOptions(options);
   const ctx = await loadContext(options);
+  stopsQwenCode(ctx);
   await addGitCheckDiagnostics(ctx);
   addProjectTransportDiagnostics(ctx);
   const expansion = envKeyExpansionVerdict(ctx);
@@ -145,7 +170,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   const anthropic = inferredAnthropic(ctx, wording);
   if (anthropic) throw anthropic;
   if (options.interactive) {
-    return oauth.resolveQwenOAuth(ctx, { kind: 'default', detail: 'interactive login: nothing else is configured', shadowed: [] });
+    return oauth.resolveQwenOAuth(ctx, { kind: 'default', scope: 'built-in', detail: 'interactive login: nothing else is configured', shadowed: [] });
   }
   // A modelProviders entry picked by the model needs its own variable: name it (spec §4).
   if (inferred.missing.entry?.matched) throw missingKeyError(ctx, inferred.missing, wording);
