@@ -18,7 +18,7 @@ import { isLoopbackHost, parseHttpUrl } from '../internal/url.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import { redactText, redactUrl } from '../redact.js';
 import type { ProviderEntry } from '../settings/types.js';
-import { folderTrustOf, readTrustRules, trustedFoldersPath } from '../settings/trusted-folders.js';
+import { folderTrustOf, readTrustRules } from '../settings/trusted-folders.js';
 import type { Provenance, Scope, ValueSource } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource } from './provenance.js';
@@ -62,10 +62,9 @@ export interface UntrustedDestination {
 
 /** Qwen Code's trusted-folders verdict for the working folder (TRUST_FOLDER / TRUST_PARENT: trusted, whether or not folder trust is on). */
 function folderIsTrusted(ctx: ResolutionContext): boolean {
-  const known = (ctx as { readonly trust?: { readonly verdict?: string } }).trust;
-  if (known?.verdict !== undefined) return known.verdict === 'trusted';
-  const qwenDir = ctx.qwenCode === '0.24' ? ctx.qwenDir : join(ctx.homeDir, '.qwen');
-  const file = readTrustRules(trustedFoldersPath(qwenDir, ctx.realEnv, ctx.cwd));
+  // The context's verdict is 'undecided' while folder trust is off: judge again from the same rules file.
+  const known = ctx.trust.file;
+  const file = known.exists ? known : readTrustRules(known.path);
   return folderTrustOf(file.rules, ctx.cwd, ctx.qwenCode).verdict === 'trusted';
 }
 
