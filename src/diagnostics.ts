@@ -74,6 +74,14 @@ export const DIAGNOSTICS = Object.freeze({
   SETTINGS_TOO_DEEP: { level: 'error', remedy: 'Flatten the settings file: at most 64 levels of nested arrays and objects.' },
   SETTINGS_TOO_LARGE: { level: 'warning', remedy: 'Shrink the settings file below 4 MiB.' },
   SETTINGS_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the settings file (or remove it).' },
+  SETTINGS_V1_KEYS_IGNORED: {
+    level: 'warning',
+    remedy: 'Move the flat keys to their nested places (e.g. selectedAuthType → security.auth.selectedType), or remove them: a file with "$version" 2 or more is not migrated.',
+  },
+  SETTINGS_V1_MIGRATED: {
+    level: 'info',
+    remedy: 'Nothing to do; to silence it, let Qwen Code rewrite the file, or move the flat keys to their nested places yourself.',
+  },
   TRUSTED_GATEWAY: { level: 'info', remedy: 'Remove the endpoint from trustedGateways (or QWEN_AUTH_TRUSTED_GATEWAYS) to have keys checked against it again.' },
 } as const satisfies Record<string, DiagnosticInfo>);
 

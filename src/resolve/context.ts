@@ -62,11 +62,11 @@ export async function loadContext(options: ResolveAuthOptions): Promise<Resoluti
   // 2. Settings: user, then workspace (none when cwd is the home folder).
   const readSettings = async (dir: string, expandFrom: EnvRecord, into: Diagnostic[]) => {
     const docs: SettingsDocument[] = [];
-    const user = await readSettingsFile(userSettingsPath(dir), 'user', expandFrom, into);
+    const user = await readSettingsFile(userSettingsPath(dir), 'user', expandFrom, into, qwenCode);
     if (user) docs.push(user);
     const wsPath = workspaceSettingsPath(cwd);
     if (statOrUndefined(wsPath)?.isFile() && !isHomeFolder(cwd, homeDir) && wsPath !== userSettingsPath(dir)) {
-      const ws = await readSettingsFile(wsPath, 'workspace', expandFrom, into);
+      const ws = await readSettingsFile(wsPath, 'workspace', expandFrom, into, qwenCode);
       if (ws) docs.push(ws);
     }
     return mergeSettings(docs, into);

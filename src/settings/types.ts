@@ -46,6 +46,10 @@ export interface SettingValue<T> {
 /** The merged view of the user and workspace settings that resolution consumes. */
 export interface EffectiveSettings {
   readonly selectedType?: SettingValue<string | null>;
+  /** `security.auth.enforcedType` (v1 `enforcedAuthType`): a type that must be the current one, or the run stops. */
+  readonly enforcedType?: SettingValue<string | null>;
+  /** `security.auth.useExternal` (v1 `useExternalAuth`): skips Qwen Code's missing-key and Anthropic base-URL checks. */
+  readonly useExternal?: SettingValue<boolean | null>;
   readonly apiKey?: SettingValue<string | null>;
   readonly baseUrl?: SettingValue<string | null>;
   readonly modelName?: SettingValue<string | null>;

@@ -2,6 +2,7 @@ import { QwenAuthError } from '../../errors.js';
 import type { EnvCandidate } from '../../env/layered-env.js';
 import type { Provenance } from '../../types.js';
 import type { ResolutionContext } from '../context.js';
+import { checkEnforcedType } from '../enforced-type.js';
 import { choose, describeSource, envCandidate, overrideCandidate, settingCandidate } from '../provenance.js';
 import { allVariablesOf } from './variables.js';
 
@@ -45,7 +46,9 @@ function inferred(ctx: ResolutionContext): { type: string; provenance: Provenanc
  * Rule 5 of the 0.24 mode: `overrides.authType` > `security.auth.selectedType`
  * > Qwen Code 0.24's inference. Nothing: NO_AUTH_TYPE (no inference from a
  * key alone, no cached OAuth login). `qwen-oauth`: QWEN_OAUTH_DISCONTINUED.
- * `gemini`, `vertex-ai` and unknown names: UNSUPPORTED_AUTH_TYPE.
+ * `gemini`, `vertex-ai` and unknown names: `security.auth.enforcedType`'s
+ * check, then UNSUPPORTED_AUTH_TYPE. The resolved types meet the check after
+ * the wire switch (resolve.ts).
  */
 export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
   const explicit = choose([
@@ -82,6 +85,8 @@ export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
       { details: { origin, discontinuedOn: '2026-04-15' } },
     );
   }
+  // A type the mode does not resolve still meets security.auth.enforcedType first, as in Qwen Code.
+  checkEnforcedType(ctx.settings, type, origin, { homeDir: ctx.homeDir });
   if (type === 'gemini' || type === 'vertex-ai') {
     const variables = allVariablesOf(type);
     throw new QwenAuthError(

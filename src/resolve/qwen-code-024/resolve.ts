@@ -5,6 +5,8 @@ import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, response
 import { entriesByType, entryKey } from '../provider-protocols.js';
 import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from '../results.js';
 import { requestEnv } from '../transport-env.js';
+import { checkEnforcedType } from '../enforced-type.js';
+import { describeSource } from '../provenance.js';
 import { trustedGatewaysOf } from '../trusted-gateways.js';
 import { checkKeyAndBase } from '../value-checks.js';
 import { wordingOf } from '../wording.js';
@@ -53,6 +55,8 @@ function values(ctx: ResolutionContext): Values {
   const authType = wire.because
     ? { ...chosen.provenance, detail: `${chosen.type}, switched to ${type}: '${wire.because.id}' is declared on that wire (${entryKey(wire.because)})` }
     : chosen.provenance;
+  // settings-layers.md §3: the current type, after the switch, against security.auth.enforcedType.
+  checkEnforcedType(ctx.settings, type, describeSource(authType, { homeDir: ctx.homeDir }), { homeDir: ctx.homeDir });
   const entries = byType.of(type);
   const selection = selectEntry(entries, request, type, ctx.settings, ctx.diagnostics);
 
