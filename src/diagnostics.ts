@@ -82,6 +82,10 @@ export const DIAGNOSTICS = Object.freeze({
     level: 'info',
     remedy: 'Nothing to do; to silence it, let Qwen Code rewrite the file, or move the flat keys to their nested places yourself.',
   },
+  TRUST_FILE_INVALID: {
+    level: 'error',
+    remedy: 'Make the trusted-folders file one JSON object from folder path to TRUST_FOLDER, TRUST_PARENT or DO_NOT_TRUST (or remove it).',
+  },
   TRUSTED_GATEWAY: { level: 'info', remedy: 'Remove the endpoint from trustedGateways (or QWEN_AUTH_TRUSTED_GATEWAYS) to have keys checked against it again.' },
 } as const satisfies Record<string, DiagnosticInfo>);
 

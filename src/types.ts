@@ -58,8 +58,14 @@ export interface ValueSource {
   readonly path?: string;
   /** The settings key (e.g. `security.auth.apiKey`, `env.OPENAI_API_KEY`), or the overrides field (`apiKey`). */
   readonly key?: string;
-  /** The settings scope the value came from. */
-  readonly scope?: SettingsScope;
+  /**
+   * The layer the value came from, most trusted first: `overrides` (the
+   * caller), `environment` (the real environment), `system`,
+   * `system-defaults`, `user` (user settings, home-level `.env` files),
+   * `workspace` (workspace settings, project `.env` files), `built-in`.
+   * Set on every source `resolveAuth` produces.
+   */
+  readonly scope?: Scope;
   /** The provider whose default this is (`provider-default`). */
   readonly provider?: string;
   /** A short explanation, e.g. why a default or an inference applied. */
@@ -72,7 +78,11 @@ export interface Provenance extends ValueSource {
   readonly shadowed: readonly ValueSource[];
 }
 
-export type SettingsScope = 'user' | 'workspace';
+/** The settings file a value came from: the two system layers, the user's, the workspace's. */
+export type SettingsScope = 'system' | 'system-defaults' | 'user' | 'workspace';
+
+/** Where a value came from, most trusted first. */
+export type Scope = 'overrides' | 'environment' | 'system' | 'system-defaults' | 'user' | 'workspace' | 'built-in';
 
 import type { Diagnostic } from './diagnostics.js';
 import type { AuthRequests, KeyHeader } from './requests/types.js';

@@ -80,7 +80,7 @@ export class LayeredEnv {
   get(name: string): EnvCandidate | undefined {
     const added = this.#added.get(name);
     if (this.hasReal(name) && !(this.#emptyIsUnset && this.#base[name] === '' && added)) {
-      return { value: this.#base[name] as string, source: { kind: 'env', name } };
+      return { value: this.#base[name] as string, source: { kind: 'env', name, scope: 'environment' } };
     }
     return added;
   }

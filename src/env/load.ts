@@ -76,7 +76,7 @@ export function applyEnvFile(
       dropped.push(name);
       continue;
     }
-    const taken = env.offer(name, { value: values[name]!, source: { kind: 'env-file', name, path: file.path } });
+    const taken = env.offer(name, { value: values[name]!, source: { kind: 'env-file', name, path: file.path, scope: file.scope === 'home' ? 'user' : 'workspace' } });
     (taken ? applied : shadowed).push(name);
   }
   return { path: file.path, applied, excluded: dropped, shadowed };

@@ -84,7 +84,7 @@ export function envCandidate(env: LayeredEnv, name: string, diagnostics: Diagnos
       );
     }
   }
-  return { value: effective?.value, source: effective?.source ?? { kind: 'env', name }, under };
+  return { value: effective?.value, source: effective?.source ?? { kind: 'env', name, scope: 'environment' }, under };
 }
 
 /** A settings value as a candidate. */
@@ -99,7 +99,7 @@ export function settingCandidate(setting: SettingValue<string | null> | undefine
 
 /** An override (a CLI flag) as a candidate. */
 export function overrideCandidate(value: string | undefined, field: string): Candidate {
-  return { value, source: { kind: 'override', key: field } };
+  return { value, source: { kind: 'override', key: field, scope: 'overrides' } };
 }
 
 export { OVERRIDE_FLAGS } from '../types.js';

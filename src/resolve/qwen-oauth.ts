@@ -76,12 +76,12 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
       );
       return undefined;
     }
-    return { provenance: { kind: 'default', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials };
+    return { provenance: { kind: 'default', scope: 'built-in', path, detail: 'cached Qwen OAuth credentials', shadowed: [] }, credentials };
   }
   const store = await openStore(ctx);
   const credentials = await store.read();
   return credentials
-    ? { provenance: { kind: 'default', detail: `cached Qwen OAuth credentials in ${store.location}`, shadowed: [] }, credentials }
+    ? { provenance: { kind: 'default', scope: 'built-in', detail: `cached Qwen OAuth credentials in ${store.location}`, shadowed: [] }, credentials }
     : undefined;
 }
 
@@ -155,7 +155,7 @@ export async function resolveQwenOAuth(
   const model: Provenance =
     asked?.value === QWEN_OAUTH_MODEL
       ? asked.provenance
-      : { kind: 'default', detail: `Qwen OAuth serves only ${QWEN_OAUTH_MODEL}`, shadowed: asked ? [asked.provenance] : [] };
+      : { kind: 'default', scope: 'built-in', detail: `Qwen OAuth serves only ${QWEN_OAUTH_MODEL}`, shadowed: asked ? [asked.provenance] : [] };
 
   // resource_url receives the access token: it is checked (see oauth/base-url.ts) before it is used.
   const { store: _store, ...endpointOptions } = options.oauth ?? {};
@@ -167,12 +167,13 @@ export async function resolveQwenOAuth(
   const baseSource: Provenance = credentials.resourceUrl && !rejected
     ? {
         kind: 'provider-default',
+        scope: 'built-in',
         provider: 'qwen-oauth',
         detail: 'resource_url of the Qwen OAuth login',
         ...(store.kind === 'file' && { path: store.location }),
         shadowed: [],
       }
-    : { kind: 'default', detail: rejected ? 'the resource_url of the login was rejected' : 'the login has no resource_url', shadowed: [] };
+    : { kind: 'default', scope: 'built-in', detail: rejected ? 'the resource_url of the login was rejected' : 'the login has no resource_url', shadowed: [] };
 
   const registry = ctx.registry;
   const definition = registry.get('qwen-oauth');

@@ -123,8 +123,9 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   const anthropic = inferredAnthropic(ctx, wording);
   if (anthropic) throw anthropic;
   if (options.interactive) {
-    enforce('qwen-oauth', { kind: 'default', detail: 'an interactive login', shadowed: [] });
-    return oauth.resolveQwenOAuth(ctx, { kind: 'default', detail: 'interactive login: nothing else is configured', shadowed: [] });
+    const login = { kind: 'default', scope: 'built-in', detail: 'interactive login: nothing else is configured', shadowed: [] } as const;
+    enforce('qwen-oauth', login);
+    return oauth.resolveQwenOAuth(ctx, login);
   }
   // A modelProviders entry picked by the model needs its own variable: name it (spec §4).
   if (inferred.missing.entry?.matched) throw missingKeyError(ctx, inferred.missing, wording);

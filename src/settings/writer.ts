@@ -9,12 +9,15 @@ import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
 import { jsonNestingDepth, lineColumn, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import { locateQwenHome } from '../env/qwen-home.js';
-import { type AuthType, isAuthType, listAuthTypes, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion, type SettingsScope } from '../types.js';
+import { type AuthType, isAuthType, listAuthTypes, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion } from '../types.js';
+
+/** The settings files the writer changes: the user's and the workspace's (never a system file). */
+export type WritableSettingsScope = 'user' | 'workspace';
 import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 export interface SetSelectedAuthTypeOptions {
   /** Which settings file to change (default `user`). */
-  readonly scope?: SettingsScope;
+  readonly scope?: WritableSettingsScope;
   /** For the workspace scope (default `process.cwd()`). */
   readonly cwd?: string;
   readonly homeDir?: string;
@@ -29,7 +32,7 @@ export interface SetSelectedAuthTypeOptions {
 export interface SetSelectedAuthTypeResult {
   /** The file written (the target of a symlink, when the settings file is one). */
   readonly path: string;
-  readonly scope: SettingsScope;
+  readonly scope: WritableSettingsScope;
   /** The value before, if there was one. */
   readonly previous: string | undefined;
   /** False when the file already had this value (nothing was written). */

@@ -144,7 +144,7 @@ export function valuesFromModelProvider(
   const baseUrl = {
     value: hasBase ? entry.baseUrl! : MODEL_PROVIDER_DEFAULT_BASE_URL,
     provenance: {
-      ...(hasBase ? { ...origin, key: `${at}.baseUrl` } : { kind: 'default' as const, detail: `${at} has no baseUrl` }),
+      ...(hasBase ? { ...origin, key: `${at}.baseUrl` } : { kind: 'default' as const, scope: 'built-in' as const, detail: `${at} has no baseUrl` }),
       shadowed: sourcesOfPresent(chains.baseUrl),
     },
   };

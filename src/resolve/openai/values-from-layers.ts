@@ -36,21 +36,21 @@ export function valuesFromLayers(
     const owner = registry.matchKey(apiKey.value).find((p) => p.impliedByKey && p.endpoints.length > 0);
     if (owner) {
       const endpoint = owner.endpoints[0]!.baseUrl;
-      implied = { value: endpoint, source: { kind: 'provider-default', provider: owner.id, detail: 'implied by the key prefix' } };
+      implied = { value: endpoint, source: { kind: 'provider-default', scope: 'built-in', provider: owner.id, detail: 'implied by the key prefix' } };
       diagnostics.push(diagnostic('ENDPOINT_IMPLIED_BY_KEY', `No base URL is configured and the key ${redact(apiKey.value)} belongs to ${owner.name}, so ${endpoint} is used. Set OPENAI_BASE_URL to choose another endpoint.`));
     }
   }
   const baseUrl = choose([
     ...chains.baseUrl,
     ...(implied ? [implied] : []),
-    { value: DEFAULT_OPENAI_BASE_URL, source: { kind: 'default' } },
+    { value: DEFAULT_OPENAI_BASE_URL, source: { kind: 'default', scope: 'built-in' } },
   ])!;
 
   const provider = registry.matchBaseUrl(baseUrl.value)?.provider;
   const providerModel: Candidate[] = provider?.defaultModel
-    ? [{ value: provider.defaultModel, source: { kind: 'provider-default', provider: provider.id } }]
+    ? [{ value: provider.defaultModel, source: { kind: 'provider-default', scope: 'built-in', provider: provider.id } }]
     : [];
-  const model = choose([...chains.model, ...providerModel, { value: DEFAULT_OPENAI_MODEL, source: { kind: 'default' } }])!;
+  const model = choose([...chains.model, ...providerModel, { value: DEFAULT_OPENAI_MODEL, source: { kind: 'default', scope: 'built-in' } }])!;
 
   return { apiKey, baseUrl, model, keyVariables: ['OPENAI_API_KEY', ...providerVars] };
 }

@@ -61,9 +61,9 @@ const entrySource = (entry: ProviderEntry, field: string): Provenance => ({
 function defaultBase(type: ResolvedType024, withEntry: boolean): Chosen | undefined {
   if (type === 'anthropic') return undefined;
   if (type === 'openai' && !withEntry) {
-    return { value: QWEN_CODE_024_DEFAULT_OPENAI_BASE_URL, provenance: { kind: 'default', detail: "Qwen Code 0.24's default", shadowed: [] } };
+    return { value: QWEN_CODE_024_DEFAULT_OPENAI_BASE_URL, provenance: { kind: 'default', scope: 'built-in', detail: "Qwen Code 0.24's default", shadowed: [] } };
   }
-  return { value: OPENAI_SDK_DEFAULT_BASE_URL, provenance: { kind: 'default', detail: "the OpenAI SDK's default", shadowed: [] } };
+  return { value: OPENAI_SDK_DEFAULT_BASE_URL, provenance: { kind: 'default', scope: 'built-in', detail: "the OpenAI SDK's default", shadowed: [] } };
 }
 
 /** The entry's key variable, as a candidate whose source names the entry. */
@@ -144,7 +144,7 @@ export function values024(
 
   const model: Chosen = request
     ? { value: request.candidate.value, provenance: { ...request.candidate.source, shadowed: sourcesOfPresent(request.candidate.under ?? []) } }
-    : { value: v.defaultModel, provenance: { kind: 'default', detail: `Qwen Code 0.24's default for ${type}`, shadowed: [] } };
+    : { value: v.defaultModel, provenance: { kind: 'default', scope: 'built-in', detail: `Qwen Code 0.24's default for ${type}`, shadowed: [] } };
   return {
     apiKey: choose(chains.apiKey),
     baseUrl: choose(chains.baseUrl) ?? defaultBase(type, false),

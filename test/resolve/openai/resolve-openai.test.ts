@@ -56,8 +56,8 @@ describe('apiKey: overrides > OPENAI_API_KEY > provider variable > security.auth
   it('lists what it shadowed, highest first, sources only', async () => {
     const auth = await resolveOpenAI(full);
     expect(auth.sources.apiKey?.shadowed).toEqual([
-      { kind: 'env', name: 'OPENAI_API_KEY' },
-      { kind: 'env', name: 'BAILIAN_CODING_PLAN_API_KEY' },
+      { kind: 'env', name: 'OPENAI_API_KEY', scope: 'environment' },
+      { kind: 'env', name: 'BAILIAN_CODING_PLAN_API_KEY', scope: 'environment' },
       { kind: 'settings', key: 'security.auth.apiKey', path: tree!.path('home/.qwen/settings.json'), scope: 'user' },
     ]);
     expect(JSON.stringify(auth.sources)).not.toMatch(/sk-(env|settings|override)/);
@@ -159,7 +159,7 @@ describe('modelProviders (spec §4, "Providers from settings")', () => {
     });
     expect([auth.apiKey, auth.baseUrl, auth.model]).toEqual(['sk-second', 'https://api.openai.com/v1', 'second']);
     expect(auth.sources.apiKey).toMatchObject({ kind: 'env', name: 'SECOND_KEY', detail: 'modelProviders.openai[1].envKey' });
-    expect(auth.sources.baseUrl.shadowed).toContainEqual({ kind: 'override', key: 'baseUrl' });
+    expect(auth.sources.baseUrl.shadowed).toContainEqual({ kind: 'override', key: 'baseUrl', scope: 'overrides' });
   });
 
   it('an entry matching model.name decides alone', async () => {
