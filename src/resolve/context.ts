@@ -38,6 +38,23 @@ export interface ResolutionContext {
 }
 
 /**
+ * The values the first pass left for the names settings reference, when one
+ * differs from what the first expansion saw (else undefined: a second read
+ * would give the same settings).
+ */
+function relaunchEnv(env: LayeredEnv, names: readonly string[], first: EnvRecord): EnvRecord | undefined {
+  const out: Record<string, string> = {};
+  let changed = false;
+  for (const name of names) {
+    const value = env.value(name);
+    if (value === undefined) continue;
+    out[name] = value;
+    if (!Object.hasOwn(first, name) || first[name] !== value) changed = true;
+  }
+  return changed ? out : undefined;
+}
+
+/**
  * Loads the layers as Qwen Code does (spec §1–2): the `.env` file (found
  * before settings: a home-level file may move `QWEN_HOME`), the user and
  * workspace settings, then real environment > `.env` > `settings.env`.
@@ -105,9 +122,22 @@ export async function loadContext(options: ResolveAuthOptions): Promise<Resoluti
     applyFiles(before.files, first);
     applySettingsEnv(first);
   }
-  const settings = await readSettings(qwenDir, v024 ? settingsExpansionEnv(realEnv, files, home, homeDir) : realEnv, diagnostics);
+  const expansion = (from: EnvRecord): EnvRecord => (v024 ? settingsExpansionEnv(from, files, home, homeDir) : from);
+  const firstExpansion = expansion(realEnv);
+  let settings = await readSettings(qwenDir, firstExpansion, diagnostics);
   applyFiles(files, settings);
   applySettingsEnv(settings);
+
+  // 4. The relaunch (settings-layers.md §7): both CLIs start themselves again on the environment the
+  // first pass left, so `$VAR` in settings sees the applied .env files and settings.env, and the first
+  // pass's values outrank what only the second pass offers. Read again only when a reference changes.
+  const relaunched = relaunchEnv(env, settings.references, firstExpansion);
+  if (relaunched) {
+    const quiet: Diagnostic[] = [];
+    settings = await readSettings(qwenDir, expansion({ ...realEnv, ...relaunched }), quiet);
+    for (const d of quiet) addOnce(diagnostics, d);
+    applySettingsEnv({ ...settings, env: settings.env.filter((e) => !(v024 ? env.value(e.name) : env.has(e.name))) });
+  }
 
   const searched = before ? [...new Set([...before.searched, ...search.searched])] : search.searched;
   const firstFound = before?.files[0]?.file ?? search.found;

@@ -208,6 +208,7 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
     ...(excludedEnvVars && { excludedEnvVars }),
     modelProviders,
     providerProtocol,
+    references: [...new Set(docs.flatMap((d) => d.references ?? []))],
     files: docs.map((d) => ({ scope: d.scope, path: d.path })),
   };
 }

@@ -16,6 +16,8 @@ export interface SettingsDocument {
   readonly scope: SettingsScope;
   readonly path: string;
   readonly data: Readonly<Record<string, unknown>>;
+  /** The variable names its string values reference (`$NAME`, `${NAME}`), set or not. */
+  readonly references: readonly string[];
 }
 
 /** `<qwenDir>/settings.json`. */
@@ -82,7 +84,9 @@ export async function readSettingsFile(
       diagnostic('SETTINGS_V1_KEYS_IGNORED', `${path} has "$version" ${String((parsed as Record<string, unknown>).$version)} but flat v1 keys at the top level (${v1.ignored.join(', ')}); Qwen Code ignores them, and so does qwen-auth.`, { path }),
     );
   }
-  return { scope, path, data: expandEnvReferences(v1.data, env) as Record<string, unknown> };
+  const references = new Set<string>();
+  const data = expandEnvReferences(v1.data, env, references) as Record<string, unknown>;
+  return { scope, path, data, references: [...references] };
 }
 
 /**

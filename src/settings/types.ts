@@ -63,6 +63,8 @@ export interface EffectiveSettings {
   readonly modelProviders: readonly ProviderList[];
   /** `providerProtocol`, merged per provider id: the raw value each id maps to. */
   readonly providerProtocol: ReadonlyMap<string, SettingValue<unknown>>;
+  /** The variable names `$VAR` references in the files name (the relaunch expands them again). */
+  readonly references: readonly string[];
   /** The settings files that exist and were read. */
   readonly files: readonly { readonly scope: SettingsScope; readonly path: string }[];
 }

@@ -45,9 +45,10 @@ function inferred(ctx: ResolutionContext): { type: string; provenance: Provenanc
 /**
  * Rule 5 of the 0.24 mode: `overrides.authType` > `security.auth.selectedType`
  * > Qwen Code 0.24's inference. Nothing: NO_AUTH_TYPE (no inference from a
- * key alone, no cached OAuth login). `qwen-oauth`: QWEN_OAUTH_DISCONTINUED.
- * `gemini`, `vertex-ai` and unknown names: `security.auth.enforcedType`'s
- * check, then UNSUPPORTED_AUTH_TYPE. The resolved types meet the check after
+ * key alone, no cached OAuth login). Any type it does not resolve meets
+ * `security.auth.enforcedType`'s check first; then `qwen-oauth`:
+ * QWEN_OAUTH_DISCONTINUED; `gemini`, `vertex-ai` and unknown names:
+ * UNSUPPORTED_AUTH_TYPE. The resolved types meet the check after
  * the wire switch (resolve.ts).
  */
 export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
@@ -77,6 +78,9 @@ export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
   const provenance = chosen.provenance;
   const origin = describeSource(provenance);
   if (type === 'openai' || type === 'openai-responses' || type === 'anthropic') return { type, provenance };
+  // Any other type meets security.auth.enforcedType first, as in Qwen Code: a leftover qwen-oauth
+  // with another enforced type ends in the mismatch (0.24.4 prints its discontinued notice before it).
+  checkEnforcedType(ctx.settings, type, origin, { homeDir: ctx.homeDir });
   if (type === 'qwen-oauth') {
     throw new QwenAuthError(
       'QWEN_OAUTH_DISCONTINUED',
@@ -85,8 +89,6 @@ export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
       { details: { origin, discontinuedOn: '2026-04-15' } },
     );
   }
-  // A type the mode does not resolve still meets security.auth.enforcedType first, as in Qwen Code.
-  checkEnforcedType(ctx.settings, type, origin, { homeDir: ctx.homeDir });
   if (type === 'gemini' || type === 'vertex-ai') {
     const variables = allVariablesOf(type);
     throw new QwenAuthError(

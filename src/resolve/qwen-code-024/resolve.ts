@@ -81,7 +81,17 @@ function values(ctx: ResolutionContext): Values {
       },
     );
   }
-  if (type === 'anthropic') {
+  // security.auth.useExternal skips Qwen Code's validateAuthMethod (settings-layers.md §4): the
+  // Anthropic base-URL checks below; a key that is missing still fails, in the auth refresh.
+  const external = ctx.settings.useExternal?.value === true;
+  if (type === 'anthropic' && external && !v.baseUrl) {
+    throw new QwenAuthError(
+      'MISSING_BASE_URL',
+      `No base URL for anthropic: security.auth.useExternal (in ${ctx.settings.useExternal!.path}) skips Qwen Code's checks, but no entry baseUrl, override, ANTHROPIC_BASE_URL or security.auth.baseUrl gives one.`,
+      { details: { authType: type, variables: ['ANTHROPIC_BASE_URL'], ...(v.entry && { entry: entryKey(v.entry) }) } },
+    );
+  }
+  if (type === 'anthropic' && !external) {
     const envBase = ctx.env.value('ANTHROPIC_BASE_URL');
     if (v.entry && !v.entry.baseUrl) {
       throw new QwenAuthError(
