@@ -78,10 +78,10 @@ export async function readSettingsFile(
   }
   const v1 = migrateV1Settings(parsed as Record<string, unknown>, dialect);
   if (v1.migrated) {
-    diagnostics.push(diagnostic('SETTINGS_V1_MIGRATED', `${path} is a v1 (flat) settings file; it was read as Qwen Code migrates it (selectedAuthType → security.auth.selectedType, …).`, { path }));
+    diagnostics.push(diagnostic('SETTINGS_LEGACY_MIGRATED', `${path} is a v1 (flat) settings file; it was read as Qwen Code migrates it (selectedAuthType → security.auth.selectedType, …).`, { path }));
   } else if (v1.ignored.length > 0) {
     diagnostics.push(
-      diagnostic('SETTINGS_V1_KEYS_IGNORED', `${path} has "$version" ${String((parsed as Record<string, unknown>).$version)} but flat v1 keys at the top level (${v1.ignored.join(', ')}); Qwen Code ignores them, and so does qwen-auth.`, { path }),
+      diagnostic('SETTINGS_LEGACY_KEYS_IGNORED', `${path} has "$version" ${String((parsed as Record<string, unknown>).$version)} but flat v1 keys at the top level (${v1.ignored.join(', ')}); Qwen Code ignores them, and so does qwen-auth.`, { path }),
     );
   }
   const references = new Set<string>();

@@ -36,7 +36,7 @@ describe('v1 flat settings (§5)', () => {
     const auth = await resolveAuth(opts({ qwenCode: '0.24', env: { OPENAI_API_KEY: 'sk-v1key' } }));
     expect(auth).toMatchObject({ type: 'openai', model: 'm-v1', apiKey: 'sk-v1key' });
     expect(auth.sources.authType).toMatchObject({ kind: 'settings', key: 'security.auth.selectedType' });
-    expect(auth.diagnostics.map((d) => d.code)).toContain('SETTINGS_V1_MIGRATED');
+    expect(auth.diagnostics.map((d) => d.code)).toContain('SETTINGS_LEGACY_MIGRATED');
   });
 
   it('0.12: the flat model is model.name', async () => {
@@ -54,7 +54,7 @@ describe('v1 flat settings (§5)', () => {
     const opts = setup({ 'home/.qwen/settings.json': settings({ $version: 4, model: 'm-v1' }) });
     const auth = await resolveAuth(opts({ env: { OPENAI_API_KEY: 'sk-v1key' } }));
     expect(auth.model).not.toBe('m-v1');
-    expect(auth.diagnostics.find((d) => d.code === 'SETTINGS_V1_KEYS_IGNORED')?.message).toMatch(/model/);
+    expect(auth.diagnostics.find((d) => d.code === 'SETTINGS_LEGACY_KEYS_IGNORED')?.message).toMatch(/model/);
   });
 
   it('a v1 enforcedAuthType and useExternalAuth apply', async () => {
