@@ -20,6 +20,11 @@ function setup(files: Record<string, string>): (o?: Partial<ResolveAuthOptions>)
   return (o = {}) => ({ cwd: t.path('w'), homeDir: t.path('home'), env: {}, ...o });
 }
 
+async function keyOf(options: ResolveAuthOptions): Promise<string | undefined> {
+  const auth = await resolveAuth(options);
+  return 'apiKey' in auth ? auth.apiKey : undefined;
+}
+
 async function failure(options: ResolveAuthOptions): Promise<{ code: string; details: unknown; message: string; remedy: string }> {
   try {
     await resolveAuth(options);
@@ -155,7 +160,7 @@ describe('the relaunch and $VAR (§7)', () => {
       });
       const auth = await resolveAuth(opts({ qwenCode }));
       expect(auth).toMatchObject({ apiKey: 'sk-proj', model: 'model-senv' });
-      expect(auth.sources.apiKey).toMatchObject({ kind: 'settings', key: 'security.auth.apiKey' });
+      expect(auth.sources).toMatchObject({ apiKey: { kind: 'settings', key: 'security.auth.apiKey' } });
     });
 
     it(`${qwenCode}: first-pass values outrank the second pass (a settings.env value stays as the first pass expanded it)`, async () => {
@@ -163,7 +168,7 @@ describe('the relaunch and $VAR (§7)', () => {
         'w/.env': 'PROJKEY=sk-proj\nOPENAI_BASE_URL=http://127.0.0.1:9/j/v1\n',
         'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'openai' } }, env: { OPENAI_API_KEY: '$PROJKEY' } }),
       });
-      expect((await resolveAuth(opts({ qwenCode }))).apiKey).toBe('$PROJKEY');
+      expect(await keyOf(opts({ qwenCode }))).toBe('$PROJKEY');
     });
   }
 
@@ -172,7 +177,7 @@ describe('the relaunch and $VAR (§7)', () => {
       'w/.env': 'XK=sk-filled\nOPENAI_BASE_URL=http://127.0.0.1:9/k/v1\n',
       'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'openai', apiKey: '${XK}' } } }),
     });
-    expect((await resolveAuth(opts({ qwenCode: '0.24', env: { XK: '' } }))).apiKey).toBe('sk-filled');
+    expect(await keyOf(opts({ qwenCode: '0.24', env: { XK: '' } }))).toBe('sk-filled');
     expect((await failure(opts({ env: { XK: '' } }))).code).toBe('MISSING_API_KEY');
   });
 });
