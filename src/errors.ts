@@ -105,6 +105,8 @@ export interface AuthErrorDetails {
   SETTINGS_WRITE_FAILED: { readonly path: string };
   /** A settings file is not valid JSON (with comments), so it will not be rewritten. */
   SETTINGS_INVALID: { readonly path: string; readonly line: number; readonly column: number };
+  /** Folder trust is on and its rules file exists but is not one JSON object (Qwen Code stops with exit code 52). */
+  TRUST_FILE_INVALID: { readonly path: string; readonly reason: string };
   /** The user denied the device authorization. */
   OAUTH_ACCESS_DENIED: Record<string, never>;
   /** The device code expired before the user approved it. */
@@ -183,6 +185,8 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => strin
     `in OPENAI_API_KEY, with security.auth.selectedType 'openai' — or, if your account still has Qwen OAuth access, log in again (${p.login}).`,
   SETTINGS_WRITE_FAILED: 'Check that the settings folder is writable and retry.',
   SETTINGS_INVALID: 'Fix the JSON syntax at the given line and column, then retry.',
+  TRUST_FILE_INVALID:
+    'Make the trusted-folders file one JSON object from folder path to TRUST_FOLDER, TRUST_PARENT or DO_NOT_TRUST (or remove it), or turn security.folderTrust.enabled off.',
   OAUTH_ACCESS_DENIED: 'The authorization was declined; start the login again and approve it.',
   OAUTH_DEVICE_CODE_EXPIRED: 'The code expired before it was approved; start the login again.',
   ABORTED: 'The operation was cancelled by the caller.',

@@ -26,6 +26,7 @@ export type {
   FetchLike,
   EnvFileReport,
   EnvironmentReport,
+  LayerFile,
   OpenAIAuth,
   OpenAIResponsesAuth,
   Provenance,
@@ -36,8 +37,10 @@ export type {
   QwenOAuthAuth,
   ResolvedAuth,
   ResolvedAuthType,
+  Scope,
   SettingsScope,
   SourceKind,
+  TrustReport,
   UnreadEnvFile,
   ValueSource,
 } from './types.js';

@@ -236,6 +236,42 @@ export interface UnreadEnvFile {
   readonly missing: readonly string[];
 }
 
+/** A settings file or `.env` file that resolution considered, with its scope and what became of it. */
+export interface LayerFile {
+  readonly kind: 'settings' | 'env-file';
+  /** `system`, `system-defaults`, `user` (user settings, home-level `.env` files) or `workspace` (workspace settings, project `.env` files). */
+  readonly scope: SettingsScope;
+  readonly path: string;
+  /**
+   * `read`; `missing` (a settings file that does not exist); `invalid` (it
+   * exists but could not be used: see the diagnostics); `skipped` (folder
+   * trust kept it out: `reason` says which rule).
+   */
+  readonly status: 'read' | 'missing' | 'invalid' | 'skipped';
+  /** Why it was skipped, e.g. `folder untrusted (rule DO_NOT_TRUST at /src/repo in ~/.qwen/trustedFolders.json)`. */
+  readonly reason?: string;
+}
+
+/** Folder trust as resolution applied it. */
+export interface TrustReport {
+  /** `security.folderTrust.enabled` from system defaults < user < system (Qwen Code 0.12: system < user). */
+  readonly enabled: boolean;
+  /** The switch on the full merge, workspace included when it was read: it decides the project `.env` files. */
+  readonly envEnabled: boolean;
+  /** The rules file: `QWEN_CODE_TRUSTED_FOLDERS_PATH`, else `<qwenDir>/trustedFolders.json` (0.12: `~/.qwen/trustedFolders.json`). */
+  readonly file: string;
+  /** Whether it exists (it is read only while trust is on). */
+  readonly fileExists: boolean;
+  /** The working folder's standing (`undecided` while trust is off). 0.24 treats undecided as untrusted, 0.12 as trusted. */
+  readonly verdict: 'trusted' | 'untrusted' | 'undecided';
+  /** The rule that decided, as written in the file. */
+  readonly rule?: { readonly path: string; readonly level: 'TRUST_FOLDER' | 'TRUST_PARENT' | 'DO_NOT_TRUST' };
+  /** Whether the workspace settings were read (false also when there are none). */
+  readonly workspaceApplied: boolean;
+  /** Whether the working folder's project `.env` files may apply. */
+  readonly projectEnvApplied: boolean;
+}
+
 /** What `inspectEnvironment()` reports: the layers, before any auth method is chosen. */
 export interface EnvironmentReport {
   readonly cwd: string;
@@ -245,8 +281,12 @@ export interface EnvironmentReport {
   readonly envFile: EnvFileReport | null;
   /** Every `.env` candidate checked, in order. */
   readonly searched: readonly string[];
-  /** The settings files that exist and were read, lowest scope first. */
+  /** The settings files that exist and were read, lowest scope first (system defaults, user, workspace, system). */
   readonly settingsFiles: readonly { readonly scope: SettingsScope; readonly path: string }[];
+  /** Every settings file (the four scopes) and `.env` file considered, with its scope, and whether it was read or why not. */
+  readonly files: readonly LayerFile[];
+  /** Folder trust: the switch, the rules file, the verdict and the rule behind it, what it kept out. */
+  readonly trust: TrustReport;
   /** `.env` files that exist beyond the one used and were not read, nearest first. */
   readonly unreadEnvFiles: readonly UnreadEnvFile[];
   readonly diagnostics: readonly Diagnostic[];

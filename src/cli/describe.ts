@@ -37,10 +37,31 @@ export function printEnvironment(out: Output, report: EnvironmentReport, home: s
     [
       ['.env', env[0]!],
       ...env.slice(1).map((l) => ['', l] as [string, string]),
-      ...report.settingsFiles.map((f) => [`settings (${f.scope})`, tildify(f.path, home)] as [string, string]),
+      ...report.files
+        .filter((f) => (f.kind === 'settings' && f.status !== 'missing') || f.status === 'skipped')
+        .map((f) => [`${f.kind === 'settings' ? 'settings' : '.env'} (${f.scope})`, fileLine(out, f, home)] as [string, string]),
+      ['folder trust', trustLine(out, report, home)],
     ],
     stream,
   );
+}
+
+/** A layer file: its path, and unless it was read, what became of it. */
+function fileLine(out: Output, f: EnvironmentReport['files'][number], home: string): string {
+  const path = tildify(f.path, home);
+  if (f.status === 'read') return path;
+  if (f.status === 'skipped') return `${out.dim(path)} ${out.yellow('skipped')}${out.dim(`: ${tildify(f.reason ?? 'folder trust', home)}`)}`;
+  return `${path} ${out.red(f.status)}${out.dim(' (see the diagnostics)')}`;
+}
+
+/** Folder trust in one line: off, or on with the working folder's verdict and the rule behind it. */
+function trustLine(out: Output, report: EnvironmentReport, home: string): string {
+  const t = report.trust;
+  if (!t.enabled && !t.envEnabled) return out.dim('off (security.folderTrust.enabled)');
+  const file = tildify(t.file, home);
+  const why = t.rule ? `rule ${t.rule.level} at ${tildify(t.rule.path, home)} in ${file}` : `no rule in ${file}${t.fileExists ? '' : ' (no such file)'}`;
+  const scope = t.enabled ? 'on' : 'on for .env files only (the workspace turned it on)';
+  return `${scope}: this folder is ${t.verdict} ${out.dim(`(${why})`)}`;
 }
 
 /** Diagnostics, one per line, coloured by level. */

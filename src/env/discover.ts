@@ -21,7 +21,22 @@ export interface EnvFileSearch {
   readonly found: FoundEnvFile | null;
   /** Every candidate checked, in order (the found file last). */
   readonly searched: string[];
+  /** Files that exist but were passed over by the `canUse` rule (folder trust), with the reason. */
+  readonly skipped?: readonly SkippedEnvFile[];
 }
+
+/** A `.env` file that exists and was passed over, and why. */
+export interface SkippedEnvFile {
+  readonly path: string;
+  readonly scope: 'project' | 'home';
+  readonly reason: string;
+}
+
+/**
+ * Decides whether an existing `.env` file may be used (folder trust): undefined
+ * to use it, else the reason it is passed over. The walk goes on past it.
+ */
+export type EnvFileFilter = (path: string, scope: 'project' | 'home') => string | undefined;
 
 /** The home-level `.env` files: `<qwenDir>/.env`, `<homeDir>/.qwen/.env`, `<homeDir>/.env`. */
 export function homeLevelEnvFiles(roots: Pick<EnvSearchRoots, 'homeDir' | 'qwenDir'>): string[] {
@@ -62,14 +77,23 @@ export function envFileScope(path: string, roots: Pick<EnvSearchRoots, 'homeDir'
  * that, `<qwenDir>/.env` then `<homeDir>/.env`. The first regular file wins.
  * Two `stat` calls per folder, none repeated.
  */
-export function findEnvFile(roots: EnvSearchRoots): EnvFileSearch {
+export function findEnvFile(roots: EnvSearchRoots, canUse?: EnvFileFilter): EnvFileSearch {
   const searched: string[] = [];
+  const skipped: SkippedEnvFile[] = [];
+  const done = (found: FoundEnvFile | null): EnvFileSearch => ({ found, searched, ...(skipped.length > 0 && { skipped }) });
   for (const candidate of envFileCandidates(roots)) {
     searched.push(candidate);
     const st = statOrUndefined(candidate);
-    if (st?.isFile()) return { found: { path: candidate, size: st.size, scope: envFileScope(candidate, roots) }, searched };
+    if (!st?.isFile()) continue;
+    const scope = envFileScope(candidate, roots);
+    const reason = canUse?.(candidate, scope);
+    if (reason !== undefined) {
+      skipped.push({ path: candidate, scope, reason });
+      continue;
+    }
+    return done({ path: candidate, size: st.size, scope });
   }
-  return { found: null, searched };
+  return done(null);
 }
 
 /** The `.env` files Qwen Code 0.24 applies, highest first, and what was looked at. */
@@ -78,6 +102,8 @@ export interface EnvFilesSearch {
   readonly files: readonly FoundEnvFile[];
   /** Every candidate checked, in order. */
   readonly searched: readonly string[];
+  /** Files that exist but were passed over by the `canUse` rule (folder trust), with the reason. */
+  readonly skipped?: readonly SkippedEnvFile[];
 }
 
 /**
@@ -91,7 +117,7 @@ export interface EnvFilesSearch {
  * Anything that exists counts as found (a folder named `.env` stops the walk
  * and is then reported as unreadable), as Qwen Code 0.24 does.
  */
-export function findQwenCode024EnvFiles(roots: EnvSearchRoots): EnvFilesSearch {
+export function findQwenCode024EnvFiles(roots: EnvSearchRoots, canUse?: EnvFileFilter): EnvFilesSearch {
   const homeDir = resolve(roots.homeDir);
   const qwenDir = resolve(roots.qwenDir);
   const legacy = normalize(join(homeDir, '.qwen'));
@@ -101,6 +127,7 @@ export function findQwenCode024EnvFiles(roots: EnvSearchRoots): EnvFilesSearch {
   const homeSet = new Set(homeLevelEnvFiles({ homeDir, qwenDir }));
   const files: FoundEnvFile[] = [];
   const searched: string[] = [];
+  const skipped: SkippedEnvFile[] = [];
   const seen = new Set<string>();
   const tryFile = (candidate: string): boolean => {
     const path = normalize(candidate);
@@ -108,13 +135,19 @@ export function findQwenCode024EnvFiles(roots: EnvSearchRoots): EnvFilesSearch {
     searched.push(path);
     const st = statOrUndefined(path);
     if (!st) return false;
+    const scope = homeSet.has(path) ? 'home' : 'project';
+    const reason = canUse?.(path, scope);
+    if (reason !== undefined) {
+      if (!skipped.some((s) => s.path === path)) skipped.push({ path, scope, reason });
+      return false;
+    }
     seen.add(path);
-    files.push({ path, size: st.size, scope: homeSet.has(path) ? 'home' : 'project' });
+    files.push({ path, size: st.size, scope });
     return true;
   };
   const withHome = (): EnvFilesSearch => {
     for (const p of homeFiles) tryFile(p);
-    return { files, searched };
+    return { files, searched, ...(skipped.length > 0 && { skipped }) };
   };
 
   if (resolve(roots.cwd) === homeDir) return withHome();

@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { statOrUndefined } from '../internal/fs.js';
 import type { EnvRecord, QwenCodeVersion, ValueSource } from '../types.js';
-import { type EnvFileSearch, findEnvFile, findQwenCode024EnvFiles, type FoundEnvFile } from './discover.js';
+import { type EnvFileFilter, type EnvFileSearch, findEnvFile, findQwenCode024EnvFiles, type FoundEnvFile } from './discover.js';
 import { DEFAULT_MAX_ENV_FILE_BYTES, type LoadedEnvFile, loadEnvFiles, readEnvFileValues } from './load.js';
 
 /**
@@ -40,6 +40,8 @@ export interface QwenHomeInputs {
   readonly envFile?: { readonly homeFallback?: boolean | undefined; readonly maxBytes?: number | undefined } | undefined;
   /** Whose rule to follow (default `'0.12'`); see `ResolveAuthOptions.qwenCode`. */
   readonly qwenCode?: QwenCodeVersion | undefined;
+  /** Folder trust's say on each existing file (see {@link EnvFileFilter}); default: every file may be used. */
+  readonly canUse?: EnvFileFilter | undefined;
 }
 
 /** The `.env` files as resolution reads them, and the home folder they imply. */
@@ -102,7 +104,7 @@ function readQwenCode024(inputs: QwenHomeInputs, env: EnvRecord, diagnostics: Di
   }
   const fallback: QwenHome = { qwenDir: qwenDirFrom(undefined, homeDir), source: { kind: 'default' } };
   const filesOf = (qwenDir: string) => {
-    const found = findQwenCode024EnvFiles({ cwd, homeDir, qwenDir });
+    const found = findQwenCode024EnvFiles({ cwd, homeDir, qwenDir }, inputs.canUse);
     return { found, files: found.files.map((file) => read(file, true)) };
   };
 
@@ -117,7 +119,7 @@ function readQwenCode024(inputs: QwenHomeInputs, env: EnvRecord, diagnostics: Di
       };
       const second = filesOf(moved.qwenDir);
       return {
-        search: { found: second.found.files[0] ?? null, searched: [...second.found.searched] },
+        search: { found: second.found.files[0] ?? null, searched: [...second.found.searched], ...(second.found.skipped && { skipped: second.found.skipped }) },
         files: second.files,
         home: moved,
         before: { qwenDir: fallback.qwenDir, files: first.files, searched: [...first.found.searched] },
@@ -126,7 +128,7 @@ function readQwenCode024(inputs: QwenHomeInputs, env: EnvRecord, diagnostics: Di
   }
   home ??= fallback;
   const { found, files } = filesOf(home.qwenDir);
-  return { search: { found: found.files[0] ?? null, searched: [...found.searched] }, files, home };
+  return { search: { found: found.files[0] ?? null, searched: [...found.searched], ...(found.skipped && { skipped: found.skipped }) }, files, home };
 }
 
 /**
@@ -146,7 +148,7 @@ export function readEnvFilesAndHome(inputs: QwenHomeInputs, diagnostics: Diagnos
     source: { kind: 'default' },
   };
 
-  const search = findEnvFile({ cwd: resolve(inputs.cwd), homeDir, qwenDir: first.qwenDir });
+  const search = findEnvFile({ cwd: resolve(inputs.cwd), homeDir, qwenDir: first.qwenDir }, inputs.canUse);
   const files = loadEnvFiles(
     search.found,
     { homeDir, qwenDir: first.qwenDir },

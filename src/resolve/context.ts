@@ -1,19 +1,48 @@
 import { homedir } from 'node:os';
-import { resolve as resolvePath } from 'node:path';
+import { basename, dirname, join, normalize, resolve as resolvePath } from 'node:path';
 import { addOnce, type Diagnostic } from '../diagnostics.js';
+import type { EnvFileFilter, SkippedEnvFile } from '../env/discover.js';
+import { homeLevelEnvFiles } from '../env/discover.js';
 import { LayeredEnv } from '../env/layered-env.js';
 import { applyEnvFile, DEFAULT_EXCLUDED_ENV_VARS, type LoadedEnvFile } from '../env/load.js';
 import { readEnvFilesAndHome } from '../env/qwen-home.js';
-import { statOrUndefined } from '../internal/fs.js';
+import { realPathOr, statOrUndefined } from '../internal/fs.js';
 import { defaultRegistry } from '../providers/default-registry.js';
 import { checkedRegistry } from '../providers/registry.js';
 import type { ProviderRegistry } from '../providers/types.js';
-import { mergeSettings } from '../settings/merge.js';
+import { folderTrustEnabled, mergeSettings } from '../settings/merge.js';
 import { isHomeFolder, readSettingsFile, type SettingsDocument, userSettingsPath, workspaceSettingsPath } from '../settings/read.js';
+import { SYSTEM_DEFAULTS_VARIABLE, SYSTEM_SETTINGS_VARIABLE, systemSettingsPaths } from '../settings/system-paths.js';
+import {
+  type FolderTrust,
+  folderTrustOf,
+  readTrustRules,
+  TRUSTED_FOLDERS_VARIABLE,
+  type TrustRule,
+  type TrustRulesFile,
+  trustedFoldersPath,
+} from '../settings/trusted-folders.js';
 import type { EffectiveSettings } from '../settings/types.js';
-import type { EnvFileLayer, EnvFileReport, EnvRecord, QwenCodeVersion } from '../types.js';
+import type { EnvFileLayer, EnvFileReport, EnvRecord, LayerFile, QwenCodeVersion, SettingsScope } from '../types.js';
 import type { ResolveAuthOptions } from './options.js';
 import { applyQwenCode024EnvFile, applyQwenCode024SettingsEnv, settingsExpansionEnv } from './qwen-code-024/env-files.js';
+
+/** Folder trust as resolution applied it (spec settings-layers §1). */
+export interface TrustState {
+  /** The switch that decided the workspace settings: system defaults < user < system (0.12: system < user). */
+  readonly enabled: boolean;
+  /** The rules file (read only while a switch is on; otherwise `exists: false`, no rules). */
+  readonly file: TrustRulesFile;
+  /** The working folder's standing under the rules (`undecided` when trust is off). */
+  readonly verdict: FolderTrust;
+  readonly rule?: TrustRule;
+  /** Whether the workspace settings were read (false also when there is none to read). */
+  readonly workspaceApplied: boolean;
+  /** The switch on the full merge (workspace included when applied), which decides the `.env` files (rule 7). */
+  readonly envEnabled: boolean;
+  /** Whether project `.env` files of the working folder may apply. */
+  readonly projectEnvApplied: boolean;
+}
 
 /** Everything resolution has learned before choosing the auth type; shared by both branches. */
 export interface ResolutionContext {
@@ -35,6 +64,40 @@ export interface ResolutionContext {
   readonly now: () => number;
   /** The provider registry: the caller's, checked (its answers too), or the built-in one. */
   readonly registry: ProviderRegistry;
+  /** Folder trust: the switch, the rules file, the working folder's verdict, what it kept out. */
+  readonly trust: TrustState;
+  /** Every settings file and `.env` file considered, with its scope and what became of it. */
+  readonly layerFiles: readonly LayerFile[];
+  /**
+   * Settings files that stop Qwen Code before it resolves anything (0.24: a
+   * system, system-defaults or user file that exists but is not a JSON
+   * object). `resolveAuth` throws for the first; `inspectEnvironment` reports.
+   */
+  readonly fatalSettings: readonly Diagnostic[];
+}
+
+/** The variables that move the system files and the trust rules. */
+const PATH_VARIABLES = [SYSTEM_SETTINGS_VARIABLE, SYSTEM_DEFAULTS_VARIABLE, TRUSTED_FOLDERS_VARIABLE] as const;
+type PathEnv = Readonly<Partial<Record<(typeof PATH_VARIABLES)[number], string>>>;
+
+/** Diagnostics of a settings file that exists but does not give a JSON object. */
+const UNREADABLE_SETTINGS = new Set(['SETTINGS_INVALID_JSON', 'SETTINGS_NOT_OBJECT', 'SETTINGS_UNREADABLE']);
+
+function pathEnvOf(get: (name: string) => string | undefined): PathEnv {
+  const out: Partial<Record<(typeof PATH_VARIABLES)[number], string>> = {};
+  for (const name of PATH_VARIABLES) {
+    const v = get(name);
+    if (v !== undefined && v !== '') out[name] = v;
+  }
+  return out;
+}
+
+const samePathEnv = (a: PathEnv, b: PathEnv): boolean => PATH_VARIABLES.every((n) => a[n] === b[n]);
+
+/** `rule LEVEL at PATH in FILE`, or what undecided means, for a skip reason. */
+function why(verdict: FolderTrust, rule: TrustRule | undefined, file: TrustRulesFile, folder: string, qwenCode: QwenCodeVersion): string {
+  if (rule) return `folder ${verdict} (rule ${rule.level} at ${rule.path} in ${file.path})`;
+  return `folder undecided (no rule in ${file.path} covers ${folder}; Qwen Code ${qwenCode} treats that as untrusted)`;
 }
 
 /**
@@ -55,51 +118,116 @@ function relaunchEnv(env: LayeredEnv, names: readonly string[], first: EnvRecord
 }
 
 /**
- * Loads the layers as Qwen Code does (spec §1–2): the `.env` file (found
- * before settings: a home-level file may move `QWEN_HOME`), the user and
- * workspace settings, then real environment > `.env` > `settings.env`.
- * With `qwenCode: '0.24'`, Qwen Code 0.24's variant (spec 0.24 §2 rules 1–4):
- * the project file and the home files, empty values filled, its exclusions.
+ * Loads the layers as Qwen Code does (spec §1–2, settings-layers §1–2): the
+ * `.env` files (a home-level file may move `QWEN_HOME`), the system
+ * defaults, user, workspace and system settings, folder trust (which may
+ * keep the workspace settings and project `.env` files out), then real
+ * environment > `.env` > `settings.env`. With `qwenCode: '0.24'`, Qwen Code
+ * 0.24's variant (spec 0.24 §2 rules 1–4). When the layers themselves set a
+ * variable that moves the system files or the trust rules (as Qwen Code's
+ * relaunch lets them), they are loaded once more with it.
  */
 export async function loadContext(options: ResolveAuthOptions): Promise<ResolutionContext> {
   const realEnv: EnvRecord = options.env ?? process.env;
+  const first = await loadOnce(options, pathEnvOf((n) => realEnv[n]));
+  const after = pathEnvOf((n) => first.env.value(n));
+  return samePathEnv(after, pathEnvOf((n) => realEnv[n])) ? first : loadOnce(options, after);
+}
+
+async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<ResolutionContext> {
+  const realEnv: EnvRecord = options.env ?? process.env;
   const homeDir = resolvePath(options.homeDir ?? homedir());
   const cwd = resolvePath(options.cwd ?? process.cwd());
+  const realCwd = realPathOr(cwd);
+  const platform = options.platform ?? process.platform;
   const diagnostics: Diagnostic[] = [];
   const qwenCode: QwenCodeVersion = options.qwenCode ?? '0.12';
   const v024 = qwenCode === '0.24';
+  const envInputs = { qwenDir: options.qwenDir, env: realEnv, homeDir, cwd, envFile: options.envFile, qwenCode };
 
-  // 1. The .env file, and with it Qwen's home folder.
-  const { search, files, home, before } = readEnvFilesAndHome(
-    { qwenDir: options.qwenDir, env: realEnv, homeDir, cwd, envFile: options.envFile, qwenCode },
-    diagnostics,
-  );
-  const { qwenDir } = home;
+  // 1. Qwen's home folder (a home-level .env may move it), from a walk that folder trust does not yet filter.
+  const envDiagnostics: Diagnostic[] = [];
+  const unfiltered = readEnvFilesAndHome(envInputs, envDiagnostics);
+  const { qwenDir } = unfiltered.home;
 
-  // 2. Settings: user, then workspace (none when cwd is the home folder).
-  const readSettings = async (dir: string, expandFrom: EnvRecord, into: Diagnostic[]) => {
-    const docs: SettingsDocument[] = [];
-    const user = await readSettingsFile(userSettingsPath(dir), 'user', expandFrom, into, qwenCode);
-    if (user) docs.push(user);
-    const wsPath = workspaceSettingsPath(cwd);
-    if (statOrUndefined(wsPath)?.isFile() && !isHomeFolder(cwd, homeDir) && wsPath !== userSettingsPath(dir)) {
-      const ws = await readSettingsFile(wsPath, 'workspace', expandFrom, into, qwenCode);
-      if (ws) docs.push(ws);
-    }
-    return mergeSettings(docs, into);
+  // 2. The four settings files.
+  const located = systemSettingsPaths(pathEnv, platform, realCwd);
+  const systemPath = options.systemSettingsPath ?? located.system;
+  const defaultsPath = options.systemDefaultsPath ?? located.defaults;
+  const wsPath = workspaceSettingsPath(cwd);
+  const wsExists = statOrUndefined(wsPath)?.isFile() === true && !isHomeFolder(cwd, homeDir);
+  const layerFiles: LayerFile[] = [];
+  const fatalSettings: Diagnostic[] = [];
+  const readLayers = async (dir: string, expandFrom: EnvRecord, into: Diagnostic[], report: boolean) => {
+    const one = async (path: string, scope: SettingsScope, fatal: boolean): Promise<SettingsDocument | undefined> => {
+      const before = into.length;
+      const doc = statOrUndefined(path) ? await readSettingsFile(path, scope, expandFrom, into, qwenCode) : undefined;
+      const problems = into.slice(before);
+      if (report) {
+        const exists = statOrUndefined(path) !== undefined;
+        layerFiles.push({ kind: 'settings', scope, path, status: doc ? 'read' : exists ? 'invalid' : 'missing' });
+        if (fatal) fatalSettings.push(...problems.filter((d) => UNREADABLE_SETTINGS.has(d.code)));
+      }
+      return doc;
+    };
+    const defaults = await one(defaultsPath, 'system-defaults', v024);
+    const user = await one(userSettingsPath(dir), 'user', v024);
+    const workspace = wsExists && wsPath !== userSettingsPath(dir) ? await one(wsPath, 'workspace', false) : undefined;
+    const system = await one(systemPath, 'system', v024);
+    return { defaults, user, workspace, system };
   };
+  const expandFrom = v024 ? settingsExpansionEnv(realEnv, unfiltered.files, unfiltered.home, homeDir) : realEnv;
+  const layers = await readLayers(qwenDir, expandFrom, diagnostics, true);
+  const present = (...docs: (SettingsDocument | undefined)[]): SettingsDocument[] => docs.filter((d): d is SettingsDocument => d !== undefined);
 
-  // 3. Layers: real environment > .env > settings.env.
+  // 3. Folder trust (settings-layers §1): the switch without the workspace, the rules, the verdict.
+  const enabled = folderTrustEnabled(v024 ? present(layers.defaults, layers.user, layers.system) : present(layers.system, layers.user));
+  const trustPath = trustedFoldersPath(v024 ? qwenDir : join(homeDir, '.qwen'), pathEnv, realCwd);
+  let file: TrustRulesFile | undefined;
+  const rules = (): TrustRulesFile => (file ??= readTrustRules(trustPath));
+  const judge = (folder: string) => folderTrustOf(rules().rules, folder, qwenCode, realCwd);
+  const here = enabled ? judge(realCwd) : { verdict: 'undecided' as FolderTrust };
+  const workspaceTrusted = !enabled || (v024 ? here.verdict === 'trusted' : here.verdict !== 'untrusted');
+  const workspaceApplied = workspaceTrusted && layers.workspace !== undefined;
+  const docsFor = (l: typeof layers, withWorkspace: boolean) => present(l.defaults, l.user, withWorkspace ? l.workspace : undefined, l.system);
+
+  // Rule 7: the .env decision is taken again on the full merge.
+  const envEnabled = folderTrustEnabled(docsFor(layers, workspaceTrusted));
+  const envHere = envEnabled ? (enabled ? here : judge(realCwd)) : { verdict: 'undecided' as FolderTrust };
+  const projectEnvApplied = !envEnabled || (v024 ? envHere.verdict === 'trusted' : envHere.verdict !== 'untrusted');
+  const homeFiles = new Set(homeLevelEnvFiles({ homeDir, qwenDir }).map((p) => normalize(p)));
+  const canUse: EnvFileFilter | undefined = !envEnabled
+    ? undefined
+    : (path, scope) => {
+        if (scope === 'home' || homeFiles.has(normalize(path))) return undefined;
+        if (!projectEnvApplied) return why(envHere.verdict, envHere.rule, rules(), realCwd, qwenCode);
+        if (!v024) return undefined;
+        // 0.24, rule 6: a .env above the working folder is skipped when its folder is decided untrusted.
+        const parent = dirname(normalize(path));
+        const folder = basename(parent) === '.qwen' ? dirname(parent) : parent;
+        if (folder === realCwd) return undefined;
+        const there = judge(folder);
+        return there.verdict === 'untrusted' ? why(there.verdict, there.rule, rules(), folder, qwenCode) : undefined;
+      };
+  const { search, files, home, before } = canUse ? readEnvFilesAndHome({ ...envInputs, canUse }, diagnostics) : unfiltered;
+  if (!canUse) diagnostics.push(...envDiagnostics);
+  if ((enabled || envEnabled) && rules().problem) addOnce(diagnostics, rules().problem!);
+  if (layers.workspace && !workspaceApplied) {
+    const entry = layerFiles.findIndex((f) => f.path === wsPath && f.kind === 'settings');
+    layerFiles[entry] = { ...layerFiles[entry]!, status: 'skipped', reason: why(here.verdict, here.rule, rules(), realCwd, qwenCode) };
+  }
+
+  // 4. Layers: real environment > .env > settings.env.
   const env = new LayeredEnv(realEnv, { emptyIsUnset: v024 });
-  const layers: EnvFileLayer[] = [];
+  const envLayers: EnvFileLayer[] = [];
   const applied = new Set<string>();
   const applyFiles = (list: readonly LoadedEnvFile[], settings: EffectiveSettings): void => {
     const excluded = settings.excludedEnvVars ?? options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
     const apply = v024 ? applyQwenCode024EnvFile : applyEnvFile;
-    for (const { file, values } of list) {
-      if (applied.has(file.path)) continue;
-      applied.add(file.path);
-      layers.push(values ? apply(env, file, values, excluded) : { path: file.path, applied: [], excluded: [], shadowed: [] });
+    for (const { file: f, values } of list) {
+      if (applied.has(f.path)) continue;
+      applied.add(f.path);
+      envLayers.push(values ? apply(env, f, values, excluded) : { path: f.path, applied: [], excluded: [], shadowed: [] });
     }
   };
   const applySettingsEnv = (settings: EffectiveSettings): void => {
@@ -117,24 +245,34 @@ export async function loadContext(options: ResolveAuthOptions): Promise<Resoluti
   // Qwen Code 0.24, QWEN_HOME exported empty and filled by a home file: the first pass's layers stay.
   if (before) {
     const quiet: Diagnostic[] = [];
-    const first = await readSettings(before.qwenDir, settingsExpansionEnv(realEnv, before.files, { qwenDir: before.qwenDir, source: { kind: 'default' } }, homeDir), quiet);
+    const firstLayers = await readLayers(
+      before.qwenDir,
+      settingsExpansionEnv(realEnv, before.files, { qwenDir: before.qwenDir, source: { kind: 'default' } }, homeDir),
+      quiet,
+      false,
+    );
+    const first = mergeSettings(docsFor(firstLayers, workspaceTrusted), quiet);
     for (const d of quiet) addOnce(diagnostics, d);
     applyFiles(before.files, first);
     applySettingsEnv(first);
   }
-  const expansion = (from: EnvRecord): EnvRecord => (v024 ? settingsExpansionEnv(from, files, home, homeDir) : from);
-  const firstExpansion = expansion(realEnv);
-  let settings = await readSettings(qwenDir, firstExpansion, diagnostics);
+  // Folder trust passed over a project file, and a home file below it moved QWEN_HOME: that folder's user settings.
+  const finalLayers =
+    home.qwenDir !== qwenDir ? await readLayers(home.qwenDir, v024 ? settingsExpansionEnv(realEnv, files, home, homeDir) : realEnv, diagnostics, false) : layers;
+  let settings = mergeSettings(docsFor(finalLayers, workspaceTrusted), diagnostics);
   applyFiles(files, settings);
   applySettingsEnv(settings);
 
-  // 4. The relaunch (settings-layers.md §7): both CLIs start themselves again on the environment the
-  // first pass left, so `$VAR` in settings sees the applied .env files and settings.env, and the first
-  // pass's values outrank what only the second pass offers. Read again only when a reference changes.
+  // 5. The relaunch (settings-layers §7): both CLIs start themselves again on the environment the first
+  // pass left, so `$VAR` in settings sees the applied .env files and settings.env, and the first pass's
+  // values outrank what only the second pass offers. Read again only when a referenced name changed.
+  const firstExpansion = home.qwenDir !== qwenDir ? (v024 ? settingsExpansionEnv(realEnv, files, home, homeDir) : realEnv) : expandFrom;
   const relaunched = relaunchEnv(env, settings.references, firstExpansion);
   if (relaunched) {
     const quiet: Diagnostic[] = [];
-    settings = await readSettings(qwenDir, expansion({ ...realEnv, ...relaunched }), quiet);
+    const from = { ...realEnv, ...relaunched };
+    const again = await readLayers(home.qwenDir, v024 ? settingsExpansionEnv(from, files, home, homeDir) : from, quiet, false);
+    settings = mergeSettings(docsFor(again, workspaceTrusted), quiet);
     for (const d of quiet) addOnce(diagnostics, d);
     applySettingsEnv({ ...settings, env: settings.env.filter((e) => !(v024 ? env.value(e.name) : env.has(e.name))) });
   }
@@ -142,14 +280,32 @@ export async function loadContext(options: ResolveAuthOptions): Promise<Resoluti
   const searched = before ? [...new Set([...before.searched, ...search.searched])] : search.searched;
   const firstFound = before?.files[0]?.file ?? search.found;
   const envFile: EnvFileReport | null =
-    firstFound && layers[0] ? { ...layers[0], searched, scope: firstFound.scope, fallbacks: layers.slice(1) } : null;
+    firstFound && envLayers[0] ? { ...envLayers[0], searched, scope: firstFound.scope, fallbacks: envLayers.slice(1) } : null;
+  const skipped: readonly SkippedEnvFile[] = search.skipped ?? [];
+  for (const f of [...(before?.files ?? []), ...files]) {
+    if (!layerFiles.some((l) => l.kind === 'env-file' && l.path === f.file.path)) {
+      layerFiles.push({ kind: 'env-file', scope: f.file.scope === 'home' ? 'user' : 'workspace', path: f.file.path, status: f.values ? 'read' : 'invalid' });
+    }
+  }
+  for (const s of skipped) layerFiles.push({ kind: 'env-file', scope: s.scope === 'home' ? 'user' : 'workspace', path: s.path, status: 'skipped', reason: s.reason });
+
+  const shown = enabled ? here : envHere;
+  const trust: TrustState = {
+    enabled,
+    file: enabled || envEnabled ? rules() : { path: trustPath, exists: false, rules: [] },
+    verdict: shown.verdict,
+    ...(shown.rule && { rule: shown.rule }),
+    workspaceApplied,
+    envEnabled,
+    projectEnvApplied,
+  };
 
   return {
     options,
     qwenCode,
     cwd,
     homeDir,
-    qwenDir,
+    qwenDir: home.qwenDir,
     env,
     realEnv,
     settings,
@@ -158,5 +314,8 @@ export async function loadContext(options: ResolveAuthOptions): Promise<Resoluti
     diagnostics,
     now: options.now ?? Date.now,
     registry: options.registry === undefined ? defaultRegistry() : checkedRegistry(options.registry),
+    trust,
+    layerFiles,
+    fatalSettings,
   };
 }

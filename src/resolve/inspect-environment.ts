@@ -1,5 +1,5 @@
-import type { EnvironmentReport } from '../types.js';
-import { loadContext } from './context.js';
+import type { EnvironmentReport, TrustReport } from '../types.js';
+import { loadContext, type ResolutionContext } from './context.js';
 import { unreadEnvFilesOf } from './missing-key.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
 import { envCandidate, isPresent } from './provenance.js';
@@ -31,7 +31,24 @@ export async function inspectEnvironment(options: ResolveAuthOptions = {}): Prom
     envFile: ctx.envFile,
     searched: ctx.searched,
     settingsFiles: ctx.settings.files,
+    files: ctx.layerFiles,
+    trust: trustReport(ctx),
     unreadEnvFiles,
     diagnostics: Object.freeze([...ctx.diagnostics]),
+  };
+}
+
+/** Folder trust as the report shows it. */
+export function trustReport(ctx: ResolutionContext): TrustReport {
+  const t = ctx.trust;
+  return {
+    enabled: t.enabled,
+    envEnabled: t.envEnabled,
+    file: t.file.path,
+    fileExists: t.file.exists,
+    verdict: t.verdict,
+    ...(t.rule && { rule: { path: t.rule.path, level: t.rule.level } }),
+    workspaceApplied: t.workspaceApplied,
+    projectEnvApplied: t.projectEnvApplied,
   };
 }

@@ -86,7 +86,9 @@ function readPaths(ctx: ResolutionContext): string[] {
 /** The `.env` files that exist beyond the ones read, parsed (only to explain). */
 export function unreadEnvFilesOf(ctx: ResolutionContext): UnreadEnvFileValues[] {
   const excluded = ctx.settings.excludedEnvVars ?? ctx.options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
-  return readUnreadEnvFiles({ cwd: ctx.cwd, homeDir: ctx.homeDir, qwenDir: ctx.qwenDir }, readPaths(ctx), {
+  // Files folder trust kept out are reported as skipped, not as unread.
+  const skipped = ctx.layerFiles.filter((f) => f.kind === 'env-file' && f.status === 'skipped').map((f) => f.path);
+  return readUnreadEnvFiles({ cwd: ctx.cwd, homeDir: ctx.homeDir, qwenDir: ctx.qwenDir }, [...readPaths(ctx), ...skipped], {
     maxBytes: ctx.options.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES,
     excluded,
   });

@@ -63,6 +63,16 @@ export interface ResolveAuthOptions {
   readonly interactive?: boolean;
   /** Qwen's home folder; default `QWEN_HOME`, else `<homeDir>/.qwen`. */
   readonly qwenDir?: string;
+  /**
+   * The platform whose system settings paths apply (default `process.platform`):
+   * `/etc/qwen-code/settings.json`, macOS `/Library/Application Support/QwenCode/settings.json`,
+   * Windows `C:\ProgramData\qwen-code\settings.json`.
+   */
+  readonly platform?: string;
+  /** The system settings file (default: `QWEN_CODE_SYSTEM_SETTINGS_PATH` as Qwen Code lets it be set, else the platform's). */
+  readonly systemSettingsPath?: string;
+  /** The system defaults file (default: `QWEN_CODE_SYSTEM_DEFAULTS_PATH`, else `system-defaults.json` beside the system file). */
+  readonly systemDefaultsPath?: string;
   /** `.env` handling. */
   readonly envFile?: {
     /**
@@ -109,7 +119,10 @@ function invalidOption(option: string, message: string): QwenAuthError<'INVALID_
 /** Checks the options before any I/O: INVALID_OPTION naming the option. */
 export function checkOptions(options: ResolveAuthOptions): void {
   if (typeof options !== 'object' || options === null) throw invalidOption('options', 'resolveAuth() takes an options object.');
-  for (const name of ['cwd', 'homeDir', 'qwenDir'] as const) {
+  if (options.platform !== undefined && (typeof options.platform !== 'string' || options.platform === '')) {
+    throw invalidOption('platform', "options.platform must be a platform name such as 'linux', 'darwin' or 'win32'.");
+  }
+  for (const name of ['cwd', 'homeDir', 'qwenDir', 'systemSettingsPath', 'systemDefaultsPath'] as const) {
     const v = options[name];
     if (v !== undefined && (typeof v !== 'string' || v === '' || v.includes('\0'))) {
       throw invalidOption(name, `options.${name} must be a non-empty path.`);

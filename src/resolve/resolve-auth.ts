@@ -76,6 +76,30 @@ function inferredFromKey(apiKey: Provenance): Provenance {
 }
 
 /**
+ * What stops Qwen Code before it resolves anything, as typed errors: with
+ * `qwenCode: '0.24'`, a system, system-defaults or user settings file that
+ * is not a JSON object (`SETTINGS_INVALID`; it exits 1); in both dialects,
+ * while folder trust is on, a rules file that is not one (`TRUST_FILE_INVALID`;
+ * it exits 52). The default dialect keeps reporting bad settings files and
+ * reading on (resolution.md §2).
+ */
+function stopsQwenCode(ctx: ResolutionContext): void {
+  const bad = ctx.fatalSettings[0];
+  if (bad?.path !== undefined) {
+    throw new QwenAuthError('SETTINGS_INVALID', `${bad.message.replace(/; the file was ignored\.$/, '.')} Qwen Code 0.24 stops before reading any other layer.`, {
+      details: { path: bad.path, line: bad.line ?? 1, column: bad.column ?? 1 },
+      remedy: bad.remedy,
+    });
+  }
+  const file = ctx.trust.file;
+  if ((ctx.trust.enabled || ctx.trust.envEnabled) && file.problem) {
+    throw new QwenAuthError('TRUST_FILE_INVALID', `The trusted-folders file ${file.path} is not usable: ${file.reason ?? 'not a JSON object'}. Folder trust is on, and Qwen Code stops here (exit code 52).`, {
+      details: { path: file.path, reason: file.reason ?? 'not a JSON object' },
+    });
+  }
+}
+
+/**
  * Resolves what a tool needs to talk to a model, exactly as Qwen Code would:
  * the `.env` file, settings, the auth type, and the OpenAI-compatible key,
  * base URL and model (or the Qwen OAuth login), each with its source.
@@ -85,6 +109,7 @@ function inferredFromKey(apiKey: Provenance): Provenance {
 export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<ResolvedAuth> {
   checkOptions(options);
   const ctx = await loadContext(options);
+  stopsQwenCode(ctx);
   await addGitCheckDiagnostics(ctx);
   if (ctx.qwenCode === '0.24') return (await import('./qwen-code-024/resolve.js')).resolveQwenCode024(ctx);
   const wording = wordingOf(options);

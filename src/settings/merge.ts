@@ -212,3 +212,12 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
     files: docs.map((d) => ({ scope: d.scope, path: d.path })),
   };
 }
+
+/**
+ * The folder-trust switch, `security.folderTrust.enabled`, from documents
+ * given lowest first: the highest that holds the key decides; any truthy
+ * value is on, as Qwen Code tests it. Off when none sets it.
+ */
+export function folderTrustEnabled(docs: readonly SettingsDocument[]): boolean {
+  return Boolean(pick(docs, ['security', 'folderTrust', 'enabled'])?.value);
+}

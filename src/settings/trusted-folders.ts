@@ -29,6 +29,8 @@ export interface TrustRulesFile {
   readonly rules: readonly TrustRule[];
   /** Set when the file exists but is not a JSON object (Qwen Code stops with exit code 52). */
   readonly problem?: Diagnostic;
+  /** With `problem`: what is wrong, in a few words. */
+  readonly reason?: string;
 }
 
 /** A folder's standing: a rule trusts it, a rule distrusts it, or no rule decides. */
@@ -62,6 +64,7 @@ function invalid(path: string, reason: string): TrustRulesFile {
     path,
     exists: true,
     rules: [],
+    reason,
     problem: diagnostic('TRUST_FILE_INVALID', `Error in ${path}: ${reason}. Qwen Code stops here (exit code 52) while folder trust is on.`, { path }),
   };
 }
