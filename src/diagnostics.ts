@@ -74,6 +74,14 @@ export const DIAGNOSTICS = Object.freeze({
   },
   SETTINGS_INVALID_JSON: { level: 'error', remedy: 'Fix the JSON syntax at the given line and column.' },
   SETTINGS_INVALID_VALUE: { level: 'warning', remedy: 'Give the setting a value of the documented type.' },
+  SETTINGS_LEGACY_KEYS_IGNORED: {
+    level: 'warning',
+    remedy: 'Move the flat keys to their nested places (e.g. selectedAuthType → security.auth.selectedType), or remove them: a file with "$version" 2 or more is not migrated.',
+  },
+  SETTINGS_LEGACY_MIGRATED: {
+    level: 'info',
+    remedy: 'Nothing to do; to silence it, let Qwen Code rewrite the file, or move the flat keys to their nested places yourself.',
+  },
   SETTINGS_NOT_OBJECT: { level: 'error', remedy: 'Make the file hold one JSON object, e.g. {}.' },
   SETTINGS_TOO_DEEP: { level: 'error', remedy: 'Flatten the settings file: at most 64 levels of nested arrays and objects.' },
   SETTINGS_TOO_LARGE: { level: 'warning', remedy: 'Shrink the settings file below 4 MiB.' },

@@ -75,6 +75,18 @@ export interface AuthErrorDetails {
     /** The day the free tier ended. */
     readonly discontinuedOn: string;
   };
+  /**
+   * `security.auth.enforcedType` (v1 `enforcedAuthType`) names another auth
+   * type than the current one; Qwen Code stops there, and so does qwen-auth.
+   */
+  ENFORCED_AUTH_TYPE_MISMATCH: {
+    /** The type the settings enforce (quoted redacted). */
+    readonly enforcedType: string;
+    /** The type selected or inferred, after Qwen Code 0.24's openai ↔ openai-responses switch (quoted redacted). */
+    readonly currentType: string;
+    /** The settings file that enforces it. */
+    readonly path: string;
+  };
   /** An Anthropic-compatible configuration has no base URL. */
   MISSING_BASE_URL: {
     readonly authType: string;
@@ -197,6 +209,8 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => strin
   NO_AUTH_TYPE: (p) =>
     `Select an auth type (security.auth.selectedType in settings.json, or ${p.override('authType')}), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL: the three Qwen Code 0.24 needs to infer openai.`,
   QWEN_OAUTH_DISCONTINUED: `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: switch to Coding Plan, Token Plan or an API key (DashScope, OpenRouter, another provider) with /auth in Qwen Code, or set security.auth.selectedType and its key.`,
+  ENFORCED_AUTH_TYPE_MISMATCH: (p) =>
+    `Select the enforced auth type (security.auth.selectedType in settings.json, or ${p.override('authType')}), or, if that policy no longer applies, remove security.auth.enforcedType from the file the message names.`,
   MISSING_BASE_URL:
     'Set ANTHROPIC_BASE_URL (e.g. https://coding.dashscope.aliyuncs.com/apps/anthropic for Coding Plan), or give the modelProviders.anthropic entry a baseUrl.',
   LOGIN_REQUIRED: (p) =>

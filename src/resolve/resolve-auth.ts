@@ -2,6 +2,8 @@ import { overrideName, QwenAuthError, remedyFor } from '../errors.js';
 import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
 import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
+import { checkEnforcedType } from './enforced-type.js';
+import { describeSource } from './provenance.js';
 import { chatCompletionsEndpoint } from './endpoints.js';
 import { entriesByType } from './provider-protocols.js';
 import { openAIResult as buildOpenAIResult } from './results.js';
@@ -148,7 +150,12 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   const wording = wordingOf(options);
   const chosen = explicitAuthType(ctx);
 
+  // security.auth.enforcedType never selects; it stops a run whose type differs (settings-layers.md §3).
+  const enforce = (type: string, provenance: Provenance): void =>
+    checkEnforcedType(ctx.settings, type, describeSource(provenance, { flags: wording.flags === true, homeDir: ctx.homeDir }), { wording, homeDir: ctx.homeDir });
+
   if (chosen) {
+    enforce(chosen.value, chosen.provenance);
     const type = checkAuthType(chosen.value, chosen.provenance, wording);
     if (type === 'qwen-oauth') {
       return (await import('./qwen-oauth.js')).resolveQwenOAuth(ctx, chosen.provenance);
@@ -160,17 +167,25 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
 
   // Nothing selected: an available key means `openai`…
   const inferred = openAIResult(ctx, inferredFromKey);
-  if (!('missing' in inferred)) return inferred;
+  if (!('missing' in inferred)) {
+    enforce('openai', inferred.sources.authType);
+    return inferred;
+  }
 
   // …then cached Qwen OAuth credentials, then an interactive login.
   const oauth = await import('./qwen-oauth.js');
   const cached = await oauth.findCachedLogin(ctx);
-  if (cached) return oauth.resolveQwenOAuth(ctx, cached.provenance, cached.credentials);
+  if (cached) {
+    enforce('qwen-oauth', cached.provenance);
+    return oauth.resolveQwenOAuth(ctx, cached.provenance, cached.credentials);
+  }
   // Qwen Code 0.24 would infer anthropic here: say so rather than start a Qwen login (spec 0.24 §3 D2).
   const anthropic = inferredAnthropic(ctx, wording);
   if (anthropic) throw anthropic;
   if (options.interactive) {
-    return oauth.resolveQwenOAuth(ctx, { kind: 'default', scope: 'built-in', detail: 'interactive login: nothing else is configured', shadowed: [] });
+    const login = { kind: 'default', scope: 'built-in', detail: 'interactive login: nothing else is configured', shadowed: [] } as const;
+    enforce('qwen-oauth', login);
+    return oauth.resolveQwenOAuth(ctx, login);
   }
   // A modelProviders entry picked by the model needs its own variable: name it (spec §4).
   if (inferred.missing.entry?.matched) throw missingKeyError(ctx, inferred.missing, wording);

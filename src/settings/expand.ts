@@ -2,10 +2,11 @@ import type { EnvRecord } from '../types.js';
 
 const REFERENCE = /\$(?:(\w+)|\{([^}]+)\})/g;
 
-function expandString(value: string, env: EnvRecord): string {
+function expandString(value: string, env: EnvRecord, names?: Set<string>): string {
   if (!value.includes('$')) return value;
   return value.replace(REFERENCE, (whole, bare: string | undefined, braced: string | undefined) => {
     const name = (bare ?? braced)!;
+    names?.add(name);
     const v = Object.hasOwn(env, name) ? env[name] : undefined;
     return typeof v === 'string' ? v : whole;
   });
@@ -17,16 +18,16 @@ function expandString(value: string, env: EnvRecord): string {
  * does when it loads settings. A reference to an unset variable is left as
  * written. Keys are not expanded. Returns a new structure, without `__proto__`,
  * `constructor` or `prototype` keys. Walks with an explicit stack, so no
- * depth overflows it.
+ * depth overflows it. The names referenced are added to `names` when given.
  */
-export function expandEnvReferences(value: unknown, env: EnvRecord): unknown {
-  if (typeof value === 'string') return expandString(value, env);
+export function expandEnvReferences(value: unknown, env: EnvRecord, names?: Set<string>): unknown {
+  if (typeof value === 'string') return expandString(value, env, names);
   if (typeof value !== 'object' || value === null) return value;
   const root: { v: unknown } = { v: undefined };
   // Each entry: a source container and the fresh container its copy goes in.
   const stack: { from: object; to: Record<string, unknown> | unknown[] }[] = [];
   const copy = (from: unknown, put: (v: unknown) => void): void => {
-    if (typeof from === 'string') put(expandString(from, env));
+    if (typeof from === 'string') put(expandString(from, env, names));
     else if (Array.isArray(from)) {
       const to: unknown[] = new Array(from.length);
       put(to);

@@ -140,11 +140,11 @@ describe('$VAR references (expanded from the real environment, as Qwen Code does
     expect(auth.apiKey).toBe(expected);
   });
 
-  it('a .env value is not available to settings references', async () => {
+  it('a .env value reaches settings references through the relaunch (settings-layers.md §7)', async () => {
     const auth = (await resolveWith({
       'w/.env': 'FROM_DOTENV=sk-dotenv',
       'home/.qwen/settings.json': '{"security":{"auth":{"apiKey":"$FROM_DOTENV"}}}',
     })) as OpenAIAuth;
-    expect(auth.apiKey).toBe('$FROM_DOTENV');
+    expect(auth.apiKey).toBe('sk-dotenv');
   });
 });

@@ -7,6 +7,8 @@ import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, response
 import { entriesByType, entryKey } from '../provider-protocols.js';
 import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from '../results.js';
 import { requestEnv, transportView } from '../transport-env.js';
+import { checkEnforcedType } from '../enforced-type.js';
+import { describeSource } from '../provenance.js';
 import { trustedGatewaysOf } from '../trusted-gateways.js';
 import { checkKeyAndBase } from '../value-checks.js';
 import { wordingOf } from '../wording.js';
@@ -79,6 +81,8 @@ function values(ctx: ResolutionContext): Values {
   const authType = wire.because
     ? { ...chosen.provenance, detail: `${chosen.type}, switched to ${type}: '${wire.because.id}' is declared on that wire (${entryKey(wire.because)})` }
     : chosen.provenance;
+  // settings-layers.md §3: the current type, after the switch, against security.auth.enforcedType.
+  checkEnforcedType(ctx.settings, type, describeSource(authType, { homeDir: ctx.homeDir }), { homeDir: ctx.homeDir });
   const entries = byType.of(type);
   const selection = selectEntry(entries, request, type, ctx.settings, ctx.diagnostics);
 
@@ -103,7 +107,17 @@ function values(ctx: ResolutionContext): Values {
       },
     );
   }
-  if (type === 'anthropic') {
+  // security.auth.useExternal skips Qwen Code's validateAuthMethod (settings-layers.md §4): the
+  // Anthropic base-URL checks below; a key that is missing still fails, in the auth refresh.
+  const external = ctx.settings.useExternal?.value === true;
+  if (type === 'anthropic' && external && !v.baseUrl) {
+    throw new QwenAuthError(
+      'MISSING_BASE_URL',
+      `No base URL for anthropic: security.auth.useExternal (in ${ctx.settings.useExternal!.path}) skips Qwen Code's checks, but no entry baseUrl, override, ANTHROPIC_BASE_URL or security.auth.baseUrl gives one.`,
+      { details: { authType: type, variables: ['ANTHROPIC_BASE_URL'], ...(v.entry && { entry: entryKey(v.entry) }) } },
+    );
+  }
+  if (type === 'anthropic' && !external) {
     const envBase = ctx.env.value('ANTHROPIC_BASE_URL');
     if (v.entry && !v.entry.baseUrl) {
       throw new QwenAuthError(
