@@ -78,6 +78,8 @@ async function runCase(c: Case024, ca: TestCa): Promise<{ ours: Outcome; theirs:
         homeDir: tree.path(c.home),
         env,
         overrides: o as never,
+        // Qwen Code sends a key wherever the folder's files say; qwen-auth refuses (issue 16, a documented difference).
+        trustWorkspace: true,
       });
       if (auth.type === 'qwen-oauth') throw new Error('qwen-oauth in the 0.24 mode');
       // Documented difference: Qwen Code 0.24 refuses to start on an invalid wireApi; we skip the entry.

@@ -104,6 +104,8 @@ async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Ou
         homeDir: tree.path(c.home),
         env,
         overrides: { authType: 'openai', ...overrides },
+        // Qwen Code sends a key wherever the folder's files say; qwen-auth refuses (issue 16, a documented difference).
+        trustWorkspace: true,
       });
       if (auth.type !== 'openai') throw new Error('expected openai');
       const onlyCliKey = auth.sources.apiKey?.kind === 'override' && auth.sources.apiKey.shadowed.length === 0;
