@@ -76,7 +76,7 @@ export type { Diagnostic, DiagnosticCode, DiagnosticInfo, DiagnosticLevel, Diagn
 
 // .env discovery
 export { findEnvFile } from './env/discover.js';
-export type { EnvFileSearch, EnvSearchRoots, FoundEnvFile } from './env/discover.js';
+export type { EnvFileFilter, EnvFileSearch, EnvSearchRoots, FoundEnvFile, SkippedEnvFile } from './env/discover.js';
 export { locateQwenHome } from './env/qwen-home.js';
 export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.js';
 
@@ -84,7 +84,8 @@ export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.
 export { setSelectedAuthType } from './settings/writer.js';
 export { trustFilePath, trustFolder } from './settings/trust-writer.js';
 export type { TrustFolderOptions, TrustFolderResult } from './settings/trust-writer.js';
-export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult } from './settings/writer.js';
+export type { TrustLevel } from './settings/trusted-folders.js';
+export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult, WritableSettingsScope } from './settings/writer.js';
 export type { ModelProviderEntry } from './settings/types.js';
 
 // Providers
