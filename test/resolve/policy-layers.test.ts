@@ -17,7 +17,8 @@ const settings = (value: object): string => JSON.stringify(value);
 function setup(files: Record<string, string>): (o?: Partial<ResolveAuthOptions>) => ResolveAuthOptions {
   tree = makeTree({ 'home/.keep': '', 'w/.keep': '', ...files });
   const t = tree;
-  return (o = {}) => ({ cwd: t.path('w'), homeDir: t.path('home'), env: {}, ...o });
+  // The layers' semantics; where a key may go is test/resolve/destination.test.ts's (issue 16).
+  return (o = {}) => ({ cwd: t.path('w'), homeDir: t.path('home'), env: {}, trustWorkspace: true, ...o });
 }
 
 async function keyOf(options: ResolveAuthOptions): Promise<string | undefined> {
