@@ -166,8 +166,10 @@ export function destinationVerdict(ctx: ResolutionContext, inputs: DestinationIn
     const secret = secrets.find((s) => place.text.includes(s.value));
     if (!secret) continue;
     const path = fileOf(place.source);
+    // The origin itself may hold the secret (`http://$TOKEN.example`): then it is not shown.
+    const shown = place.what === 'the envKey' ? '(an envKey)' : origin.includes(secret.value) ? '(withheld: it holds a secret)' : origin;
     return fail(
-      { origin: place.what === 'the envKey' ? '(an envKey)' : origin, chosenBy: describeSource(place.source), chooserScope: 'workspace', via: 'expansion', ...(path !== undefined && { path }) },
+      { origin: shown, chosenBy: describeSource(place.source), chooserScope: 'workspace', via: 'expansion', ...(path !== undefined && { path }) },
       `${describeSource(place.source)} puts the value of ${secret.name} into ${place.what} ` +
         `(a $VAR reference in a workspace file); qwen-auth never lets a file in the working folder put a secret from a more trusted place into a URL or an envKey.`,
     );

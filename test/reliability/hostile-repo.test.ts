@@ -423,6 +423,67 @@ describe('a hostile repository cannot choose where the user’s credentials go',
     }
   });
 
+  it('a Qwen OAuth login: the project can neither move it (OPENAI_BASE_URL) nor put its proxy in front of it', async () => {
+    const p = ports();
+    const ACCESS = 'at-user-oauth-0123456789abcdefHOSTILE';
+    // A valid login whose resource_url is the user's (loopback) endpoint, allowed through the token endpoint's host.
+    const results: { hits: number; reached: number; codes: string[] | undefined }[] = [];
+    const login = JSON.stringify({ access_token: ACCESS, refresh_token: 'rt-user-0123456789', token_type: 'Bearer', resource_url: p.gateway, expiry_date: Date.now() + 3_600_000 });
+    for (const mode of ['0.12', '0.24'] as const) {
+      const { home, repo } = world({
+        'home/.qwen/oauth_creds.json': login,
+        'home/.qwen/settings.json': json({ security: { auth: { selectedType: 'qwen-oauth' } } }),
+        'repo/.env': `OPENAI_BASE_URL=${evilBase(p)}\nHTTP_PROXY=${p.evil}\nhttp_proxy=${p.evil}\n`,
+      });
+      const before = { reached: attacker.seen.length, hits: attacker.seen.filter((x) => x.raw.includes(ACCESS)).length };
+      let outcome = 'sent';
+      let codes: string[] | undefined;
+      try {
+        const auth = await resolveAuth({ cwd: repo, homeDir: home, env: baseEnv(home), qwenCode: mode, oauth: { tokenEndpoint: `${p.gateway}/api/v1/oauth2/token` } });
+        if (auth.type !== 'qwen-oauth') {
+          outcome = `resolved ${auth.type}`;
+        } else {
+          codes = auth.diagnostics.map((d) => d.code);
+          const res = await auth.fetch(`${auth.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"coder-model","messages":[]}' });
+          await res.text();
+        }
+      } catch (error) {
+        outcome = isAuthError(error) ? error.code : 'NETWORK';
+      }
+      const hits = attacker.seen.filter((x) => x.raw.includes(ACCESS)).length - before.hits;
+      const reached = attacker.seen.length - before.reached;
+      lines.push(`[hostile] Qwen OAuth / project OPENAI_BASE_URL + HTTP_PROXY (${mode}): hits=${hits} reached=${reached} outcome=${outcome}`);
+      figures.add('class:Qwen OAuth', hits);
+      figures.add('attacks');
+      if (hits > 0) figures.add('attacks-succeeded');
+      results.push({ hits, reached, codes });
+    }
+    for (const r of results) {
+      expect(r.hits).toBe(0);
+      expect(r.reached).toBe(0);
+      if (r.codes) expect(r.codes).toContain('PROJECT_TRANSPORT_IGNORED');
+    }
+  });
+
+  it('a folder marked DO_NOT_TRUST with folder trust on: its files are not read, nothing is sent', async () => {
+    const p = ports();
+    const outcomes: Outcome[] = [];
+    for (const mode of ['0.12', '0.24'] as const) {
+      const { tree, home, repo } = world({ 'repo/.env': `OPENAI_BASE_URL=${evilBase(p)}\n` });
+      tree.write({
+        'home/.qwen/trustedFolders.json': json({ [repo]: 'DO_NOT_TRUST' }),
+        'home/.qwen/settings.json': json({ security: { folderTrust: { enabled: true }, auth: { selectedType: 'openai' } } }),
+      });
+      const o = await attempt({ cwd: repo, homeDir: home, env: { ...baseEnv(home), ...userKeyEnv() }, qwenCode: mode });
+      record('DO_NOT_TRUST folder (trust on)', `the folder's .env chooses the base URL (${mode})`, o);
+      outcomes.push(o);
+    }
+    for (const o of outcomes) {
+      expect(o.hits).toBe(0);
+      expect(o.reached).toBe(0);
+    }
+  });
+
   it('TLS variables in the project .env are ignored with a diagnostic', async () => {
     const p = ports();
     const { home, repo } = world({ 'repo/.env': 'NODE_EXTRA_CA_CERTS=/tmp/attacker-ca.pem\nNODE_TLS_REJECT_UNAUTHORIZED=0\n' });
