@@ -29,6 +29,8 @@ const SEED = Number(process.env.QWEN_AUTH_FIDELITY_024_SEED ?? 1);
 const WORKERS = Number(process.env.QWEN_AUTH_FIDELITY_024_WORKERS ?? 4);
 /** A file to write every mismatch to, as JSON (for study). */
 const REPORT = process.env.QWEN_AUTH_FIDELITY_024_REPORT;
+/** Run only the seeds whose case has settings layers (layers.ts): QWEN_AUTH_FIDELITY_LAYERED=1. */
+const LAYERED_ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERED === '1';
 const cli = QWEN_CODE_024_CLI;
 const enabled = COUNT > 0 && cli !== undefined && hasOpenssl();
 if (!enabled) {
@@ -132,8 +134,11 @@ describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (r
     const tally = new Map<string, number>();
     const count = (k: string) => tally.set(k, (tally.get(k) ?? 0) + 1);
     const perLayer = new LayerTally();
+    let ran = 0;
     await runSeeds(COUNT, SEED, WORKERS, async (seed) => {
       const c = generateCase024(seed);
+      if (LAYERED_ONLY && (c.layers ?? []).length === 0) return;
+      ran++;
       const { ours, theirs, stderr } = await runCase(c, ca);
       if (ours.differs) {
         count('skipped (documented difference)');
@@ -152,7 +157,7 @@ describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (r
     });
     if (REPORT) writeFileSync(REPORT, JSON.stringify(report, null, 1));
     console.log(
-      `[fidelity 0.24] cases ${COUNT}, compared ${COUNT - (tally.get('skipped (documented difference)') ?? 0)}, mismatches ${mismatches.length}; ${[...tally.entries()]
+      `[fidelity 0.24] cases ${ran}, compared ${ran - (tally.get('skipped (documented difference)') ?? 0)}, mismatches ${mismatches.length}; ${[...tally.entries()]
         .sort()
         .map(([k, n]) => `${k} ${n}`)
         .join(', ')}; per layer (generated/compared/mismatches): ${perLayer}`,

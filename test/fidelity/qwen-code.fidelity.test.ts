@@ -25,6 +25,8 @@ import { LayerTally } from './layers.js';
 const COUNT = Number(process.env.QWEN_AUTH_FIDELITY ?? 0);
 const SEED = Number(process.env.QWEN_AUTH_FIDELITY_SEED ?? 1);
 const WORKERS = Number(process.env.QWEN_AUTH_FIDELITY_WORKERS ?? 4);
+/** Run only the seeds whose case has settings layers (layers.ts): QWEN_AUTH_FIDELITY_LAYERED=1. */
+const LAYERED_ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERED === '1';
 const qwenCli = QWEN_CODE_CLI;
 const enabled = COUNT > 0 && qwenCli !== undefined && hasOpenssl();
 if (!enabled) {
@@ -155,6 +157,7 @@ describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec 
     const perLayer = new LayerTally();
     await runSeeds(COUNT, SEED, WORKERS, async (seed) => {
       const c = generateCase(seed);
+      if (LAYERED_ONLY && (c.layers ?? []).length === 0) return;
       const { ours, theirs, stderr } = await runCase(c, ca);
       if (ours.differs) {
         skipped++;
