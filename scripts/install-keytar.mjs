@@ -3,9 +3,10 @@
 // keytar is an optional peer of qwen-auth: users who want the OS keychain
 // install it themselves. It cannot be a devDependency either: it compiles
 // against libsecret, and `npm install` on a machine without those headers
-// would fail. So the test setup (.ci/run) installs it into a private folder
+// would fail. So this script installs it into a private folder
 // under node_modules/.cache and links it where `import('keytar')` finds it.
-// Needs libsecret-1-dev, python3, make and g++ (see .ci/run).
+// Needs libsecret-1-dev, python3, make and g++. Optional: CI tests the keychain through
+// @napi-rs/keyring (prebuilt); the keytar tests run only when this has linked keytar.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -27,7 +27,7 @@ export const DIAGNOSTICS = Object.freeze({
   ENV_FILE_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the .env file (or remove it).' },
   GIT_CHECK_SKIPPED: { level: 'info', remedy: 'Put git on PATH, or repair the repository (the message says what failed); nothing else was affected.' },
   INSECURE_BASE_URL: { level: 'warning', remedy: 'Use an https:// base URL for any server that is not on this machine.' },
-  KEYCHAIN_UNAVAILABLE: { level: 'warning', remedy: 'Install keytar and a keychain (libsecret on Linux), or use the file store.' },
+  KEYCHAIN_UNAVAILABLE: { level: 'warning', remedy: 'Install @napi-rs/keyring (prebuilt, no compiler) and make sure the keychain answers (on Linux an unlocked Secret Service such as gnome-keyring in a D-Bus session), or use the file store.' },
   KEY_ENDPOINT_MISMATCH: {
     level: 'warning',
     remedy: "Set OPENAI_BASE_URL (or security.auth.baseUrl) to the key's endpoint; Qwen Code 0.24 does not choose it from the key.",

@@ -122,8 +122,8 @@ describe('the import graph', () => {
     expect(eager).toEqual([]);
   });
 
-  it('openid-client, undici, jsonc-parser, dotenv and keytar are only ever loaded lazily', () => {
-    const heavy = /^(openid-client|undici|jsonc-parser|dotenv|keytar)$/;
+  it('openid-client, undici, jsonc-parser, dotenv, keytar and @napi-rs/keyring are only ever loaded lazily', () => {
+    const heavy = /^(openid-client|undici|jsonc-parser|dotenv|keytar|@napi-rs\/keyring)$/;
     const eager = imports.filter((i) => heavy.test(i.specifier) && !i.typeOnly && !i.dynamic && i.file !== 'oauth/protocol.ts');
     expect(eager).toEqual([]);
     // protocol.ts holds openid-client; it is itself only imported dynamically.
@@ -185,7 +185,7 @@ describe('the built package at run time', () => {
       expect(JSON.parse(withCheck)).toContain('NativeModule child_process');
       const loaded = readFileSync(log, 'utf8');
       expect(loaded).toContain('dist/index.js');
-      for (const heavy of ['openid-client', 'oauth4webapi', 'jose', 'undici', 'jsonc-parser', 'keytar', 'protocol-', '/qwen-oauth-', '/git-check-']) {
+      for (const heavy of ['openid-client', 'oauth4webapi', 'jose', 'undici', 'jsonc-parser', 'keytar', '@napi-rs/keyring', 'protocol-', '/qwen-oauth-', '/git-check-']) {
         expect(loaded, heavy).not.toContain(heavy);
       }
     } finally {

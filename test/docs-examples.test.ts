@@ -99,6 +99,6 @@ describe('claims that drifted before', () => {
   it('docs/cli.md documents exit code 2 for usage errors and every command', () => {
     const cli = all.find((p) => p.page === 'docs/cli.md')!.text;
     expect(cli).toMatch(/\| 2 \| usage error/);
-    for (const c of ['status', 'env', 'providers', 'use', 'login', 'logout', 'help']) expect(cli).toContain(`| \`${c}`);
+    for (const c of ['status', 'env', 'providers', 'use', 'login', 'logout', 'token', 'exec', 'serve', 'help']) expect(cli).toContain(`| \`${c}`);
   });
 });

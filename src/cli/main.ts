@@ -9,6 +9,9 @@ import { env, EXIT, login, logout, providers, status, use } from './commands.js'
 import { contextFrom, type GlobalFlags, UsageError } from './context.js';
 import { addOptions, COMMANDS, wantsJson } from './options.js';
 import { createOutput, printFailure } from './output.js';
+import { exec } from './exec.js';
+import { serve, type ServeFlags } from './serve.js';
+import { token } from './token.js';
 
 /** Replaced with package.json's version at build time. */
 declare const QWEN_AUTH_VERSION: string;
@@ -81,6 +84,36 @@ function program(): Command {
     .description('forget the Qwen OAuth login')
     .action(async (flags: GlobalFlags) => {
       process.exitCode = await logout(contextFrom(flags), flags, out);
+    });
+
+  addOptions(cmd.command('token'), 'token')
+    .description('print the credential a tool would send (API key, or a fresh Qwen OAuth token) and a newline')
+    .action(async (flags: GlobalFlags) => {
+      process.exitCode = await token(contextFrom(flags), flags, out);
+    });
+
+  addOptions(cmd.command('exec'), 'exec')
+    .description('run a command with OPENAI_API_KEY, OPENAI_BASE_URL and OPENAI_MODEL set from what resolves here')
+    .usage('[options] -- <command> [args...]')
+    .argument('<command...>', 'the command to run, after --')
+    .action(async (argv: string[], flags: GlobalFlags) => {
+      process.exitCode = await exec(contextFrom(flags), flags, argv, out);
+    });
+
+  addOptions(cmd.command('serve'), 'serve')
+    .description('a loopback endpoint for any client: forwards to the resolved endpoint with a fresh credential')
+    .action(async (flags: ServeFlags) => {
+      const stop = new AbortController();
+      // A command may own SIGINT/SIGTERM (the library never does): either stops the server cleanly.
+      const onSignal = (): void => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        process.exitCode = await serve(contextFrom(flags), flags, out, stop.signal);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     });
 
   cmd

@@ -7,7 +7,7 @@ import { type Command, Option } from 'commander';
 import { authFlags } from 'qwen-auth';
 import { STORE_KINDS } from './context.js';
 
-export const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout'] as const;
+export const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout', 'token', 'exec', 'serve'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliOption {
@@ -19,10 +19,12 @@ export interface CliOption {
   readonly defaultValue?: string;
 }
 
+/** Commands that hand a tool the resolved credential: every resolution flag of `status` applies. */
+const TOOL_COMMANDS: readonly CommandName[] = ['token', 'exec', 'serve'];
 /** Commands that touch the Qwen OAuth login (its store and endpoints). */
-const LOGIN_COMMANDS: readonly CommandName[] = ['status', 'login', 'logout'];
+const LOGIN_COMMANDS: readonly CommandName[] = ['status', 'login', 'logout', ...TOOL_COMMANDS];
 /** Commands that resolve from a folder. */
-const FOLDER_COMMANDS: readonly CommandName[] = ['status', 'env', 'use', 'login', 'logout'];
+const FOLDER_COMMANDS: readonly CommandName[] = ['status', 'env', 'use', 'login', 'logout', ...TOOL_COMMANDS];
 
 export const OPTIONS: readonly CliOption[] = [
   { flags: '--cwd <dir>', description: 'resolve as if run from this folder', commands: FOLDER_COMMANDS },
@@ -35,7 +37,7 @@ export const OPTIONS: readonly CliOption[] = [
   },
   // Qwen Code's own flags, from the library's authFlags.
   ...Object.entries(authFlags).map(
-    ([name, f]): CliOption => ({ flags: `--${name} <${f.valueName}>`, description: `${f.description}, as Qwen Code takes it`, commands: ['status'] }),
+    ([name, f]): CliOption => ({ flags: `--${name} <${f.valueName}>`, description: `${f.description}, as Qwen Code takes it`, commands: ['status', ...TOOL_COMMANDS] }),
   ),
   { flags: '--strict', description: 'exit 1 when a diagnostic of level warning or error is present', commands: ['status'] },
   {
@@ -64,6 +66,8 @@ export const OPTIONS: readonly CliOption[] = [
     defaultValue: 'user',
     commands: ['use'],
   },
+  { flags: '--port <port>', description: 'port on the loopback address (default 0: any free port)', commands: ['serve'] },
+  { flags: '--host <host>', description: 'loopback address to listen on: 127.0.0.1 (default) or ::1', commands: ['serve'] },
   { flags: '--no-browser', description: 'do not try to open a browser', commands: ['login'] },
   { flags: '--no-qr', description: 'do not print a QR code', commands: ['login'] },
 ];

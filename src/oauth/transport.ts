@@ -78,6 +78,22 @@ export async function selectFetch(env: EnvRecord, custom: FetchLike | undefined)
     const name = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].find((n) => typeof env[n] === 'string' && env[n]!.trim() !== '') ?? 'HTTPS_PROXY';
     throw new QwenAuthError('INVALID_PROXY', `${name} is not a proxy URL undici accepts.`, { details: { variable: name } });
   }
-  return ((input: string | URL | Request, init?: RequestInit) =>
-    undici.fetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as FetchLike;
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    // undici's own fetch does not know the global Request class: hand it the URL and the request's fields.
+    if (input instanceof Request) init = { ...(await requestInit(input, init)), ...init };
+    const url = input instanceof Request ? input.url : input;
+    return undici.fetch(url as never, { ...(init as object), dispatcher } as never);
+  }) as unknown as FetchLike;
+}
+
+/** A Request's fields as a RequestInit (its body read into memory, unless `init` replaces it). */
+async function requestInit(request: Request, init: RequestInit | undefined): Promise<RequestInit> {
+  const body = init?.body !== undefined || request.body === null ? undefined : await request.arrayBuffer();
+  return {
+    method: request.method,
+    headers: [...request.headers],
+    signal: request.signal,
+    redirect: request.redirect,
+    ...(body !== undefined && { body }),
+  };
 }

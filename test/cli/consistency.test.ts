@@ -12,7 +12,7 @@ import { type FakeQwenServer, startFakeQwenServer } from '../../src/testing/inde
 import { jsonDocuments, runCli } from '../support/cli.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
-const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout'] as const;
+const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout', 'token', 'exec', 'serve'] as const;
 const KEY = 'sk-sp-consist000000000000000beef';
 
 let tree: Tree | undefined;
@@ -187,7 +187,7 @@ describe('logout and login', () => {
     const endpoints = ['--device-endpoint', server.deviceAuthorizationEndpoint, '--token-endpoint', server.tokenEndpoint];
     const r = await cli(['login', '--store', 'keychain', '--no-browser', ...endpoints], noKeychain);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/The OS keychain is not used: (keytar is not installed|the keychain is unavailable \(.+\))\. The login is kept in ~\/\.qwen\/oauth_creds\.json \(file store\) instead\./);
+    expect(r.stdout).toMatch(/The OS keychain is not used: (no keychain module is installed \(@napi-rs\/keyring, or keytar\)|the keychain is unavailable.*\(.+\))\. The login is kept in ~\/\.qwen\/oauth_creds\.json \(file store\) instead\./);
     expect(r.stdout.indexOf('The OS keychain is not used')).toBeLessThan(r.stdout.indexOf('Open '));
     const j = await cli(['logout', '--store', 'keychain', '--json'], noKeychain);
     expect(jsonDocuments(j.stdout)[0]).toMatchObject({ event: 'store-fallback', reason: expect.any(String), store: 'file' });

@@ -63,6 +63,7 @@ describe('the packed tarball in fresh projects', () => {
     console.log(`[package] installed dependencies (${installed.length}): ${installed.join(', ')}`);
     expect(installed).not.toContain('zod');
     expect(installed).not.toContain('keytar');
+    expect(installed).not.toContain('@napi-rs/keyring');
     expect(installed.length).toBeLessThanOrEqual(8);
   });
 

@@ -1,0 +1,144 @@
+/**
+ * Folder trust and the system layers against the real CLIs (Qwen Code
+ * 0.24.4 and 0.12.0): a fixed set of cases, each run by qwen-auth and by the
+ * CLI, whose first model request is caught on loopback. The random
+ * generators (generate*.ts) are extended separately; this is the cheap check.
+ *
+ * Slow (a CLI start per case and version): opt in with QWEN_AUTH_FIDELITY_LAYERS=1.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAuthError, resolveAuth } from '../../src/index.js';
+import type { QwenCodeVersion } from '../../src/types.js';
+import { startMitmProxy } from '../support/mitm-proxy.js';
+import { startModelServer } from '../support/model-server.js';
+import { QWEN_CODE_024_CLI, QWEN_CODE_CLI } from '../support/qwen-code.js';
+import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { makeTree } from '../support/tree.js';
+
+const enabled = process.env.QWEN_AUTH_FIDELITY_LAYERS === '1' && QWEN_CODE_024_CLI !== undefined && QWEN_CODE_CLI !== undefined && hasOpenssl();
+
+const json = (v: object): string => JSON.stringify(v);
+const user = (trust?: boolean): string => json({ security: { auth: { selectedType: 'openai' }, ...(trust !== undefined && { folderTrust: { enabled: trust } }) } });
+const BASE: Record<string, string> = {
+  'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-0000000000000000\nOPENAI_BASE_URL=http://127.0.0.1:{port}/home/v1\nOPENAI_MODEL=m-home\n',
+  'w/.env': 'OPENAI_API_KEY=sk-proj-0000000000000000\nOPENAI_BASE_URL=http://127.0.0.1:{port}/proj/v1\n',
+  'w/.qwen/settings.json': json({ model: { name: 'm-ws' } }),
+  'sys/.keep': '',
+};
+
+interface LayerCase {
+  readonly name: string;
+  readonly files: Record<string, string>;
+  readonly env?: Record<string, string>;
+}
+
+const CASES: readonly LayerCase[] = [
+  { name: 'trust off', files: { ...BASE, 'home/.qwen/settings.json': user() } },
+  { name: 'trust on, no rule (undecided)', files: { ...BASE, 'home/.qwen/settings.json': user(true) } },
+  { name: 'trust on, DO_NOT_TRUST', files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST' }) } },
+  { name: 'trust on, TRUST_FOLDER', files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'TRUST_FOLDER' }) } },
+  {
+    name: 'trust on, TRUST_PARENT of a sibling beats DO_NOT_TRUST of the parent (deeper)',
+    files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}': 'DO_NOT_TRUST', '{root}/w/x': 'TRUST_PARENT' }) },
+  },
+  {
+    name: 'rule 7: the workspace alone turns trust on',
+    files: { ...BASE, 'home/.qwen/settings.json': user(), 'w/.qwen/settings.json': json({ model: { name: 'm-ws' }, security: { folderTrust: { enabled: true } } }) },
+  },
+  {
+    name: 'system off vs user on, DO_NOT_TRUST',
+    files: { ...BASE, 'home/.qwen/settings.json': user(true), 'sys/settings.json': json({ security: { folderTrust: { enabled: false } } }), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST' }) },
+  },
+  { name: 'system model beats workspace', files: { ...BASE, 'home/.qwen/settings.json': user(), 'sys/settings.json': json({ model: { name: 'm-sys' } }) } },
+  {
+    name: 'system defaults fill only what nothing sets',
+    files: { ...BASE, 'w/.qwen/settings.json': '{}', 'home/.qwen/settings.json': user(), 'sys/system-defaults.json': json({ model: { name: 'm-def' }, env: { OPENAI_MODEL: 'm-def-env' } }) },
+  },
+  { name: 'rules file not an object, trust on', files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': '["x"]' } },
+  { name: 'rules file not an object, trust off', files: { ...BASE, 'home/.qwen/settings.json': user(false), 'home/.qwen/trustedFolders.json': '["x"]' } },
+  {
+    name: 'rules file moved by the shell',
+    files: { ...BASE, 'home/.qwen/settings.json': user(true), 'rules/t.json': json({ '{root}/w': 'TRUST_FOLDER' }) },
+    env: { QWEN_CODE_TRUSTED_FOLDERS_PATH: '{root}/rules/t.json' },
+  },
+];
+
+interface Outcome {
+  readonly ok: boolean;
+  readonly key?: string;
+  readonly path?: string;
+  readonly model?: string;
+}
+
+async function runBoth(c: LayerCase, version: QwenCodeVersion, ca: TestCa): Promise<{ ours: Outcome; theirs: Outcome; stderr: string }> {
+  const model = await startModelServer();
+  const proxy = await startMitmProxy({ ca, route: () => undefined });
+  const tree = makeTree({});
+  const sub = (v: string): string => v.replaceAll('{port}', String(model.port)).replaceAll('{root}', tree.root);
+  tree.write(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
+  const env: Record<string, string> = { QWEN_CODE_SYSTEM_SETTINGS_PATH: tree.path('sys/settings.json'), ...Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, sub(v)])) };
+  try {
+    let ours: Outcome;
+    try {
+      const auth = await resolveAuth({ qwenCode: version, cwd: tree.path('w'), homeDir: tree.path('home'), env, overrides: { authType: 'openai' } });
+      if (auth.type === 'qwen-oauth') throw new Error('unexpected qwen-oauth');
+      ours = { ok: true, key: auth.apiKey, path: new URL(auth.baseUrl).pathname.replace(/\/v1\/?$/, ''), model: auth.model };
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+      ours = { ok: false };
+    }
+    const cli = version === '0.24' ? QWEN_CODE_024_CLI! : QWEN_CODE_CLI!;
+    const stderr = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [cli, '--auth-type', 'openai', '-p', 'hi', '--proxy', proxy.url], {
+        cwd: tree.path('w'),
+        env: { ...env, HOME: tree.path('home'), PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: ca.certPath, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 90_000,
+      });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      child.stdout.on('data', (d: Buffer) => (err += d));
+      child.on('close', () => resolve(err));
+    });
+    const hit = model.hits.find((h) => /\/chat\/completions(\?|$)/.test(h.path));
+    const theirs: Outcome = hit
+      ? { ok: true, key: hit.authorization?.replace(/^Bearer /, '') ?? '', path: hit.path.replace(/\/v1\/chat\/completions.*$/, ''), model: hit.model }
+      : { ok: false };
+    return { ours, theirs, stderr };
+  } finally {
+    tree.remove();
+    await proxy.close();
+    await model.close();
+  }
+}
+
+describe.skipIf(!enabled)('folder trust and system layers against the real CLIs', () => {
+  let dir: string;
+  let ca: TestCa;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
+    ca = await createTestCa(dir);
+  });
+  afterAll(() => {
+    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`${CASES.length} cases × 2 versions`, { timeout: 0 }, async () => {
+    const mismatches: string[] = [];
+    const lines: string[] = [];
+    for (const version of ['0.24', '0.12'] as const) {
+      for (const c of CASES) {
+        const { ours, theirs, stderr } = await runBoth(c, version, ca);
+        const same = JSON.stringify(ours) === JSON.stringify(theirs);
+        lines.push(`${version} ${same ? 'same' : 'DIFF'} ${c.name}: ${JSON.stringify(theirs)}`);
+        if (!same) mismatches.push(`${version} ${c.name}:\n  ours ${JSON.stringify(ours)}\n  qwen ${JSON.stringify(theirs)}\n  stderr ${stderr.slice(-400)}`);
+      }
+    }
+    console.log(lines.join('\n'));
+    expect(mismatches, mismatches.join('\n\n')).toEqual([]);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * `auth.fetch(new Request(…))` with a proxy named by the environment: the
+ * caller's Request (the global class) reaches undici's own fetch, which does
+ * not know it, as its URL and fields ("Failed to parse URL from [object
+ * Request]" before). Behind a real loopback forward proxy.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resolveAuth } from '../../src/index.js';
+import { type FakeModelServer, startFakeModelServer } from '../../src/testing/index.js';
+import { type MitmProxy, startMitmProxy } from '../support/mitm-proxy.js';
+import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { makeTree, type Tree } from '../support/tree.js';
+
+const KEY = 'sk-request0000000000000000proxy';
+
+if (!hasOpenssl()) console.warn('[request-through-proxy] skipped: the openssl command is not available');
+
+describe.skipIf(!hasOpenssl())('Request inputs through a proxy', () => {
+  let caDir: string;
+  let ca: TestCa;
+  let proxy: MitmProxy | undefined;
+  let models: FakeModelServer | undefined;
+  let tree: Tree | undefined;
+  beforeAll(async () => {
+    caDir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
+    ca = await createTestCa(caDir);
+  });
+  afterAll(() => {
+    if (caDir && existsSync(caDir)) rmSync(caDir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+    await models?.close();
+    models = undefined;
+    tree?.remove();
+    tree = undefined;
+  });
+
+  it('a GET and a POST with a body, as Request objects, go through the proxy with the credential', async () => {
+    models = await startFakeModelServer({ apiKeys: { [KEY]: {} } });
+    proxy = await startMitmProxy({ ca, route: () => undefined });
+    tree = makeTree({ 'home/.keep': '', 'w/.env': `OPENAI_API_KEY=${KEY}\nOPENAI_BASE_URL=${models.baseUrl}\nHTTP_PROXY=${proxy.url}\n` });
+    const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {} });
+
+    const list = await auth.fetch(new Request(`${models.baseUrl}/models`));
+    expect(list.status).toBe(200);
+    const chat = await auth.fetch(
+      new Request(`${models.baseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-caller': 'kept' },
+        body: JSON.stringify({ model: 'qwen3-coder-plus', messages: [{ role: 'user', content: 'hi' }] }),
+      }),
+    );
+    expect(chat.status).toBe(200);
+    expect(((await chat.json()) as { choices: unknown[] }).choices.length).toBe(1);
+    // init replaces the Request's own fields, as fetch does.
+    const replaced = await auth.fetch(new Request(`${models.baseUrl}/chat/completions`, { method: 'POST', body: 'not json' }), {
+      body: JSON.stringify({ model: 'qwen3.7-max', messages: [] }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(replaced.status).toBe(200);
+
+    const port = Number(new URL(models.url).port);
+    expect(proxy.log.filter((e) => e.kind === 'request').map((e) => [e.host, e.port, e.method, e.path])).toEqual([
+      ['127.0.0.1', port, 'GET', '/default/v1/models'],
+      ['127.0.0.1', port, 'POST', '/default/v1/chat/completions'],
+      ['127.0.0.1', port, 'POST', '/default/v1/chat/completions'],
+    ]);
+    expect(models.requests.map((r) => [r.authorization, r.model, r.status])).toEqual([
+      [`Bearer ${KEY}`, undefined, 200],
+      [`Bearer ${KEY}`, 'qwen3-coder-plus', 200],
+      [`Bearer ${KEY}`, 'qwen3.7-max', 200],
+    ]);
+  });
+});
