@@ -20,7 +20,9 @@ export type MissingKeyHint =
   /** A provider's own variable is set, but is read only with a base URL of that provider. */
   | { readonly kind: 'provider-variable'; readonly variable: string; readonly provider: string; readonly baseUrls: readonly string[] }
   /** A `.env` file that was not read (only the first file found is) defines the variable. */
-  | { readonly kind: 'unread-env-file'; readonly variable: string; readonly path: string; readonly scope: 'project' | 'home' };
+  | { readonly kind: 'unread-env-file'; readonly variable: string; readonly path: string; readonly scope: 'project' | 'home' }
+  /** A project `.env` file defines the variable, but folder trust kept it out (`reason` names the rule). */
+  | { readonly kind: 'untrusted-env-file'; readonly variable: string; readonly path: string; readonly reason: string };
 
 /** Details carried by each error code. */
 export interface AuthErrorDetails {

@@ -5,7 +5,8 @@
  * provider's base URL, a `.env` file farther away than the one read. These
  * findings go into the error's message, remedy and `details.hints`.
  */
-import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES } from '../env/load.js';
+import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES, readEnvFileValues } from '../env/load.js';
+import { statOrUndefined } from '../internal/fs.js';
 import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
 import { type MissingKeyHint, overrideName, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
 import type { ValueSource } from '../types.js';
@@ -38,6 +39,10 @@ export const MISSING_KEY_TEXTS = Object.freeze({
     cause: '{variable} is defined in {path}, a home-level .env file that is skipped because {used} was found first.',
     remedy: "Set envFile.homeFallback: true (or qwenCode: '0.24') so that {path} applies below {used}, or move {variable} into {used}.",
   },
+  'untrusted-env-file': {
+    cause: '{variable} is defined in {path}, which folder trust kept out: {reason}.',
+    remedy: 'If you trust that folder, add it to {trustFile} as TRUST_FOLDER; otherwise set {variable} outside it (exported, or in a home-level .env file).',
+  },
   'model-provider-key': {
     cause: '{variable} is required by {entry} in {path}.',
     remedy: 'Set {variable} in the environment or a .env file.',
@@ -62,7 +67,7 @@ export interface MissingKey {
 }
 
 /** One finding with its sentences. */
-interface Finding {
+export interface Finding {
   readonly hint: MissingKeyHint;
   readonly cause: string;
   readonly remedy: string;
@@ -147,6 +152,29 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
       if (!file) continue;
       const t = text(file.scope === 'home' ? 'unread-home-file' : 'unread-project-file', { variable, path: file.path, used });
       out.push({ hint: { kind: 'unread-env-file', variable, path: file.path, scope: file.scope }, ...t });
+    }
+  }
+
+  // 4. A project `.env` file that folder trust kept out and that defines the variable.
+  out.push(...untrustedFileFindings(ctx, missing.variables.filter((v) => !isPresent(env.value(v)))));
+  return out;
+}
+
+/** Findings for `.env` files folder trust skipped that define one of `variables` (names only, never values). */
+export function untrustedFileFindings(ctx: ResolutionContext, variables: readonly string[]): Finding[] {
+  const out: Finding[] = [];
+  if (variables.length === 0) return out;
+  const maxBytes = ctx.options.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES;
+  for (const f of ctx.layerFiles) {
+    if (f.kind !== 'env-file' || f.status !== 'skipped') continue;
+    const st = statOrUndefined(f.path);
+    if (!st?.isFile()) continue;
+    const { values } = readEnvFileValues({ path: f.path, size: st.size, scope: 'project' }, maxBytes);
+    for (const variable of variables) {
+      if (!values || !isPresent(values[variable])) continue;
+      const reason = f.reason ?? 'the folder is not trusted';
+      const t = text('untrusted-env-file', { variable, path: f.path, reason, trustFile: ctx.trust.file.path });
+      out.push({ hint: { kind: 'untrusted-env-file', variable, path: f.path, reason }, ...t });
     }
   }
   return out;

@@ -87,6 +87,25 @@ describe('folder trust (settings-layers §1)', () => {
     }
   });
 
+  it('a key only in a project .env that trust kept out: MISSING_API_KEY says so (hint untrusted-env-file, the rule, the rules file)', async () => {
+    for (const q of DIALECTS) {
+      const files = {
+        'w/.env': 'OPENAI_API_KEY=sk-project-00000000000000\n',
+        'home/.qwen/settings.json': trustOn(),
+        'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST' }),
+      };
+      const r = await run({ files }, q);
+      expect('code' in r && r.code, q).toBe('MISSING_API_KEY');
+      const error = (r as { error: { message: string; remedy: string; details: { hints: unknown[] } } }).error;
+      expect(error.details.hints, q).toEqual([
+        { kind: 'untrusted-env-file', variable: 'OPENAI_API_KEY', path: tree!.path('w/.env'), reason: expect.stringContaining('rule DO_NOT_TRUST') },
+      ]);
+      expect(error.message, q).toContain('which folder trust kept out');
+      expect(error.remedy, q).toContain(tree!.path('home/.qwen/trustedFolders.json'));
+      expect(error.message, q).not.toContain('sk-project');
+    }
+  });
+
   it('undecided: untrusted in 0.24, trusted in 0.12', async () => {
     const files = { ...repo, 'home/.qwen/settings.json': trustOn() };
     expect(keyOf(await run({ files }, '0.24'))).toBe('sk-home-0000000000000000');

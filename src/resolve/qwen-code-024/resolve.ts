@@ -6,6 +6,7 @@ import { loadContext, type ResolutionContext } from '../context.js';
 import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from '../endpoints.js';
 import { entriesByType, entryKey } from '../provider-protocols.js';
 import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from '../results.js';
+import { untrustedFileFindings } from '../missing-key.js';
 import { requestEnv, transportView } from '../transport-env.js';
 import { checkEnforcedType } from '../enforced-type.js';
 import { describeSource } from '../provenance.js';
@@ -94,16 +95,22 @@ function values(ctx: ResolutionContext): Values {
   if (!v.apiKey) {
     const envKey = v.entry?.envKey;
     const settingsKeys = envKey ? [] : ['security.auth.apiKey'];
+    // A project .env that folder trust kept out and that holds the key: say so.
+    const untrusted = untrustedFileFindings(ctx, envKey ? [envKey] : v.keyVariables);
+    const causes = untrusted.map((f) => ` ${f.cause}`).join('');
     throw new QwenAuthError(
       'MISSING_API_KEY',
       envKey
-        ? `No API key for ${type}: ${envKey} (named by ${entryKey(v.entry!)}.envKey in ${v.entry!.path}) is not set.`
-        : `No API key for ${type}. Checked ${[...v.keyVariables, ...settingsKeys].join(', ')} and the files ${files.join(', ') || '(none)'}.`,
+        ? `No API key for ${type}: ${envKey} (named by ${entryKey(v.entry!)}.envKey in ${v.entry!.path}) is not set.${causes}`
+        : `No API key for ${type}.${causes} Checked ${[...v.keyVariables, ...settingsKeys].join(', ')} and the files ${files.join(', ') || '(none)'}.`,
       {
-        details: { variables: [...v.keyVariables], files, settingsKeys, hints: [], ...(v.entry && { requiredBy: entryKey(v.entry) }) },
-        remedy: envKey
-          ? `Set ${envKey} in the environment or a .env file (e.g. ~/.qwen/.env), or in settings.json "env".`
-          : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json, or pass overrides.apiKey.`,
+        details: { variables: [...v.keyVariables], files, settingsKeys, hints: untrusted.map((f) => f.hint), ...(v.entry && { requiredBy: entryKey(v.entry) }) },
+        remedy:
+          untrusted.length > 0
+            ? untrusted.map((f) => f.remedy).join(' ')
+            : envKey
+              ? `Set ${envKey} in the environment or a .env file (e.g. ~/.qwen/.env), or in settings.json "env".`
+              : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json, or pass overrides.apiKey.`,
       },
     );
   }
