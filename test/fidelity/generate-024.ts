@@ -475,9 +475,13 @@ function baseCase(seed: number): Case024 {
   return homeFolder(seed, r);
 }
 
-/** A random case of one of the families, with the settings layers of layers.ts (not in the home family, whose Qwen folder moves). */
-export function generateCase024(seed: number): Case024 {
+/**
+ * A random case of one of the families, with the settings layers of
+ * layers.ts (not in the home family, whose Qwen folder moves; not with
+ * `layers: false`, for oracles that restate only the 0.24 spec).
+ */
+export function generateCase024(seed: number, options: { readonly layers?: boolean } = {}): Case024 {
   const c = baseCase(seed);
-  if (c.family === 'home') return { ...c, layers: [] };
+  if (c.family === 'home' || options.layers === false) return { ...c, layers: [] };
   return { ...c, layers: addLayers(seed, c, '0.24') };
 }

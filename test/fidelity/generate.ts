@@ -125,8 +125,12 @@ function settingsFile(r: Rng, tag: string): string {
   return r.chance(0.3) ? `// ${tag} settings\n${json}\n` : `${json}\n`;
 }
 
-/** A random case. Folders up to five deep; home outside, above or inside the workspace. */
-export function generateCase(seed: number): Case {
+/**
+ * A random case. Folders up to five deep; home outside, above or inside the
+ * workspace. `layers: false` leaves out the settings layers of layers.ts
+ * (for oracles that restate only spec §1–4).
+ */
+export function generateCase(seed: number, options: { readonly layers?: boolean } = {}): Case {
   const r = rng(seed);
   const depth = 1 + r.int(5);
   const folders = ['w'];
@@ -154,6 +158,6 @@ export function generateCase(seed: number): Case {
   if (r.chance(0.2)) overrides.baseUrl = baseUrlFor('cli');
   if (r.chance(0.2)) overrides.model = r.chance(0.5) ? 'model-cli' : 'mp-user-0';
 
-  const layers = addLayers(seed, { files, env, cwd, home }, '0.12');
+  const layers = options.layers === false ? [] : addLayers(seed, { files, env, cwd, home }, '0.12');
   return { seed, files, cwd, home, env, overrides, layers };
 }
