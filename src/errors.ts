@@ -51,6 +51,12 @@ export interface AuthErrorDetails {
     readonly value: string;
     readonly origin: string;
   };
+  /** The winning API key holds characters no HTTP header may carry (a line break, NUL, another control character). */
+  INVALID_API_KEY: {
+    /** The key, redacted. */
+    readonly value: string;
+    readonly origin: string;
+  };
   /** An option passed to the library is malformed. */
   INVALID_OPTION: { readonly option: string };
   /**
@@ -172,6 +178,7 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => strin
     `Set OPENAI_API_KEY to a Coding Plan, Token Plan or DashScope key (with OPENAI_BASE_URL and OPENAI_MODEL if needed), or pass ${p.override('apiKey')}; ` +
     `a Qwen OAuth login (${p.login}) works only for accounts that kept access after the free tier ended on ${QWEN_OAUTH_FREE_TIER_END}.`,
   INVALID_BASE_URL: 'Use an absolute http(s) URL such as https://dashscope.aliyuncs.com/compatible-mode/v1.',
+  INVALID_API_KEY: 'Copy the key again into the place the message names, on one line, without quotes or control characters.',
   INVALID_OPTION: 'Check the option against the documented type.',
   UNSUPPORTED_AUTH_TYPE: (p) =>
     `Select an auth type this mode resolves: 'openai' or 'qwen-oauth' by default, also 'anthropic' and 'openai-responses' with qwenCode: '0.24' (security.auth.selectedType in settings.json, or ${p.override('authType')}).`,

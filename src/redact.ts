@@ -80,23 +80,34 @@ export function redactText(value: unknown, max = 200): string {
 }
 
 /**
- * Redacts the credentials a URL may carry in its user-info part
- * (`https://user:pass@host/` → `https://user:…@host/`). Other parts stay.
- * Input that does not parse as a URL is returned unchanged when it has no
- * `@`; otherwise whatever precedes each `@` is hidden.
+ * Redacts the secrets a URL may carry: the user-info part
+ * (`https://user:pass@host/` → `https://user:…@host/`), every query value
+ * (`?key=…`), and key-shaped path segments (`/v1/sk-…9f3a/`), the way a
+ * key put into a URL by `$VAR` would show. Scheme, host, port and the other
+ * path segments stay as written. Input that does not parse as a URL gets the
+ * same treatment: whatever precedes each `@` is hidden.
  */
 export function redactUrl(url: string): string {
-  if (!url.includes('@')) return url;
-  if (URL.canParse(url)) {
-    const u = new URL(url);
-    if (u.password || u.username) {
+  let out = url;
+  if (url.includes('@')) {
+    const u = URL.canParse(url) ? new URL(url) : undefined;
+    if (u && (u.password || u.username)) {
       if (u.password) u.password = ELLIPSIS;
       else u.username = ELLIPSIS;
-      return u.toString();
+      out = u.toString();
+    } else {
+      // Not parseable, or parsed without user-info (`user:pw@host` reads as a scheme): hide what precedes each `@`.
+      out = url.replace(/[^\s/@?#]+@/g, `${ELLIPSIS}@`);
     }
   }
-  // Not parseable, or parsed without user-info (`user:pw@host` reads as a scheme): hide what precedes each `@`.
-  return url.replace(/[^\s/@]+@/g, `${ELLIPSIS}@`);
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(out)?.[0] ?? '';
+  const rest = out.slice(authority.length);
+  if (rest === '') return out;
+  const q = rest.search(/[?#]/);
+  const path = (q === -1 ? rest : rest.slice(0, q)).replace(TOKEN, (token) => (isKeyShaped(token) ? redact(token) : token));
+  if (q === -1) return authority + path;
+  const tail = rest.slice(q).replace(/([?&;#][^=&;#]*=)([^&;#]*)/g, (_, name: string, value: string) => `${name}${value === '' ? '' : redact(value)}`);
+  return authority + path + tail.replace(TOKEN, (token) => (isKeyShaped(token) ? redact(token) : token));
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');

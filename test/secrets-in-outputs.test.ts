@@ -27,11 +27,11 @@ export function leak(text: string, secret: string): string | undefined {
 const views = (v: unknown): string => `${inspect(v, { depth: 20 })}\n${JSON.stringify(v)}`;
 
 describe('results', () => {
-  it('a password in the base URL: the field holds it, inspect and JSON do not', async () => {
+  it('a password in the base URL: neither the field (issue 17) nor inspect and JSON hold it', async () => {
     tree = makeTree({ 'home/.keep': '', 'w/.keep': '' });
     const baseUrl = `https://user:${PASSWORD}@llm.example/v1`;
     const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'sk-env-0123456789abcdef', OPENAI_BASE_URL: baseUrl } });
-    expect(auth.baseUrl).toBe(baseUrl);
+    expect(auth.baseUrl).toBe('https://llm.example/v1');
     expect(leak(views(auth), PASSWORD)).toBeUndefined();
     expect(leak(views(auth), 'sk-env-0123456789abcdef')).toBeUndefined();
   });

@@ -24,7 +24,7 @@ import {
 import { renderUnicodeCompact } from 'uqr';
 import { type Context, fallbackReason, type GlobalFlags, openStore, resolveOptions, storeKind, UsageError } from './context.js';
 import { printDiagnostics, printEnvironment, sourceLine } from './describe.js';
-import { clock, type Output, printFailure, rows, tildify } from './output.js';
+import { clean, clock, type Output, printFailure, rows, tildify } from './output.js';
 
 /** Exit codes: 0 usable / done, 1 not usable / failed, 2 usage, 130 cancelled. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
@@ -36,15 +36,17 @@ function printAuth(ctx: Context, auth: ResolvedAuth, report: EnvironmentReport, 
     ? `${auth.provider.name}${auth.provider.region ? ` · ${auth.provider.region}` : ''} ${out.dim(`· ${auth.provider.plan}, ${auth.provider.status}`)}`
     : out.dim('unknown endpoint');
   const from = (p: Parameters<typeof sourceLine>[1]) => sourceLine(out, p, ctx.homeDir);
+  // The values as the result's redacted view shows them (a key put into the model or a URL is hidden), cleaned of escapes.
+  const view = JSON.parse(JSON.stringify(auth)) as { baseUrl: string; model: string; endpoint?: string };
   const entries: [string, string][] = [
-    ['Auth type', `${out.green(auth.type)}  ${from(auth.sources.authType)}`],
+    ['Auth type', `${out.green(clean(auth.type))}  ${from(auth.sources.authType)}`],
     ['Provider', provider],
-    ['Base URL', `${redactUrl(auth.baseUrl)}  ${from(auth.sources.baseUrl)}`],
-    ['Model', `${auth.model}  ${from(auth.sources.model)}`],
+    ['Base URL', `${clean(redactUrl(view.baseUrl))}  ${from(auth.sources.baseUrl)}`],
+    ['Model', `${clean(view.model)}  ${from(auth.sources.model)}`],
   ];
   if (auth.type !== 'qwen-oauth') {
-    entries.push(['Endpoint', `${redactUrl(auth.endpoint)}  ${out.dim(auth.keyHeader === 'x-api-key' ? 'key in x-api-key' : 'key in Authorization: Bearer')}`]);
-    entries.push(['API key', `${redact(auth.apiKey)}  ${from(auth.sources.apiKey)}`]);
+    entries.push(['Endpoint', `${clean(redactUrl(view.endpoint ?? auth.endpoint))}  ${out.dim(auth.keyHeader === 'x-api-key' ? 'key in x-api-key' : 'key in Authorization: Bearer')}`]);
+    entries.push(['API key', `${clean(redact(auth.apiKey))}  ${from(auth.sources.apiKey)}`]);
   } else {
     const left = auth.credentials.expiresAt === undefined ? undefined : auth.credentials.expiresAt - now;
     const validity =
@@ -68,10 +70,10 @@ function printCheck(out: Output, check: AuthCheck): void {
   }
   const entries: [string, string][] = [
     ['Check', `${out.red('fails')}  ${out.bold(check.code)}${check.status !== undefined ? out.dim(` (HTTP ${check.status})`) : ''}`],
-    ['', check.message],
-    ['Remedy', check.remedy],
+    ['', clean(check.message)],
+    ['Remedy', clean(check.remedy)],
   ];
-  if (check.suggestedBaseUrl) entries.push(['Suggested base URL', out.cyan(check.suggestedBaseUrl)]);
+  if (check.suggestedBaseUrl) entries.push(['Suggested base URL', out.cyan(clean(check.suggestedBaseUrl))]);
   rows(out, entries);
 }
 
@@ -193,7 +195,7 @@ export async function use(ctx: Context, type: string, scope: string, out: Output
     ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
   });
   if (json) out.json(r);
-  else if (r.changed) out.line(`Selected ${out.green(type)} in ${tildify(r.path, ctx.homeDir)}${r.previous ? `, was ${r.previous}` : ''}.`);
+  else if (r.changed) out.line(`Selected ${out.green(type)} in ${tildify(r.path, ctx.homeDir)}${r.previous ? `, was ${clean(r.previous)}` : ''}.`);
   else out.line(`${type} was already selected in ${tildify(r.path, ctx.homeDir)}.`);
   return EXIT.ok;
 }
@@ -204,7 +206,7 @@ async function oauthClient(ctx: Context, flags: GlobalFlags, out: Output) {
   const reason = fallbackReason(store);
   if (reason !== undefined) {
     if (flags.json) out.json({ event: 'store-fallback', reason, store: store.kind, location: store.location });
-    else out.line(`${out.yellow('The OS keychain is not used')}: ${reason}. The login is kept in ${tildify(store.location, ctx.homeDir)} (${store.kind} store) instead.`);
+    else out.line(`${out.yellow('The OS keychain is not used')}: ${clean(reason)}. The login is kept in ${tildify(store.location, ctx.homeDir)} (${store.kind} store) instead.`);
   }
   return { client: createQwenOAuthClient({ ...ctx.oauth, store, env: ctx.env }), store };
 }
@@ -239,8 +241,8 @@ export async function login(
       out.json({ event: 'verification', ...v });
       return;
     }
-    out.line(`Open ${out.cyan(page)}`);
-    out.line(`and enter the code ${out.bold(v.userCode)}${v.browserOpened ? out.dim(' — a browser was opened') : ''}`);
+    out.line(`Open ${out.cyan(clean(page))}`);
+    out.line(`and enter the code ${out.bold(clean(v.userCode))}${v.browserOpened ? out.dim(' — a browser was opened') : ''}`);
     if (flags.qr !== false && out.tty) {
       out.line();
       out.line(renderUnicodeCompact(page, { border: 1 }));

@@ -1,17 +1,17 @@
 import { type Diagnostic, describeSource, type EnvironmentReport, type Provenance } from 'qwen-auth';
-import { type Output, rows, type Stream, tildify } from './output.js';
+import { clean, type Output, rows, type Stream, tildify } from './output.js';
 
 /** `← source  shadows …`, naming overrides by their flags. */
 export function sourceLine(out: Output, p: Provenance | undefined, homeDir: string): string {
   if (!p) return '';
-  const describe = (s: Provenance | Provenance['shadowed'][number]) => describeSource(s, { homeDir, flags: true });
+  const describe = (s: Provenance | Provenance['shadowed'][number]) => clean(describeSource(s, { homeDir, flags: true }));
   const shadows = p.shadowed.length > 0 ? out.dim(`  shadows ${p.shadowed.map(describe).join('; ')}`) : '';
   return `${out.dim('←')} ${describe(p)}${shadows}`;
 }
 
 /** The `.env` report as lines: the file used and what it did, the files below it, the files not read. */
 export function envFileLines(out: Output, report: EnvironmentReport, home: string): string[] {
-  const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : out.dim('none'));
+  const list = (names: readonly string[]) => (names.length > 0 ? clean(names.join(', ')) : out.dim('none'));
   const file = report.envFile;
   const lines = file
     ? [
@@ -23,7 +23,7 @@ export function envFileLines(out: Output, report: EnvironmentReport, home: strin
       ]
     : [`${out.dim('no .env file found')} ${out.dim(`— ${report.searched.length} places checked`)}`];
   for (const u of report.unreadEnvFiles) {
-    const missing = u.missing.length > 0 ? `; it has ${u.missing.join(', ')}, unset here` : '';
+    const missing = u.missing.length > 0 ? `; it has ${clean(u.missing.join(', '))}, unset here` : '';
     lines.push(`not read: ${tildify(u.path, home)} ${out.dim(`(${u.scope})`)} — only the first file found is read${missing}`);
   }
   return lines;
@@ -71,8 +71,8 @@ export function printDiagnostics(out: Output, diagnostics: readonly Diagnostic[]
   out[stream](out.bold('Diagnostics'));
   for (const d of diagnostics) {
     const level = d.level === 'error' ? out.red(d.level) : d.level === 'warning' ? out.yellow(d.level) : out.cyan(d.level);
-    out[stream](`  ${level.padEnd(out.color ? 17 : 7)} ${out.dim(d.code)}  ${d.message}`);
+    out[stream](`  ${level.padEnd(out.color ? 17 : 7)} ${out.dim(clean(d.code))}  ${clean(d.message)}`);
     // What to do, for what needs doing (a git finding's remedy names the exact .gitignore line).
-    if (d.level !== 'info') out[stream](`  ${' '.repeat(7)} ${out.dim(`→ ${d.remedy}`)}`);
+    if (d.level !== 'info') out[stream](`  ${' '.repeat(7)} ${out.dim(`→ ${clean(d.remedy)}`)}`);
   }
 }

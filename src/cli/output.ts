@@ -16,6 +16,42 @@ export interface Output {
   cyan(text: string): string;
 }
 
+/* eslint-disable no-control-regex */
+/** Whole escape sequences: CSI (ESC [ or 0x9b), OSC (ESC ] or 0x9d, to BEL or ST), DCS/SOS/PM/APC, and two-character escapes. */
+const SEQUENCES = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|(?:\u001b[PX^_]|[\u0090\u0098\u009e\u009f])[^\u001b\u009c]*(?:\u001b\\|\u009c)?|\u001b[\s\S]?/g;
+/** What is left that a terminal acts on: C0 but tab and newline, DEL, C1, and the bidirectional overrides. */
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
+
+/**
+ * Text from a file or a server, safe to print: escape sequences removed
+ * whole (no clipboard writes, cursor moves or erased lines), other control
+ * characters shown as U+FFFD. Tab and newline stay.
+ */
+export function clean(text: string): string {
+  return String(text).replace(SEQUENCES, '').replace(CONTROLS, '\ufffd');
+}
+
+/** The colours this command paints, the only escape sequences it prints through {@link Output}. */
+const OWN_SGR = /(\u001b\[(?:1|2|22|31|32|33|36|39)m)/;
+
+/**
+ * A line about to be printed: with colour, everything between the command's
+ * own colour codes is cleaned; without, all of it.
+ */
+function safeLine(text: string, color: boolean): string {
+  if (!color) return clean(text);
+  return text
+    .split(OWN_SGR)
+    .map((part, i) => (i % 2 === 1 ? part : clean(part)))
+    .join('');
+}
+
+/** JSON whose text holds no character a terminal acts on (JSON escapes C0 itself; C1, DEL and the overrides are escaped here). */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function createOutput(
   stdout: NodeJS.WriteStream = process.stdout,
   stderr: NodeJS.WriteStream = process.stderr,
@@ -27,9 +63,9 @@ export function createOutput(
   return {
     color,
     tty,
-    line: (text = '') => void stdout.write(`${text}\n`),
-    error: (text = '') => void stderr.write(`${text}\n`),
-    json: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    line: (text = '') => void stdout.write(`${safeLine(text, color)}\n`),
+    error: (text = '') => void stderr.write(`${safeLine(text, color)}\n`),
+    json: (value) => void stdout.write(`${safeJson(value)}\n`),
     bold: paint(1, 22),
     dim: paint(2, 22),
     red: paint(31, 39),
@@ -62,13 +98,13 @@ export function printFailure(out: Output, json: boolean, failure: Failure, extra
     out.json({ ok: false, error: failure, ...extra });
     return;
   }
-  out.error(`${out.red(label)}: ${out.bold(failure.code)} — ${failure.message}`);
-  out.error(`${out.bold('Remedy')}: ${failure.remedy}`);
+  out.error(`${out.red(label)}: ${out.bold(clean(failure.code))} — ${clean(failure.message)}`);
+  out.error(`${out.bold('Remedy')}: ${clean(failure.remedy)}`);
 }
 
 /** `~/…` for paths under the home folder. */
 export function tildify(path: string, home: string): string {
-  return home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
+  return clean(home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path);
 }
 
 /** mm:ss. */

@@ -11,9 +11,10 @@
  * repository, and never fails: git missing, a timeout or a broken repository
  * give one info diagnostic saying the check was skipped.
  */
-import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, isAbsolute, join, parse as parsePath, resolve as resolvePath } from 'node:path';
 import { type Diagnostic, diagnostic } from '../diagnostics.js';
 import { statOrUndefined } from '../internal/fs.js';
+import { absolutePathEntries, findProgram } from '../internal/which.js';
 import type { EnvRecord } from '../types.js';
 
 /** A file that holds secrets, with the names of the keys it holds (never their values). */
@@ -65,6 +66,8 @@ function gitEnvironment(options: Pick<GitCheckOptions, 'env' | 'homeDir' | 'cwd'
     const upper = process.platform === 'win32' ? name.toUpperCase() : name;
     if (typeof value === 'string' && pass.includes(upper)) out[upper === 'PATH' ? 'PATH' : name] = value;
   }
+  // What git itself runs is found on the absolute entries only, as git is.
+  if (out.PATH !== undefined) out.PATH = absolutePathEntries(out.PATH).join(process.platform === 'win32' ? ';' : ':');
   out.HOME = options.homeDir;
   out.GIT_TERMINAL_PROMPT = '0';
   out.GIT_OPTIONAL_LOCKS = '0';
@@ -82,12 +85,17 @@ type Spawn = typeof import('node:child_process').spawn;
 
 /**
  * Runs git once, bounded: a timeout kills it and answers at once, without
- * waiting for its pipes. `input` is written to its stdin.
+ * waiting for its pipes. `input` is written to its stdin. `git` is the
+ * absolute path found on the absolute PATH entries (never a program the
+ * repository ships); it runs from the root of `dir`'s volume and is pointed
+ * at `dir` with `-C`, so no folder the repository controls is its working
+ * folder when it starts.
  */
 function runGit(
   spawn: Spawn,
+  git: string | undefined,
   args: readonly string[],
-  cwd: string,
+  dir: string,
   env: Record<string, string>,
   timeoutMs: number,
   input?: string,
@@ -100,9 +108,13 @@ function runGit(
       clearTimeout(timer);
       resolve(run);
     };
+    if (git === undefined) {
+      resolve({ kind: 'missing' });
+      return;
+    }
     let child: ReturnType<Spawn>;
     try {
-      child = spawn('git', [...GIT_GLOBALS, ...args], { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], windowsHide: true, shell: false });
+      child = spawn(git, ['-C', dir, ...GIT_GLOBALS, ...args], { cwd: parsePath(dir).root, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], windowsHide: true, shell: false });
     } catch (error) {
       resolve({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) });
       return;
@@ -211,6 +223,7 @@ type GroupResult = { readonly missing: true } | { readonly missing: false; reado
 /** One folder's files: one `ls-files`, and one `check-ignore` when some are tracked. */
 async function checkFolder(
   spawn: Spawn,
+  git: string | undefined,
   dir: string,
   files: readonly SecretFile[],
   env: Record<string, string>,
@@ -220,7 +233,7 @@ async function checkFolder(
   const pathspecs = files.map((f) => basename(f.path));
   // -t tags each file: `H` (and S, M…) tracked, `?` untracked and not ignored; an ignored untracked file is not listed.
   const lsFiles = ['--literal-pathspecs', 'ls-files', '-z', '-t', '--full-name', '--cached', '--others', '--exclude-standard', '--', ...pathspecs];
-  const run = await runGit(spawn, lsFiles, dir, env, deadline - performance.now());
+  const run = await runGit(spawn, git, lsFiles, dir, env, deadline - performance.now());
   if (run.kind === 'missing') return { missing: true };
   if (run.kind === 'timeout') return { missing: false, diagnostics: [skipped(dir, files, `git did not answer within ${timeoutMs} ms`)] };
   if (run.kind === 'failed') return { missing: false, diagnostics: [skipped(dir, files, run.reason)] };
@@ -246,7 +259,7 @@ async function checkFolder(
   if (tracked.length > 0) {
     // Whether the rules already ignore a tracked file decides the remedy; exit 1 means none is ignored.
     const input = tracked.map((f) => `${basename(f.file.path)}\0`).join('');
-    const r = await runGit(spawn, ['check-ignore', '-z', '--stdin', '--no-index'], dir, env, deadline - performance.now(), input);
+    const r = await runGit(spawn, git, ['check-ignore', '-z', '--stdin', '--no-index'], dir, env, deadline - performance.now(), input);
     if (r.kind === 'exit' && (r.code === 0 || r.code === 1)) ignored = new Set(r.stdout.split('\0').filter(Boolean).map((p) => p.split('/').at(-1)!));
   }
   return {
@@ -280,7 +293,8 @@ export async function checkSecretFilesInGit(files: readonly SecretFile[], option
   } catch {
     return [skipped(dirname(files[0]!.path), files, 'child processes are not available')];
   }
-  const results = await Promise.all([...folders].map(([dir, list]) => checkFolder(spawn, dir, list, env, deadline, options.timeoutMs)));
+  const git = findProgram('git', env);
+  const results = await Promise.all([...folders].map(([dir, list]) => checkFolder(spawn, git, dir, list, env, deadline, options.timeoutMs)));
   if (results.some((r) => r.missing)) {
     return [diagnostic('GIT_CHECK_SKIPPED', `Whether git publishes ${files.map((f) => f.path).join(', ')} was not checked: git was not found on PATH.`)];
   }

@@ -1,4 +1,5 @@
-import { constants, promises as fsp } from 'node:fs';
+import { constants, promises as fsp, readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from './fs.js';
 
@@ -12,10 +13,42 @@ export interface AtomicWriteOptions {
 /** Temporary files of this process that a write is using right now: never cleaned. */
 const inFlight = new Set<string>();
 
-/** `.<name>.<pid>.<random>.tmp`: the writer's pid says whether it can still be writing. */
-function tempName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${globalThis.crypto.randomUUID().slice(0, 12)}.tmp`);
+let namespaceId: string | undefined;
+
+/**
+ * Eight hex digits naming where this process's pid means something: the
+ * host name and, on Linux, the PID namespace (`/proc/self/ns/pid`). A
+ * container and its host (or two machines) sharing `~/.qwen` get different
+ * ids, so neither reads the other's pids as its own. Read on first use.
+ */
+export function pidNamespace(): string {
+  if (namespaceId !== undefined) return namespaceId;
+  let ns = '';
+  try {
+    ns = readlinkSync('/proc/self/ns/pid');
+  } catch {
+    /* no /proc (macOS, Windows): the host name alone */
+  }
+  let host = '';
+  try {
+    host = hostname();
+  } catch {
+    /* none */
+  }
+  // FNV-1a: a name, not a secret (and node:crypto stays off the cold path).
+  let h = 0x811c9dc5;
+  for (const ch of `${host}\0${ns}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  namespaceId = h.toString(16).padStart(8, '0');
+  return namespaceId;
 }
+
+/** `.<name>.<pid>-<namespace>.<random>.tmp`: the writer's pid, and where that pid is meaningful. */
+function tempName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${pidNamespace()}.${globalThis.crypto.randomUUID().slice(0, 12)}.tmp`);
+}
+
+/** How many times a write starts over when its temporary file vanished before the rename (a cleaner elsewhere). */
+const ATTEMPTS = 3;
 
 /**
  * Writes a file so that readers see either the old or the new content, never
@@ -31,6 +64,19 @@ function tempName(path: string): string {
  * removes it once the writer is gone.
  */
 export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeOnce(path, data, options);
+    } catch (error) {
+      // The temporary file was removed under us (by an older cleaner that took it for a dead writer's): start over.
+      if (!(error instanceof TempFileVanished) || attempt >= ATTEMPTS) throw error instanceof TempFileVanished ? error.cause : error;
+    }
+  }
+}
+
+class TempFileVanished extends Error {}
+
+async function writeOnce(path: string, data: string, options: AtomicWriteOptions): Promise<void> {
   const dir = dirname(path);
   const temp = tempName(path);
   const mode = options.mode ?? 0o600;
@@ -49,7 +95,7 @@ export async function writeFileAtomic(path: string, data: string, options: Atomi
     } catch (error) {
       await handle.close().catch(() => undefined);
       await fsp.unlink(temp).catch(() => undefined);
-      throw error;
+      throw errnoCode(error) === 'ENOENT' && (await fsp.stat(dir).then(() => true, () => false)) ? new TempFileVanished('gone', { cause: error }) : error;
     }
     // Durable once flushed; readers already see the whole new file.
     await handle.sync().catch(() => undefined);
@@ -95,17 +141,22 @@ export interface CleanTempOptions {
 
 /**
  * Removes the temporary files that writes of `path` left behind when their
- * writer died: ours (`.<name>.<pid>.<hex>.tmp`) once that process is gone or
- * after {@link LIVE_TEMP_MS}; older ones without a pid, and Qwen Code's
- * (`<name>.tmp.<uuid>`), after {@link FOREIGN_TEMP_MS} (at once with `all`).
- * A write of this process in progress is never touched. Best effort: returns
- * how many were removed.
+ * writer died: ours (`.<name>.<pid>-<namespace>.<hex>.tmp`) of this PID
+ * namespace once that process is gone (this very pid: after
+ * {@link FOREIGN_TEMP_MS}, since another copy of the library in this
+ * process may be writing), or after {@link LIVE_TEMP_MS}; those of another
+ * namespace (a container sharing the folder, another machine) only after
+ * {@link LIVE_TEMP_MS}, their pid meaning nothing here. Files without a
+ * namespace (older versions: `.<name>.<pid>.<hex>.tmp`, `.<name>.<hex>.tmp`)
+ * and Qwen Code's (`<name>.tmp.<uuid>`) go after {@link FOREIGN_TEMP_MS}
+ * (at once with `all`). A write of this process in progress is never
+ * touched. Best effort: returns how many were removed.
  */
 export async function cleanTempFiles(path: string, options: CleanTempOptions = {}): Promise<number> {
   const dir = dirname(path);
   const name = escape(basename(path));
-  const ours = new RegExp(`^\\.${name}\\.(\\d+)\\.[0-9a-f-]{12}\\.tmp$`);
-  const foreign = new RegExp(`^(?:\\.${name}\\.[0-9a-f-]{12}\\.tmp|${name}\\.tmp\\.[0-9a-f-]{36})$`);
+  const ours = new RegExp(`^\\.${name}\\.(\\d+)-([0-9a-f]{8})\\.[0-9a-f-]{12}\\.tmp$`);
+  const foreign = new RegExp(`^(?:\\.${name}\\.(?:\\d+\\.)?[0-9a-f-]{12}\\.tmp|${name}\\.tmp\\.[0-9a-f-]{36})$`);
   const now = (options.now ?? Date.now)();
   let entries: string[];
   try {
@@ -122,11 +173,10 @@ export async function cleanTempFiles(path: string, options: CleanTempOptions = {
     const st = await fsp.lstat(full).catch(() => undefined);
     if (!st?.isFile()) continue;
     const age = now - st.mtimeMs;
-    const pid = m ? Number(m[1]) : undefined;
-    const gone =
-      pid !== undefined
-        ? pid === process.pid || !isAlive(pid) || age > LIVE_TEMP_MS
-        : options.all === true || age > FOREIGN_TEMP_MS;
+    const pid = m && m[2] === pidNamespace() ? Number(m[1]) : undefined;
+    const gone = m
+      ? age > LIVE_TEMP_MS || (pid !== undefined && (pid === process.pid ? age > FOREIGN_TEMP_MS : !isAlive(pid)))
+      : options.all === true || age > FOREIGN_TEMP_MS;
     if (gone && (await fsp.unlink(full).then(() => true, () => false))) removed++;
   }
   return removed;

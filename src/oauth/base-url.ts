@@ -34,13 +34,14 @@ function qwenOAuthHosts(): { exact: string[]; suffix: string[] } {
   return { exact: exact.map(normaliseHost), suffix: (def?.hosts ?? []).map(normaliseHost) };
 }
 
-function hostAllowed(hostname: string, policy: ResourceUrlPolicy): boolean {
-  const host = normaliseHost(hostname);
+function hostAllowed(url: URL, policy: ResourceUrlPolicy): boolean {
+  const host = normaliseHost(url.hostname);
   const qwen = qwenOAuthHosts();
   if (qwen.exact.includes(host)) return true;
   if (qwen.suffix.some((s) => host === s || host.endsWith(`.${s}`))) return true;
   const token = typeof policy.tokenEndpoint === 'string' ? URL.canParse(policy.tokenEndpoint) && new URL(policy.tokenEndpoint) : policy.tokenEndpoint;
-  if (token && normaliseHost(token.hostname) === host) return true;
+  // The token endpoint's own origin (scheme, host and port): another port of its host is another server.
+  if (token && normaliseHost(token.hostname) === host && token.protocol === url.protocol && token.port === url.port) return true;
   for (const entry of policy.allowedHosts ?? []) {
     const e = normaliseHost(entry.trim());
     if (e.startsWith('*.') ? host.endsWith(e.slice(1)) : e === host) return true;
@@ -80,10 +81,10 @@ export function checkResourceUrl(resourceUrl: string, policy: ResourceUrlPolicy)
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return { ok: false, reason: 'it is plain http to a host that is not this machine (the token would travel in clear)' };
   }
-  if (!hostAllowed(url.hostname, policy)) {
+  if (!hostAllowed(url, policy)) {
     return {
       ok: false,
-      reason: `its host ${redactText(url.hostname, 80)} is not a Qwen OAuth host, the token endpoint's host, or one of oauth.allowedResourceHosts`,
+      reason: `its host ${redactText(url.hostname, 80)} is not a Qwen OAuth host, the token endpoint's origin, or one of oauth.allowedResourceHosts`,
     };
   }
   const path = url.pathname.replace(/\/+$/, '');

@@ -1,5 +1,7 @@
+import { parse as parsePath } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { parseHttpUrl } from '../internal/url.js';
+import { findProgram } from '../internal/which.js';
 
 const isSet = (env: EnvRecord, name: string): boolean => {
   const v = env[name];
@@ -21,9 +23,11 @@ export function browserUnavailableReason(env: EnvRecord, platform: NodeJS.Platfo
 /**
  * Opens an http(s) URL in the user's browser, best effort: the command is
  * started detached, without a shell, and any failure is swallowed. Resolves
- * whether a command could be started.
+ * whether a command could be started. The opener is found on the absolute
+ * entries of `env`'s PATH only and runs from the volume's root, never from
+ * the working folder (a repository may ship an `xdg-open`).
  */
-export function openBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
+export function openBrowser(url: string, platform: NodeJS.Platform = process.platform, env: EnvRecord = process.env): Promise<boolean> {
   if (!parseHttpUrl(url)) return Promise.resolve(false);
   const [command, args] =
     platform === 'darwin'
@@ -31,12 +35,14 @@ export function openBrowser(url: string, platform: NodeJS.Platform = process.pla
       : platform === 'win32'
         ? ['rundll32.exe', ['url.dll,FileProtocolHandler', url]]
         : ['xdg-open', [url]];
+  const program = findProgram(command, env, platform);
+  if (program === undefined) return Promise.resolve(false);
   // child_process is loaded here, not at import: most runs never open a browser.
   return import('node:child_process').then(
     ({ spawn }) =>
       new Promise<boolean>((resolve) => {
         try {
-          const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+          const child = spawn(program, args, { detached: true, stdio: 'ignore', cwd: parsePath(program).root });
           child.once('error', () => resolve(false));
           child.once('spawn', () => {
             child.unref();

@@ -1,6 +1,6 @@
 import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
-import { redact, withRedactedView } from '../redact.js';
+import { redact, redactText, redactUrl, withRedactedView } from '../redact.js';
 import { createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import { checkResourceUrl } from './base-url.js';
@@ -123,7 +123,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
     store,
     now,
     acceptResourceUrl,
-    endpoint: endpoints.tokenEndpoint.href,
+    endpoint: redactUrl(endpoints.tokenEndpoint.href),
     ...(options.timing?.skewMs !== undefined && { skewMs: options.timing.skewMs }),
     ...(options.timing?.checkIntervalMs !== undefined && { checkIntervalMs: options.timing.checkIntervalMs }),
     refresh: async (refreshToken) => {
@@ -159,7 +159,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       const authorization = await p.protocol.startDeviceAuthorization(p.config, p.settings);
       const page = authorization.verificationUriComplete ?? authorization.verificationUri;
       const wantBrowser = (o.openBrowser ?? options.openBrowser ?? true) && browserUnavailableReason(env) === undefined;
-      const browserOpened = wantBrowser ? await openBrowser(page) : false;
+      const browserOpened = wantBrowser ? await openBrowser(page, process.platform, env) : false;
       await onVerification({
         userCode: authorization.userCode,
         verificationUri: authorization.verificationUri,
@@ -171,7 +171,14 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
         browserOpened,
       });
       const grant = await p.protocol.pollDeviceToken(p.config, p.settings, authorization, o.signal);
-      const credentials = credentialsFromGrant(grant, undefined, now(), { acceptResourceUrl });
+      const issued = now();
+      const credentials = credentialsFromGrant(grant, undefined, issued, { acceptResourceUrl });
+      if (credentials.expiresAt !== undefined && credentials.expiresAt <= issued) {
+        // An access token dead on arrival is no login: nothing is stored, and the store keeps what it had.
+        throw new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${endpoints.tokenEndpoint.origin}${endpoints.tokenEndpoint.pathname} issued an access token that has already expired (expires_in ${redactText(String(grant.expiresIn), 40)}).`, {
+          details: { endpoint: redactUrl(endpoints.tokenEndpoint.href) },
+        });
+      }
       await underLock(async () => {
         await store.write(credentials);
         manager.adopt(credentials, store.version ? await store.version() : undefined);

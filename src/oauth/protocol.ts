@@ -5,7 +5,7 @@
 import * as oidc from 'openid-client';
 import { QwenAuthError } from '../errors.js';
 import type { OAuthEndpoints } from './endpoints.js';
-import { redactText } from '../redact.js';
+import { redactText, redactUrl } from '../redact.js';
 import { qwenFetch, TransportFailure } from './qwen-fetch.js';
 import type { TokenGrant } from './token-manager.js';
 import type { FetchLike } from '../types.js';
@@ -102,7 +102,7 @@ function protocolError(endpoint: URL, error: unknown, failure: HttpFailure): Qwe
   const what = serverError ?? redactText(error instanceof Error ? `${error.message}${reason}` : 'an unexpected answer', 200);
   return new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${endpoint.origin}${endpoint.pathname} answered outside the protocol: ${what}.`, {
     details: {
-      endpoint: endpoint.href,
+      endpoint: redactUrl(endpoint.href),
       ...(failure.status !== undefined && { status: failure.status }),
       ...(serverError !== undefined && { error: serverError }),
     },
@@ -112,7 +112,7 @@ function protocolError(endpoint: URL, error: unknown, failure: HttpFailure): Qwe
 function networkError(endpoint: URL, error: unknown, failure: HttpFailure, attempts: number): QwenAuthError<'NETWORK_ERROR'> {
   const why = failure.status !== undefined ? `HTTP ${failure.status}` : redactText((error as Error)?.message ?? 'no answer', 120);
   return new QwenAuthError('NETWORK_ERROR', `${endpoint.origin} could not be reached (${why}) after ${attempts} attempt(s).`, {
-    details: { endpoint: endpoint.href, ...(failure.status !== undefined && { status: failure.status }), attempts },
+    details: { endpoint: redactUrl(endpoint.href), ...(failure.status !== undefined && { status: failure.status }), attempts },
     ...(failure.status === undefined && { cause: error }),
   });
 }
@@ -142,9 +142,10 @@ export async function startDeviceAuthorization(config: oidc.Configuration, optio
     throw protocolError(options.endpoints.deviceAuthorizationEndpoint, new Error('"expires_in" of the device code must be a positive number'), {});
   }
   const expiresIn = Math.min(lifetime, MAX_DEVICE_CODE_SECONDS);
+  // At most a minute, and short enough that the code is polled for at least twice before it expires.
   const interval =
     typeof raw.interval === 'number' && Number.isFinite(raw.interval) && raw.interval >= 0
-      ? Math.min(raw.interval, MAX_POLL_INTERVAL_SECONDS)
+      ? Math.min(raw.interval, MAX_POLL_INTERVAL_SECONDS, Math.floor(expiresIn / 2))
       : undefined;
   const checked = { ...raw, expires_in: expiresIn } as oidc.DeviceAuthorizationResponse;
   if (interval === undefined) delete (checked as { interval?: number }).interval;

@@ -253,7 +253,8 @@ export class TokenManager {
     await this.#store.write(next);
     this.adopt(next, this.#store.version ? await this.#store.version() : undefined);
     const expiresAt = next.expiresAt ?? 0;
-    if (!this.isValid(next)) {
+    // A short lifetime (within the margin, not yet over) is still the server's token: hand it out once.
+    if (!this.isValid(next) && !(expiresAt > this.#now())) {
       // A token that expires within the margin cannot keep getAccessToken()'s promise.
       const seconds = Math.max(0, Math.round((expiresAt - this.#now()) / 1000));
       throw new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${this.#endpoint} issued an access token that expires in ${seconds} s, within the ${Math.round(this.#skew / 1000)} s margin.`, {

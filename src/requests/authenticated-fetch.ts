@@ -3,11 +3,14 @@
  * auth's base URL, fresh for every request; a 401 from that origin makes it
  * refresh once and replay once. Everything else passes through untouched.
  */
+import { QwenAuthError } from '../errors.js';
 import { untilAborted } from '../internal/abort.js';
+import { redact } from '../redact.js';
 import { parseHttpUrl } from '../internal/url.js';
 import type { FetchLike } from '../types.js';
 import type { CredentialSource } from './credential-source.js';
-import { isReplayable } from './replayable-body.js';
+import { followRedirects } from './redirects.js';
+import { isReplayable, isReplayableBody } from './replayable-body.js';
 import { currentTarget, targetOf } from './request-target.js';
 
 export interface AuthenticatedFetchOptions {
@@ -78,16 +81,35 @@ export function createAuthenticatedFetch(options: AuthenticatedFetchOptions): Fe
     const replayable = isReplayable(input, init);
     const send = (url: URL, token: string): Promise<Response> => {
       const headers = headersOf(input, init);
-      if (source.keyHeader === 'x-api-key') headers.set('x-api-key', token);
-      else headers.set('authorization', `Bearer ${token}`);
-      const extra: RequestInit = { headers };
-      // Only Authorization is dropped by fetch on a redirect to another origin: keep x-api-key from following one.
-      if (source.keyHeader === 'x-api-key' && init?.redirect === undefined) extra.redirect = 'manual';
-      if (input instanceof Request) {
-        const request = url.href === input.url ? input : new Request(url, input);
-        return transport(request, { ...init, ...extra });
+      try {
+        if (source.keyHeader === 'x-api-key') headers.set('x-api-key', token);
+        else headers.set('authorization', `Bearer ${token}`);
+      } catch {
+        // The header's own error would quote the credential whole.
+        throw new QwenAuthError('INVALID_API_KEY', `The credential ${redact(token)} holds a character no HTTP header can carry.`, {
+          details: { value: redact(token), origin: 'the credential in use' },
+        });
       }
-      return transport(url.href === requested?.href ? input : url.href, { ...init, ...extra });
+      // Redirects the caller lets fetch follow are followed here: the credential never leaves the origin (./redirects.ts).
+      const follow = (init?.redirect ?? (input instanceof Request ? input.redirect : 'follow')) === 'follow';
+      const extra: RequestInit = { headers, ...(follow && { redirect: 'manual' }) };
+      const sent =
+        input instanceof Request
+          ? transport(url.href === input.url ? input : new Request(url, input), { ...init, ...extra })
+          : transport(url.href === requested?.href ? input : url.href, { ...init, ...extra });
+      if (!follow) return sent;
+      const inInit = init?.body !== undefined && init.body !== null;
+      const hasBody = inInit || (input instanceof Request && input.body !== null);
+      return sent.then((response) =>
+        followRedirects(response, url, base.origin, {
+          method: init?.method ?? (input instanceof Request ? input.method : 'GET'),
+          headers,
+          body: inInit && isReplayableBody(init.body) ? init.body! : null,
+          hasBody,
+          bodyReplayable: inInit ? isReplayableBody(init.body) : !hasBody,
+          init,
+        }, transport, (value) => source.isOwnCredential(value)),
+      );
     };
 
     const token = await source.getToken(signal ? { signal } : {});

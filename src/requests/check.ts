@@ -7,6 +7,7 @@
 import { isAuthError, QwenAuthError } from '../errors.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { FetchLike } from '../types.js';
+import { redactText, redactUrl } from '../redact.js';
 import { authCheckRemedy } from './check-codes.js';
 import { type AnswerContext, classify, type ProviderAnswer, readAnswer } from './classify.js';
 import type { CredentialSource } from './credential-source.js';
@@ -81,8 +82,9 @@ async function readText(response: Response): Promise<string> {
 }
 
 function describe(method: string, url: string, answer: ProviderAnswer): string {
-  const what = answer.message ? `: ${answer.message}` : answer.code ? `: ${answer.code}` : ' with no message';
-  return `${method} ${url} answered ${answer.status}${what}`;
+  // The server's words, sanitised (no terminal escapes), bounded and redacted.
+  const what = answer.message ? `: ${redactText(answer.message, 300)}` : answer.code ? `: ${redactText(answer.code, 100)}` : ' with no message';
+  return `${method} ${redactUrl(url)} answered ${answer.status}${what}`;
 }
 
 function modelIds(text: string): string[] | undefined {
@@ -121,13 +123,13 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
       if (options.signal?.aborted) {
         throw new QwenAuthError('ABORTED', 'The check was cancelled.', { details: {}, cause: error });
       }
-      if (timeout.aborted) return { failure: failure('NETWORK_ERROR', `No answer from ${url} within ${timeoutMs} ms.`) };
+      if (timeout.aborted) return { failure: failure('NETWORK_ERROR', ctx.source.redactIn(`No answer from ${redactUrl(url)} within ${timeoutMs} ms.`)) };
       if (isAuthError(error, 'LOGIN_REQUIRED')) return { failure: failure('LOGIN_REQUIRED', error.message) };
-      if (isAuthError(error, 'NETWORK_ERROR')) return { failure: failure('NETWORK_ERROR', error.message) };
+      if (isAuthError(error, 'NETWORK_ERROR')) return { failure: failure('NETWORK_ERROR', ctx.source.redactIn(error.message)) };
       if (isAuthError(error)) throw error;
       const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
       const reason = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
-      return { failure: failure('NETWORK_ERROR', `${url} could not be reached (${reason}).`) };
+      return { failure: failure('NETWORK_ERROR', ctx.source.redactIn(`${redactUrl(url)} could not be reached (${redactText(reason, 200)}).`)) };
     }
   };
 

@@ -39,7 +39,18 @@ export interface ApiKeyResultInputs {
   readonly registry: ProviderRegistry;
 }
 
-function build<T extends ApiKeyAuth>(type: T['type'], inputs: ApiKeyResultInputs): T {
+/** A URL without its user-info (`https://user:pw@host/v1` → `https://host/v1`): fetch refuses such URLs, and a field shows no password. */
+function withoutUserInfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
+/** `text` with every whole `secret` in it redacted (a key used as the model name, or put into a URL). */
+function hide(text: string, secret: string): string {
+  return secret.length >= 4 && text.includes(secret) ? text.split(secret).join(redact(secret)) : text;
+}
+
+function build<T extends ApiKeyAuth>(type: T['type'], given: ApiKeyResultInputs): T {
+  const inputs = { ...given, baseUrl: withoutUserInfo(given.baseUrl), endpoint: withoutUserInfo(given.endpoint) };
   const key = apiKeyProvider({ key: inputs.apiKey, baseUrl: inputs.baseUrl, keyHeader: inputs.keyHeader, reload: inputs.reload });
   const methods = requestMethods({
     provider: key,
@@ -67,7 +78,15 @@ function build<T extends ApiKeyAuth>(type: T['type'], inputs: ApiKeyResultInputs
   const result = Object.defineProperties({ ...data, ...methods }, { apiKey: { get: () => key.key, enumerable: true } }) as unknown as T;
   const { type: t, ...rest } = data;
   // A password in the base URL's (or endpoint's) user-info is redacted in the views, as the key is.
-  const view = (): object => ({ type: t, apiKey: redact(key.key), ...rest, baseUrl: redactUrl(rest.baseUrl), endpoint: redactUrl(rest.endpoint) });
+  // The key itself, wherever else it was put (the model, a URL's path or query), is redacted too.
+  const view = (): object => ({
+    type: t,
+    apiKey: redact(key.key),
+    ...rest,
+    model: hide(rest.model, key.key),
+    baseUrl: redactUrl(hide(rest.baseUrl, key.key)),
+    endpoint: redactUrl(hide(rest.endpoint, key.key)),
+  });
   return Object.freeze(withRedactedView(result, view));
 }
 

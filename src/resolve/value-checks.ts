@@ -64,6 +64,14 @@ export function checkKeyAndBase(apiKey: Chosen, baseUrl: Chosen, inputs: KeyAndB
   const diagnostics: Diagnostic[] = [];
   const url = checkBaseUrl(baseUrl, wording);
   let keyValue = apiKey.value;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]|[^\u0000-\u00ff]/.test(keyValue.trim())) {
+    // Sent, such a key would be quoted whole by the HTTP stack's header error: refused here, redacted.
+    const origin = describeSource(apiKey.provenance, { flags: wording.flags === true });
+    throw new QwenAuthError('INVALID_API_KEY', `The key ${redact(keyValue)} from ${origin} holds a line break, NUL or another character no HTTP header can carry.`, {
+      details: { value: redact(keyValue), origin },
+    });
+  }
   if (keyValue !== keyValue.trim()) {
     keyValue = keyValue.trim();
     const from = describeSource(apiKey.provenance, { flags: wording.flags === true });

@@ -1,20 +1,20 @@
 import { promises as fsp } from 'node:fs';
 import type { ParseError } from 'jsonc-parser';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { QwenAuthError } from '../errors.js';
 import { redactText } from '../redact.js';
 import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
-import { errnoCode } from '../internal/fs.js';
+import { errnoCode, readRegularFile } from '../internal/fs.js';
 import { jsonNestingDepth, lineColumn, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import { locateQwenHome } from '../env/qwen-home.js';
 import { type AuthType, isAuthType, listAuthTypes, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion } from '../types.js';
+import { migrateV1Settings } from './migrate-v1.js';
+import { isHomeFolder, MAX_SETTINGS_FILE_BYTES, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 /** The settings files the writer changes: the user's and the workspace's (never a system file). */
 export type WritableSettingsScope = 'user' | 'workspace';
-import { migrateV1Settings } from './migrate-v1.js';
-import { isHomeFolder, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 export interface SetSelectedAuthTypeOptions {
   /** Which settings file to change (default `user`). */
@@ -102,14 +102,35 @@ export async function setSelectedAuthType(
     path = workspaceSettingsPath(cwd);
   }
   // Write through a symlinked settings file (dotfile managers) instead of replacing the link.
+  const given = path;
   path = await fsp.realpath(path).catch(() => path);
+  if (scope === 'workspace' && path !== given) {
+    // A repository controls its workspace settings: a link out of it must not make `use` write elsewhere.
+    const root = await fsp.realpath(cwd).catch(() => cwd);
+    if (!path.startsWith(`${root}${sep}`)) {
+      throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${given} is a symbolic link to ${path}, outside the workspace ${root}; it was not changed.`, {
+        details: { path: given },
+        remedy: 'Replace the link with a regular settings file inside the workspace, or use the user scope (--scope user).',
+      });
+    }
+  }
 
   let text: string | undefined;
   let mode = 0o600;
   try {
-    text = await fsp.readFile(path, 'utf8');
+    // Bounded, as the reader is: a FIFO or device never hangs the write, a huge file is never read whole.
+    const read = await readRegularFile(path, MAX_SETTINGS_FILE_BYTES);
+    if (read.kind !== 'text') {
+      const why = read.kind === 'too-large' ? `is over the ${MAX_SETTINGS_FILE_BYTES}-byte limit` : 'is not a regular file';
+      throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${path} ${why}; it was not changed.`, {
+        details: { path },
+        remedy: 'Replace it with a regular settings file (JSON with comments, at most 4 MiB), then retry.',
+      });
+    }
+    text = read.text;
     mode = (await fsp.stat(path)).mode & 0o777;
   } catch (error) {
+    if (error instanceof QwenAuthError) throw error;
     if (errnoCode(error) !== 'ENOENT') {
       throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${path} could not be read (${errnoCode(error) ?? 'error'}).`, {
         details: { path },
@@ -117,6 +138,9 @@ export async function setSelectedAuthType(
       });
     }
   }
+  // A UTF-8 byte order mark is accepted, as the reader accepts it, and kept.
+  const bom = text !== undefined && text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  if (bom) text = text!.slice(1);
 
   const jsonc = await import('jsonc-parser');
   let next: string;
@@ -166,7 +190,7 @@ export async function setSelectedAuthType(
   }
 
   try {
-    await writeFileAtomic(path, next, { mode, dirMode: 0o700 });
+    await writeFileAtomic(path, `${bom}${next}`, { mode, dirMode: 0o700 });
   } catch (error) {
     throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${path} could not be written (${errnoCode(error) ?? 'error'}).`, {
       details: { path },

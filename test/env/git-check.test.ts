@@ -276,7 +276,7 @@ describe('what is asked, and what is not', () => {
     expect(childEnv).toMatchObject({ PATH: bin, HOME: p.home, GIT_CONFIG_GLOBAL: tree.path('gitconfig'), GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' });
     for (const absent of ['GIT_TRACE', 'LANG', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_MODEL', 'GIT_CONFIG_NOSYSTEM']) expect(childEnv).not.toHaveProperty(absent);
     expect(readFileSync(`${log}.env`, 'utf8')).not.toContain(KEY);
-    expect(readFileSync(log, 'utf8')).toMatch(/^--no-pager -c core.fsmonitor=false --literal-pathspecs ls-files /);
+    expect(readFileSync(log, 'utf8')).toMatch(/^-C \S+ --no-pager -c core.fsmonitor=false --literal-pathspecs ls-files /);
   });
 
   it('relative GIT_DIR-style paths are taken from cwd, as the shell that exported them would', async () => {

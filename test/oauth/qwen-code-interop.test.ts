@@ -181,7 +181,7 @@ describe.skipIf(!enabled)('one login shared with Qwen Code 0.12', () => {
 
   it('a login made by qwen-auth is used by Qwen Code as is', async () => {
     const { server, home, qwenDir } = await setup();
-    const client = createQwenOAuthClient({ ...server.oauthOptions, store: createFileTokenStore({ qwenDir }), env: {} });
+    const client = createQwenOAuthClient({ ...server.oauthOptions, store: createFileTokenStore({ qwenDir }), env: {}, allowedResourceHosts: ['127.0.0.1'] }); // the model server: another port of the token endpoint's host
     const creds = await client.authorizeDevice({ openBrowser: false, onVerification: () => server.approve() });
     expect(readLogin(qwenDir)?.access_token).toBe(creds.accessToken);
 
@@ -214,7 +214,7 @@ describe.skipIf(!enabled)('one login shared with Qwen Code 0.12', () => {
     expect(server.isValidAccessToken(renewed)).toBe(true);
     expect(hits.map((h) => h.token)).toEqual([renewed]);
 
-    const client = createQwenOAuthClient({ ...server.oauthOptions, store: createFileTokenStore({ qwenDir }), env: {} });
+    const client = createQwenOAuthClient({ ...server.oauthOptions, store: createFileTokenStore({ qwenDir }), env: {}, allowedResourceHosts: ['127.0.0.1'] });
     expect(await client.getAccessToken()).toBe(renewed);
     const creds = await client.getCredentials();
     expect(creds).toMatchObject({ refreshToken: written!.refresh_token, expiresAt: written!.expiry_date });

@@ -47,10 +47,13 @@ describe('checkResourceUrl', () => {
   });
 
   it("trusts the token endpoint's own host (http only on loopback) and hosts the caller allows", () => {
-    expect(checkResourceUrl('http://127.0.0.1:9999', { tokenEndpoint: 'http://127.0.0.1:1234/token' })).toEqual({
+    expect(checkResourceUrl('http://127.0.0.1:1234', { tokenEndpoint: 'http://127.0.0.1:1234/token' })).toEqual({
       ok: true,
-      baseUrl: 'http://127.0.0.1:9999/v1',
+      baseUrl: 'http://127.0.0.1:1234/v1',
     });
+    // The origin, not the host: another port (or scheme) of the token endpoint's host is another server.
+    expect(checkResourceUrl('http://127.0.0.1:9999', { tokenEndpoint: 'http://127.0.0.1:1234/token' }).ok).toBe(false);
+    expect(checkResourceUrl('https://127.0.0.1:1234', { tokenEndpoint: 'http://127.0.0.1:1234/token' }).ok).toBe(false);
     expect(checkResourceUrl('api.example.com', QWEN).ok).toBe(false);
     expect(checkResourceUrl('api.example.com', { ...QWEN, allowedHosts: ['api.example.com'] })).toEqual({ ok: true, baseUrl: 'https://api.example.com/v1' });
     expect(checkResourceUrl('eu.api.example.com', { ...QWEN, allowedHosts: ['*.api.example.com'] }).ok).toBe(true);

@@ -213,8 +213,9 @@ describe('a refreshed resource_url moves the base URL', () => {
     const oldBase = models.baseUrlOf('old');
     const minted = qwen.mintStoreCredentials();
     const store = createMemoryTokenStore({ ...minted, resourceUrl: oldBase });
-    const client = createQwenOAuthClient({ ...qwen.oauthOptions, store, env: {} });
-    const provider = oauthCredentialProvider(client, (await store.read())!, { tokenEndpoint: qwen.tokenEndpoint });
+    // Another port of the token endpoint's host is another origin: trusted here by name.
+    const client = createQwenOAuthClient({ ...qwen.oauthOptions, store, env: {}, allowedResourceHosts: ['127.0.0.1'] });
+    const provider = oauthCredentialProvider(client, (await store.read())!, { tokenEndpoint: qwen.tokenEndpoint, allowedHosts: ['127.0.0.1'] });
     const auth = requestMethods({ provider, env: {}, model: 'coder-model', oauth: true, registry: defaultRegistry() });
     expect(provider.baseUrl()).toBe(oldBase);
 

@@ -96,8 +96,8 @@ describe('qwen-oauth result (spec §5)', () => {
     [undefined, 'https://dashscope.aliyuncs.com/compatible-mode/v1'],
   ])('resource_url %j → %s', async (resourceUrl, baseUrl) => {
     const creds = { ...JSON.parse(CREDS), resource_url: resourceUrl };
-    // A loopback resource_url is trusted when the token endpoint that issued the login is on loopback too.
-    const oauth = resourceUrl?.includes('127.0.0.1') ? { tokenEndpoint: 'http://127.0.0.1:1/token' } : {};
+    // A loopback resource_url is trusted when the token endpoint that issued the login has its origin.
+    const oauth = resourceUrl?.includes('127.0.0.1') ? { tokenEndpoint: 'http://127.0.0.1:9999/token' } : {};
     const auth = await resolveIn({ files: { 'home/.qwen/oauth_creds.json': JSON.stringify(creds) }, options: { oauth } });
     expect(auth.type).toBe('qwen-oauth');
     expect(auth.baseUrl).toBe(baseUrl);

@@ -9,6 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileTokenStore, createQwenOAuthClient, isAuthError, resolveAuth, setSelectedAuthType } from '../../src/index.js';
+import { pidNamespace } from '../../src/internal/atomic-write.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 let tree: Tree | undefined;
@@ -38,8 +39,8 @@ describe('temporary files left by writers', () => {
     const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
       const files = {
-        dead: `q/.oauth_creds.json.${deadPid()}.0123456789ab.tmp`,
-        live: `q/.oauth_creds.json.${live.pid}.0123456789ab.tmp`,
+        dead: `q/.oauth_creds.json.${deadPid()}-${pidNamespace()}.0123456789ab.tmp`,
+        live: `q/.oauth_creds.json.${live.pid}-${pidNamespace()}.0123456789ab.tmp`,
         oldFormat: 'q/.oauth_creds.json.0123456789ab.tmp',
         qwenCodeOld: 'q/oauth_creds.json.tmp.0b5c8f5e-0000-4000-8000-000000000000',
         qwenCodeYoung: 'q/oauth_creds.json.tmp.0b5c8f5e-0000-4000-8000-000000000001',
@@ -60,7 +61,7 @@ describe('temporary files left by writers', () => {
     tree = makeTree({ 'q/.keep': '' });
     const store = createFileTokenStore({ qwenDir: tree.path('q') });
     await store.write(CREDS);
-    writeFileSync(tree.path(`q/.oauth_creds.json.${deadPid()}.0123456789ab.tmp`), JSON_CREDS);
+    writeFileSync(tree.path(`q/.oauth_creds.json.${deadPid()}-${pidNamespace()}.0123456789ab.tmp`), JSON_CREDS);
     writeFileSync(tree.path('q/oauth_creds.json.tmp.0b5c8f5e-0000-4000-8000-000000000001'), JSON_CREDS);
     await createQwenOAuthClient({ store, env: {} }).logout();
     expect(readdirSync(tree.path('q')).filter((f) => f !== '.keep')).toEqual([]);
@@ -68,7 +69,7 @@ describe('temporary files left by writers', () => {
 
   it("setSelectedAuthType removes a dead writer's copy of settings.json (it may hold a key)", async () => {
     tree = makeTree({ 'home/.qwen/settings.json': '{"security":{"auth":{"apiKey":"sk-0123456789abcdef"}}}' });
-    const leftover = `home/.qwen/.settings.json.${deadPid()}.0123456789ab.tmp`;
+    const leftover = `home/.qwen/.settings.json.${deadPid()}-${pidNamespace()}.0123456789ab.tmp`;
     writeFileSync(tree.path(leftover), '{"security":{"auth":{"apiKey":"sk-0123456789abcdef"}}}');
     await setSelectedAuthType('openai', { homeDir: tree.path('home'), env: {} });
     expect(existsSync(tree.path(leftover))).toBe(false);
