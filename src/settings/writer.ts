@@ -10,11 +10,11 @@ import { errnoCode, readRegularFile } from '../internal/fs.js';
 import { jsonNestingDepth, lineColumn, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import { locateQwenHome } from '../env/qwen-home.js';
 import { type AuthType, isAuthType, listAuthTypes, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion } from '../types.js';
+import { migrateV1Settings } from './migrate-v1.js';
+import { isHomeFolder, MAX_SETTINGS_FILE_BYTES, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 /** The settings files the writer changes: the user's and the workspace's (never a system file). */
 export type WritableSettingsScope = 'user' | 'workspace';
-import { migrateV1Settings } from './migrate-v1.js';
-import { isHomeFolder, MAX_SETTINGS_FILE_BYTES, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 export interface SetSelectedAuthTypeOptions {
   /** Which settings file to change (default `user`). */
