@@ -114,7 +114,7 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
     if (!json) {
       if (destination) {
         out.error();
-        rows(out, [['Would send to', `${destination.origin}  ${out.dim(`← chosen by ${destination.chosenBy}`)}`], ['', out.red(flags.check || flags.probe ? 'not trusted: nothing was sent (--check skipped)' : 'not trusted')]], 'error');
+        rows(out, [['Would send to', `${clean(destination.origin)}  ${out.dim(`← chosen by ${clean(destination.chosenBy)}`)}`], ['', out.red(flags.check || flags.probe ? 'not trusted: nothing was sent (--check skipped)' : 'not trusted')]], 'error');
       }
       out.error();
       printEnvironment(out, report, ctx.homeDir, 'error');
