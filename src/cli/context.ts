@@ -129,6 +129,8 @@ export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> 
     ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
     ...(ctx.trustWorkspace && { trustWorkspace: true }),
     loginCommand: LOGIN_COMMAND,
+    checkCommand: 'qwen-auth status --check --probe',
+    ...(ctx.qwenCode === undefined && { qwenCode024Option: '--qwen-code 0.24' }),
     ...extra,
     oauth: { ...ctx.oauth, ...extra.oauth },
   };
