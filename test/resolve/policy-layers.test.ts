@@ -180,4 +180,13 @@ describe('the relaunch and $VAR (§7)', () => {
     expect(await keyOf(opts({ qwenCode: '0.24', env: { XK: '' } }))).toBe('sk-filled');
     expect((await failure(opts({ env: { XK: '' } }))).code).toBe('MISSING_API_KEY');
   });
+
+  it('0.24 never expands the session id and its internal tokens; 0.12 does', async () => {
+    const opts = setup({
+      'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'openai', apiKey: 'sk-${SESSION_ID}' } } }),
+    });
+    const env = { SESSION_ID: 'tok123', OPENAI_BASE_URL: 'http://127.0.0.1:9/t/v1' };
+    expect(await keyOf(opts({ qwenCode: '0.24', env }))).toBe('sk-${SESSION_ID}');
+    expect(await keyOf(opts({ env }))).toBe('sk-tok123');
+  });
 });
