@@ -62,9 +62,26 @@ describe('v1 flat settings (§5)', () => {
     expect(auth.diagnostics.find((d) => d.code === 'SETTINGS_LEGACY_KEYS_IGNORED')?.message).toMatch(/model/);
   });
 
+  it('a v1 folderTrust turns folder trust on (the migration comes before trust)', async () => {
+    const opts = setup({
+      'home/.qwen/settings.json': settings({ selectedAuthType: 'openai', folderTrust: true }),
+      'w/.qwen/settings.json': settings({ model: { name: 'm-workspace' } }),
+    });
+    tree!.write({ 'home/.qwen/trustedFolders.json': JSON.stringify({ [tree!.path('w')]: 'DO_NOT_TRUST' }) });
+    const auth = await resolveAuth(opts({ qwenCode: '0.24', env: { OPENAI_API_KEY: 'sk-x' } }));
+    expect(auth.model).not.toBe('m-workspace');
+    tree!.write({ 'home/.qwen/trustedFolders.json': JSON.stringify({ [tree!.path('w')]: 'TRUST_FOLDER' }) });
+    expect((await resolveAuth(opts({ qwenCode: '0.24', env: { OPENAI_API_KEY: 'sk-x' } }))).model).toBe('m-workspace');
+  });
+
   it('a v1 enforcedAuthType and useExternalAuth apply', async () => {
     const opts = setup({ 'home/.qwen/settings.json': settings({ selectedAuthType: 'openai', enforcedAuthType: 'anthropic' }) });
     expect((await failure(opts({ qwenCode: '0.24', env: { OPENAI_API_KEY: 'sk-x' } }))).code).toBe('ENFORCED_AUTH_TYPE_MISMATCH');
+    tree!.write({ 'home/.qwen/settings.json': settings({ selectedAuthType: 'anthropic', useExternalAuth: true }) });
+    const o = opts({ qwenCode: '0.24', env: { ANTHROPIC_API_KEY: 'sk-ant-x' }, overrides: { baseUrl: 'http://127.0.0.1:9/ov' } });
+    await expect(resolveAuth(o)).resolves.toMatchObject({ type: 'anthropic', endpoint: 'http://127.0.0.1:9/ov/v1/messages' });
+    tree!.write({ 'home/.qwen/settings.json': settings({ selectedAuthType: 'anthropic' }) });
+    expect((await failure(o)).code).toBe('MISSING_BASE_URL');
   });
 });
 
