@@ -5,7 +5,7 @@ import type { EnvRecord } from '../types.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
 import { jsonNestingDepth, locateJsonError, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import type { Diagnostic, QwenCodeVersion, SettingsScope } from '../types.js';
-import { expandEnvReferences } from './expand.js';
+import { expandEnvReferences, neverExpanded024 } from './expand.js';
 import { migrateV1Settings } from './migrate-v1.js';
 
 /** Settings files larger than this are reported and ignored. */
@@ -86,7 +86,7 @@ export async function readSettingsFile(
     );
   }
   const references = new Set<string>();
-  const data = expandEnvReferences(v1.data, env, references) as Record<string, unknown>;
+  const data = expandEnvReferences(v1.data, env, { names: references, ...(dialect === '0.24' && { keep: neverExpanded024 }) }) as Record<string, unknown>;
   return { scope, path, data, references: [...references] };
 }
 

@@ -63,9 +63,26 @@ describe('v1 flat settings (§5)', () => {
     expect(auth.diagnostics.find((d) => d.code === 'SETTINGS_LEGACY_KEYS_IGNORED')?.message).toMatch(/model/);
   });
 
+  it('a v1 folderTrust turns folder trust on (the migration comes before trust)', async () => {
+    const opts = setup({
+      'home/.qwen/settings.json': settings({ selectedAuthType: 'openai', folderTrust: true }),
+      'w/.qwen/settings.json': settings({ model: { name: 'm-workspace' } }),
+    });
+    tree!.write({ 'home/.qwen/trustedFolders.json': JSON.stringify({ [tree!.path('w')]: 'DO_NOT_TRUST' }) });
+    const auth = await resolveAuth(opts({ qwenCode: '0.24', env: { OPENAI_API_KEY: 'sk-x' } }));
+    expect(auth.model).not.toBe('m-workspace');
+    tree!.write({ 'home/.qwen/trustedFolders.json': JSON.stringify({ [tree!.path('w')]: 'TRUST_FOLDER' }) });
+    expect((await resolveAuth(opts({ qwenCode: '0.24', env: { OPENAI_API_KEY: 'sk-x' } }))).model).toBe('m-workspace');
+  });
+
   it('a v1 enforcedAuthType and useExternalAuth apply', async () => {
     const opts = setup({ 'home/.qwen/settings.json': settings({ selectedAuthType: 'openai', enforcedAuthType: 'anthropic' }) });
     expect((await failure(opts({ qwenCode: '0.24', env: { OPENAI_API_KEY: 'sk-x' } }))).code).toBe('ENFORCED_AUTH_TYPE_MISMATCH');
+    tree!.write({ 'home/.qwen/settings.json': settings({ selectedAuthType: 'anthropic', useExternalAuth: true }) });
+    const o = opts({ qwenCode: '0.24', env: { ANTHROPIC_API_KEY: 'sk-ant-x' }, overrides: { baseUrl: 'http://127.0.0.1:9/ov' } });
+    await expect(resolveAuth(o)).resolves.toMatchObject({ type: 'anthropic', endpoint: 'http://127.0.0.1:9/ov/v1/messages' });
+    tree!.write({ 'home/.qwen/settings.json': settings({ selectedAuthType: 'anthropic' }) });
+    expect((await failure(o)).code).toBe('MISSING_BASE_URL');
   });
 });
 
@@ -180,5 +197,14 @@ describe('the relaunch and $VAR (§7)', () => {
     });
     expect(await keyOf(opts({ qwenCode: '0.24', env: { XK: '' } }))).toBe('sk-filled');
     expect((await failure(opts({ env: { XK: '' } }))).code).toBe('MISSING_API_KEY');
+  });
+
+  it('0.24 never expands the session id and its internal tokens; 0.12 does', async () => {
+    const opts = setup({
+      'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'openai', apiKey: 'sk-${SESSION_ID}' } } }),
+    });
+    const env = { SESSION_ID: 'tok123', OPENAI_BASE_URL: 'http://127.0.0.1:9/t/v1' };
+    expect(await keyOf(opts({ qwenCode: '0.24', env }))).toBe('sk-${SESSION_ID}');
+    expect(await keyOf(opts({ env }))).toBe('sk-tok123');
   });
 });
