@@ -96,7 +96,7 @@ try {
     'file-system calls',
     calls.total,
     'calls',
-    `${Object.entries(calls.by).map(([k, v]) => `${k}×${v}`).join(', ')}; floor ${2 * folders + 2 + 3}: 2 per folder × ${folders} folders up to /, 2 home fallbacks, settings (2 stats, 1 read)`,
+    `${Object.entries(calls.by).map(([k, v]) => `${k}×${v}`).join(', ')}; floor ${2 * folders + 2 + 5}: 2 per folder × ${folders} folders up to /, 2 home fallbacks, settings (user and workspace: 2 stats, 1 read; system and system defaults: 2 stats)`,
   );
 
   // -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { generateText } from 'ai';
 import { findAuthError, openAICompatibleSettings, resolveAuth } from 'qwen-auth';
 
 try {
-  const auth = await resolveAuth();
+  const auth = await resolveAuth({ probeOnFailure: true });
   const qwen = createOpenAICompatible(openAICompatibleSettings(auth, { name: 'qwen' }));
   for await (const prompt of createInterface({ input: process.stdin })) {
     if (prompt.trim() === '') continue;

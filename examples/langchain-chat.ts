@@ -10,7 +10,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import { chatOpenAIFields, findAuthError, resolveAuth } from 'qwen-auth';
 
 try {
-  const auth = await resolveAuth();
+  const auth = await resolveAuth({ probeOnFailure: true });
   const model = new ChatOpenAI(chatOpenAIFields(auth));
   for await (const prompt of createInterface({ input: process.stdin })) {
     if (prompt.trim() === '') continue;

@@ -11,7 +11,7 @@ import OpenAI from 'openai';
 import { findAuthError, openAIClientOptions, resolveAuth } from 'qwen-auth';
 
 try {
-  const auth = await resolveAuth();
+  const auth = await resolveAuth({ probeOnFailure: true });
   const client = new OpenAI(openAIClientOptions(auth));
   for await (const prompt of createInterface({ input: process.stdin })) {
     if (prompt.trim() === '') continue;
@@ -19,7 +19,7 @@ try {
     console.log(`> ${r.choices[0]?.message.content ?? ''}`);
   }
 } catch (error) {
-  // The openai SDK wraps what the apiKey function throws: findAuthError looks in the `cause` chain.
+  // The reason the request gave up with (a wrong region, a dead login…), whichever error the SDK built.
   const reason = findAuthError(error);
   if (!reason) throw error;
   console.error(`${reason.code}: ${reason.message}\n${reason.remedy}`);

@@ -19,15 +19,15 @@ export interface DiagnosticInfo {
 export const DIAGNOSTICS = Object.freeze({
   API_KEY_WHITESPACE: { level: 'warning', remedy: 'Remove the spaces or line breaks around the key where it is set.' },
   CREDENTIALS_INSECURE_MODE: { level: 'warning', remedy: 'Run chmod 600 on the credentials file and chmod 700 on its folder (the next login or refresh does it too).' },
-  CREDENTIALS_INVALID: { level: 'warning', remedy: 'Log in again (`qwen-auth login`), or delete the file.' },
+  CREDENTIALS_INVALID: { level: 'warning', remedy: 'Log in again (/auth in Qwen Code), or delete the file.' },
   ENDPOINT_IMPLIED_BY_KEY: { level: 'info', remedy: 'Set OPENAI_BASE_URL to choose another endpoint of the provider.' },
   ENV_EMPTY_FILLED: { level: 'info', remedy: 'Unset the empty variable, or give it a value, if the value from the file is not the one you meant.' },
   ENV_EMPTY_SHADOWS: { level: 'warning', remedy: 'Unset the empty variable (`unset NAME`) so the value below it is used.' },
-  ENV_FILE_TOO_LARGE: { level: 'warning', remedy: 'Shrink the .env file, or raise envFile.maxBytes.' },
+  ENV_FILE_TOO_LARGE: { level: 'warning', remedy: 'Shrink the .env file to the variables it needs (it is read only up to its size limit).' },
   ENV_FILE_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the .env file (or remove it).' },
   GIT_CHECK_SKIPPED: { level: 'info', remedy: 'Put git on PATH, or repair the repository (the message says what failed); nothing else was affected.' },
   INSECURE_BASE_URL: { level: 'warning', remedy: 'Use an https:// base URL for any server that is not on this machine.' },
-  KEYCHAIN_UNAVAILABLE: { level: 'warning', remedy: 'Install @napi-rs/keyring (prebuilt, no compiler) and make sure the keychain answers (on Linux an unlocked Secret Service such as gnome-keyring in a D-Bus session), or use the file store.' },
+  KEYCHAIN_UNAVAILABLE: { level: 'warning', remedy: 'Install @napi-rs/keyring (prebuilt, no compiler) and make sure the keychain answers (on Linux an unlocked Secret Service such as gnome-keyring in a D-Bus session), or keep the login in its file (~/.qwen/oauth_creds.json).' },
   KEY_ENDPOINT_MISMATCH: {
     level: 'warning',
     remedy: "Set OPENAI_BASE_URL (or security.auth.baseUrl) to the key's endpoint; Qwen Code 0.24 does not choose it from the key.",
@@ -40,14 +40,14 @@ export const DIAGNOSTICS = Object.freeze({
   },
   MODEL_ON_OTHER_PROTOCOL: {
     level: 'warning',
-    remedy: "Select the auth type of that entry (with qwenCode: '0.24' for anthropic and openai-responses), or name a model of this auth type.",
+    remedy: 'Name a model declared for the auth type in use, or select the auth type of that entry (security.auth.selectedType) where it can be used.',
   },
   OAUTH_MODEL_UNSUPPORTED: { level: 'warning', remedy: "Drop the model setting, or use 'coder-model' with Qwen OAuth." },
   RESOURCE_URL_REJECTED: {
     level: 'warning',
-    remedy: "Log in again; if the login's API host is legitimate, allow it with oauth.allowedResourceHosts.",
+    remedy: "Log in again; if the login's API host is legitimate, ask the tool's maintainer to allow it.",
   },
-  OVERRIDE_IGNORED: { level: 'warning', remedy: 'Drop the override (or its flag), or select the auth method or modelProviders entry it applies to.' },
+  OVERRIDE_IGNORED: { level: 'warning', remedy: 'Drop the value that was ignored (or its flag), or select the auth method or modelProviders entry it applies to.' },
   PROVIDER_DISCONTINUED: {
     level: 'warning',
     remedy: 'Move to a supported provider: Coding Plan, Token Plan or a DashScope API key.',
@@ -86,7 +86,7 @@ export const DIAGNOSTICS = Object.freeze({
     level: 'error',
     remedy: 'Make the trusted-folders file one JSON object from folder path to TRUST_FOLDER, TRUST_PARENT or DO_NOT_TRUST (or remove it).',
   },
-  TRUSTED_GATEWAY: { level: 'info', remedy: 'Remove the endpoint from trustedGateways (or QWEN_AUTH_TRUSTED_GATEWAYS) to have keys checked against it again.' },
+  TRUSTED_GATEWAY: { level: 'info', remedy: "Remove the endpoint from QWEN_AUTH_TRUSTED_GATEWAYS (or the tool's own list of trusted gateways) to have keys checked against it again." },
 } as const satisfies Record<string, DiagnosticInfo>);
 
 /** Stable codes of diagnostics. See docs/troubleshooting.md for each. */
@@ -118,7 +118,7 @@ export interface Diagnostic extends DiagnosticSubject {
 /** Every diagnostic code, in table order. */
 export const DIAGNOSTIC_CODES = Object.freeze(Object.keys(DIAGNOSTICS) as DiagnosticCode[]);
 
-/** The level and default remedy of a code. */
+/** The level and remedy of a code, in neutral words (`remedyFor(code, wording)` words it for a tool). */
 export function diagnosticInfo(code: DiagnosticCode): DiagnosticInfo {
   return DIAGNOSTICS[code];
 }

@@ -24,6 +24,14 @@ export type MissingKeyHint =
   /** A project `.env` file defines the variable, but folder trust kept it out (`reason` names the rule). */
   | { readonly kind: 'untrusted-env-file'; readonly variable: string; readonly path: string; readonly reason: string };
 
+/** What a request that the endpoint refused carries (`auth.fetch` gave up; see `findAuthError`). */
+export interface RequestFailureDetails {
+  /** The base URL the request went to. */
+  readonly endpoint: string;
+  /** The HTTP status the endpoint answered. */
+  readonly status: number;
+}
+
 /** Details carried by each error code. */
 export interface AuthErrorDetails {
   /** No API key for the OpenAI-compatible method. */
@@ -57,8 +65,20 @@ export interface AuthErrorDetails {
     readonly value: string;
     readonly origin: string;
   };
-  /** An option passed to the library is malformed. */
+  /**
+   * A programming error: the program passed the library a malformed option
+   * (a wrong type, an unknown value). `kind: 'programmer'`.
+   */
   INVALID_OPTION: { readonly option: string };
+  /**
+   * A value a person gave cannot be used: a folder that does not exist, a
+   * command-line flag with a wrong or doubled value, a settings scope that
+   * does not apply. `kind: 'operational'`, like every code but `INVALID_OPTION`.
+   */
+  INVALID_INPUT: {
+    /** What was given: a flag (`--auth-type`), or the option that carried it (`cwd`). */
+    readonly input: string;
+  };
   /**
    * The selected (or inferred) auth type is not one this mode resolves, or a
    * selected model lives on a wire it does not speak.
@@ -105,10 +125,25 @@ export interface AuthErrorDetails {
   };
   /** Qwen OAuth is selected but there is no usable login (or it was revoked). */
   LOGIN_REQUIRED: {
-    readonly reason: 'no-credentials' | 'refresh-rejected' | 'no-refresh-token' | 'invalid-credentials';
+    /**
+     * Why: no login at all, a refresh token the server rejected, a login without a refresh token,
+     * a credentials file that cannot be read, or (`token-rejected`) a model endpoint that refuses
+     * even a freshly refreshed token.
+     */
+    readonly reason: 'no-credentials' | 'refresh-rejected' | 'no-refresh-token' | 'invalid-credentials' | 'token-rejected';
     /** Where the login is (a file path, or a keychain entry). */
     readonly location?: string;
   };
+  /** The model endpoint rejected the API key (after one re-read of the configuration). */
+  KEY_REJECTED: RequestFailureDetails;
+  /** The endpoint rejected the key, and another region of the same provider accepts it (`probeOnFailure`). */
+  WRONG_REGION: RequestFailureDetails & { readonly suggestedBaseUrl: string };
+  /** The endpoint rejected the key, and another plan of the same vendor accepts it (`probeOnFailure`). */
+  WRONG_PLAN_ENDPOINT: RequestFailureDetails & { readonly suggestedBaseUrl: string };
+  /** The plan's quota is used up, or the account is in arrears: waiting a minute does not help. */
+  QUOTA_EXHAUSTED: RequestFailureDetails;
+  /** The plan serves only approved clients (Coding Plan: coding agents). */
+  CLIENT_NOT_ALLOWED: RequestFailureDetails;
   /** A settings file could not be changed. */
   SETTINGS_WRITE_FAILED: { readonly path: string };
   /** A settings file is not valid JSON (with comments), so it will not be rewritten. */
@@ -140,50 +175,102 @@ export type AuthErrorCode = keyof AuthErrorDetails;
 
 /**
  * How remedies name what the user can do. A tool that wraps qwen-auth in its
- * own command sets these so remedies speak its language.
+ * own command sets these so remedies speak its language. With none set,
+ * remedies name only what any user can act on (an environment variable, a
+ * `.env` file, a setting of settings.json, Qwen Code's own /auth), never an
+ * option of this library.
  */
 export interface RemedyWording {
-  /** Name overrides by their command-line flags (`--openai-api-key`) rather than `overrides.apiKey`. */
+  /** The tool takes `authFlags` (`--openai-api-key`…): remedies name them too (see `overridesFromFlags`). */
   readonly flags?: boolean;
-  /**
-   * The command that logs in, e.g. `mytool login`. Default: "`qwen-auth login`,
-   * or resolveAuth({ interactive: true })".
-   */
+  /** The command that logs in, e.g. `mytool login`. Default: Qwen Code's /auth. */
   readonly loginCommand?: string;
+  /**
+   * The command that checks the credential live and tries the vendor's other
+   * regions and plans, e.g. `mytool doctor` (the qwen-auth CLI's is
+   * `qwen-auth status --check --probe`). Default: none is named.
+   */
+  readonly checkCommand?: string;
+  /**
+   * How the user asks for Qwen Code 0.24's rules, which also resolve
+   * `anthropic` and `openai-responses` (the qwen-auth CLI: `--qwen-code 0.24`).
+   * Named only where that mode resolves the case. Default: not named.
+   */
+  readonly qwenCode024Option?: string;
 }
 
-/** The phrases a remedy is built from, for one wording. */
-interface Phrases {
-  /** `overrides.apiKey`, or `--openai-api-key` with flags. */
-  readonly override: (field: keyof AuthOverrides) => string;
-  /** How to log in. */
+/** The phrases every remedy (errors, diagnostics, check verdicts) is built from, for one wording. */
+export interface RemedyPhrases {
+  /** `, or pass --openai-api-key` with flags; empty otherwise. */
+  readonly orFlag: (field: keyof AuthOverrides) => string;
+  /** The flag of an override, or undefined without flags. */
+  readonly flag: (field: keyof AuthOverrides) => string | undefined;
+  /** How to log in: `` `mytool login` ``, or Qwen Code's /auth. */
   readonly login: string;
+  /** ` (`mytool doctor` tries the others)`-style clause naming the check command, or empty. */
+  readonly check: (what: string) => string;
+  /** `, or <what> with `--qwen-code 0.24``, or empty when the wording names no way to Qwen Code 0.24's rules. */
+  readonly orNewerMode: (what: string) => string;
+  /** Where an auth type is selected: `security.auth.selectedType in settings.json` (`, or --auth-type` with flags). */
+  readonly selectAuthType: string;
 }
 
-function phrases(wording: RemedyWording = {}): Phrases {
+/** The phrases of a wording. Every remedy of every table goes through this one helper. */
+export function remedyPhrases(wording: RemedyWording = {}): RemedyPhrases {
+  const login = wording.loginCommand?.trim();
+  const check = wording.checkCommand?.trim();
   return {
-    override: (field) => (wording.flags ? OVERRIDE_FLAGS[field] : `overrides.${field}`),
-    login: wording.loginCommand ? `\`${wording.loginCommand}\`` : '`qwen-auth login`, or resolveAuth({ interactive: true })',
+    orFlag: (field) => (wording.flags ? `, or pass ${OVERRIDE_FLAGS[field]}` : ''),
+    flag: (field) => (wording.flags ? OVERRIDE_FLAGS[field] : undefined),
+    login: login ? `\`${login}\`` : '/auth in Qwen Code',
+    check: (what) => (check ? ` (\`${check}\` ${what})` : ''),
+    orNewerMode: (what) => (wording.qwenCode024Option?.trim() ? `, or ${what} with \`${wording.qwenCode024Option.trim()}\`` : ''),
+    selectAuthType: `security.auth.selectedType in settings.json${wording.flags ? `, or ${OVERRIDE_FLAGS.authType}` : ''}`,
   };
+}
+
+/** A remedy: a sentence, or one built from the phrases of the caller's wording. */
+export type RemedyText = string | ((p: RemedyPhrases) => string);
+
+/** The text of a remedy in a wording. */
+export function remedyText(remedy: RemedyText, wording?: RemedyWording): string {
+  return typeof remedy === 'string' ? remedy : remedy(remedyPhrases(wording));
 }
 
 /** The date Qwen's free OAuth tier ended (the registry's `qwen-oauth` entry says the same). */
 export const QWEN_OAUTH_FREE_TIER_END = '2026-04-15';
 
+/**
+ * The remedies of the request-side reasons, shared by the errors `auth.fetch`
+ * gives up with and the verdicts of `check()` (same code, same words).
+ */
+export const REQUEST_REMEDIES = {
+  KEY_REJECTED: (p: RemedyPhrases) =>
+    `Copy the key again from the provider console (no spaces), check that the plan is active, and that key and base URL belong to the same plan and region${p.check('tries the others')}.`,
+  WRONG_REGION: (p: RemedyPhrases) =>
+    `Set the base URL (OPENAI_BASE_URL, or security.auth.baseUrl in settings.json${p.orFlag('baseUrl')}) to the suggested endpoint: the key belongs to another region of this provider.`,
+  WRONG_PLAN_ENDPOINT: (p: RemedyPhrases) =>
+    `Set the base URL (OPENAI_BASE_URL, or security.auth.baseUrl in settings.json${p.orFlag('baseUrl')}) to the suggested endpoint: the key belongs to another plan of this vendor (Coding Plan, Token Plan or pay-as-you-go).`,
+  QUOTA_EXHAUSTED: 'Top up or renew the plan, or wait until its quota window resets (Coding Plan: 5 hours, a week, a month).',
+  CLIENT_NOT_ALLOWED:
+    'This plan serves only approved clients (Coding Plan: coding agents such as Qwen Code); use a pay-as-you-go key (DashScope) for other tools.',
+} as const satisfies Record<string, RemedyText>;
+
 /** The remedy of each code: a sentence, or one built from the wording's phrases. */
-const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => string) } = {
+export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
   MISSING_API_KEY: (p) =>
-    `Set OPENAI_API_KEY in the environment or in a .env file (e.g. .qwen/.env), or set security.auth.apiKey in settings.json, or pass ${p.override('apiKey')}.`,
+    `Set OPENAI_API_KEY in the environment or in a .env file (e.g. .qwen/.env), or set security.auth.apiKey in settings.json${p.orFlag('apiKey')}.`,
   NO_CREDENTIALS: (p) =>
-    `Set OPENAI_API_KEY to a Coding Plan, Token Plan or DashScope key (with OPENAI_BASE_URL and OPENAI_MODEL if needed), or pass ${p.override('apiKey')}; ` +
+    `Set OPENAI_API_KEY to a Coding Plan, Token Plan or DashScope key (with OPENAI_BASE_URL and OPENAI_MODEL if needed)${p.orFlag('apiKey')}; ` +
     `a Qwen OAuth login (${p.login}) works only for accounts that kept access after the free tier ended on ${QWEN_OAUTH_FREE_TIER_END}.`,
   INVALID_BASE_URL: 'Use an absolute http(s) URL such as https://dashscope.aliyuncs.com/compatible-mode/v1.',
   INVALID_API_KEY: 'Copy the key again into the place the message names, on one line, without quotes or control characters.',
-  INVALID_OPTION: 'Check the option against the documented type.',
+  INVALID_OPTION: 'The program passed a malformed option (a programming error): check the call against the documented type.',
+  INVALID_INPUT: 'Give a value the message names as valid (a folder that exists, one value per flag).',
   UNSUPPORTED_AUTH_TYPE: (p) =>
-    `Select an auth type this mode resolves: 'openai' or 'qwen-oauth' by default, also 'anthropic' and 'openai-responses' with qwenCode: '0.24' (security.auth.selectedType in settings.json, or ${p.override('authType')}).`,
+    `Select 'openai' (any OpenAI-compatible key: DashScope, Coding Plan, Token Plan, OpenRouter…) in security.auth.selectedType of settings.json${p.orFlag('authType')}, with OPENAI_API_KEY and OPENAI_BASE_URL.`,
   NO_AUTH_TYPE: (p) =>
-    `Select an auth type (security.auth.selectedType in settings.json, or ${p.override('authType')}), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL: the three Qwen Code 0.24 needs to infer openai.`,
+    `Select an auth type (security.auth.selectedType in settings.json${p.orFlag('authType')}), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL: the three Qwen Code 0.24 needs to infer openai.`,
   QWEN_OAUTH_DISCONTINUED: `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: switch to Coding Plan, Token Plan or an API key (DashScope, OpenRouter, another provider) with /auth in Qwen Code, or set security.auth.selectedType and its key.`,
   ENFORCED_AUTH_TYPE_MISMATCH: (p) =>
     `Select the enforced auth type (security.auth.selectedType in settings.json, or ${p.override('authType')}), or, if that policy no longer applies, remove security.auth.enforcedType from the file the message names.`,
@@ -192,6 +279,7 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => strin
   LOGIN_REQUIRED: (p) =>
     `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: use a paid path instead — a Coding Plan key (sk-sp-…), a Token Plan key or a DashScope API key ` +
     `in OPENAI_API_KEY, with security.auth.selectedType 'openai' — or, if your account still has Qwen OAuth access, log in again (${p.login}).`,
+  ...REQUEST_REMEDIES,
   SETTINGS_WRITE_FAILED: 'Check that the settings folder is writable and retry.',
   SETTINGS_INVALID: 'Fix the JSON syntax at the given line and column, then retry.',
   TRUST_FILE_INVALID:
@@ -207,8 +295,20 @@ const REMEDIES: { readonly [C in AuthErrorCode]: string | ((p: Phrases) => strin
   STORE_ERROR: 'Check the permissions of the credentials store, or choose another store.',
 };
 
+/**
+ * Whose mistake an error is: `programmer` for `INVALID_OPTION` (fix the
+ * code), `operational` for every other code (the person using the tool, the
+ * configuration, the network or the provider).
+ */
+export type AuthErrorKind = 'programmer' | 'operational';
+
+/** The kind of a code. */
+export function kindOf(code: AuthErrorCode): AuthErrorKind {
+  return code === 'INVALID_OPTION' ? 'programmer' : 'operational';
+}
+
 /** Every error code, in table order. */
-export const ERROR_CODES = Object.freeze(Object.keys(REMEDIES) as AuthErrorCode[]);
+export const ERROR_CODES = Object.freeze(Object.keys(ERROR_REMEDIES) as AuthErrorCode[]);
 
 const BRAND = Symbol.for('qwen-auth.error');
 
@@ -229,15 +329,20 @@ export class QwenAuthError<C extends AuthErrorCode = AuthErrorCode> extends Erro
   /** Structured, secret-free facts about the failure. */
   readonly details: AuthErrorDetails[C];
 
+  /** `programmer` (`INVALID_OPTION`: fix the calling code) or `operational` (everything else). */
+  get kind(): AuthErrorKind {
+    return kindOf(this.code);
+  }
+
   constructor(code: C, message: string, options: QwenAuthErrorOptions<C>) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.remedy = options.remedy ?? remedyFor(code);
+    this.remedy = options.remedy ?? errorRemedy(code);
     this.details = options.details;
   }
 
-  toJSON(): { name: string; code: C; message: string; remedy: string; details: AuthErrorDetails[C] } {
-    return { name: this.name, code: this.code, message: this.message, remedy: this.remedy, details: this.details };
+  toJSON(): { name: string; code: C; kind: AuthErrorKind; message: string; remedy: string; details: AuthErrorDetails[C] } {
+    return { name: this.name, code: this.code, kind: this.kind, message: this.message, remedy: this.remedy, details: this.details };
   }
 }
 
@@ -257,20 +362,20 @@ export function isAuthError(value: unknown, code?: AuthErrorCode): boolean {
 }
 
 /**
- * The remedy sentence of a code: the default one, or in a wording (flags
- * rather than `overrides.*`, your own login command).
+ * The remedy sentence of an error code, in a wording (the tool's flags,
+ * login and check commands); with none, in neutral words. The public
+ * `remedyFor` (src/remedies.ts) covers diagnostics and check verdicts too.
  */
-export function remedyFor(code: AuthErrorCode, wording?: RemedyWording): string {
-  const remedy = REMEDIES[code];
-  return typeof remedy === 'string' ? remedy : remedy(phrases(wording));
+export function errorRemedy(code: AuthErrorCode, wording?: RemedyWording): string {
+  return remedyText(ERROR_REMEDIES[code], wording);
 }
 
-/** The phrase naming an override in a wording: `overrides.apiKey`, or `--openai-api-key` with flags. */
-export function overrideName(field: keyof AuthOverrides, wording?: RemedyWording): string {
-  return phrases(wording).override(field);
+/** The phrase naming an override in a wording: `--openai-api-key` with flags, else `what` (neutral words). */
+export function overrideName(field: keyof AuthOverrides, wording?: RemedyWording, what = 'the setting'): string {
+  return remedyPhrases(wording).flag(field) ?? what;
 }
 
 /** The phrase saying how to log in, in a wording. */
 export function loginPhrase(wording?: RemedyWording): string {
-  return phrases(wording).login;
+  return remedyPhrases(wording).login;
 }

@@ -31,7 +31,7 @@ const flag = (override: keyof AuthOverrides, valueName: string, description: str
  * or yargs (`{ type: 'string', describe: f.description }`).
  */
 export const authFlags = Object.freeze({
-  'auth-type': flag('authType', 'type', "auth method: 'openai' or 'qwen-oauth' (with qwenCode '0.24' also 'anthropic', 'openai-responses')"),
+  'auth-type': flag('authType', 'type', "auth method: 'openai' (an OpenAI-compatible key) or 'qwen-oauth'"),
   'openai-api-key': flag('apiKey', 'key', 'API key for the OpenAI-compatible method'),
   'openai-base-url': flag('baseUrl', 'url', 'base URL of the OpenAI-compatible endpoint'),
   model: flag('model', 'model', 'model name'),
@@ -53,9 +53,9 @@ function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function invalidFlag(name: string, message: string, remedy?: string): QwenAuthError<'INVALID_OPTION'> {
-  return new QwenAuthError('INVALID_OPTION', message, {
-    details: { option: `--${name}` },
+function invalidFlag(name: string, message: string, remedy?: string): QwenAuthError<'INVALID_INPUT'> {
+  return new QwenAuthError('INVALID_INPUT', message, {
+    details: { input: `--${name}` },
     remedy: remedy ?? `Pass ${`--${name}`} once, with a value${name === 'auth-type' ? ": 'openai' or 'qwen-oauth'" : ''}.`,
   });
 }
@@ -105,8 +105,8 @@ export function overridesFromFlags(values: Readonly<Record<string, unknown>>, op
       } else if (!isAuthType(value)) {
         throw invalidFlag(
           name,
-          `--${name} must be 'openai' or 'qwen-oauth', not ${JSON.stringify(redactText(value!, 80))}${known ? " (a type Qwen Code 0.24 knows: resolve with qwenCode: '0.24')" : ''}.`,
-          known ? `Resolve with qwenCode: '0.24' (qwen-auth: --qwen-code 0.24) for --${name} ${value}, or pass 'openai' or 'qwen-oauth'.` : undefined,
+          `--${name} must be 'openai' or 'qwen-oauth', not ${JSON.stringify(redactText(value!, 80))}${known ? ' (a type only Qwen Code 0.24 knows)' : ''}.`,
+          known ? `Pass --${name} openai (an OpenAI-compatible key) or qwen-oauth.` : undefined,
         );
       } else {
         out.authType = value;

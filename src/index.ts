@@ -15,7 +15,7 @@ export type { ResolveAuthOptions, ResolveOAuthOptions } from './resolve/options.
 export { TRUSTED_GATEWAYS_VARIABLE } from './resolve/trusted-gateways.js';
 export { describeSource } from './resolve/provenance.js';
 export type { DescribeSourceOptions } from './resolve/provenance.js';
-export { AUTH_TYPES, isAuthType, QWEN_CODE_AUTH_TYPES, RESOLVED_AUTH_TYPES } from './types.js';
+export { AUTH_TYPES, isAuthType, QWEN_CODE_AUTH_TYPES } from './types.js';
 export type {
   AnthropicAuth,
   ApiKeyAuth,
@@ -66,8 +66,9 @@ export type { AuthFlag, AuthFlagName, OverridesFromFlagsOptions } from './flags.
 export { findAuthError } from './find-auth-error.js';
 
 // Errors and redaction
-export { ERROR_CODES, isAuthError, QwenAuthError, remedyFor } from './errors.js';
-export type { AuthErrorCode, AuthErrorDetails, MissingKeyHint, QwenAuthErrorOptions, RemedyWording } from './errors.js';
+export { ERROR_CODES, isAuthError, QwenAuthError } from './errors.js';
+export { remedyFor } from './remedies.js';
+export type { AuthErrorCode, AuthErrorDetails, AuthErrorKind, MissingKeyHint, QwenAuthErrorOptions, RemedyWording, RequestFailureDetails } from './errors.js';
 export { redact, redactText, redactUrl } from './redact.js';
 
 // Diagnostics
@@ -76,13 +77,13 @@ export type { Diagnostic, DiagnosticCode, DiagnosticInfo, DiagnosticLevel, Diagn
 
 // .env discovery
 export { findEnvFile } from './env/discover.js';
-export type { EnvFileSearch, EnvSearchRoots, FoundEnvFile } from './env/discover.js';
+export type { EnvFileFilter, EnvFileSearch, EnvSearchRoots, FoundEnvFile, SkippedEnvFile } from './env/discover.js';
 export { locateQwenHome } from './env/qwen-home.js';
 export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.js';
 
 // Settings
 export { setSelectedAuthType } from './settings/writer.js';
-export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult } from './settings/writer.js';
+export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult, WritableSettingsScope } from './settings/writer.js';
 export type { ModelProviderEntry } from './settings/types.js';
 
 // Providers

@@ -29,10 +29,10 @@ export const QWEN_CODE_AUTH_TYPES = Object.freeze(['openai', 'openai-responses',
 export type QwenCodeAuthType = (typeof QWEN_CODE_AUTH_TYPES)[number];
 
 /** Every `type` a result can have. */
-export const RESOLVED_AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth', 'anthropic', 'openai-responses'] as const);
+export const RESOLVED_AUTH_TYPES = Object.freeze(['openai', 'qwen-oauth', 'anthropic', 'openai-responses'] as const satisfies readonly ResolvedAuthType[]);
 
 /** Every `type` a result can have: {@link AUTH_TYPES}, and with `qwenCode: '0.24'` also `anthropic`, `openai-responses`. */
-export type ResolvedAuthType = (typeof RESOLVED_AUTH_TYPES)[number];
+export type ResolvedAuthType = AuthType | 'anthropic' | 'openai-responses';
 
 /**
  * Which Qwen Code's resolution to follow: `'0.12'` (the default: the auth

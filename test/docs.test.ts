@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES, diagnosticInfo } from '../src/diagnostics.js';
-import { ERROR_CODES, remedyFor } from '../src/errors.js';
+import { ERROR_CODES } from '../src/errors.js';
+import { remedyFor } from '../src/remedies.js';
 import { MISSING_KEY_TEXTS } from '../src/resolve/missing-key.js';
 
 const troubleshooting = readFileSync(new URL('../docs/troubleshooting.md', import.meta.url), 'utf8');

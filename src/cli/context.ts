@@ -123,6 +123,8 @@ export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> 
     overrides: ctx.overrides,
     ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
     loginCommand: LOGIN_COMMAND,
+    checkCommand: 'qwen-auth status --check --probe',
+    ...(ctx.qwenCode === undefined && { qwenCode024Option: '--qwen-code 0.24' }),
     ...extra,
     oauth: { ...ctx.oauth, ...extra.oauth },
   };

@@ -94,6 +94,13 @@ export class TokenManager {
   #refreshing: Promise<QwenCredentials> | undefined;
   /** An access token a server rejected (see {@link invalidate}); the next call refreshes. */
   #rejected: string | undefined;
+  /**
+   * A login whose refresh the server rejected: its refresh token and the
+   * error. The login stays in the store (only a logout deletes it; Qwen Code
+   * shares the file); every later call gets the same error at once, until the
+   * store holds another login.
+   */
+  #dead: { readonly refreshToken: string; readonly error: QwenAuthError } | undefined;
 
   constructor(options: TokenManagerOptions) {
     this.#store = options.store;
@@ -157,6 +164,8 @@ export class TokenManager {
     else if (now - this.#lastCheck >= this.#interval) await this.#sync();
     const renewed = seen !== undefined && this.#credentials !== undefined && this.#credentials.accessToken !== seen.accessToken;
     if ((!force || renewed) && this.isValid(this.#credentials)) return this.#credentials;
+    // The same dead login: its reason again, without asking the server (a new login in the store clears it).
+    if (this.#dead !== undefined && !renewed && this.#credentials?.refreshToken === this.#dead.refreshToken) throw this.#dead.error;
     if (!this.#refreshing) {
       this.#refreshing = this.#refreshUnderLock(seen ?? this.#credentials, force).finally(() => {
         this.#refreshing = undefined;
@@ -236,14 +245,19 @@ export class TokenManager {
         this.adopt(again, version);
         if (this.isValid(again)) return again;
         if (mayRetry) return this.#exchange(again, false);
-      } else if (again) {
-        // Still the rejected token: this login is over for everyone.
-        await this.#store.delete();
-        this.adopt(undefined, undefined);
       }
-      throw new QwenAuthError('LOGIN_REQUIRED', `The refresh token in ${this.#store.location} was rejected; log in again.`, {
+      // Still the rejected token: this login is over. The store keeps it (Qwen Code shares it; only a
+      // logout deletes), and this process remembers why, so every later call says the same at once.
+      // A later run asks the server again and gets the same answer.
+      const dead = new QwenAuthError('LOGIN_REQUIRED', `The refresh token in ${this.#store.location} was rejected; log in again.`, {
         details: { reason: 'refresh-rejected', location: this.#store.location },
+        cause: error,
       });
+      if (again && again.refreshToken === from.refreshToken) {
+        this.adopt(again, version);
+        this.#dead = { refreshToken: from.refreshToken, error: dead };
+      }
+      throw dead;
     }
     const next = credentialsFromGrant(grant, from, this.#now(), {
       defaultExpiresInSeconds: this.#defaultTtl,

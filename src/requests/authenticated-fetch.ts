@@ -3,12 +3,13 @@
  * auth's base URL, fresh for every request; a 401 from that origin makes it
  * refresh once and replay once. Everything else passes through untouched.
  */
-import { QwenAuthError } from '../errors.js';
+import { isAuthError, QwenAuthError } from '../errors.js';
 import { untilAborted } from '../internal/abort.js';
 import { redact } from '../redact.js';
 import { parseHttpUrl } from '../internal/url.js';
 import type { FetchLike } from '../types.js';
 import type { CredentialSource } from './credential-source.js';
+import { finalAnswer, type GiveUpOptions, reasonResponse } from './give-up.js';
 import { followRedirects } from './redirects.js';
 import { isReplayable, isReplayableBody } from './replayable-body.js';
 import { currentTarget, targetOf } from './request-target.js';
@@ -17,7 +18,18 @@ export interface AuthenticatedFetchOptions {
   readonly source: CredentialSource;
   /** The transport, resolved on the first request (a proxy agent may be loaded). */
   readonly transport: () => Promise<FetchLike>;
+  /** How a final refusal of the endpoint is turned into a response carrying its reason. */
+  readonly giveUp: GiveUpOptions;
 }
+
+/** The fetch of an auth, and the same without the reasons (for `check()`, which reads the raw answers). */
+export interface AuthenticatedFetches {
+  readonly fetch: FetchLike;
+  readonly plain: FetchLike;
+}
+
+/** The codes of a credential that cannot be had: answered as a 401 carrying the error, never retried. */
+const NO_CREDENTIAL: ReadonlySet<string> = new Set(['LOGIN_REQUIRED']);
 
 /** The headers a request would be sent with: `init.headers` replace a Request's own, as fetch does. */
 function headersOf(input: string | URL | Request, init: RequestInit | undefined): Headers {
@@ -51,9 +63,10 @@ async function discard(response: Response): Promise<void> {
  * Creates the fetch of one auth. Concurrent 401s for one token share one
  * renewal; a second 401 (after the replay) goes back to the caller, as does
  * a 401 when renewing yields the same credential, or when the body cannot be
- * sent twice.
+ * sent twice. What goes back then carries the reason (see give-up.ts), and
+ * so does the 401 answered for a login that cannot be renewed.
  */
-export function createAuthenticatedFetch(options: AuthenticatedFetchOptions): FetchLike {
+export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): AuthenticatedFetches {
   const { source } = options;
   const renewals = new Map<string, Promise<string>>();
 
@@ -68,7 +81,7 @@ export function createAuthenticatedFetch(options: AuthenticatedFetchOptions): Fe
     return untilAborted(renewal, signal, 'The request');
   };
 
-  return async (input, init) => {
+  const request = async (input: string | URL | Request, init: RequestInit | undefined, reasons: boolean): Promise<Response> => {
     const transport = await options.transport();
     const requested = targetOf(input);
     const base = parseHttpUrl(source.baseUrl());
@@ -112,22 +125,51 @@ export function createAuthenticatedFetch(options: AuthenticatedFetchOptions): Fe
       );
     };
 
-    const token = await source.getToken(signal ? { signal } : {});
+    /** A credential that cannot be had (a dead login): a 401 carrying why, so no SDK retries it. */
+    const noCredential = (error: unknown): Response => {
+      if (reasons && isAuthError(error) && NO_CREDENTIAL.has(error.code)) return reasonResponse(error, 401);
+      throw error;
+    };
+    const final = (response: Response, used: string, url: URL): Promise<Response> | Response =>
+      reasons && response.status >= 400 ? finalAnswer(response, used, baseOf(url), options.giveUp) : response;
+    /** The base URL the request went to (the auth's, or an earlier one it followed). */
+    const baseOf = (url: URL): string => {
+      const now = source.baseUrl();
+      return url.href.startsWith(now.replace(/\/+$/, '')) ? now : (source.earlierBaseUrls().find((b) => url.href.startsWith(b.replace(/\/+$/, ''))) ?? now);
+    };
+
+    let token: string;
+    try {
+      token = await source.getToken(signal ? { signal } : {});
+    } catch (error) {
+      return noCredential(error);
+    }
     const first = await send(target, token);
-    if (first.status !== 401) return first;
+    if (first.status !== 401) return final(first, token, target);
     if (!replayable) {
       // Sent once and rejected: the caller gets the 401, the next request a fresh credential.
       source.invalidate(token);
-      return first;
+      return final(first, token, target);
     }
 
-    const next = await renew(token, signal);
-    if (next === token) return first;
+    let next: string;
+    try {
+      next = await renew(token, signal);
+    } catch (error) {
+      await discard(first);
+      return noCredential(error);
+    }
+    if (next === token) return final(first, token, target);
     // A refresh may have moved the base URL: follow it, but never take the new token elsewhere.
     const now = parseHttpUrl(source.baseUrl());
     const again = now ? currentTarget(target, now, source.earlierBaseUrls()) : undefined;
-    if (!now || !again || again.origin !== now.origin) return first;
+    if (!now || !again || again.origin !== now.origin) return final(first, token, target);
     await discard(first);
-    return send(again, next);
+    return final(await send(again, next), next, again);
+  };
+
+  return {
+    fetch: (input, init) => request(input, init, true),
+    plain: (input, init) => request(input, init, false),
   };
 }

@@ -4,14 +4,14 @@
  * is not served (404/405), or does not list the resolved model, a chat
  * completion of one token with the resolved model.
  */
-import { isAuthError, QwenAuthError } from '../errors.js';
+import { isAuthError, QwenAuthError, type RemedyWording } from '../errors.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { FetchLike } from '../types.js';
 import { redactText, redactUrl } from '../redact.js';
 import { authCheckRemedy } from './check-codes.js';
 import { type AnswerContext, classify, type ProviderAnswer, readAnswer } from './classify.js';
 import type { CredentialSource } from './credential-source.js';
-import { keyHeaders, type ProbeCandidate, probeCandidates } from './probe.js';
+import { locateKey } from './probe.js';
 import type { AuthCheck, AuthCheckCode, AuthCheckFailed, CheckOptions } from './types.js';
 
 /**
@@ -42,22 +42,22 @@ export interface CheckContext {
   /** Qwen OAuth: a rejected token means the login is over, and there is nothing to probe. */
   readonly oauth: boolean;
   readonly registry: ProviderRegistry;
+  /** How remedies name the tool's flags and commands. */
+  readonly wording?: RemedyWording | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_BODY = 1 << 20;
-/** Codes that prove an endpoint knows the key, though it refused the request for another reason. */
-const KEY_KNOWN: ReadonlySet<AuthCheckCode> = new Set(['MODEL_NOT_AVAILABLE', 'QUOTA_EXHAUSTED', 'RATE_LIMITED', 'CLIENT_NOT_ALLOWED']);
 
 type Exchange = { readonly status: number; readonly text: string } | { readonly failure: AuthCheckFailed };
 
-function failure(code: AuthCheckCode, message: string, extra: { status?: number; suggestedBaseUrl?: string } = {}): AuthCheckFailed {
+function failureIn(wording: RemedyWording | undefined, code: AuthCheckCode, message: string, extra: { status?: number; suggestedBaseUrl?: string } = {}): AuthCheckFailed {
   return {
     ok: false,
     code,
     ...(extra.status !== undefined && { status: extra.status }),
     message,
-    remedy: authCheckRemedy(code),
+    remedy: authCheckRemedy(code, wording),
     ...(extra.suggestedBaseUrl !== undefined && { suggestedBaseUrl: extra.suggestedBaseUrl }),
   };
 }
@@ -107,6 +107,8 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
     throw new QwenAuthError('INVALID_OPTION', 'check({ timeoutMs }) must be a positive number of milliseconds.', { details: { option: 'timeoutMs' } });
   }
+  const failure = (code: AuthCheckCode, message: string, extra: { status?: number; suggestedBaseUrl?: string } = {}): AuthCheckFailed =>
+    failureIn(ctx.wording, code, message, extra);
   const started = performance.now();
   const base = ctx.source.baseUrl().replace(/\/+$/, '');
   const registryEntry = ctx.registry.matchBaseUrl(base);
@@ -144,31 +146,21 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
   /** The probe: the first other endpoint of the vendor that knows the key. */
   const probe = async (rejected: string, status: number): Promise<AuthCheckFailed> => {
     const key = await ctx.source.getToken();
-    const candidates = probeCandidates(ctx.registry, base, key);
-    if (candidates.length === 0) return failure('KEY_REJECTED', `${rejected}. No other endpoint of this provider fits the key.`, { status });
-    const transport = await ctx.transport();
-    const headers = keyHeaders(ctx.source.keyHeader, key);
-    const knows = async ({ endpoint }: ProbeCandidate): Promise<boolean> => {
-      const root = endpoint.baseUrl.replace(/\/+$/, '');
-      // `redirect: 'manual'`: the key follows no redirect, even within the vendor.
-      const list = await call(transport, `${root}/models`, { method: 'GET', headers: { ...headers, accept: 'application/json' }, redirect: 'manual' });
-      if ('failure' in list) return false;
-      if (list.status >= 200 && list.status < 300) return true;
-      const code = classify(readAnswer(list.status, list.text), context);
-      if (code !== 'ENDPOINT_NOT_FOUND') return KEY_KNOWN.has(code);
-      const chat = await call(transport, `${root}/chat/completions`, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
-        body: chatBody(ctx.model),
-        redirect: 'manual',
-      });
-      if ('failure' in chat) return false;
-      return (chat.status >= 200 && chat.status < 300) || KEY_KNOWN.has(classify(readAnswer(chat.status, chat.text), context));
-    };
-    const results = await Promise.all(candidates.map(knows));
-    const found = candidates[results.indexOf(true)];
+    const { found, tried } = await locateKey({
+      registry: ctx.registry,
+      baseUrl: base,
+      key,
+      keyHeader: ctx.source.keyHeader,
+      transport: await ctx.transport(),
+      model: ctx.model,
+      context,
+      timeoutMs,
+      signal: options.signal,
+    });
+    if (options.signal?.aborted) throw new QwenAuthError('ABORTED', 'The check was cancelled.', { details: {}, cause: options.signal.reason });
+    if (tried === 0) return failure('KEY_REJECTED', `${rejected}. No other endpoint of this provider fits the key.`, { status });
     if (!found) {
-      return failure('KEY_REJECTED', `${rejected}. ${candidates.length} other endpoint(s) of the same vendor were tried; none accepts the key either.`, { status });
+      return failure('KEY_REJECTED', `${rejected}. ${tried} other endpoint(s) of the same vendor were tried; none accepts the key either.`, { status });
     }
     const home = registryEntry?.provider;
     const code: AuthCheckCode = found.provider === home ? 'WRONG_REGION' : 'WRONG_PLAN_ENDPOINT';

@@ -27,6 +27,13 @@ export interface CredentialSource extends CredentialProvider {
   redactIn(text: string): string;
 }
 
+/**
+ * What the SDK helpers' `apiKey` function answers when there is no
+ * credential to be had (a dead login): not a secret, and never sent anywhere
+ * (the auth's fetch answers such a request itself, with a 401 carrying why).
+ */
+export const NO_CREDENTIAL = 'qwen-auth-no-credential';
+
 /** How many recent credentials are remembered (a rotation or two, with room). */
 const REMEMBERED = 8;
 
@@ -68,7 +75,7 @@ export function trackCredentials(provider: CredentialProvider, known: readonly s
     baseUrl: noteBase,
     isOwnCredential(value) {
       const v = bare(value);
-      return v !== '' && tokens.includes(v);
+      return v !== '' && (tokens.includes(v) || v === NO_CREDENTIAL);
     },
     redactIn(text) {
       let out = text;

@@ -6,6 +6,8 @@
  */
 import { parseHttpUrl } from '../internal/url.js';
 import type { ProviderDefinition, ProviderEndpoint, ProviderRegistry } from '../providers/types.js';
+import type { FetchLike } from '../types.js';
+import { type AnswerContext, classify, readAnswer } from './classify.js';
 import type { KeyHeader } from './types.js';
 
 /** One endpoint the probe may try. */
@@ -59,4 +61,70 @@ export function probeCandidates(registry: ProviderRegistry, baseUrl: string, key
 /** The headers that carry `key` to a candidate. */
 export function keyHeaders(keyHeader: KeyHeader, key: string): Record<string, string> {
   return keyHeader === 'x-api-key' ? { 'x-api-key': key } : { authorization: `Bearer ${key}` };
+}
+
+/** What {@link locateKey} needs: the bare transport (the key goes explicitly), and how to read answers. */
+export interface LocateKeyOptions {
+  readonly registry: ProviderRegistry;
+  /** The base URL that rejected the key. */
+  readonly baseUrl: string;
+  readonly key: string;
+  readonly keyHeader: KeyHeader;
+  readonly transport: FetchLike;
+  /** The model for the one-token request where `/models` is not served. */
+  readonly model: string;
+  /** The vendor of the rejecting endpoint, for reading answers. */
+  readonly context: AnswerContext;
+  /** Time allowed for each request, ms. */
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Where the probe found the key, if anywhere, and how many endpoints it tried. */
+export interface KeyLocation {
+  readonly found?: ProbeCandidate;
+  readonly tried: number;
+}
+
+/** Codes that prove an endpoint knows the key, though it refused the request for another reason. */
+const KEY_KNOWN: ReadonlySet<string> = new Set(['MODEL_NOT_AVAILABLE', 'QUOTA_EXHAUSTED', 'RATE_LIMITED', 'CLIENT_NOT_ALLOWED']);
+
+/**
+ * The probe: the first other endpoint of the vendor (registry order) that
+ * knows the key, trying all of them at once. Never follows a redirect, never
+ * throws for a failed request (that endpoint just does not count).
+ */
+export async function locateKey(options: LocateKeyOptions): Promise<KeyLocation> {
+  const candidates = probeCandidates(options.registry, options.baseUrl, options.key);
+  if (candidates.length === 0) return { tried: 0 };
+  const headers = keyHeaders(options.keyHeader, options.key);
+  const exchange = async (url: string, init: RequestInit): Promise<{ status: number; text: string } | undefined> => {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    try {
+      const response = await options.transport(url, { ...init, signal, redirect: 'manual' });
+      const text = await response.text();
+      return { status: response.status, text: text.slice(0, 1 << 20) };
+    } catch {
+      return undefined;
+    }
+  };
+  const knows = async ({ endpoint }: ProbeCandidate): Promise<boolean> => {
+    const root = endpoint.baseUrl.replace(/\/+$/, '');
+    const list = await exchange(`${root}/models`, { method: 'GET', headers: { ...headers, accept: 'application/json' } });
+    if (!list) return false;
+    if (list.status >= 200 && list.status < 300) return true;
+    const code = classify(readAnswer(list.status, list.text), options.context);
+    if (code !== 'ENDPOINT_NOT_FOUND') return KEY_KNOWN.has(code);
+    const chat = await exchange(`${root}/chat/completions`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ model: options.model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false }),
+    });
+    if (!chat) return false;
+    return (chat.status >= 200 && chat.status < 300) || KEY_KNOWN.has(classify(readAnswer(chat.status, chat.text), options.context));
+  };
+  const results = await Promise.all(candidates.map(knows));
+  const found = candidates[results.indexOf(true)];
+  return found ? { found, tried: candidates.length } : { tried: candidates.length };
 }

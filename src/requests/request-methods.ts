@@ -9,7 +9,9 @@
 import { selectFetch } from '../oauth/transport.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { EnvRecord, FetchLike } from '../types.js';
-import { createAuthenticatedFetch } from './authenticated-fetch.js';
+import type { RemedyWording } from '../errors.js';
+import { createAuthenticatedFetches } from './authenticated-fetch.js';
+import type { FoundElsewhere } from './give-up.js';
 import type { CheckWire } from './check.js';
 import { type CredentialProvider, trackCredentials } from './credential-source.js';
 import type { AuthRequests } from './types.js';
@@ -28,7 +30,16 @@ export interface RequestMethodsOptions {
   readonly registry: ProviderRegistry;
   /** The wire the check speaks (default: OpenAI Chat Completions). */
   readonly wire?: CheckWire | undefined;
+  /** How the reasons' remedies name the tool's flags and commands. */
+  readonly wording?: RemedyWording | undefined;
+  /** Run the region/plan probe once when the endpoint rejects the key (`resolveAuth({ probeOnFailure })`). */
+  readonly probeOnFailure?: boolean | undefined;
 }
+
+/** How long each request of the probe may take, ms. */
+const PROBE_TIMEOUT_MS = 10_000;
+/** How many probe results are kept (one per key and base URL). */
+const PROBES_KEPT = 8;
 
 /** Builds the four methods over one credential provider. */
 export function requestMethods(options: RequestMethodsOptions): AuthRequests {
@@ -41,7 +52,46 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
     });
     return transport;
   };
-  const fetch = createAuthenticatedFetch({ source, transport: loadTransport });
+  const { registry } = options;
+  const vendor = (baseUrl: string): string | undefined => registry.matchBaseUrl(baseUrl)?.provider.vendor;
+  // The probe runs once per key and base URL, whoever gives up first.
+  const probes = new Map<string, Promise<FoundElsewhere | undefined>>();
+  const locate = (token: string, baseUrl: string): Promise<FoundElsewhere | undefined> => {
+    const id = `${baseUrl}\n${token}`;
+    let probe = probes.get(id);
+    if (!probe) {
+      probe = (async () => {
+        const { locateKey } = await import('./probe.js');
+        const home = registry.matchBaseUrl(baseUrl)?.provider;
+        const v = vendor(baseUrl);
+        const { found } = await locateKey({
+          registry,
+          baseUrl,
+          key: token,
+          keyHeader: source.keyHeader,
+          transport: await loadTransport(),
+          model: options.model,
+          context: { oauth: false, ...(v !== undefined && { vendor: v }) },
+          timeoutMs: PROBE_TIMEOUT_MS,
+        });
+        return found && { baseUrl: found.endpoint.baseUrl, sameProvider: found.provider === home, where: `${found.provider.name}, ${found.endpoint.regionName}` };
+      })();
+      probes.set(id, probe);
+      if (probes.size > PROBES_KEPT) probes.delete(probes.keys().next().value!);
+    }
+    return probe;
+  };
+  const { fetch, plain } = createAuthenticatedFetches({
+    source,
+    transport: loadTransport,
+    giveUp: {
+      oauth: options.oauth,
+      vendor,
+      wording: options.wording,
+      redactIn: (text) => source.redactIn(text),
+      ...(options.probeOnFailure === true && !options.oauth && !options.wire && { locate }),
+    },
+  });
   return {
     getToken: (o) => source.getToken(o),
     invalidate: (token) => source.invalidate(token),
@@ -51,8 +101,9 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
       (await import('./check.js')).runCheck(
         {
           source,
-          fetch,
+          fetch: plain,
           transport: loadTransport,
+          wording: options.wording,
           model: options.model,
           oauth: options.oauth,
           registry: options.registry,

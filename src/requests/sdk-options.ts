@@ -4,7 +4,9 @@
  * fresh credential on every request to the endpoint and refreshes and
  * replays once on a 401, which none of the SDKs does.
  */
+import { isAuthError } from '../errors.js';
 import type { FetchLike } from '../types.js';
+import { NO_CREDENTIAL } from './credential-source.js';
 import type { GetTokenOptions } from './types.js';
 
 /** What the helpers read from a resolved auth. */
@@ -36,9 +38,24 @@ export interface ChatOpenAIFields {
   readonly configuration: { readonly baseURL: string; readonly fetch: FetchLike };
 }
 
+/**
+ * The SDK's `apiKey` function. A login that cannot be renewed does not throw
+ * here (LangChain would retry the wrapped error six times, and the openai
+ * SDK would hide the reason behind its own message): the auth's fetch then
+ * answers the request itself with a 401 carrying the reason, which no SDK
+ * retries and `findAuthError()` finds.
+ */
+function apiKeyOf(auth: SdkAuth): () => Promise<string> {
+  return () =>
+    auth.getToken().catch((error: unknown) => {
+      if (isAuthError(error, 'LOGIN_REQUIRED')) return NO_CREDENTIAL;
+      throw error;
+    });
+}
+
 /** `new OpenAI(openAIClientOptions(auth))`. */
 export function openAIClientOptions(auth: SdkAuth): OpenAIClientOptions {
-  return { apiKey: () => auth.getToken(), baseURL: auth.baseUrl, fetch: auth.fetch };
+  return { apiKey: apiKeyOf(auth), baseURL: auth.baseUrl, fetch: auth.fetch };
 }
 
 /** `createOpenAICompatible(openAICompatibleSettings(auth, { name: 'qwen' }))`; `name` defaults to `qwen-auth`. */
@@ -48,5 +65,5 @@ export function openAICompatibleSettings(auth: SdkAuth, options: { readonly name
 
 /** `new ChatOpenAI(chatOpenAIFields(auth))`. */
 export function chatOpenAIFields(auth: SdkAuth): ChatOpenAIFields {
-  return { model: auth.model, apiKey: () => auth.getToken(), configuration: { baseURL: auth.baseUrl, fetch: auth.fetch } };
+  return { model: auth.model, apiKey: apiKeyOf(auth), configuration: { baseURL: auth.baseUrl, fetch: auth.fetch } };
 }

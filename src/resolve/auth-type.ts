@@ -1,4 +1,5 @@
-import { overrideName, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { QwenAuthError, remedyPhrases, type RemedyWording } from '../errors.js';
+import { remedyFor } from '../remedies.js';
 import { redactText } from '../redact.js';
 import { type AuthType, isAuthType, listAuthTypes, type Provenance, type QwenCodeAuthType } from '../types.js';
 import type { ResolutionContext } from './context.js';
@@ -32,13 +33,13 @@ export function unsupportedAuthType(value: string, origin: string, wording: Reme
     const shown = redactText(value, 80);
     return new QwenAuthError(
       'UNSUPPORTED_AUTH_TYPE',
-      `The auth type ${JSON.stringify(shown)} from ${origin} is not supported; qwen-auth resolves ${listAuthTypes()} (and, with qwenCode: '0.24', 'anthropic' and 'openai-responses').`,
+      `The auth type ${JSON.stringify(shown)} from ${origin} is not supported; qwen-auth resolves ${listAuthTypes()} (and, under Qwen Code 0.24's rules, 'anthropic' and 'openai-responses').`,
       { details: { value: shown, origin }, remedy: remedyFor('UNSUPPORTED_AUTH_TYPE', wording) },
     );
   }
   const variables = allVariablesOf(value as QwenCodeAuthType);
   const google = value === 'gemini' || value === 'vertex-ai';
-  const where = `security.auth.selectedType in settings.json, or ${overrideName('authType', wording)}`;
+  const p = remedyPhrases(wording);
   return new QwenAuthError(
     'UNSUPPORTED_AUTH_TYPE',
     `The auth type '${value}' from ${origin} is one Qwen Code 0.24 knows (it reads ${variables.join(', ')}), ` +
@@ -46,8 +47,8 @@ export function unsupportedAuthType(value: string, origin: string, wording: Reme
     {
       details: { value, origin, knownTo: 'Qwen Code 0.24', variables },
       remedy: google
-        ? `qwen-auth does not resolve '${value}' (Google's SDK): select 'openai' or 'qwen-oauth' (${where}), or 'anthropic' / 'openai-responses' with qwenCode: '0.24'.`
-        : `Resolve with qwenCode: '0.24' (${wording.flags ? '--qwen-code 0.24' : 'qwen-auth --qwen-code 0.24'}), which resolves '${value}' as Qwen Code 0.24 does, or select 'openai' (${where}).`,
+        ? `'${value}' (Google's SDK) cannot be used here: select 'openai' with an OpenAI-compatible key (${p.selectAuthType}).`
+        : `Select 'openai' with an OpenAI-compatible key (${p.selectAuthType})${p.orNewerMode(`use '${value}'`)}.`,
     },
   );
 }

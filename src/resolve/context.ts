@@ -138,7 +138,9 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   const realEnv: EnvRecord = options.env ?? process.env;
   const homeDir = resolvePath(options.homeDir ?? homedir());
   const cwd = resolvePath(options.cwd ?? process.cwd());
-  const realCwd = realPathOr(cwd);
+  // The real working folder (Qwen Code's process.cwd()), only when a rule or a relative path needs it.
+  let real: string | undefined;
+  const realCwd = (): string => (real ??= realPathOr(cwd));
   const platform = options.platform ?? process.platform;
   const diagnostics: Diagnostic[] = [];
   const qwenCode: QwenCodeVersion = options.qwenCode ?? '0.12';
@@ -151,7 +153,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   const { qwenDir } = unfiltered.home;
 
   // 2. The four settings files.
-  const located = systemSettingsPaths(pathEnv, platform, realCwd);
+  const located = systemSettingsPaths(pathEnv, platform, cwd);
   const systemPath = options.systemSettingsPath ?? located.system;
   const defaultsPath = options.systemDefaultsPath ?? located.defaults;
   const wsPath = workspaceSettingsPath(cwd);
@@ -161,10 +163,11 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   const readLayers = async (dir: string, expandFrom: EnvRecord, into: Diagnostic[], report: boolean) => {
     const one = async (path: string, scope: SettingsScope, fatal: boolean): Promise<SettingsDocument | undefined> => {
       const before = into.length;
-      const doc = statOrUndefined(path) ? await readSettingsFile(path, scope, expandFrom, into, qwenCode) : undefined;
+      const st = statOrUndefined(path);
+      const exists = st !== undefined;
+      const doc = exists ? await readSettingsFile(path, scope, expandFrom, into, st, qwenCode) : undefined;
       const problems = into.slice(before);
       if (report) {
-        const exists = statOrUndefined(path) !== undefined;
         layerFiles.push({ kind: 'settings', scope, path, status: doc ? 'read' : exists ? 'invalid' : 'missing' });
         if (fatal) fatalSettings.push(...problems.filter((d) => UNREADABLE_SETTINGS.has(d.code)));
       }
@@ -182,30 +185,30 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
 
   // 3. Folder trust (settings-layers §1): the switch without the workspace, the rules, the verdict.
   const enabled = folderTrustEnabled(v024 ? present(layers.defaults, layers.user, layers.system) : present(layers.system, layers.user));
-  const trustPath = trustedFoldersPath(v024 ? qwenDir : join(homeDir, '.qwen'), pathEnv, realCwd);
+  const trustPath = trustedFoldersPath(v024 ? qwenDir : join(homeDir, '.qwen'), pathEnv, cwd);
   let file: TrustRulesFile | undefined;
   const rules = (): TrustRulesFile => (file ??= readTrustRules(trustPath));
-  const judge = (folder: string) => folderTrustOf(rules().rules, folder, qwenCode, realCwd);
-  const here = enabled ? judge(realCwd) : { verdict: 'undecided' as FolderTrust };
+  const judge = (folder: string) => folderTrustOf(rules().rules, folder, qwenCode, realCwd());
+  const here = enabled ? judge(realCwd()) : { verdict: 'undecided' as FolderTrust };
   const workspaceTrusted = !enabled || (v024 ? here.verdict === 'trusted' : here.verdict !== 'untrusted');
   const workspaceApplied = workspaceTrusted && layers.workspace !== undefined;
   const docsFor = (l: typeof layers, withWorkspace: boolean) => present(l.defaults, l.user, withWorkspace ? l.workspace : undefined, l.system);
 
   // Rule 7: the .env decision is taken again on the full merge.
   const envEnabled = folderTrustEnabled(docsFor(layers, workspaceTrusted));
-  const envHere = envEnabled ? (enabled ? here : judge(realCwd)) : { verdict: 'undecided' as FolderTrust };
+  const envHere = envEnabled ? (enabled ? here : judge(realCwd())) : { verdict: 'undecided' as FolderTrust };
   const projectEnvApplied = !envEnabled || (v024 ? envHere.verdict === 'trusted' : envHere.verdict !== 'untrusted');
   const homeFiles = new Set(homeLevelEnvFiles({ homeDir, qwenDir }).map((p) => normalize(p)));
   const canUse: EnvFileFilter | undefined = !envEnabled
     ? undefined
     : (path, scope) => {
         if (scope === 'home' || homeFiles.has(normalize(path))) return undefined;
-        if (!projectEnvApplied) return why(envHere.verdict, envHere.rule, rules(), realCwd, qwenCode);
+        if (!projectEnvApplied) return why(envHere.verdict, envHere.rule, rules(), realCwd(), qwenCode);
         if (!v024) return undefined;
         // 0.24, rule 6: a .env above the working folder is skipped when its folder is decided untrusted.
         const parent = dirname(normalize(path));
         const folder = basename(parent) === '.qwen' ? dirname(parent) : parent;
-        if (folder === realCwd) return undefined;
+        if (folder === realCwd()) return undefined;
         const there = judge(folder);
         return there.verdict === 'untrusted' ? why(there.verdict, there.rule, rules(), folder, qwenCode) : undefined;
       };
@@ -214,7 +217,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   if ((enabled || envEnabled) && rules().problem) addOnce(diagnostics, rules().problem!);
   if (layers.workspace && !workspaceApplied) {
     const entry = layerFiles.findIndex((f) => f.path === wsPath && f.kind === 'settings');
-    layerFiles[entry] = { ...layerFiles[entry]!, status: 'skipped', reason: why(here.verdict, here.rule, rules(), realCwd, qwenCode) };
+    layerFiles[entry] = { ...layerFiles[entry]!, status: 'skipped', reason: why(here.verdict, here.rule, rules(), realCwd(), qwenCode) };
   }
 
   // 4. Layers: real environment > .env > settings.env.

@@ -1,3 +1,4 @@
+import { statOrUndefined } from '../internal/fs.js';
 import type { EnvironmentReport, TrustReport } from '../types.js';
 import { loadContext, type ResolutionContext } from './context.js';
 import { unreadEnvFilesOf } from './missing-key.js';
@@ -45,7 +46,8 @@ export function trustReport(ctx: ResolutionContext): TrustReport {
     enabled: t.enabled,
     envEnabled: t.envEnabled,
     file: t.file.path,
-    fileExists: t.file.exists,
+    // Not read while trust is off; whether it exists is still worth showing.
+    fileExists: t.enabled || t.envEnabled ? t.file.exists : statOrUndefined(t.file.path) !== undefined,
     verdict: t.verdict,
     ...(t.rule && { rule: { path: t.rule.path, level: t.rule.level } }),
     workspaceApplied: t.workspaceApplied,

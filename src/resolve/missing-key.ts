@@ -8,7 +8,8 @@
 import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES, readEnvFileValues } from '../env/load.js';
 import { statOrUndefined } from '../internal/fs.js';
 import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
-import { type MissingKeyHint, overrideName, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { type MissingKeyHint, overrideName, QwenAuthError, type RemedyWording } from '../errors.js';
+import { remedyFor } from '../remedies.js';
 import type { ValueSource } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource, isPresent } from './provenance.js';
@@ -37,7 +38,7 @@ export const MISSING_KEY_TEXTS = Object.freeze({
   },
   'unread-home-file': {
     cause: '{variable} is defined in {path}, a home-level .env file that is skipped because {used} was found first.',
-    remedy: "Set envFile.homeFallback: true (or qwenCode: '0.24') so that {path} applies below {used}, or move {variable} into {used}.",
+    remedy: 'Move {variable} into {used} (only the first .env file found is read), or export it.',
   },
   'untrusted-env-file': {
     cause: '{variable} is defined in {path}, which folder trust kept out: {reason}.',
@@ -134,7 +135,7 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
           variable,
           where: whereSet(found.source),
           provider: provider.name,
-          baseUrlOverride: `${wording.flags ? 'pass ' : ''}${overrideName('baseUrl', wording)}`,
+          baseUrlOverride: `${wording.flags ? 'pass ' : ''}${overrideName('baseUrl', wording, 'security.auth.baseUrl in settings.json')}`,
           baseUrls: [...baseUrls, ...hosts].join(' or ') || `an endpoint of ${provider.name}`,
         });
         out.push({ hint: { kind: 'provider-variable', variable, provider: provider.id, baseUrls }, ...t });

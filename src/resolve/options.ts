@@ -46,10 +46,31 @@ export interface ResolveAuthOptions {
    */
   readonly flags?: boolean;
   /**
-   * The command your users run to log in, named by remedies instead of
-   * "`qwen-auth login`, or resolveAuth({ interactive: true })", e.g. `mytool login`.
+   * The command your users run to log in, named by remedies, e.g.
+   * `mytool login`. Default: remedies name Qwen Code's /auth.
    */
   readonly loginCommand?: string;
+  /**
+   * The command your users run to check their credential live and have the
+   * other regions and plans tried (e.g. `mytool doctor`), named by the
+   * remedy of a rejected key. Default: none is named.
+   */
+  readonly checkCommand?: string;
+  /**
+   * How your users ask for Qwen Code 0.24's rules (e.g. `--qwen-code 0.24`),
+   * named by a remedy only where those rules resolve the case (an
+   * `anthropic` or `openai-responses` selection). Default: not named.
+   */
+  readonly qwenCode024Option?: string;
+  /**
+   * When the endpoint finally rejects the API key (`auth.fetch` gives up),
+   * try the same vendor's other regions and plans once (as
+   * `check({ probe: true })` does), so the reason `findAuthError()` gives is
+   * `WRONG_REGION` or `WRONG_PLAN_ENDPOINT` with `details.suggestedBaseUrl`,
+   * not only `KEY_REJECTED`. The key goes only to registry endpoints of that
+   * vendor, over https. Default false: the key goes nowhere else.
+   */
+  readonly probeOnFailure?: boolean;
   /**
    * Endpoints you trust to route any key (a gateway or proxy in front of the
    * providers): origins (`http://127.0.0.1:8080`) or hosts (`llm-gw.corp`,
@@ -176,6 +197,15 @@ export function checkOptions(options: ResolveAuthOptions): void {
   if (options.loginCommand !== undefined && (typeof options.loginCommand !== 'string' || options.loginCommand.trim() === '')) {
     throw invalidOption('loginCommand', 'options.loginCommand must be a non-empty string, e.g. "mytool login".');
   }
+  if (options.checkCommand !== undefined && (typeof options.checkCommand !== 'string' || options.checkCommand.trim() === '')) {
+    throw invalidOption('checkCommand', 'options.checkCommand must be a non-empty string, e.g. "mytool doctor".');
+  }
+  if (options.qwenCode024Option !== undefined && (typeof options.qwenCode024Option !== 'string' || options.qwenCode024Option.trim() === '')) {
+    throw invalidOption('qwenCode024Option', 'options.qwenCode024Option must be a non-empty string, e.g. "--qwen-code 0.24".');
+  }
+  if (options.probeOnFailure !== undefined && typeof options.probeOnFailure !== 'boolean') {
+    throw invalidOption('probeOnFailure', 'options.probeOnFailure must be a boolean.');
+  }
   if (options.trustedGateways !== undefined) {
     const list = options.trustedGateways as unknown;
     if (!Array.isArray(list)) throw invalidOption('trustedGateways', 'options.trustedGateways must be an array of origins or hosts.');
@@ -200,7 +230,10 @@ export function checkOptions(options: ResolveAuthOptions): void {
   if (options.cwd !== undefined) {
     const st = statOrUndefined(resolvePath(options.cwd));
     if (!st?.isDirectory()) {
-      throw invalidOption('cwd', `The folder to resolve from, ${resolvePath(options.cwd)}, ${st ? 'is not a folder' : 'does not exist'}.`);
+      throw new QwenAuthError('INVALID_INPUT', `The folder to resolve from, ${resolvePath(options.cwd)}, ${st ? 'is not a folder' : 'does not exist'}.`, {
+        details: { input: 'cwd' },
+        remedy: 'Run the tool in (or point it at) a folder that exists.',
+      });
     }
   }
 }

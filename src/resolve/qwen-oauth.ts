@@ -1,6 +1,7 @@
-import { diagnostic, diagnosticInfo } from '../diagnostics.js';
+import { diagnostic } from '../diagnostics.js';
 import { join } from 'node:path';
-import { isAuthError, QwenAuthError, remedyFor, type RemedyWording } from '../errors.js';
+import { isAuthError, QwenAuthError, type RemedyWording } from '../errors.js';
+import { remedyFor } from '../remedies.js';
 import { type Candidate, choose, describeSource, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
 import { isCustomWording, wordingOf } from './wording.js';
 import { statOrUndefined } from '../internal/fs.js';
@@ -69,8 +70,7 @@ export async function findCachedLogin(ctx: ResolutionContext): Promise<CachedLog
     if (!statOrUndefined(path)?.isFile()) return undefined;
     const credentials = await (await openStore(ctx)).read();
     if (!credentials) {
-      const login = ctx.options.loginCommand?.trim();
-      const remedy = login ? diagnosticInfo('CREDENTIALS_INVALID').remedy.replace('`qwen-auth login`', `\`${login}\``) : undefined;
+      const remedy = remedyFor('CREDENTIALS_INVALID', wordingOf(ctx.options));
       ctx.diagnostics.push(
         diagnostic('CREDENTIALS_INVALID', `${path} is not a valid Qwen OAuth login (it needs at least an access_token); it was ignored.`, { path }, remedy),
       );
@@ -199,6 +199,7 @@ export async function resolveQwenOAuth(
     model: QWEN_OAUTH_MODEL,
     oauth: true,
     registry,
+    wording,
   });
   const where = { store: store.kind, ...(store.kind === 'file' && { path: store.location }) };
   const data = {

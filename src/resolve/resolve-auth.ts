@@ -1,4 +1,6 @@
-import { overrideName, QwenAuthError, remedyFor } from '../errors.js';
+import { overrideName, QwenAuthError } from '../errors.js';
+import { requestOptionsOf } from './wording.js';
+import { remedyFor } from '../remedies.js';
 import type { OpenAIAuth, Provenance, ResolvedAuth } from '../types.js';
 import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
@@ -65,6 +67,7 @@ function openAIResult(
     reload: () => reloadKey(ctx.options, values.baseUrl),
     requestEnv: requestEnv(ctx),
     transport: ctx.options.fetch,
+    requests: requestOptionsOf(ctx.options),
     registry: ctx.registry,
   });
 }
@@ -159,7 +162,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   const { hints, causes, remedy } = explainMissingKey(ctx, inferred.missing, wording);
   const registry = ctx.registry;
   const checked = [
-    overrideName('authType', wording),
+    overrideName('authType', wording, 'the auth type the program passed'),
     ...ctx.settings.files.map((f) => `security.auth.selectedType in ${f.path}`),
     'QWEN_OAUTH',
     ...variables,

@@ -5,6 +5,7 @@
  * redacted face for `util.inspect` and JSON.
  */
 import type { Diagnostic } from '../diagnostics.js';
+import type { RemedyWording } from '../errors.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import { redact, redactUrl, withRedactedView } from '../redact.js';
 import { checkWireFor } from './endpoints.js';
@@ -37,6 +38,8 @@ export interface ApiKeyResultInputs {
   /** The caller's transport (`options.fetch`), if any. */
   readonly transport?: FetchLike | undefined;
   readonly registry: ProviderRegistry;
+  /** The wording of the reasons `auth.fetch` gives up with, and whether it probes (see `requestOptionsOf`). */
+  readonly requests?: { readonly wording: RemedyWording; readonly probeOnFailure: boolean };
 }
 
 /** A URL without its user-info (`https://user:pw@host/v1` → `https://host/v1`): fetch refuses such URLs, and a field shows no password. */
@@ -61,6 +64,7 @@ function build<T extends ApiKeyAuth>(type: T['type'], given: ApiKeyResultInputs)
     oauth: false,
     registry: inputs.registry,
     wire: checkWireFor(type),
+    ...inputs.requests,
   });
   const data = {
     type,

@@ -1,5 +1,5 @@
 import { diagnostic } from '../diagnostics.js';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
@@ -42,9 +42,10 @@ export async function readSettingsFile(
   scope: SettingsScope,
   env: EnvRecord,
   diagnostics: Diagnostic[],
+  stat: Stats | undefined = statOrUndefined(path),
   dialect: QwenCodeVersion = '0.12',
 ): Promise<SettingsDocument | undefined> {
-  const st = statOrUndefined(path);
+  const st = stat;
   if (!st?.isFile()) return undefined;
   if (st.size > MAX_SETTINGS_FILE_BYTES) {
     diagnostics.push(diagnostic('SETTINGS_TOO_LARGE', `${path} is ${st.size} bytes, over the ${MAX_SETTINGS_FILE_BYTES}-byte limit; it was ignored.`, { path }));

@@ -179,7 +179,8 @@ function trust024(rules: readonly TrustRule[], location: string, base: string): 
 /**
  * Qwen Code 0.12: the first `TRUST_FOLDER`/`TRUST_PARENT` whose folder holds
  * the location (paths resolved) trusts it, whatever distrusts it; else a
- * `DO_NOT_TRUST` naming exactly the location distrusts it; else undecided.
+ * `DO_NOT_TRUST` naming exactly the location (normalized, not resolved)
+ * distrusts it; else undecided.
  */
 function trust012(rules: readonly TrustRule[], location: string, base: string): { verdict: FolderTrust; rule?: TrustRule } {
   const here = resolve(base, location);
@@ -189,7 +190,8 @@ function trust012(rules: readonly TrustRule[], location: string, base: string): 
     if (isWithin(here, folder)) return { verdict: 'trusted', rule };
   }
   for (const rule of rules) {
-    if (rule.level === 'DO_NOT_TRUST' && normalize(here) === normalize(resolve(base, rule.path))) return { verdict: 'untrusted', rule };
+    // Compared as written, normalized only (as 0.12 does): a relative path or a trailing slash never matches.
+    if (rule.level === 'DO_NOT_TRUST' && normalize(here) === normalize(rule.path)) return { verdict: 'untrusted', rule };
   }
   return { verdict: 'undecided' };
 }

@@ -95,8 +95,8 @@ export async function setSelectedAuthType(
     path = userSettingsPath(locateQwenHome({ qwenDir: options.qwenDir, homeDir, env: options.env, cwd }).qwenDir);
   } else {
     if (isHomeFolder(cwd, homeDir)) {
-      throw new QwenAuthError('INVALID_OPTION', 'The home folder has no workspace settings; use the user scope.', {
-        details: { option: 'scope' },
+      throw new QwenAuthError('INVALID_INPUT', 'The home folder has no workspace settings; use the user scope.', {
+        details: { input: 'scope' },
       });
     }
     path = workspaceSettingsPath(cwd);

@@ -127,7 +127,8 @@ describe('--qwen-code 0.24', () => {
     const r = await cli(['status', '--cwd', tree.path('app')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('UNSUPPORTED_AUTH_TYPE');
-    expect(r.stderr).toContain("qwenCode: '0.24'");
+    expect(r.stderr).toContain('`--qwen-code 0.24`');
+    expect(r.stderr).not.toContain("qwenCode: '0.24'");
   });
 
   it('env lists the home files below the project file', async () => {

@@ -46,7 +46,7 @@ describe('--json: every failure is a JSON error on stdout, nothing on stderr', (
   it.each([
     ['an unknown command', ['nope', '--json'], 2, 'USAGE'],
     ['help for an unknown command', ['help', 'nope', '--json'], 2, 'USAGE'],
-    ['a bad --auth-type', ['status', '--json', '--auth-type', 'gemini'], 2, 'INVALID_OPTION'],
+    ['a bad --auth-type', ['status', '--json', '--auth-type', 'gemini'], 2, 'INVALID_INPUT'],
     ['a --cwd that does not exist (status)', ['status', '--json', '--cwd', 'nope'], 2, 'USAGE'],
     ['a --cwd that does not exist (env)', ['env', '--json', '--cwd', 'nope'], 2, 'USAGE'],
     ['a --cwd that is a file (use)', ['use', 'openai', '--json', '--cwd', 'home/file'], 2, 'USAGE'],
@@ -254,7 +254,7 @@ describe('output', () => {
     const status = await cli(['status', '--cwd', 'app']);
     expect(status.code).toBe(1);
     expect(status.stderr).toContain(line);
-    expect(status.stderr).toContain('envFile.homeFallback: true');
+    expect(status.stderr).toContain('only the first .env file found is read');
     const j = jsonDocuments((await cli(['env', '--cwd', 'app', '--json'])).stdout)[0] as { unreadEnvFiles: unknown[] };
     expect(j.unreadEnvFiles).toEqual([{ path: tree.path('home/.qwen/.env'), scope: 'home', missing: ['OPENAI_API_KEY'] }]);
   });

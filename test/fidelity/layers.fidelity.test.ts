@@ -21,6 +21,9 @@ import { makeTree } from '../support/tree.js';
 
 const enabled = process.env.QWEN_AUTH_FIDELITY_LAYERS === '1' && QWEN_CODE_024_CLI !== undefined && QWEN_CODE_CLI !== undefined && hasOpenssl();
 
+/** Run only the cases whose name contains this text. */
+const ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERS_ONLY;
+
 const json = (v: object): string => JSON.stringify(v);
 const user = (trust?: boolean): string => json({ security: { auth: { selectedType: 'openai' }, ...(trust !== undefined && { folderTrust: { enabled: trust } }) } });
 const BASE: Record<string, string> = {
@@ -34,6 +37,10 @@ interface LayerCase {
   readonly name: string;
   readonly files: Record<string, string>;
   readonly env?: Record<string, string>;
+  /** The working folder, relative to the tree (default `w`). */
+  readonly cwd?: string;
+  /** Only for this version (the other differs on purpose). */
+  readonly only?: QwenCodeVersion;
 }
 
 const CASES: readonly LayerCase[] = [
@@ -65,6 +72,21 @@ const CASES: readonly LayerCase[] = [
     files: { ...BASE, 'home/.qwen/settings.json': user(true), 'rules/t.json': json({ '{root}/w': 'TRUST_FOLDER' }) },
     env: { QWEN_CODE_TRUSTED_FOLDERS_PATH: '{root}/rules/t.json' },
   },
+  {
+    name: 'rules file moved by a home .env',
+    files: { ...BASE, 'home/.qwen/settings.json': user(true), 'rules/t.json': json({ '{root}/w': 'TRUST_FOLDER' }), 'home/.env': 'QWEN_CODE_TRUSTED_FOLDERS_PATH={root}/rules/t.json\n' },
+  },
+  {
+    name: 'system file moved by a project .env',
+    files: { ...BASE, 'home/.qwen/settings.json': user(), 'w/.env': `${BASE['w/.env']}QWEN_CODE_SYSTEM_SETTINGS_PATH={root}/alt/settings.json\n`, 'alt/settings.json': json({ model: { name: 'm-alt' } }) },
+    env: { QWEN_CODE_SYSTEM_SETTINGS_PATH: '' },
+  },
+  {
+    name: 'ancestor .env in a distrusted folder, working folder trusted',
+    files: { ...BASE, 'w/sub/.keep': '', 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST', '{root}/w/sub': 'TRUST_FOLDER' }) },
+    cwd: 'w/sub',
+  },
+  { name: 'user settings not a JSON object', files: { ...BASE, 'home/.qwen/settings.json': '[1]' }, only: '0.24' },
 ];
 
 interface Outcome {
@@ -81,10 +103,13 @@ async function runBoth(c: LayerCase, version: QwenCodeVersion, ca: TestCa): Prom
   const sub = (v: string): string => v.replaceAll('{port}', String(model.port)).replaceAll('{root}', tree.root);
   tree.write(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
   const env: Record<string, string> = { QWEN_CODE_SYSTEM_SETTINGS_PATH: tree.path('sys/settings.json'), ...Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, sub(v)])) };
+  // An exported empty value is a value in 0.12: drop it there, so the variable is unset.
+  for (const [k, v] of Object.entries(env)) if (v === '' && version === '0.12') delete env[k];
+  const cwd = tree.path(c.cwd ?? 'w');
   try {
     let ours: Outcome;
     try {
-      const auth = await resolveAuth({ qwenCode: version, cwd: tree.path('w'), homeDir: tree.path('home'), env, overrides: { authType: 'openai' } });
+      const auth = await resolveAuth({ qwenCode: version, cwd, homeDir: tree.path('home'), env, overrides: { authType: 'openai' } });
       if (auth.type === 'qwen-oauth') throw new Error('unexpected qwen-oauth');
       ours = { ok: true, key: auth.apiKey, path: new URL(auth.baseUrl).pathname.replace(/\/v1\/?$/, ''), model: auth.model };
     } catch (error) {
@@ -94,7 +119,7 @@ async function runBoth(c: LayerCase, version: QwenCodeVersion, ca: TestCa): Prom
     const cli = version === '0.24' ? QWEN_CODE_024_CLI! : QWEN_CODE_CLI!;
     const stderr = await new Promise<string>((resolve) => {
       const child = spawn(process.execPath, [cli, '--auth-type', 'openai', '-p', 'hi', '--proxy', proxy.url], {
-        cwd: tree.path('w'),
+        cwd,
         env: { ...env, HOME: tree.path('home'), PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: ca.certPath, NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
         timeout: 90_000,
@@ -127,11 +152,13 @@ describe.skipIf(!enabled)('folder trust and system layers against the real CLIs'
     if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`${CASES.length} cases × 2 versions`, { timeout: 0 }, async () => {
+  it(`${CASES.length} cases × 2 versions (less the version-only ones)`, { timeout: 0 }, async () => {
     const mismatches: string[] = [];
     const lines: string[] = [];
     for (const version of ['0.24', '0.12'] as const) {
       for (const c of CASES) {
+        if (c.only && c.only !== version) continue;
+        if (ONLY && !c.name.includes(ONLY)) continue;
         const { ours, theirs, stderr } = await runBoth(c, version, ca);
         const same = JSON.stringify(ours) === JSON.stringify(theirs);
         lines.push(`${version} ${same ? 'same' : 'DIFF'} ${c.name}: ${JSON.stringify(theirs)}`);

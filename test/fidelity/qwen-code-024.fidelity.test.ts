@@ -1,6 +1,6 @@
 /**
  * Differential test of `qwenCode: '0.24'` against the real Qwen Code CLI
- * `@qwen-code/qwen-code@0.24.4` (devDependency alias `qwen-code-024`): random
+ * `@qwen-code/qwen-code@0.24.4` (installed by `node scripts/install-qwen-code-024.mjs`, not a devDependency: it declares Node >= 22): random
  * cases (generate-024.ts) are resolved by qwen-auth and run through the CLI,
  * whose first model request is caught on loopback — directly for http base
  * URLs, through a TLS-terminating proxy for every https host (the real plan
@@ -35,7 +35,7 @@ const cli = QWEN_CODE_024_CLI;
 const enabled = COUNT > 0 && cli !== undefined && hasOpenssl();
 if (!enabled) {
   console.warn(
-    `[fidelity 0.24] skipped: set QWEN_AUTH_FIDELITY_024=<cases> to compare with Qwen Code 0.24.4${cli ? '' : ' (qwen-code-024 not installed)'}${hasOpenssl() ? '' : ' (no openssl)'}`,
+    `[fidelity 0.24] skipped: set QWEN_AUTH_FIDELITY_024=<cases> to compare with Qwen Code 0.24.4${cli ? '' : ' (run node scripts/install-qwen-code-024.mjs)'}${hasOpenssl() ? '' : ' (no openssl)'}`,
   );
 }
 

@@ -560,7 +560,7 @@ describe('qwen-auth against oidc-provider (device flow, PKCE, rotation)', () => 
       expect(reuse).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     });
 
-    it('reuse detection (a): the old refresh token revokes the grant; each store still holding a rejected token is emptied (LOGIN_REQUIRED)', async () => {
+    it('reuse detection (a): the old refresh token revokes the grant; each store keeps its rejected login (only logout deletes) and says LOGIN_REQUIRED', async () => {
       const a = newClient();
       const c0 = await login(a);
       const c1 = await a.refresh();
@@ -570,7 +570,7 @@ describe('qwen-auth against oidc-provider (device flow, PKCE, rotation)', () => 
       const errB = await rejection(b.getAccessToken());
       expect(isAuthError(errB, 'LOGIN_REQUIRED')).toBe(true);
       expect((errB as { details: { reason?: string } }).details.reason).toBe('refresh-rejected');
-      expect(await b.store.read()).toBeUndefined();
+      expect(await b.store.read()).toMatchObject({ refreshToken: c0.refreshToken });
 
       // The provider revoked the whole grant: the rotated tokens are dead too.
       expect(await provider.RefreshToken.find(c1.refreshToken!)).toBeUndefined();
@@ -583,7 +583,9 @@ describe('qwen-auth against oidc-provider (device flow, PKCE, rotation)', () => 
       const errA = await rejection(a.refresh());
       expect(isAuthError(errA, 'LOGIN_REQUIRED')).toBe(true);
       expect((errA as { details: { reason?: string } }).details.reason).toBe('refresh-rejected');
-      expect(await a.store.read()).toBeUndefined();
+      expect(await a.store.read()).toEqual(c1);
+      // Asked again: the same reason at once.
+      expect(await rejection(a.getAccessToken({ forceRefresh: true }))).toMatchObject({ code: 'LOGIN_REQUIRED', details: { reason: 'refresh-rejected' } });
     });
 
     it('reuse detection (b): a store updated meanwhile with another valid login is used, not emptied', async () => {

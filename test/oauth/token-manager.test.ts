@@ -119,13 +119,34 @@ describe('TokenManager', () => {
       throw new QwenAuthError('LOGIN_REQUIRED', 'rejected', { details: { reason: 'refresh-rejected' } });
     };
 
-    it('deletes the login when the store still holds the rejected token, and says to log in', async () => {
+    it('keeps the login in the store (only a logout deletes), says to log in, and says the same at once on every later call', async () => {
       const store = createMemoryTokenStore(creds(1, T0 - 1));
-      const m = new TokenManager({ store, refresh: rejecting, now: () => T0 });
+      let asked = 0;
+      const m = new TokenManager({ store, refresh: (t) => (asked++, rejecting(t)), now: () => T0 });
       const error = await m.getAccessToken().catch((e) => e);
       expect(isAuthError(error, 'LOGIN_REQUIRED')).toBe(true);
       expect(error.details.reason).toBe('refresh-rejected');
-      expect(await store.read()).toBeUndefined();
+      expect(await store.read()).toMatchObject({ accessToken: 'at-1', refreshToken: 'rt-1' });
+      // Later calls: the same reason, without asking the server again.
+      for (let i = 0; i < 3; i++) {
+        const again = await m.getAccessToken().catch((e) => e);
+        expect(again).toMatchObject({ code: 'LOGIN_REQUIRED', details: { reason: 'refresh-rejected' } });
+      }
+      expect(asked).toBe(1);
+      // A new run (a new manager over the same store) asks once and learns the same reason.
+      const next = new TokenManager({ store, refresh: (t) => (asked++, rejecting(t)), now: () => T0 });
+      expect(await next.getAccessToken().catch((e) => e)).toMatchObject({ code: 'LOGIN_REQUIRED', details: { reason: 'refresh-rejected' } });
+      expect(asked).toBe(2);
+    });
+
+    it('a new login in the store after a dead one is used', async () => {
+      const store = createMemoryTokenStore(creds(1, T0 - 1));
+      let now = T0;
+      const m = new TokenManager({ store, refresh: rejecting, now: () => now });
+      await m.getAccessToken().catch(() => undefined);
+      await store.write(creds(5, T0 + 3_600_000));
+      now += 10_000; // past the check interval: the store is read again
+      expect(await m.getAccessToken()).toBe('at-5');
     });
 
     it('keeps a login someone rotated meanwhile, and uses it', async () => {

@@ -17,6 +17,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   chatOpenAIFields,
+  findAuthError,
   isAuthError,
   openAIClientOptions,
   openAICompatibleSettings,
@@ -180,15 +181,17 @@ describe.each(DRIVERS)('$name', (driver) => {
   });
 });
 
-describe('the openai SDK wraps what an apiKey function throws', () => {
-  it('isAuthError(error) is false; error.cause is the QwenAuthError', async () => {
+describe('a dead login through the openai SDK', () => {
+  it('is its own AuthenticationError (401), not a wrapped apiKey failure; findAuthError(e) gives the reason', async () => {
     const { auth, file } = await oauthAuth();
     writeFileSync(file, JSON.stringify({ ...qwen!.mintCredentials({ expiresInSeconds: -60 }), refresh_token: 'revoked' }));
     qwen!.revokeAll();
     const client = new OpenAI({ ...openAIClientOptions(auth), maxRetries: 0 });
     const error = await client.chat.completions.create({ model: auth.model, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(isAuthError(error)).toBe(false);
-    expect(isAuthError((error as { cause?: unknown }).cause, 'LOGIN_REQUIRED')).toBe(true);
+    expect(findAuthError(error, 'LOGIN_REQUIRED')?.details.reason).toBe('refresh-rejected');
+    expect((error as Error).message).toContain('was rejected');
   });
 });
 

@@ -80,10 +80,10 @@ describe('D1: model.baseUrl', () => {
 
 describe('D2: anthropic, openai-responses, gemini, vertex-ai selections', () => {
   it.each([
-    ['anthropic', 'settings', ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL'], /qwenCode: '0\.24'/],
-    ['openai-responses', 'settings', ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL'], /qwenCode: '0\.24'/],
-    ['gemini', 'override', ['GEMINI_API_KEY', 'GEMINI_MODEL'], /does not resolve 'gemini'/],
-    ['vertex-ai', 'override', ['GOOGLE_API_KEY', 'GOOGLE_MODEL', 'GOOGLE_CLOUD_PROJECT'], /does not resolve 'vertex-ai'/],
+    ['anthropic', 'settings', ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL'], /^Select 'openai' with an OpenAI-compatible key/],
+    ['openai-responses', 'settings', ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL'], /^Select 'openai' with an OpenAI-compatible key/],
+    ['gemini', 'override', ['GEMINI_API_KEY', 'GEMINI_MODEL'], /'gemini' \(Google's SDK\) cannot be used here/],
+    ['vertex-ai', 'override', ['GOOGLE_API_KEY', 'GOOGLE_MODEL', 'GOOGLE_CLOUD_PROJECT'], /'vertex-ai' \(Google's SDK\) cannot be used here/],
   ])('%s (%s): UNSUPPORTED_AUTH_TYPE known to Qwen Code 0.24, never a fallback to openai', async (type, from, variables, remedy) => {
     const setup: Setup =
       from === 'settings'
@@ -124,7 +124,8 @@ describe('D3: entries on the Responses wire are never sent to Chat Completions',
   it.each([['gpt-r'], ['mapped-r']])('model.name %s: UNSUPPORTED_AUTH_TYPE (wire openai-responses)', async (name) => {
     const error = await failure({ user: { ...providers, model: { name } }, env: { K_R: 'sk-r', K_M: 'sk-m' } });
     expect(error).toMatchObject({ code: 'UNSUPPORTED_AUTH_TYPE', details: { value: 'openai-responses', knownTo: 'Qwen Code 0.24' } });
-    expect(error.remedy).toContain("qwenCode: '0.24'");
+    expect(error.remedy).toContain('Qwen Code 0.24');
+    expect(error.remedy).not.toContain("qwenCode: '0.24'");
   });
 
   it('nor as the first entry standing in, nor under an explicit override', async () => {

@@ -283,6 +283,24 @@ describe('system settings and system defaults (settings-layers §2)', () => {
     expect(systemSettingsPaths({ QWEN_CODE_SYSTEM_SETTINGS_PATH: '' }, 'linux', '/w').system).toBe('/etc/qwen-code/settings.json');
   });
 
+  it('platform, systemSettingsPath and systemDefaultsPath are checked before any I/O', async () => {
+    for (const bad of [{ platform: '' }, { platform: 3 }, { systemSettingsPath: '' }, { systemDefaultsPath: 'a\0b' }]) {
+      const error = await resolveAuth({ env: {}, ...(bad as object) }).catch((e: unknown) => e);
+      expect(isAuthError(error, 'INVALID_OPTION'), JSON.stringify(bad)).toBe(true);
+    }
+  });
+
+  it('platform picks the system path when nothing moves it (darwin here: no such file, so no layer)', async () => {
+    const files = { 'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-0000000000000000\n', 'home/.qwen/settings.json': plainUser };
+    const s = setup({ files });
+    const { QWEN_CODE_SYSTEM_SETTINGS_PATH: _moved, ...env } = s.env;
+    const report = await inspectEnvironment({ ...s, env, platform: 'darwin' });
+    expect(report.files.filter((f) => f.scope === 'system' || f.scope === 'system-defaults').map((f) => f.path)).toEqual([
+      '/Library/Application Support/QwenCode/system-defaults.json',
+      '/Library/Application Support/QwenCode/settings.json',
+    ]);
+  });
+
   it('explicit systemSettingsPath / systemDefaultsPath options win over the variables', async () => {
     const files = {
       'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-0000000000000000\n',

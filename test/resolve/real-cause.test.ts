@@ -132,8 +132,8 @@ describe('a farther .env file holds the missing variable', () => {
     expect(error.message).toContain(tree!.path(nearest));
     expect(error.details).toMatchObject({ hints: [{ kind: 'unread-env-file', variable: 'OPENAI_API_KEY', path, scope }] });
     if (scope === 'home') {
-      expect(error.remedy).toContain('envFile.homeFallback: true');
-      expect(error.remedy).toContain("qwenCode: '0.24'");
+      expect(error.remedy).toContain('only the first .env file found is read');
+      expect(error.remedy).not.toContain('envFile');
     } else {
       expect(error.remedy).toContain(`Move OPENAI_API_KEY into ${tree!.path(nearest)}`);
     }
@@ -158,7 +158,7 @@ describe('a farther .env file holds the missing variable', () => {
   });
 });
 
-describe('cwd is checked (INVALID_OPTION naming the path)', () => {
+describe('cwd is checked (INVALID_INPUT naming the path)', () => {
   it.each([
     ['does not exist', 'nope', 'does not exist'],
     ['is a file', 'w/file.txt', 'is not a folder'],
@@ -166,7 +166,7 @@ describe('cwd is checked (INVALID_OPTION naming the path)', () => {
     tree = makeTree({ 'home/.keep': '', 'w/file.txt': 'x' });
     for (const fn of [resolveAuth, inspectEnvironment]) {
       const error = await fn({ cwd: tree.path(cwd), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'k' } }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'INVALID_OPTION', details: { option: 'cwd' } });
+      expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'operational', details: { input: 'cwd' } });
       expect((error as Error).message).toContain(tree.path(cwd));
       expect((error as Error).message).toContain(words);
     }

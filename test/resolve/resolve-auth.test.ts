@@ -50,7 +50,7 @@ describe('auth type (spec §3)', () => {
     const error = await resolveIn({ files: { 'home/.qwen/settings.json': '{}' } }).catch((e) => e);
     expect(isAuthError(error, 'NO_CREDENTIALS')).toBe(true);
     expect(error.details.checked).toEqual([
-      'overrides.authType',
+      'the auth type the program passed',
       `security.auth.selectedType in ${tree!.path('home/.qwen/settings.json')}`,
       'QWEN_OAUTH',
       'OPENAI_API_KEY',
@@ -187,6 +187,7 @@ describe('errors', () => {
     expect(JSON.parse(JSON.stringify(e))).toEqual({
       name: 'QwenAuthError',
       code: 'NETWORK_ERROR',
+      kind: 'operational',
       message: 'x',
       remedy: expect.any(String),
       details: { endpoint: 'https://e' },

@@ -113,6 +113,11 @@ describe('folderTrustOf: each rule', () => {
     expect(folderTrustOf([rules[0]!], '/p/q', '0.12')).toEqual({ verdict: 'untrusted', rule: rules[0] });
     expect(folderTrustOf([rules[0]!], '/p/q/sub', '0.12').verdict).toBe('undecided');
     expect(folderTrustOf([rules[0]!], '/p/q/sub', '0.24').verdict).toBe('untrusted');
+    // 0.12 compares a DO_NOT_TRUST path as written (normalized): a trailing slash or a relative path never matches.
+    expect(folderTrustOf([{ path: '/p/q/', level: 'DO_NOT_TRUST' }], '/p/q', '0.12').verdict).toBe('undecided');
+    expect(folderTrustOf([{ path: '/p/./q', level: 'DO_NOT_TRUST' }], '/p/q', '0.12').verdict).toBe('untrusted');
+    expect(folderTrustOf([{ path: 'q', level: 'DO_NOT_TRUST' }], '/p/q', '0.12', '/p').verdict).toBe('undecided');
+    expect(folderTrustOf([{ path: '/p/q/', level: 'DO_NOT_TRUST' }], '/p/q', '0.24').verdict).toBe('untrusted');
   });
 
   it('0.24 compares resolved and real forms: a symlinked location or rule matches the real folder', () => {

@@ -80,7 +80,7 @@ export function selectModelProvider(
           "which is not Chat Completions; qwen-auth's default mode resolves only 'openai' (Chat Completions) and 'qwen-oauth'.",
         {
           details: { value: 'openai-responses', origin, knownTo: 'Qwen Code 0.24', variables: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL'] },
-          remedy: "Resolve with qwenCode: '0.24' (qwen-auth --qwen-code 0.24), which builds the Responses request, or name a Chat Completions model.",
+          remedy: 'Name a model declared for Chat Completions (OPENAI_MODEL, or model.name in settings.json), or use a tool that follows Qwen Code 0.24, which builds the Responses request.',
         },
       );
     }

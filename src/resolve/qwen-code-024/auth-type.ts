@@ -1,4 +1,5 @@
-import { QwenAuthError } from '../../errors.js';
+import { overrideName, QwenAuthError, remedyPhrases } from '../../errors.js';
+import { wordingOf } from '../wording.js';
 import type { EnvCandidate } from '../../env/layered-env.js';
 import type { Provenance } from '../../types.js';
 import type { ResolutionContext } from '../context.js';
@@ -59,7 +60,7 @@ export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
   const chosen = explicit ?? inferred(ctx);
   if (!chosen) {
     const checked = [
-      'overrides.authType',
+      overrideName('authType', wordingOf(ctx.options), 'the auth type the program passed'),
       ...ctx.settings.files.map((f) => `security.auth.selectedType in ${f.path}`),
       'QWEN_OAUTH',
       'OPENAI_API_KEY with OPENAI_MODEL or QWEN_MODEL, and OPENAI_BASE_URL',
@@ -76,7 +77,8 @@ export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
   }
   const type = 'type' in chosen ? chosen.type : chosen.value;
   const provenance = chosen.provenance;
-  const origin = describeSource(provenance);
+  const wording = wordingOf(ctx.options);
+  const origin = describeSource(provenance, { flags: wording.flags === true });
   if (type === 'openai' || type === 'openai-responses' || type === 'anthropic') return { type, provenance };
   // Any other type meets security.auth.enforcedType first, as in Qwen Code: a leftover qwen-oauth
   // with another enforced type ends in the mismatch (0.24.4 prints its discontinued notice before it).
@@ -96,7 +98,7 @@ export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
       `The auth type '${type}' (${origin}) is one Qwen Code 0.24 resolves through Google's SDK (it reads ${variables.join(', ')}); qwen-auth does not resolve it.`,
       {
         details: { value: type, origin, knownTo: 'Qwen Code 0.24', variables },
-        remedy: `Select 'openai', 'openai-responses' or 'anthropic' (security.auth.selectedType, or overrides.authType); qwen-auth does not resolve '${type}'.`,
+        remedy: `'${type}' (Google's SDK) cannot be used here: select 'openai', 'openai-responses' or 'anthropic' (${remedyPhrases(wording).selectAuthType}) with that type's key.`,
       },
     );
   }
@@ -105,7 +107,7 @@ export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
     `The auth type ${JSON.stringify(type)} (${origin}) is not one Qwen Code 0.24 knows ("Invalid auth method selected").`,
     {
       details: { value: type, origin },
-      remedy: "Select 'openai', 'openai-responses' or 'anthropic' (security.auth.selectedType in settings.json, or overrides.authType).",
+      remedy: `Select 'openai', 'openai-responses' or 'anthropic' (${remedyPhrases(wording).selectAuthType}).`,
     },
   );
 }

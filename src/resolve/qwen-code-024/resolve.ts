@@ -1,4 +1,5 @@
-import { QwenAuthError } from '../../errors.js';
+import { QwenAuthError, remedyPhrases } from '../../errors.js';
+import { requestOptionsOf } from '../wording.js';
 import type { ApiKeyAuth } from '../../types.js';
 import { loadContext, type ResolutionContext } from '../context.js';
 import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from '../endpoints.js';
@@ -40,6 +41,7 @@ export function resolveQwenCode024(ctx: ResolutionContext): ApiKeyAuth {
     },
     requestEnv: requestEnv(ctx),
     transport: ctx.options.fetch,
+    requests: requestOptionsOf(ctx.options),
     registry,
   };
   return v.type === 'openai' ? openAIResult(inputs) : v.type === 'openai-responses' ? openAIResponsesResult(inputs) : anthropicResult(inputs);
@@ -84,7 +86,7 @@ function values(ctx: ResolutionContext): Values {
             ? untrusted.map((f) => f.remedy).join(' ')
             : envKey
               ? `Set ${envKey} in the environment or a .env file (e.g. ~/.qwen/.env), or in settings.json "env".`
-              : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json, or pass overrides.apiKey.`,
+              : `Set ${variablesOf(type).apiKey[0]} in the environment or a .env file, or security.auth.apiKey in settings.json${remedyPhrases(wordingOf(ctx.options)).orFlag('apiKey')}.`,
       },
     );
   }
