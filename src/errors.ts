@@ -273,7 +273,7 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
     `Select an auth type (security.auth.selectedType in settings.json${p.orFlag('authType')}), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL: the three Qwen Code 0.24 needs to infer openai.`,
   QWEN_OAUTH_DISCONTINUED: `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: switch to Coding Plan, Token Plan or an API key (DashScope, OpenRouter, another provider) with /auth in Qwen Code, or set security.auth.selectedType and its key.`,
   ENFORCED_AUTH_TYPE_MISMATCH: (p) =>
-    `Select the enforced auth type (security.auth.selectedType in settings.json, or ${p.override('authType')}), or, if that policy no longer applies, remove security.auth.enforcedType from the file the message names.`,
+    `Select the enforced auth type (${p.selectAuthType}), or, if that policy no longer applies, remove security.auth.enforcedType from the file the message names.`,
   MISSING_BASE_URL:
     'Set ANTHROPIC_BASE_URL (e.g. https://coding.dashscope.aliyuncs.com/apps/anthropic for Coding Plan), or give the modelProviders.anthropic entry a baseUrl.',
   LOGIN_REQUIRED: (p) =>
