@@ -165,7 +165,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
       const before = into.length;
       const st = statOrUndefined(path);
       const exists = st !== undefined;
-      const doc = exists ? await readSettingsFile(path, scope, expandFrom, into, qwenCode, st) : undefined;
+      const doc = exists ? await readSettingsFile(path, scope, expandFrom, into, st, qwenCode) : undefined;
       const problems = into.slice(before);
       if (report) {
         layerFiles.push({ kind: 'settings', scope, path, status: doc ? 'read' : exists ? 'invalid' : 'missing' });

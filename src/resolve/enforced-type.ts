@@ -1,4 +1,4 @@
-import { overrideName, QwenAuthError, type RemedyWording } from '../errors.js';
+import { QwenAuthError, remedyPhrases, type RemedyWording } from '../errors.js';
 import { redactText } from '../redact.js';
 import type { EffectiveSettings } from '../settings/types.js';
 import { tildify } from './provenance.js';
@@ -29,7 +29,7 @@ export function checkEnforcedType(
     {
       details: { enforcedType, currentType, path: enforced.path },
       remedy:
-        `Select '${enforcedType}' (security.auth.selectedType in settings.json, or ${overrideName('authType', options.wording ?? {})}) and its credentials, ` +
+        `Select '${enforcedType}' (${remedyPhrases(options.wording).selectAuthType}) and its credentials, ` +
         `or, if that policy no longer applies, remove security.auth.enforcedType from ${file}.`,
     },
   );

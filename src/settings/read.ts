@@ -42,8 +42,8 @@ export async function readSettingsFile(
   scope: SettingsScope,
   env: EnvRecord,
   diagnostics: Diagnostic[],
-  dialect: QwenCodeVersion = '0.12',
   stat: Stats | undefined = statOrUndefined(path),
+  dialect: QwenCodeVersion = '0.12',
 ): Promise<SettingsDocument | undefined> {
   const st = stat;
   if (!st?.isFile()) return undefined;
