@@ -6,6 +6,7 @@ import {
   describeIssue,
   modelProviderEntry,
   modelProviderList,
+  settingBoolean,
   settingObject,
   settingString,
   settingStringList,
@@ -48,6 +49,14 @@ function leaf(
   const found = pick(docs, key.split('.'));
   if (!found) return undefined;
   const r = z.safeParse(settingString, found.value);
+  if (!r.success) return invalid(found, key, r.error, diagnostics);
+  return { value: r.data, scope: found.doc.scope, path: found.doc.path, key };
+}
+
+function flag(docs: readonly SettingsDocument[], key: string, diagnostics: Diagnostic[]): SettingValue<boolean | null> | undefined {
+  const found = pick(docs, key.split('.'));
+  if (!found) return undefined;
+  const r = z.safeParse(settingBoolean, found.value);
   if (!r.success) return invalid(found, key, r.error, diagnostics);
   return { value: r.data, scope: found.doc.scope, path: found.doc.path, key };
 }
@@ -181,12 +190,16 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   }
 
   const selectedType = leaf(docs, 'security.auth.selectedType', diagnostics);
+  const enforcedType = leaf(docs, 'security.auth.enforcedType', diagnostics);
+  const useExternal = flag(docs, 'security.auth.useExternal', diagnostics);
   const apiKey = leaf(docs, 'security.auth.apiKey', diagnostics);
   const baseUrl = leaf(docs, 'security.auth.baseUrl', diagnostics);
   const modelName = leaf(docs, 'model.name', diagnostics);
   const modelBaseUrl = leaf(docs, 'model.baseUrl', diagnostics);
   return {
     ...(selectedType && { selectedType }),
+    ...(enforcedType && { enforcedType }),
+    ...(useExternal && { useExternal }),
     ...(apiKey && { apiKey }),
     ...(baseUrl && { baseUrl }),
     ...(modelName && { modelName }),
@@ -195,6 +208,7 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
     ...(excludedEnvVars && { excludedEnvVars }),
     modelProviders,
     providerProtocol,
+    references: [...new Set(docs.flatMap((d) => d.references ?? []))],
     files: docs.map((d) => ({ scope: d.scope, path: d.path })),
   };
 }

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
  * lower scope.
  */
 export const settingString = z.nullable(z.string());
+export const settingBoolean = z.nullable(z.boolean());
 export const settingStringList = z.array(z.string());
 export const settingObject = z.record(z.string(), z.unknown());
 
