@@ -66,19 +66,17 @@ export interface AuthErrorDetails {
     readonly origin: string;
   };
   /**
-   * A programming error: the program passed the library a malformed option
-   * (a wrong type, an unknown value). `kind: 'programmer'`.
+   * An option or flag whose value cannot be used: a `cwd` that is not an
+   * existing folder, a command-line flag with a wrong or doubled value
+   * (`overridesFromFlags`), options that contradict each other, a device
+   * login without `onVerification`. `kind` says whose mistake it is.
    */
   INVALID_OPTION: { readonly option: string };
   /**
-   * A value a person gave cannot be used: a folder that does not exist, a
-   * command-line flag with a wrong or doubled value, a settings scope that
-   * does not apply. `kind: 'operational'`, like every code but `INVALID_OPTION`.
+   * A programming error: an option of the wrong type or shape (`cwd: 42`,
+   * `env: 'x'`, `qwenCode: '0.13'`). Always `kind: 'programmer'`.
    */
-  INVALID_INPUT: {
-    /** What was given: a flag (`--auth-type`), or the option that carried it (`cwd`). */
-    readonly input: string;
-  };
+  INVALID_OPTION_TYPE: { readonly option: string };
   /**
    * The selected (or inferred) auth type is not one this mode resolves, or a
    * selected model lives on a wire it does not speak.
@@ -265,8 +263,8 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
     `a Qwen OAuth login (${p.login}) works only for accounts that kept access after the free tier ended on ${QWEN_OAUTH_FREE_TIER_END}.`,
   INVALID_BASE_URL: 'Use an absolute http(s) URL such as https://dashscope.aliyuncs.com/compatible-mode/v1.',
   INVALID_API_KEY: 'Copy the key again into the place the message names, on one line, without quotes or control characters.',
-  INVALID_OPTION: 'The program passed a malformed option (a programming error): check the call against the documented type.',
-  INVALID_INPUT: 'Give a value the message names as valid (a folder that exists, one value per flag).',
+  INVALID_OPTION: 'Give the value the message asks for (a folder that exists, one value per flag, one of the listed choices).',
+  INVALID_OPTION_TYPE: 'The program passed an option of the wrong type (a programming error): check the call against the documented type.',
   UNSUPPORTED_AUTH_TYPE: (p) =>
     `Select 'openai' (any OpenAI-compatible key: DashScope, Coding Plan, Token Plan, OpenRouter…) in security.auth.selectedType of settings.json${p.orFlag('authType')}, with OPENAI_API_KEY and OPENAI_BASE_URL.`,
   NO_AUTH_TYPE: (p) =>
@@ -296,15 +294,16 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
 };
 
 /**
- * Whose mistake an error is: `programmer` for `INVALID_OPTION` (fix the
- * code), `operational` for every other code (the person using the tool, the
- * configuration, the network or the provider).
+ * Whose mistake an error is: `programmer` (fix the calling code:
+ * `INVALID_OPTION_TYPE`, and the `INVALID_OPTION`s that only a program can
+ * cause) or `operational` (the person using the tool, the configuration, the
+ * network or the provider).
  */
 export type AuthErrorKind = 'programmer' | 'operational';
 
 /** The kind of a code. */
 export function kindOf(code: AuthErrorCode): AuthErrorKind {
-  return code === 'INVALID_OPTION' ? 'programmer' : 'operational';
+  return code === 'INVALID_OPTION_TYPE' ? 'programmer' : 'operational';
 }
 
 /** Every error code, in table order. */
@@ -317,6 +316,8 @@ export interface QwenAuthErrorOptions<C extends AuthErrorCode> {
   readonly remedy?: string;
   readonly details: AuthErrorDetails[C];
   readonly cause?: unknown;
+  /** Whose mistake, when it is not the code's own kind (an `INVALID_OPTION` only a program can cause). */
+  readonly kind?: AuthErrorKind;
 }
 
 /** The one error class of qwen-auth. Discriminate on `code`. */
@@ -329,16 +330,15 @@ export class QwenAuthError<C extends AuthErrorCode = AuthErrorCode> extends Erro
   /** Structured, secret-free facts about the failure. */
   readonly details: AuthErrorDetails[C];
 
-  /** `programmer` (`INVALID_OPTION`: fix the calling code) or `operational` (everything else). */
-  get kind(): AuthErrorKind {
-    return kindOf(this.code);
-  }
+  /** `programmer` (fix the calling code) or `operational` (the user, the configuration, the network, the provider). */
+  readonly kind: AuthErrorKind;
 
   constructor(code: C, message: string, options: QwenAuthErrorOptions<C>) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.remedy = options.remedy ?? errorRemedy(code);
     this.details = options.details;
+    this.kind = options.kind ?? kindOf(code);
   }
 
   toJSON(): { name: string; code: C; kind: AuthErrorKind; message: string; remedy: string; details: AuthErrorDetails[C] } {

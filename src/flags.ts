@@ -53,9 +53,9 @@ function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function invalidFlag(name: string, message: string, remedy?: string): QwenAuthError<'INVALID_INPUT'> {
-  return new QwenAuthError('INVALID_INPUT', message, {
-    details: { input: `--${name}` },
+function invalidFlag(name: string, message: string, remedy?: string): QwenAuthError<'INVALID_OPTION'> {
+  return new QwenAuthError('INVALID_OPTION', message, {
+    details: { option: `--${name}` },
     remedy: remedy ?? `Pass ${`--${name}`} once, with a value${name === 'auth-type' ? ": 'openai' or 'qwen-oauth'" : ''}.`,
   });
 }
@@ -81,7 +81,7 @@ export interface OverridesFromFlagsOptions {
  */
 export function overridesFromFlags(values: Readonly<Record<string, unknown>>, options: OverridesFromFlagsOptions = {}): AuthOverrides {
   if (typeof values !== 'object' || values === null) {
-    throw new QwenAuthError('INVALID_OPTION', 'overridesFromFlags() takes the values object of a parser.', {
+    throw new QwenAuthError('INVALID_OPTION_TYPE', 'overridesFromFlags() takes the values object of a parser.', {
       details: { option: 'values' },
     });
   }

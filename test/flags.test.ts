@@ -50,15 +50,15 @@ describe('overridesFromFlags', () => {
     [{ 'openai-base-url': ['a', 'b'] }, '--openai-base-url', /several values/],
     [{ model: true }, '--model', /no value/],
     [{ 'openai-api-key': 'a', openaiApiKey: 'b' }, '--openai-api-key', /twice/],
-  ])('%j is INVALID_INPUT (a person’s mistake, not the program’s) naming %s', (values, option, message) => {
+  ])('%j is INVALID_OPTION (a person’s mistake, not the program’s) naming %s', (values, option, message) => {
     let error: unknown;
     try {
       overridesFromFlags(values);
     } catch (e) {
       error = e;
     }
-    expect(isAuthError(error, 'INVALID_INPUT')).toBe(true);
-    expect(error).toMatchObject({ kind: 'operational', details: { input: option } });
+    expect(isAuthError(error, 'INVALID_OPTION')).toBe(true);
+    expect(error).toMatchObject({ kind: 'operational', details: { option } });
     expect((error as Error).message).toMatch(message);
     expect((error as { remedy: string }).remedy).toContain(option);
   });

@@ -60,9 +60,18 @@ describe('isAuthError and findAuthError', () => {
     expect(reason).toBeUndefined();
   });
 
-  it('INVALID_OPTION is the programmer’s mistake, INVALID_INPUT the user’s', () => {
-    expect(new QwenAuthError('INVALID_OPTION', 'm', { details: { option: 'cwd' } }).kind).toBe('programmer');
-    expect(new QwenAuthError('INVALID_INPUT', 'm', { details: { input: 'cwd' } }).kind).toBe('operational');
-    expect(new QwenAuthError('INVALID_INPUT', 'm', { details: { input: 'cwd' } }).toJSON().kind).toBe('operational');
+  it('INVALID_OPTION_TYPE is the programmer’s mistake; INVALID_OPTION is the user’s unless the thrower says otherwise', () => {
+    expect(new QwenAuthError('INVALID_OPTION_TYPE', 'm', { details: { option: 'cwd' } }).kind).toBe('programmer');
+    expect(new QwenAuthError('INVALID_OPTION', 'm', { details: { option: 'cwd' } }).kind).toBe('operational');
+    expect(new QwenAuthError('INVALID_OPTION', 'm', { details: { option: 'cwd' } }).toJSON().kind).toBe('operational');
+    expect(new QwenAuthError('INVALID_OPTION', 'm', { details: { option: 'onVerification' }, kind: 'programmer' }).kind).toBe('programmer');
+  });
+
+  it('a wrong option type and an unusable value get different codes', async () => {
+    const { resolveAuth } = await import('../src/index.js');
+    const typed = await resolveAuth({ cwd: 42 as unknown as string }).catch((e: unknown) => e);
+    expect(typed).toMatchObject({ code: 'INVALID_OPTION_TYPE', kind: 'programmer', details: { option: 'cwd' } });
+    const missing = await resolveAuth({ cwd: '/nonexistent/qwen-auth-folder' }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'INVALID_OPTION', kind: 'operational', details: { option: 'cwd' } });
   });
 });

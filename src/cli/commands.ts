@@ -95,7 +95,7 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
   try {
     auth = await resolveAuth(resolveOptions(ctx, { ...gitCheck(flags), oauth: { store: storeKind(flags.store) } }));
   } catch (error) {
-    if (!isAuthError(error) || error.code === 'INVALID_OPTION' || error.code === 'INVALID_INPUT') throw error;
+    if (!isAuthError(error) || error.code === 'INVALID_OPTION' || error.code === 'INVALID_OPTION_TYPE') throw error;
     // The layers alone, with their diagnostics (the git check's too): one git run per status.
     const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
     printFailure(out, json, error.toJSON(), { environment: report }, 'Not usable');

@@ -147,7 +147,7 @@ function fail(error: unknown): number {
   if (isAuthError(error)) {
     printFailure(out, json, error.toJSON());
     // A malformed option (e.g. --auth-type gemini) is a usage error.
-    return error.code === 'INVALID_OPTION' || error.code === 'INVALID_INPUT' ? EXIT.usage : error.code === 'ABORTED' ? EXIT.cancelled : EXIT.failed;
+    return error.code === 'INVALID_OPTION' || error.code === 'INVALID_OPTION_TYPE' ? EXIT.usage : error.code === 'ABORTED' ? EXIT.cancelled : EXIT.failed;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (json) printFailure(out, true, { code: 'INTERNAL', message, remedy: 'This is a bug in qwen-auth; please report it with this output.' });

@@ -153,6 +153,7 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       if (!onVerification) {
         throw new QwenAuthError('INVALID_OPTION', 'A device login needs onVerification, to show the user code and URL.', {
           details: { option: 'onVerification' },
+          kind: 'programmer',
         });
       }
       const p = await protocol();

@@ -34,13 +34,13 @@ function endpoint(value: string, option: string): URL {
   return url;
 }
 
-function invalid(option: string, message: string): QwenAuthError<'INVALID_OPTION'> {
-  return new QwenAuthError('INVALID_OPTION', message, { details: { option } });
+function invalid(option: string, message: string): QwenAuthError<'INVALID_OPTION_TYPE'> {
+  return new QwenAuthError('INVALID_OPTION_TYPE', message, { details: { option } });
 }
 
 /**
  * Checks the types of the OAuth options (callers' data, before any use):
- * INVALID_OPTION naming the option. `prefix` is how they are named (`oauth`
+ * INVALID_OPTION_TYPE naming the option. `prefix` is how they are named (`oauth`
  * inside resolveAuth's options).
  */
 export function checkOAuthOptions(options: unknown, prefix = 'oauth', accept: { readonly storeChoice?: boolean } = {}): void {
@@ -74,7 +74,7 @@ export function resolveEndpoints(options: QwenOAuthOptions = {}): OAuthEndpoints
   const token = endpoint(options.tokenEndpoint ?? QWEN_OAUTH_DEFAULTS.tokenEndpoint, 'tokenEndpoint');
   const clientId = options.clientId ?? QWEN_OAUTH_DEFAULTS.clientId;
   if (typeof clientId !== 'string' || clientId === '') {
-    throw new QwenAuthError('INVALID_OPTION', 'oauth.clientId must be a non-empty string.', { details: { option: 'oauth.clientId' } });
+    throw new QwenAuthError('INVALID_OPTION_TYPE', 'oauth.clientId must be a non-empty string.', { details: { option: 'oauth.clientId' } });
   }
   return {
     deviceAuthorizationEndpoint: device,

@@ -14,6 +14,7 @@ interface HostEntry {
 function invalidDefinition(message: string): QwenAuthError<'INVALID_OPTION'> {
   return new QwenAuthError('INVALID_OPTION', `Invalid provider definition: ${message}`, {
     details: { option: 'providers' },
+    kind: 'programmer',
   });
 }
 
@@ -65,6 +66,7 @@ const built = new WeakSet<object>();
 function invalidRegistry(message: string): QwenAuthError<'INVALID_OPTION'> {
   return new QwenAuthError('INVALID_OPTION', `options.registry ${message}; build one with createProviderRegistry().`, {
     details: { option: 'registry' },
+    kind: 'programmer',
   });
 }
 

@@ -105,7 +105,7 @@ function chatBody(model: string): string {
 export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): Promise<AuthCheck> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-    throw new QwenAuthError('INVALID_OPTION', 'check({ timeoutMs }) must be a positive number of milliseconds.', { details: { option: 'timeoutMs' } });
+    throw new QwenAuthError('INVALID_OPTION_TYPE', 'check({ timeoutMs }) must be a positive number of milliseconds.', { details: { option: 'timeoutMs' } });
   }
   const failure = (code: AuthCheckCode, message: string, extra: { status?: number; suggestedBaseUrl?: string } = {}): AuthCheckFailed =>
     failureIn(ctx.wording, code, message, extra);

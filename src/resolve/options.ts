@@ -133,105 +133,116 @@ export interface ResolveAuthOptions {
   readonly gitCheck?: boolean | { readonly timeoutMs?: number };
 }
 
-function invalidOption(option: string, message: string): QwenAuthError<'INVALID_OPTION'> {
-  return new QwenAuthError('INVALID_OPTION', message, { details: { option } });
+/** An option of the wrong type or shape: the calling code's mistake (`kind: 'programmer'`). */
+function wrongType(option: string, message: string): QwenAuthError<'INVALID_OPTION_TYPE'> {
+  return new QwenAuthError('INVALID_OPTION_TYPE', message, { details: { option } });
 }
 
-/** Checks the options before any I/O: INVALID_OPTION naming the option. */
+/** An option of the right type whose value cannot be used. */
+function invalidOption(option: string, message: string, kind: 'programmer' | 'operational'): QwenAuthError<'INVALID_OPTION'> {
+  return new QwenAuthError('INVALID_OPTION', message, { details: { option }, kind });
+}
+
+/**
+ * Checks the options before any I/O: `INVALID_OPTION_TYPE` (a wrong type) or
+ * `INVALID_OPTION` (a value that cannot be used), naming the option.
+ */
 export function checkOptions(options: ResolveAuthOptions): void {
-  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'resolveAuth() takes an options object.');
+  if (typeof options !== 'object' || options === null) throw wrongType('options', 'resolveAuth() takes an options object.');
   if (options.platform !== undefined && (typeof options.platform !== 'string' || options.platform === '')) {
-    throw invalidOption('platform', "options.platform must be a platform name such as 'linux', 'darwin' or 'win32'.");
+    throw wrongType('platform', "options.platform must be a platform name such as 'linux', 'darwin' or 'win32'.");
   }
   for (const name of ['cwd', 'homeDir', 'qwenDir', 'systemSettingsPath', 'systemDefaultsPath'] as const) {
     const v = options[name];
     if (v !== undefined && (typeof v !== 'string' || v === '' || v.includes('\0'))) {
-      throw invalidOption(name, `options.${name} must be a non-empty path.`);
+      throw wrongType(name, `options.${name} must be a non-empty path.`);
     }
   }
   if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
-    throw invalidOption('env', 'options.env must be a record of strings.');
+    throw wrongType('env', 'options.env must be a record of strings.');
   }
   const o = options.overrides;
   if (o !== undefined) {
-    if (typeof o !== 'object' || o === null) throw invalidOption('overrides', 'options.overrides must be an object.');
+    if (typeof o !== 'object' || o === null) throw wrongType('overrides', 'options.overrides must be an object.');
     for (const name of ['apiKey', 'baseUrl', 'model', 'authType'] as const) {
       if (o[name] !== undefined && typeof o[name] !== 'string') {
-        throw invalidOption(`overrides.${name}`, `options.overrides.${name} must be a string.`);
+        throw wrongType(`overrides.${name}`, `options.overrides.${name} must be a string.`);
       }
     }
   }
   if (options.registry !== undefined) checkedRegistry(options.registry);
   checkOAuthOptions(options.oauth, 'oauth', { storeChoice: true });
   for (const name of ['now', 'onVerification'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(name, `options.${name} must be a function.`);
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw wrongType(name, `options.${name} must be a function.`);
   }
-  if (options.interactive !== undefined && typeof options.interactive !== 'boolean') throw invalidOption('interactive', 'options.interactive must be true or false.');
+  if (options.interactive !== undefined && typeof options.interactive !== 'boolean') throw wrongType('interactive', 'options.interactive must be true or false.');
   const signal = options.signal as unknown;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidOption('signal', 'options.signal must be an AbortSignal.');
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw wrongType('signal', 'options.signal must be an AbortSignal.');
   const envFile = options.envFile as unknown;
   if (envFile !== undefined) {
-    if (typeof envFile !== 'object' || envFile === null || Array.isArray(envFile)) throw invalidOption('envFile', 'options.envFile must be an object.');
+    if (typeof envFile !== 'object' || envFile === null || Array.isArray(envFile)) throw wrongType('envFile', 'options.envFile must be an object.');
     const e = envFile as Record<string, unknown>;
-    if (e.homeFallback !== undefined && typeof e.homeFallback !== 'boolean') throw invalidOption('envFile.homeFallback', 'options.envFile.homeFallback must be true or false.');
+    if (e.homeFallback !== undefined && typeof e.homeFallback !== 'boolean') throw wrongType('envFile.homeFallback', 'options.envFile.homeFallback must be true or false.');
     if (e.excludedVars !== undefined && !(Array.isArray(e.excludedVars) && e.excludedVars.every((v: unknown) => typeof v === 'string'))) {
-      throw invalidOption('envFile.excludedVars', 'options.envFile.excludedVars must be a list of variable names.');
+      throw wrongType('envFile.excludedVars', 'options.envFile.excludedVars must be a list of variable names.');
     }
     if (e.maxBytes !== undefined && !(typeof e.maxBytes === 'number' && e.maxBytes >= 0 && !Number.isNaN(e.maxBytes))) {
-      throw invalidOption('envFile.maxBytes', 'options.envFile.maxBytes must be a number of bytes.');
+      throw wrongType('envFile.maxBytes', 'options.envFile.maxBytes must be a number of bytes.');
     }
   }
   if (options.qwenCode !== undefined && options.qwenCode !== '0.12' && options.qwenCode !== '0.24') {
-    throw invalidOption('qwenCode', `options.qwenCode must be '0.12' or '0.24', not ${JSON.stringify(options.qwenCode)}.`);
+    throw wrongType('qwenCode', `options.qwenCode must be '0.12' or '0.24', not ${JSON.stringify(options.qwenCode)}.`);
   }
   if (options.qwenCode === '0.24' && options.envFile?.homeFallback === false) {
     throw invalidOption(
       'envFile.homeFallback',
       "envFile.homeFallback: false contradicts qwenCode: '0.24': Qwen Code 0.24 always applies the home .env files below the project one.",
+      'programmer',
     );
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw invalidOption('fetch', 'options.fetch must be a fetch function.');
+    throw wrongType('fetch', 'options.fetch must be a fetch function.');
   }
-  if (options.flags !== undefined && typeof options.flags !== 'boolean') throw invalidOption('flags', 'options.flags must be a boolean.');
+  if (options.flags !== undefined && typeof options.flags !== 'boolean') throw wrongType('flags', 'options.flags must be a boolean.');
   if (options.loginCommand !== undefined && (typeof options.loginCommand !== 'string' || options.loginCommand.trim() === '')) {
-    throw invalidOption('loginCommand', 'options.loginCommand must be a non-empty string, e.g. "mytool login".');
+    throw wrongType('loginCommand', 'options.loginCommand must be a non-empty string, e.g. "mytool login".');
   }
   if (options.checkCommand !== undefined && (typeof options.checkCommand !== 'string' || options.checkCommand.trim() === '')) {
-    throw invalidOption('checkCommand', 'options.checkCommand must be a non-empty string, e.g. "mytool doctor".');
+    throw wrongType('checkCommand', 'options.checkCommand must be a non-empty string, e.g. "mytool doctor".');
   }
   if (options.qwenCode024Option !== undefined && (typeof options.qwenCode024Option !== 'string' || options.qwenCode024Option.trim() === '')) {
-    throw invalidOption('qwenCode024Option', 'options.qwenCode024Option must be a non-empty string, e.g. "--qwen-code 0.24".');
+    throw wrongType('qwenCode024Option', 'options.qwenCode024Option must be a non-empty string, e.g. "--qwen-code 0.24".');
   }
   if (options.probeOnFailure !== undefined && typeof options.probeOnFailure !== 'boolean') {
-    throw invalidOption('probeOnFailure', 'options.probeOnFailure must be a boolean.');
+    throw wrongType('probeOnFailure', 'options.probeOnFailure must be a boolean.');
   }
   if (options.trustedGateways !== undefined) {
     const list = options.trustedGateways as unknown;
-    if (!Array.isArray(list)) throw invalidOption('trustedGateways', 'options.trustedGateways must be an array of origins or hosts.');
+    if (!Array.isArray(list)) throw wrongType('trustedGateways', 'options.trustedGateways must be an array of origins or hosts.');
     const bad = list.find((entry) => parseGateway(entry) === undefined);
     if (bad !== undefined) {
       throw invalidOption(
         'trustedGateways',
         `options.trustedGateways has ${JSON.stringify(redactText(String(bad), 80))}, which is neither an origin (http://127.0.0.1:8080) nor a host (llm-gw.corp, 127.0.0.1:8080).`,
+        'operational',
       );
     }
   }
   if (options.interactive === true && typeof options.onVerification !== 'function') {
-    throw invalidOption('onVerification', 'interactive: true needs onVerification, to show the user code and URL of a device login.');
+    throw invalidOption('onVerification', 'interactive: true needs onVerification, to show the user code and URL of a device login.', 'programmer');
   }
   const g = options.gitCheck;
   if (g !== undefined && typeof g !== 'boolean') {
     const t = typeof g === 'object' && g !== null ? g.timeoutMs : Number.NaN;
     if (t !== undefined && !(typeof t === 'number' && t > 0 && Number.isFinite(t))) {
-      throw invalidOption('gitCheck', 'options.gitCheck must be a boolean or { timeoutMs: a positive number }.');
+      throw wrongType('gitCheck', 'options.gitCheck must be a boolean or { timeoutMs: a positive number }.');
     }
   }
   if (options.cwd !== undefined) {
     const st = statOrUndefined(resolvePath(options.cwd));
     if (!st?.isDirectory()) {
-      throw new QwenAuthError('INVALID_INPUT', `The folder to resolve from, ${resolvePath(options.cwd)}, ${st ? 'is not a folder' : 'does not exist'}.`, {
-        details: { input: 'cwd' },
+      throw new QwenAuthError('INVALID_OPTION', `The folder to resolve from, ${resolvePath(options.cwd)}, ${st ? 'is not a folder' : 'does not exist'}.`, {
+        details: { option: 'cwd' },
         remedy: 'Run the tool in (or point it at) a folder that exists.',
       });
     }

@@ -86,7 +86,7 @@ export async function setSelectedAuthType(
   }
   const scope = options.scope ?? 'user';
   if (scope !== 'user' && scope !== 'workspace') {
-    throw new QwenAuthError('INVALID_OPTION', "scope must be 'user' or 'workspace'.", { details: { option: 'scope' } });
+    throw new QwenAuthError('INVALID_OPTION_TYPE', "scope must be 'user' or 'workspace'.", { details: { option: 'scope' } });
   }
   const homeDir = resolve(options.homeDir ?? homedir());
   const cwd = resolve(options.cwd ?? process.cwd());
@@ -95,8 +95,8 @@ export async function setSelectedAuthType(
     path = userSettingsPath(locateQwenHome({ qwenDir: options.qwenDir, homeDir, env: options.env, cwd }).qwenDir);
   } else {
     if (isHomeFolder(cwd, homeDir)) {
-      throw new QwenAuthError('INVALID_INPUT', 'The home folder has no workspace settings; use the user scope.', {
-        details: { input: 'scope' },
+      throw new QwenAuthError('INVALID_OPTION', 'The home folder has no workspace settings; use the user scope.', {
+        details: { option: 'scope' },
       });
     }
     path = workspaceSettingsPath(cwd);

@@ -46,7 +46,7 @@ describe('--json: every failure is a JSON error on stdout, nothing on stderr', (
   it.each([
     ['an unknown command', ['nope', '--json'], 2, 'USAGE'],
     ['help for an unknown command', ['help', 'nope', '--json'], 2, 'USAGE'],
-    ['a bad --auth-type', ['status', '--json', '--auth-type', 'gemini'], 2, 'INVALID_INPUT'],
+    ['a bad --auth-type', ['status', '--json', '--auth-type', 'gemini'], 2, 'INVALID_OPTION'],
     ['a --cwd that does not exist (status)', ['status', '--json', '--cwd', 'nope'], 2, 'USAGE'],
     ['a --cwd that does not exist (env)', ['env', '--json', '--cwd', 'nope'], 2, 'USAGE'],
     ['a --cwd that is a file (use)', ['use', 'openai', '--json', '--cwd', 'home/file'], 2, 'USAGE'],

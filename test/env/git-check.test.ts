@@ -377,7 +377,7 @@ describe('which files hold keys', () => {
       await expect(
         inspectEnvironment({ cwd: tree.root, homeDir: tree.path('home'), env: {}, gitCheck: gitCheck as never }),
         JSON.stringify(gitCheck),
-      ).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'gitCheck' } });
+      ).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE', details: { option: 'gitCheck' } });
     }
   });
 });

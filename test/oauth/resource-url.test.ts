@@ -86,12 +86,12 @@ describe('resolveAuth with a cached login', () => {
     expect(auth.diagnostics.map((d) => d.code)).not.toContain('RESOURCE_URL_REJECTED');
   });
 
-  it('junk allowedResourceHosts is INVALID_OPTION', async () => {
+  it('junk allowedResourceHosts is INVALID_OPTION_TYPE', async () => {
     tree = makeTree({ 'home/.keep': '', 'w/.keep': '' });
     for (const junk of ['x', [1], [''], {}] as const) {
       await expect(
         resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, oauth: { allowedResourceHosts: junk as never } }),
-      ).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'oauth.allowedResourceHosts' } });
+      ).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE', details: { option: 'oauth.allowedResourceHosts' } });
     }
   });
 });

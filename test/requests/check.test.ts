@@ -161,7 +161,7 @@ describe('no answer', () => {
   });
 
   it('timeoutMs must be a positive number', async () => {
-    await expect(keyAuth('http://127.0.0.1:9/v1').check({ timeoutMs: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(keyAuth('http://127.0.0.1:9/v1').check({ timeoutMs: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE' });
   });
 });
 

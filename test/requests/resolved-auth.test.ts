@@ -81,7 +81,7 @@ describe('the openai result', () => {
     expect(await auth.check()).toMatchObject({ ok: true, status: 200 });
     expect(seen).toEqual([`https://api.example/v1/models Bearer ${OLD}`]);
     await expect(resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, fetch: 5 as never })).rejects.toMatchObject({
-      code: 'INVALID_OPTION',
+      code: 'INVALID_OPTION_TYPE',
       details: { option: 'fetch' },
     });
   });

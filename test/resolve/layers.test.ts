@@ -286,7 +286,7 @@ describe('system settings and system defaults (settings-layers §2)', () => {
   it('platform, systemSettingsPath and systemDefaultsPath are checked before any I/O', async () => {
     for (const bad of [{ platform: '' }, { platform: 3 }, { systemSettingsPath: '' }, { systemDefaultsPath: 'a\0b' }]) {
       const error = await resolveAuth({ env: {}, ...(bad as object) }).catch((e: unknown) => e);
-      expect(isAuthError(error, 'INVALID_OPTION'), JSON.stringify(bad)).toBe(true);
+      expect(isAuthError(error, 'INVALID_OPTION_TYPE'), JSON.stringify(bad)).toBe(true);
     }
   });
 

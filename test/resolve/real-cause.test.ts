@@ -158,7 +158,7 @@ describe('a farther .env file holds the missing variable', () => {
   });
 });
 
-describe('cwd is checked (INVALID_INPUT naming the path)', () => {
+describe('cwd is checked (INVALID_OPTION naming the path)', () => {
   it.each([
     ['does not exist', 'nope', 'does not exist'],
     ['is a file', 'w/file.txt', 'is not a folder'],
@@ -166,7 +166,7 @@ describe('cwd is checked (INVALID_INPUT naming the path)', () => {
     tree = makeTree({ 'home/.keep': '', 'w/file.txt': 'x' });
     for (const fn of [resolveAuth, inspectEnvironment]) {
       const error = await fn({ cwd: tree.path(cwd), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'k' } }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'operational', details: { input: 'cwd' } });
+      expect(error).toMatchObject({ code: 'INVALID_OPTION', kind: 'operational', details: { option: 'cwd' } });
       expect((error as Error).message).toContain(tree.path(cwd));
       expect((error as Error).message).toContain(words);
     }

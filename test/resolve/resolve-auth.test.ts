@@ -171,7 +171,7 @@ describe('options are checked', () => {
   ])('%j', async (options, option) => {
     const error = await resolveAuth(options as never).catch((e) => e);
     expect(error).toBeInstanceOf(QwenAuthError);
-    expect(error).toMatchObject({ code: 'INVALID_OPTION', details: { option } });
+    expect(error).toMatchObject({ code: 'INVALID_OPTION_TYPE', kind: 'programmer', details: { option } });
   });
 });
 

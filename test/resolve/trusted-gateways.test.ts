@@ -58,9 +58,15 @@ describe('trustedGateways', () => {
     expect(await codes('http://gw.corp.example/v1', { trustedGateways: ['gw.corp.example'] })).toContain('INSECURE_BASE_URL');
   });
 
-  it.each([[['http://x/path']], [['a b']], [['']], [[42]], ['http://x']])('%j is INVALID_OPTION', async (value) => {
+  it.each([
+    [['http://x/path'], 'INVALID_OPTION'],
+    [['a b'], 'INVALID_OPTION'],
+    [[''], 'INVALID_OPTION'],
+    [[42], 'INVALID_OPTION'],
+    ['http://x', 'INVALID_OPTION_TYPE'],
+  ])('%j is %s', async (value, code) => {
     await expect(resolveAuth({ env: {}, trustedGateways: value as never })).rejects.toMatchObject({
-      code: 'INVALID_OPTION',
+      code,
       details: { option: 'trustedGateways' },
     });
   });

@@ -127,7 +127,7 @@ describe('loginCommand', () => {
   });
 
   it('is checked', async () => {
-    await expect(resolveAuth({ loginCommand: ' ' })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'loginCommand' } });
-    await expect(resolveAuth({ flags: 'yes' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'flags' } });
+    await expect(resolveAuth({ loginCommand: ' ' })).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE', details: { option: 'loginCommand' } });
+    await expect(resolveAuth({ flags: 'yes' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE', details: { option: 'flags' } });
   });
 });

@@ -88,7 +88,7 @@ describe('setSelectedAuthType (the /auth switch)', () => {
 
   it.each([
     ['an unknown type', () => setSelectedAuthType('gemini' as never, {}), 'UNSUPPORTED_AUTH_TYPE'],
-    ['the workspace scope in the home folder', () => setSelectedAuthType('openai', { scope: 'workspace', cwd: '/tmp', homeDir: '/tmp' }), 'INVALID_INPUT'],
+    ['the workspace scope in the home folder', () => setSelectedAuthType('openai', { scope: 'workspace', cwd: '/tmp', homeDir: '/tmp' }), 'INVALID_OPTION'],
   ])('rejects %s', async (_name, call, code) => {
     await expect(call()).rejects.toMatchObject({ code });
   });

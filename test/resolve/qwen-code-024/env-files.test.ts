@@ -69,7 +69,7 @@ describe('rule 1: the project file, then the home files, all applied', () => {
       code: 'INVALID_OPTION',
       details: { option: 'envFile.homeFallback' },
     });
-    await expect(resolveAuth({ ...options({}), qwenCode: '0.3' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'qwenCode' } });
+    await expect(resolveAuth({ ...options({}), qwenCode: '0.3' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE', details: { option: 'qwenCode' } });
   });
 
   it('the default mode keeps one file (the contrast)', async () => {
