@@ -48,6 +48,10 @@ export const DIAGNOSTICS = Object.freeze({
     remedy: "Log in again; if the login's API host is legitimate, ask the tool's maintainer to allow it.",
   },
   OVERRIDE_IGNORED: { level: 'warning', remedy: 'Drop the value that was ignored (or its flag), or select the auth method or modelProviders entry it applies to.' },
+  PROJECT_TRANSPORT_IGNORED: {
+    level: 'warning',
+    remedy: 'Set proxies, NO_PROXY, TLS variables and QWEN_AUTH_TRUSTED_GATEWAYS in the environment, user settings or a home-level .env file; a file in the working folder cannot set them.',
+  },
   PROVIDER_DISCONTINUED: {
     level: 'warning',
     remedy: 'Move to a supported provider: Coding Plan, Token Plan or a DashScope API key.',
@@ -70,6 +74,14 @@ export const DIAGNOSTICS = Object.freeze({
   },
   SETTINGS_INVALID_JSON: { level: 'error', remedy: 'Fix the JSON syntax at the given line and column.' },
   SETTINGS_INVALID_VALUE: { level: 'warning', remedy: 'Give the setting a value of the documented type.' },
+  SETTINGS_LEGACY_KEYS_IGNORED: {
+    level: 'warning',
+    remedy: 'Move the flat keys to their nested places (e.g. selectedAuthType → security.auth.selectedType), or remove them: a file with "$version" 2 or more is not migrated.',
+  },
+  SETTINGS_LEGACY_MIGRATED: {
+    level: 'info',
+    remedy: 'Nothing to do; to silence it, let Qwen Code rewrite the file, or move the flat keys to their nested places yourself.',
+  },
   SETTINGS_NOT_OBJECT: { level: 'error', remedy: 'Make the file hold one JSON object, e.g. {}.' },
   SETTINGS_TOO_DEEP: { level: 'error', remedy: 'Flatten the settings file: at most 64 levels of nested arrays and objects.' },
   SETTINGS_TOO_LARGE: { level: 'warning', remedy: 'Shrink the settings file below 4 MiB.' },
@@ -79,6 +91,10 @@ export const DIAGNOSTICS = Object.freeze({
     remedy: 'Make the trusted-folders file one JSON object from folder path to TRUST_FOLDER, TRUST_PARENT or DO_NOT_TRUST (or remove it).',
   },
   TRUSTED_GATEWAY: { level: 'info', remedy: "Remove the endpoint from QWEN_AUTH_TRUSTED_GATEWAYS (or the tool's own list of trusted gateways) to have keys checked against it again." },
+  UNTRUSTED_DESTINATION: {
+    level: 'error',
+    remedy: "If you trust the folder, run `qwen-auth trust <folder>` (Qwen Code's trusted-folders file), or pass trustWorkspace: true (--trust-workspace); or put the key and the endpoint in the same file.",
+  },
 } as const satisfies Record<string, DiagnosticInfo>);
 
 /** Stable codes of diagnostics. See docs/troubleshooting.md for each. */

@@ -8,7 +8,7 @@
  * redacted values (see `redact`).
  */
 
-import { OVERRIDE_FLAGS, type OverrideField } from './override-flags.js';
+import { OVERRIDE_FLAGS, type OverrideField, type Scope } from './override-flags.js';
 
 /**
  * Why a key that exists somewhere was not used: the real cause of a
@@ -101,6 +101,18 @@ export interface AuthErrorDetails {
     /** The day the free tier ended. */
     readonly discontinuedOn: string;
   };
+  /**
+   * `security.auth.enforcedType` (v1 `enforcedAuthType`) names another auth
+   * type than the current one; Qwen Code stops there, and so does qwen-auth.
+   */
+  ENFORCED_AUTH_TYPE_MISMATCH: {
+    /** The type the settings enforce (quoted redacted). */
+    readonly enforcedType: string;
+    /** The type selected or inferred, after Qwen Code 0.24's openai ↔ openai-responses switch (quoted redacted). */
+    readonly currentType: string;
+    /** The settings file that enforces it. */
+    readonly path: string;
+  };
   /** An Anthropic-compatible configuration has no base URL. */
   MISSING_BASE_URL: {
     readonly authType: string;
@@ -154,6 +166,22 @@ export interface AuthErrorDetails {
   LOCK_TIMEOUT: { readonly path: string; readonly waitedMs: number };
   /** A token store failed to read or write. */
   STORE_ERROR: { readonly store: string; readonly operation: 'read' | 'write' | 'delete' };
+  /** A file less trusted than the credential's source chose where it goes (issue 16). */
+  UNTRUSTED_DESTINATION: {
+    /** Where the credential came from, as a phrase. */
+    readonly credential: string;
+    readonly credentialScope: Scope;
+    /** The origin it would be sent to (the proxy's, for a proxy). */
+    readonly origin: string;
+    /** What chose it, as a phrase (variable or settings key, and its file). */
+    readonly chosenBy: string;
+    readonly chooserScope: Scope;
+    /** The file that chose it, when a file did. */
+    readonly path?: string;
+    readonly via: 'base-url' | 'model-provider' | 'env-key' | 'proxy' | 'expansion';
+    /** The folder resolution ran in: what `qwen-auth trust` would trust. */
+    readonly folder: string;
+  };
 }
 
 /** Every stable error code. */
@@ -183,6 +211,11 @@ export interface RemedyWording {
    * Named only where that mode resolves the case. Default: not named.
    */
   readonly qwenCode024Option?: string;
+  /**
+   * The command that trusts a folder, e.g. `mytool trust`; the folder is
+   * appended. Default `qwen-auth trust`.
+   */
+  readonly trustCommand?: string;
 }
 
 /** The phrases every remedy (errors, diagnostics, check verdicts) is built from, for one wording. */
@@ -199,6 +232,10 @@ export interface RemedyPhrases {
   readonly orNewerMode: (what: string) => string;
   /** Where an auth type is selected: `security.auth.selectedType in settings.json` (`, or --auth-type` with flags). */
   readonly selectAuthType: string;
+  /** How to trust a folder: `` `qwen-auth trust <dir>` ``. */
+  readonly trust: (dir: string, extra?: string) => string;
+  /** The caller's vouching: `trustWorkspace: true`, or `--trust-workspace` with flags. */
+  readonly trustOption: string;
 }
 
 /** The phrases of a wording. Every remedy of every table goes through this one helper. */
@@ -212,7 +249,15 @@ export function remedyPhrases(wording: RemedyWording = {}): RemedyPhrases {
     check: (what) => (check ? ` (\`${check}\` ${what})` : ''),
     orNewerMode: (what) => (wording.qwenCode024Option?.trim() ? `, or ${what} with \`${wording.qwenCode024Option.trim()}\`` : ''),
     selectAuthType: `security.auth.selectedType in settings.json${wording.flags ? `, or ${OVERRIDE_FLAGS.authType}` : ''}`,
+    trust: (dir, extra = '') => `\`${wording.trustCommand?.trim() || 'qwen-auth trust'} ${/[\s'"$`\\]/.test(dir) ? `'${dir.replace(/'/g, "'\\''")}'` : dir}${extra}\``,
+    trustOption: wording.flags ? '--trust-workspace' : 'trustWorkspace: true',
   };
+}
+
+/** The phrases that say how to trust a folder, in a wording. */
+export function trustPhrases(wording?: RemedyWording): { readonly command: (dir: string, extra?: string) => string; readonly option: string } {
+  const p = remedyPhrases(wording);
+  return { command: p.trust, option: p.trustOption };
 }
 
 /** A remedy: a sentence, or one built from the phrases of the caller's wording. */
@@ -258,6 +303,8 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
   NO_AUTH_TYPE: (p) =>
     `Select an auth type (security.auth.selectedType in settings.json${p.orFlag('authType')}), or set OPENAI_API_KEY with OPENAI_BASE_URL and OPENAI_MODEL: the three Qwen Code 0.24 needs to infer openai.`,
   QWEN_OAUTH_DISCONTINUED: `Qwen's free OAuth tier ended on ${QWEN_OAUTH_FREE_TIER_END}: switch to Coding Plan, Token Plan or an API key (DashScope, OpenRouter, another provider) with /auth in Qwen Code, or set security.auth.selectedType and its key.`,
+  ENFORCED_AUTH_TYPE_MISMATCH: (p) =>
+    `Select the enforced auth type (${p.selectAuthType}), or, if that policy no longer applies, remove security.auth.enforcedType from the file the message names.`,
   MISSING_BASE_URL:
     'Set ANTHROPIC_BASE_URL (e.g. https://coding.dashscope.aliyuncs.com/apps/anthropic for Coding Plan), or give the modelProviders.anthropic entry a baseUrl.',
   LOGIN_REQUIRED: (p) =>
@@ -277,6 +324,8 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
   INVALID_PROXY: 'Fix or unset the proxy variable: it must be an http(s) URL such as http://proxy.example:3128.',
   LOCK_TIMEOUT: 'Another process holds the credentials lock; retry, or remove a stale lock file.',
   STORE_ERROR: 'Check the permissions of the credentials store, or choose another store.',
+  UNTRUSTED_DESTINATION: (p) =>
+    `If you trust the folder, run ${p.trust('<folder>')} (it records the folder in Qwen Code's trusted-folders file), or pass ${p.trustOption}; or put the key and the endpoint in the same file.`,
 };
 
 /**

@@ -85,6 +85,9 @@ export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.
 
 // Settings
 export { setSelectedAuthType } from './settings/writer.js';
+export { trustFilePath, trustFolder } from './settings/trust-writer.js';
+export type { TrustFolderOptions, TrustFolderResult } from './settings/trust-writer.js';
+export type { TrustLevel } from './settings/trusted-folders.js';
 export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult, WritableSettingsScope } from './settings/writer.js';
 export type { ModelProviderEntry } from './settings/types.js';
 

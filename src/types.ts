@@ -82,7 +82,8 @@ export interface Provenance extends ValueSource {
 export type SettingsScope = 'system' | 'system-defaults' | 'user' | 'workspace';
 
 /** Where a value came from, most trusted first. */
-export type Scope = 'overrides' | 'environment' | 'system' | 'system-defaults' | 'user' | 'workspace' | 'built-in';
+export type { Scope } from './override-flags.js';
+import type { Scope } from './override-flags.js';
 
 import type { Diagnostic } from './diagnostics.js';
 

@@ -3,6 +3,7 @@ import {
   AUTH_TYPES,
   createQwenOAuthClient,
   defaultProviders,
+  describeSource,
   type Diagnostic,
   type EnvironmentReport,
   inspectEnvironment,
@@ -41,6 +42,7 @@ function printAuth(ctx: Context, auth: ResolvedAuth, report: EnvironmentReport, 
     ['Auth type', `${out.green(clean(auth.type))}  ${from(auth.sources.authType)}`],
     ['Provider', provider],
     ['Base URL', `${clean(redactUrl(view.baseUrl))}  ${from(auth.sources.baseUrl)}`],
+    ['Sends to', `${clean(destinationOf(auth).origin)}  ${out.dim(`chosen by ${clean(destinationOf(auth).chosenBy)}`)}`],
     ['Model', `${clean(view.model)}  ${from(auth.sources.model)}`],
   ];
   if (auth.type !== 'qwen-oauth') {
@@ -57,6 +59,13 @@ function printAuth(ctx: Context, auth: ResolvedAuth, report: EnvironmentReport, 
   out.line();
   printEnvironment(out, report, ctx.homeDir);
   printDiagnostics(out, auth.diagnostics);
+}
+
+/** Where the credential goes (the base URL's origin) and what chose it: printed before anything is sent. */
+function destinationOf(auth: ResolvedAuth): { origin: string; chosenBy: string; path?: string; trusted: true } {
+  const origin = URL.canParse(auth.baseUrl) ? new URL(auth.baseUrl).origin : redactUrl(auth.baseUrl);
+  const source = auth.sources.baseUrl;
+  return { origin, chosenBy: describeSource(source), ...(source.path !== undefined && { path: source.path }), trusted: true };
 }
 
 /** The verdict of `--check`, after the status. */
@@ -97,8 +106,15 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
     if (!isAuthError(error) || error.code === 'INVALID_OPTION' || error.code === 'INVALID_OPTION_TYPE') throw error;
     // The layers alone, with their diagnostics (the git check's too): one git run per status.
     const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
-    printFailure(out, json, error.toJSON(), { environment: report }, 'Not usable');
+    // A file less trusted than the key chose where it goes: say where, before (instead of) sending anything.
+    const untrusted = isAuthError(error, 'UNTRUSTED_DESTINATION') ? error.details : undefined;
+    const destination = untrusted && { origin: untrusted.origin, chosenBy: untrusted.chosenBy, ...(untrusted.path !== undefined && { path: untrusted.path }), trusted: false };
+    printFailure(out, json, error.toJSON(), { ...(destination && { destination }), environment: report }, 'Not usable');
     if (!json) {
+      if (destination) {
+        out.error();
+        rows(out, [['Would send to', `${clean(destination.origin)}  ${out.dim(`← chosen by ${clean(destination.chosenBy)}`)}`], ['', out.red(flags.check || flags.probe ? 'not trusted: nothing was sent (--check skipped)' : 'not trusted')]], 'error');
+      }
       out.error();
       printEnvironment(out, report, ctx.homeDir, 'error');
       printDiagnostics(out, report.diagnostics, 'error');
@@ -119,7 +135,7 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
   const ok = !failure && check?.ok !== false;
   if (json) {
     const shown = JSON.parse(JSON.stringify(auth)) as object;
-    out.json({ ok, ...(failure && { error: failure }), ...shown, ...(check && { check }) });
+    out.json({ ok, ...(failure && { error: failure }), ...shown, destination: destinationOf(auth), ...(check && { check }) });
   } else {
     printAuth(ctx, auth, report, out, Date.now());
     if (check) printCheck(out, check);

@@ -34,6 +34,8 @@ export interface GlobalFlags {
   readonly probe?: boolean;
   /** `--qwen-code 0.12|0.24`: whose resolution to follow. */
   readonly qwenCode?: string;
+  /** `--trust-workspace`: the folder may choose where a key goes (status, env). */
+  readonly trustWorkspace?: boolean;
 }
 
 /** A mistake in the command line: exit 2. */
@@ -77,6 +79,8 @@ export interface Context {
   readonly oauth: QwenOAuthOptions;
   /** `--qwen-code`: whose resolution to follow (the library's default when absent). */
   readonly qwenCode?: QwenCodeVersion;
+  /** `--trust-workspace`. */
+  readonly trustWorkspace?: boolean;
 }
 
 /** `--cwd` must name a folder. */
@@ -97,6 +101,7 @@ export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process
   const qwenCode = qwenCodeFlag(flags.qwenCode);
   return {
     ...(qwenCode && { qwenCode }),
+    ...(flags.trustWorkspace === true && { trustWorkspace: true }),
     cwd: cwdFlag(flags.cwd),
     homeDir: homedir(),
     env,
@@ -121,6 +126,7 @@ export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> 
     env: ctx.env,
     overrides: ctx.overrides,
     ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
+    ...(ctx.trustWorkspace && { trustWorkspace: true }),
     loginCommand: LOGIN_COMMAND,
     checkCommand: 'qwen-auth status --check --probe',
     ...(ctx.qwenCode === undefined && { qwenCode024Option: '--qwen-code 0.24' }),

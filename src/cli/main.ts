@@ -12,6 +12,7 @@ import { createOutput, printFailure } from './output.js';
 import { exec } from './exec.js';
 import { serve, type ServeFlags } from './serve.js';
 import { token } from './token.js';
+import { trust } from './trust.js';
 
 /** Replaced with package.json's version at build time. */
 declare const QWEN_AUTH_VERSION: string;
@@ -114,6 +115,13 @@ function program(): Command {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
+    });
+
+  addOptions(cmd.command('trust'), 'trust')
+    .description("trust a folder in Qwen Code's trusted-folders file: its files may then choose where a key goes")
+    .argument('[dir]', 'the folder (default: the current one)')
+    .action(async (dir: string | undefined, flags: GlobalFlags) => {
+      process.exitCode = await trust(contextFrom(flags), dir, out, flags.json === true);
     });
 
   cmd

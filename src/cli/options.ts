@@ -7,7 +7,7 @@ import { type Command, Option } from 'commander';
 import { authFlags } from 'qwen-auth';
 import { STORE_KINDS } from './context.js';
 
-export const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout', 'token', 'exec', 'serve'] as const;
+export const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout', 'token', 'exec', 'serve', 'trust'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliOption {
@@ -33,12 +33,17 @@ export const OPTIONS: readonly CliOption[] = [
     flags: '--qwen-code <version>',
     description: "resolve as this Qwen Code does: 0.12 (default: the auth documents) or 0.24 (today's CLI: also anthropic, openai-responses)",
     choices: ['0.12', '0.24'],
-    commands: FOLDER_COMMANDS,
+    commands: [...FOLDER_COMMANDS, 'trust'],
   },
   // Qwen Code's own flags, from the library's authFlags.
   ...Object.entries(authFlags).map(
     ([name, f]): CliOption => ({ flags: `--${name} <${f.valueName}>`, description: `${f.description}, as Qwen Code takes it`, commands: ['status', ...TOOL_COMMANDS] }),
   ),
+  {
+    flags: '--trust-workspace',
+    description: 'vouch for this folder: let its .env and .qwen/settings.json choose where a key from a more trusted place goes',
+    commands: ['status', 'env', ...TOOL_COMMANDS],
+  },
   { flags: '--strict', description: 'exit 1 when a diagnostic of level warning or error is present', commands: ['status'] },
   {
     flags: '--check',

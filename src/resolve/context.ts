@@ -101,6 +101,23 @@ function why(verdict: FolderTrust, rule: TrustRule | undefined, file: TrustRules
 }
 
 /**
+ * The values the first pass left for the names settings reference, when one
+ * differs from what the first expansion saw (else undefined: a second read
+ * would give the same settings).
+ */
+function relaunchEnv(env: LayeredEnv, names: readonly string[], first: EnvRecord): EnvRecord | undefined {
+  const out: Record<string, string> = {};
+  let changed = false;
+  for (const name of names) {
+    const value = env.value(name);
+    if (value === undefined) continue;
+    out[name] = value;
+    if (!Object.hasOwn(first, name) || first[name] !== value) changed = true;
+  }
+  return changed ? out : undefined;
+}
+
+/**
  * Loads the layers as Qwen Code does (spec §1–2, settings-layers §1–2): the
  * `.env` files (a home-level file may move `QWEN_HOME`), the system
  * defaults, user, workspace and system settings, folder trust (which may
@@ -148,7 +165,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
       const before = into.length;
       const st = statOrUndefined(path);
       const exists = st !== undefined;
-      const doc = exists ? await readSettingsFile(path, scope, expandFrom, into, st) : undefined;
+      const doc = exists ? await readSettingsFile(path, scope, expandFrom, into, st, qwenCode) : undefined;
       const problems = into.slice(before);
       if (report) {
         layerFiles.push({ kind: 'settings', scope, path, status: doc ? 'read' : exists ? 'invalid' : 'missing' });
@@ -245,9 +262,23 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   // Folder trust passed over a project file, and a home file below it moved QWEN_HOME: that folder's user settings.
   const finalLayers =
     home.qwenDir !== qwenDir ? await readLayers(home.qwenDir, v024 ? settingsExpansionEnv(realEnv, files, home, homeDir) : realEnv, diagnostics, false) : layers;
-  const settings = mergeSettings(docsFor(finalLayers, workspaceTrusted), diagnostics);
+  let settings = mergeSettings(docsFor(finalLayers, workspaceTrusted), diagnostics);
   applyFiles(files, settings);
   applySettingsEnv(settings);
+
+  // 5. The relaunch (settings-layers §7): both CLIs start themselves again on the environment the first
+  // pass left, so `$VAR` in settings sees the applied .env files and settings.env, and the first pass's
+  // values outrank what only the second pass offers. Read again only when a referenced name changed.
+  const firstExpansion = home.qwenDir !== qwenDir ? (v024 ? settingsExpansionEnv(realEnv, files, home, homeDir) : realEnv) : expandFrom;
+  const relaunched = relaunchEnv(env, settings.references, firstExpansion);
+  if (relaunched) {
+    const quiet: Diagnostic[] = [];
+    const from = { ...realEnv, ...relaunched };
+    const again = await readLayers(home.qwenDir, v024 ? settingsExpansionEnv(from, files, home, homeDir) : from, quiet, false);
+    settings = mergeSettings(docsFor(again, workspaceTrusted), quiet);
+    for (const d of quiet) addOnce(diagnostics, d);
+    applySettingsEnv({ ...settings, env: settings.env.filter((e) => !(v024 ? env.value(e.name) : env.has(e.name))) });
+  }
 
   const searched = before ? [...new Set([...before.searched, ...search.searched])] : search.searched;
   const firstFound = before?.files[0]?.file ?? search.found;

@@ -5,6 +5,9 @@ import { unreadEnvFilesOf } from './missing-key.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
 import { envCandidate, isPresent } from './provenance.js';
 import { addGitCheckDiagnostics } from './secret-files.js';
+import { addOnce } from '../diagnostics.js';
+import { untrustedDestinationDiagnostic } from './resolve-auth.js';
+import { addProjectTransportDiagnostics } from './transport-env.js';
 
 /**
  * The configuration layers as Qwen Code would load them, without choosing
@@ -12,7 +15,9 @@ import { addGitCheckDiagnostics } from './secret-files.js';
  * when none exists), the `.env` files beyond it that were not read, the
  * settings files read, Qwen's folder, diagnostics (among them every empty
  * variable that hides a value, `ENV_EMPTY_SHADOWS`).
- * It never fails for a missing credential, so a CLI can always show it.
+ * It never fails for a missing credential, so a CLI can always show it; a
+ * credential that a less trusted file would send elsewhere is reported as
+ * the UNTRUSTED_DESTINATION diagnostic (resolveAuth throws it).
  */
 export async function inspectEnvironment(options: ResolveAuthOptions = {}): Promise<EnvironmentReport> {
   checkOptions(options);
@@ -25,6 +30,13 @@ export async function inspectEnvironment(options: ResolveAuthOptions = {}): Prom
     missing: Object.keys(f.values).filter((name) => isPresent(f.values[name]) && !ctx.env.has(name)),
   }));
   await addGitCheckDiagnostics(ctx);
+  addProjectTransportDiagnostics(ctx);
+  // Where the credential would go, when a file less trusted than its source chose it (never thrown here).
+  const untrusted =
+    ctx.qwenCode === '0.24'
+      ? (await import('./qwen-code-024/resolve.js')).untrustedDestinationDiagnostic024(ctx)
+      : untrustedDestinationDiagnostic(ctx);
+  if (untrusted) addOnce(ctx.diagnostics, untrusted);
   return {
     cwd: ctx.cwd,
     homeDir: ctx.homeDir,

@@ -80,6 +80,19 @@ export interface ResolveAuthOptions {
    * a `.env` file or `settings.env`), else none.
    */
   readonly trustedGateways?: readonly string[];
+  /**
+   * You vouch for the working folder: a file in it (a project `.env`,
+   * `.qwen/settings.json`) may choose where a credential from a more trusted
+   * place goes (its base URL, `modelProviders` entry, `envKey`). Default
+   * false: such a destination is UNTRUSTED_DESTINATION unless the endpoint
+   * is a known vendor's or Qwen Code's trusted-folders file trusts the folder
+   * (`qwen-auth trust`). It turns off only this check, never Qwen Code's own
+   * folder trust; proxies, TLS variables and `QWEN_AUTH_TRUSTED_GATEWAYS`
+   * still never come from a workspace file.
+   */
+  readonly trustWorkspace?: boolean;
+  /** The command your users run to trust a folder, named by remedies instead of `qwen-auth trust`, e.g. `mytool trust`. */
+  readonly trustCommand?: string;
   /** May a Qwen OAuth device flow start when nothing else is configured? Default false. */
   readonly interactive?: boolean;
   /** Qwen's home folder; default `QWEN_HOME`, else `<homeDir>/.qwen`. */
@@ -176,6 +189,10 @@ export function checkOptions(options: ResolveAuthOptions): void {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw wrongType(name, `options.${name} must be a function.`);
   }
   if (options.interactive !== undefined && typeof options.interactive !== 'boolean') throw wrongType('interactive', 'options.interactive must be true or false.');
+  if (options.trustWorkspace !== undefined && typeof options.trustWorkspace !== 'boolean') throw wrongType('trustWorkspace', 'options.trustWorkspace must be true or false.');
+  if (options.trustCommand !== undefined && (typeof options.trustCommand !== 'string' || options.trustCommand.trim() === '')) {
+    throw wrongType('trustCommand', 'options.trustCommand must be a non-empty string, e.g. "mytool trust".');
+  }
   const signal = options.signal as unknown;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw wrongType('signal', 'options.signal must be an AbortSignal.');
   const envFile = options.envFile as unknown;

@@ -5,16 +5,20 @@ import type { Provenance } from '../types.js';
 import type { OpenAIAuth, ResolvedAuth } from './types.js';
 import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
+import { checkEnforcedType } from './enforced-type.js';
+import { describeSource } from './provenance.js';
 import { chatCompletionsEndpoint } from './endpoints.js';
 import { entriesByType } from './provider-protocols.js';
 import { openAIResult as buildOpenAIResult } from './results.js';
 import { explainMissingKey, type MissingKey, missingKeyError } from './missing-key.js';
-import { resolveOpenAI } from './openai/resolve-openai.js';
+import { type OpenAIValues, resolveOpenAI } from './openai/resolve-openai.js';
+import { type DestinationInputs, destinationVerdict, envKeyExpansionVerdict, guardDestination, untrustedDiagnostic, untrustedError } from './destination.js';
+import type { Diagnostic } from '../diagnostics.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
 import { addGitCheckDiagnostics } from './secret-files.js';
 import { trustedGatewaysOf } from './trusted-gateways.js';
 import { wordingOf } from './wording.js';
-import { requestEnv } from './transport-env.js';
+import { addProjectTransportDiagnostics, requestEnv, transportView } from './transport-env.js';
 
 /** The OpenAI-compatible values the chains give now, or what is known about the missing key. */
 function openAIValues(ctx: ResolutionContext): ReturnType<typeof resolveOpenAI> {
@@ -25,7 +29,7 @@ function openAIValues(ctx: ResolutionContext): ReturnType<typeof resolveOpenAI> 
     registry: ctx.registry,
     entries: entriesByType(ctx.settings, ctx.diagnostics),
     wording: wordingOf(ctx.options),
-    trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, ctx.env),
+    trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, transportView(ctx)),
     now: ctx.now(),
   });
 }
@@ -35,8 +39,37 @@ function openAIValues(ctx: ResolutionContext): ReturnType<typeof resolveOpenAI> 
  * scratch (`.env` files and settings), or undefined. Used once per rejection.
  */
 async function reloadKey(options: ResolveAuthOptions, baseUrl: string): Promise<string | undefined> {
-  const r = openAIValues(await loadContext(options));
-  return r.ok && r.values.baseUrl === baseUrl ? r.values.apiKey : undefined;
+  const ctx = await loadContext(options);
+  const r = openAIValues(ctx);
+  if (!r.ok || r.values.baseUrl !== baseUrl) return undefined;
+  // The key read again may come from elsewhere: it goes only where it may.
+  return destinationVerdict(ctx, destinationOf(r.values)).ok ? r.values.apiKey : undefined;
+}
+
+/** What the destination check needs from the chosen values. */
+function destinationOf(values: OpenAIValues): DestinationInputs {
+  return { apiKey: values.sources.apiKey, apiKeyValue: values.apiKey, baseUrl: values.baseUrl, baseSource: values.sources.baseUrl, entry: values.entry };
+}
+
+/**
+ * UNTRUSTED_DESTINATION as a diagnostic, for reports that never throw
+ * (inspectEnvironment, the CLI's status): the values the default mode would
+ * choose, checked; nothing when no key is configured.
+ */
+export function untrustedDestinationDiagnostic(ctx: ResolutionContext): Diagnostic | undefined {
+  const quiet = { ...ctx, diagnostics: [] as Diagnostic[] };
+  const expansion = envKeyExpansionVerdict(ctx);
+  if (expansion) return untrustedDiagnostic(ctx, expansion);
+  try {
+    const chosen = explicitAuthType(quiet);
+    if (chosen?.value === 'qwen-oauth') return undefined;
+    const r = openAIValues(quiet);
+    if (!r.ok) return undefined;
+    const verdict = destinationVerdict(quiet, destinationOf(r.values));
+    return verdict.ok ? undefined : untrustedDiagnostic(ctx, verdict);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds the `openai` result, or says what is known about the missing key. `authType` may depend on the key's source. */
@@ -47,6 +80,7 @@ function openAIResult(
   const r = openAIValues(ctx);
   if (!r.ok) return { missing: r.missing };
   const { values } = r;
+  guardDestination(ctx, destinationOf(values));
   return buildOpenAIResult({
     apiKey: values.apiKey,
     baseUrl: values.baseUrl,
@@ -113,11 +147,19 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   const ctx = await loadContext(options);
   stopsQwenCode(ctx);
   await addGitCheckDiagnostics(ctx);
+  addProjectTransportDiagnostics(ctx);
+  const expansion = envKeyExpansionVerdict(ctx);
+  if (expansion) throw untrustedError(ctx, expansion);
   if (ctx.qwenCode === '0.24') return (await import('./qwen-code-024/resolve.js')).resolveQwenCode024(ctx);
   const wording = wordingOf(options);
   const chosen = explicitAuthType(ctx);
 
+  // security.auth.enforcedType never selects; it stops a run whose type differs (settings-layers.md §3).
+  const enforce = (type: string, provenance: Provenance): void =>
+    checkEnforcedType(ctx.settings, type, describeSource(provenance, { flags: wording.flags === true, homeDir: ctx.homeDir }), { wording, homeDir: ctx.homeDir });
+
   if (chosen) {
+    enforce(chosen.value, chosen.provenance);
     const type = checkAuthType(chosen.value, chosen.provenance, wording);
     if (type === 'qwen-oauth') {
       return (await import('./oauth-parts.js')).resolveQwenOAuth(ctx, chosen.provenance);
@@ -129,17 +171,25 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
 
   // Nothing selected: an available key means `openai`…
   const inferred = openAIResult(ctx, inferredFromKey);
-  if (!('missing' in inferred)) return inferred;
+  if (!('missing' in inferred)) {
+    enforce('openai', inferred.sources.authType);
+    return inferred;
+  }
 
   // …then cached Qwen OAuth credentials, then an interactive login.
   const oauth = await import('./oauth-parts.js');
   const cached = await oauth.findCachedLogin(ctx);
-  if (cached) return oauth.resolveQwenOAuth(ctx, cached.provenance, cached);
+  if (cached) {
+    enforce('qwen-oauth', cached.provenance);
+    return oauth.resolveQwenOAuth(ctx, cached.provenance, cached);
+  }
   // Qwen Code 0.24 would infer anthropic here: say so rather than start a Qwen login (spec 0.24 §3 D2).
   const anthropic = inferredAnthropic(ctx, wording);
   if (anthropic) throw anthropic;
   if (options.interactive) {
-    return oauth.resolveQwenOAuth(ctx, { kind: 'default', scope: 'built-in', detail: 'interactive login: nothing else is configured', shadowed: [] });
+    const login = { kind: 'default', scope: 'built-in', detail: 'interactive login: nothing else is configured', shadowed: [] } as const;
+    enforce('qwen-oauth', login);
+    return oauth.resolveQwenOAuth(ctx, login);
   }
   // A modelProviders entry picked by the model needs its own variable: name it (spec §4).
   if (inferred.missing.entry?.matched) throw missingKeyError(ctx, inferred.missing, wording);

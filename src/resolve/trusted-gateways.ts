@@ -1,4 +1,4 @@
-import type { LayeredEnv } from '../env/layered-env.js';
+import type { EnvCandidate } from '../env/layered-env.js';
 import { effectivePort, parseHttpUrl } from '../internal/url.js';
 import { describeSource } from './provenance.js';
 
@@ -36,8 +36,12 @@ export interface TrustedGateways {
   readonly origin: string;
 }
 
-/** The option when given, else the variable from the layered environment (invalid entries of the variable are skipped). */
-export function trustedGatewaysOf(option: readonly string[] | undefined, env: LayeredEnv): TrustedGateways {
+/**
+ * The option when given, else the variable from the layered environment
+ * (invalid entries of the variable are skipped). Resolution passes a view
+ * that never gives it from a workspace file (transport-env.ts).
+ */
+export function trustedGatewaysOf(option: readonly string[] | undefined, env: { get(name: string): EnvCandidate | undefined }): TrustedGateways {
   if (option) return { entries: option, origin: 'the trustedGateways option' };
   const found = env.get(TRUSTED_GATEWAYS_VARIABLE);
   if (!found) return { entries: [], origin: '' };

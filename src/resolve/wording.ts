@@ -9,6 +9,7 @@ export function wordingOf(options: ResolveAuthOptions): RemedyWording {
     ...(options.loginCommand !== undefined && { loginCommand: options.loginCommand.trim() }),
     ...(options.checkCommand !== undefined && { checkCommand: options.checkCommand.trim() }),
     ...(options.qwenCode024Option !== undefined && { qwenCode024Option: options.qwenCode024Option.trim() }),
+    ...(options.trustCommand !== undefined && { trustCommand: options.trustCommand.trim() }),
   };
 }
 
@@ -19,5 +20,5 @@ export function requestOptionsOf(options: ResolveAuthOptions): { readonly wordin
 
 /** True when the wording differs from the default (so errors thrown below resolution need rewording). */
 export function isCustomWording(wording: RemedyWording): boolean {
-  return wording.flags === true || wording.loginCommand !== undefined || wording.checkCommand !== undefined || wording.qwenCode024Option !== undefined;
+  return wording.flags === true || wording.loginCommand !== undefined || wording.checkCommand !== undefined || wording.qwenCode024Option !== undefined || wording.trustCommand !== undefined;
 }

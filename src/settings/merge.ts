@@ -5,6 +5,7 @@ import { describeShapeIssue, isPlainObject, type ShapeIssue } from '../internal/
 import {
   modelProviderEntry,
   modelProviderList,
+  settingBoolean,
   settingObject,
   settingString,
   settingStringList,
@@ -49,6 +50,14 @@ function leaf(
   const issue = settingString(found.value, []);
   if (issue) return invalid(found, key, issue, diagnostics);
   return { value: found.value as string | null, scope: found.doc.scope, path: found.doc.path, key };
+}
+
+function flag(docs: readonly SettingsDocument[], key: string, diagnostics: Diagnostic[]): SettingValue<boolean | null> | undefined {
+  const found = pick(docs, key.split('.'));
+  if (!found) return undefined;
+  const issue = settingBoolean(found.value, []);
+  if (issue) return invalid(found, key, issue, diagnostics);
+  return { value: found.value as boolean | null, scope: found.doc.scope, path: found.doc.path, key };
 }
 
 /**
@@ -178,12 +187,16 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   }
 
   const selectedType = leaf(docs, 'security.auth.selectedType', diagnostics);
+  const enforcedType = leaf(docs, 'security.auth.enforcedType', diagnostics);
+  const useExternal = flag(docs, 'security.auth.useExternal', diagnostics);
   const apiKey = leaf(docs, 'security.auth.apiKey', diagnostics);
   const baseUrl = leaf(docs, 'security.auth.baseUrl', diagnostics);
   const modelName = leaf(docs, 'model.name', diagnostics);
   const modelBaseUrl = leaf(docs, 'model.baseUrl', diagnostics);
   return {
     ...(selectedType && { selectedType }),
+    ...(enforcedType && { enforcedType }),
+    ...(useExternal && { useExternal }),
     ...(apiKey && { apiKey }),
     ...(baseUrl && { baseUrl }),
     ...(modelName && { modelName }),
@@ -192,6 +205,7 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
     ...(excludedEnvVars && { excludedEnvVars }),
     modelProviders,
     providerProtocol,
+    references: [...new Set(docs.flatMap((d) => d.references ?? []))],
     files: docs.map((d) => ({ scope: d.scope, path: d.path })),
   };
 }

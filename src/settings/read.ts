@@ -5,17 +5,20 @@ import { join, resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
 import { jsonNestingDepth, locateJsonError, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
-import type { Diagnostic, SettingsScope } from '../types.js';
-import { expandEnvReferences } from './expand.js';
+import type { Diagnostic, QwenCodeVersion, SettingsScope } from '../types.js';
+import { expandEnvReferences, neverExpanded024 } from './expand.js';
+import { migrateV1Settings } from './migrate-v1.js';
 
 /** Settings files larger than this are reported and ignored. */
 export const MAX_SETTINGS_FILE_BYTES = 4 * 1024 * 1024;
 
-/** A settings file that parsed to a JSON object, `$VAR` references expanded. */
+/** A settings file that parsed to a JSON object, migrated from v1 when it was v1, `$VAR` references expanded. */
 export interface SettingsDocument {
   readonly scope: SettingsScope;
   readonly path: string;
   readonly data: Readonly<Record<string, unknown>>;
+  /** The variable names its string values reference (`$NAME`, `${NAME}`), set or not. */
+  readonly references: readonly string[];
 }
 
 /** `<qwenDir>/settings.json`. */
@@ -31,7 +34,9 @@ export function workspaceSettingsPath(cwd: string): string {
 /**
  * Reads one settings file. A missing file gives nothing; a file that is not
  * JSON with comments, or not an object, gives a diagnostic with its path,
- * line and column, and is otherwise ignored. Never writes.
+ * line and column, and is otherwise ignored. A v1 (flat) file is migrated
+ * to the nested shape first, in memory (settings-layers.md §5), then `$VAR`
+ * references are expanded from `env`. Never writes.
  */
 export async function readSettingsFile(
   path: string,
@@ -39,6 +44,7 @@ export async function readSettingsFile(
   env: EnvRecord,
   diagnostics: Diagnostic[],
   stat: Stats | undefined = statOrUndefined(path),
+  dialect: QwenCodeVersion = '0.12',
 ): Promise<SettingsDocument | undefined> {
   const st = stat;
   if (!st?.isFile()) return undefined;
@@ -72,7 +78,17 @@ export async function readSettingsFile(
     diagnostics.push(diagnostic('SETTINGS_NOT_OBJECT', `${path} does not hold a JSON object; the file was ignored.`, { path }));
     return undefined;
   }
-  return { scope, path, data: expandEnvReferences(parsed, env) as Record<string, unknown> };
+  const v1 = migrateV1Settings(parsed as Record<string, unknown>, dialect);
+  if (v1.migrated) {
+    diagnostics.push(diagnostic('SETTINGS_LEGACY_MIGRATED', `${path} is a v1 (flat) settings file; it was read as Qwen Code migrates it (selectedAuthType → security.auth.selectedType, …).`, { path }));
+  } else if (v1.ignored.length > 0) {
+    diagnostics.push(
+      diagnostic('SETTINGS_LEGACY_KEYS_IGNORED', `${path} has "$version" ${String((parsed as Record<string, unknown>).$version)} but flat v1 keys at the top level (${v1.ignored.join(', ')}); Qwen Code ignores them, and so does qwen-auth.`, { path }),
+    );
+  }
+  const references = new Set<string>();
+  const data = expandEnvReferences(v1.data, env, { names: references, ...(dialect === '0.24' && { keep: neverExpanded024 }) }) as Record<string, unknown>;
+  return { scope, path, data, references: [...references] };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { arrayOf, nonEmptyString, nullable, objectWith, optional, record, type Shape, string, unknownValue } from '../internal/shape.js';
+import { arrayOf, boolean, nonEmptyString, nullable, objectWith, optional, record, type Shape, string, unknownValue } from '../internal/shape.js';
 
 /**
  * The parts of Qwen Code's settings.json that qwen-auth consumes, checked at
@@ -7,6 +7,7 @@ import { arrayOf, nonEmptyString, nullable, objectWith, optional, record, type S
  * lower scope.
  */
 export const settingString: Shape = nullable(string);
+export const settingBoolean: Shape = nullable(boolean);
 export const settingStringList: Shape = arrayOf(string);
 export const settingObject: Shape = record;
 

@@ -46,6 +46,10 @@ export interface SettingValue<T> {
 /** The merged view of the user and workspace settings that resolution consumes. */
 export interface EffectiveSettings {
   readonly selectedType?: SettingValue<string | null>;
+  /** `security.auth.enforcedType` (v1 `enforcedAuthType`): a type that must be the current one, or the run stops. */
+  readonly enforcedType?: SettingValue<string | null>;
+  /** `security.auth.useExternal` (v1 `useExternalAuth`): skips Qwen Code's missing-key and Anthropic base-URL checks. */
+  readonly useExternal?: SettingValue<boolean | null>;
   readonly apiKey?: SettingValue<string | null>;
   readonly baseUrl?: SettingValue<string | null>;
   readonly modelName?: SettingValue<string | null>;
@@ -59,6 +63,8 @@ export interface EffectiveSettings {
   readonly modelProviders: readonly ProviderList[];
   /** `providerProtocol`, merged per provider id: the raw value each id maps to. */
   readonly providerProtocol: ReadonlyMap<string, SettingValue<unknown>>;
+  /** The variable names `$VAR` references in the files name (the relaunch expands them again). */
+  readonly references: readonly string[];
   /** The settings files that exist and were read. */
   readonly files: readonly { readonly scope: SettingsScope; readonly path: string }[];
 }

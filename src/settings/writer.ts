@@ -9,6 +9,7 @@ import { errnoCode, readRegularFile } from '../internal/fs.js';
 import { jsonNestingDepth, lineColumn, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import { locateQwenHome } from '../env/qwen-home.js';
 import { type AuthType, isAuthType, listAuthTypes, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion } from '../types.js';
+import { migrateV1Settings } from './migrate-v1.js';
 import { isHomeFolder, MAX_SETTINGS_FILE_BYTES, userSettingsPath, workspaceSettingsPath } from './read.js';
 
 /** The settings files the writer changes: the user's and the workspace's (never a system file). */
@@ -41,8 +42,25 @@ export interface SetSelectedAuthTypeResult {
 const KEY_PATH = ['security', 'auth', 'selectedType'] as const;
 
 /**
+ * Where the selected type goes so that the CLIs read it (settings-layers.md
+ * §5): `security.auth.selectedType`, except in a v1 (flat) file, which both
+ * CLIs migrate on load. There a nested `security.auth` object would be
+ * written over the migrated keys (rule 4), dropping the flat
+ * `enforcedAuthType` and `useExternalAuth`; so the flat `selectedAuthType`
+ * is written, unless the file already has a `security.auth` object, which
+ * then is what they read.
+ */
+function selectedTypePath(data: Record<string, unknown>, dialect: QwenCodeVersion): string[] {
+  if (!migrateV1Settings(data, dialect).migrated) return [...KEY_PATH];
+  const security = data.security;
+  const nested = typeof security === 'object' && security !== null && !Array.isArray(security) && Object.hasOwn(security, 'auth');
+  return nested ? [...KEY_PATH] : ['selectedAuthType'];
+}
+
+/**
  * Switches the auth method without a restart, as Qwen Code's `/auth` does:
- * changes only `security.auth.selectedType` in the chosen settings file,
+ * changes only `security.auth.selectedType` (in a v1 file that Qwen Code
+ * migrates on load, the flat `selectedAuthType`) in the chosen settings file,
  * keeping every other value, the comments and the formatting, and writes
  * atomically. A file that is not valid JSON with comments is left untouched
  * (SETTINGS_INVALID, with line and column).
@@ -147,12 +165,13 @@ export async function setSelectedAuthType(
         { details: { path, ...at } },
       );
     }
-    const current = jsonc.findNodeAtLocation(tree, [...KEY_PATH]);
+    const keyPath = selectedTypePath(jsonc.getNodeValue(tree) as Record<string, unknown>, options.qwenCode ?? '0.12');
+    const current = jsonc.findNodeAtLocation(tree, keyPath);
     previous = typeof current?.value === 'string' ? current.value : undefined;
     if (previous === type) return { path, scope, previous, changed: false };
     const indent = /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ';
     try {
-      const edits = jsonc.modify(text, [...KEY_PATH], type, {
+      const edits = jsonc.modify(text, keyPath, type, {
         formattingOptions: {
           insertSpaces: !indent.includes('\t'),
           tabSize: indent.includes('\t') ? 1 : indent.length,

@@ -12,7 +12,7 @@ import { type FakeQwenServer, startFakeQwenServer } from '../../src/testing/inde
 import { jsonDocuments, runCli } from '../support/cli.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
-const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout', 'token', 'exec', 'serve'] as const;
+const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout', 'token', 'exec', 'serve', 'trust'] as const;
 const KEY = 'sk-sp-consist000000000000000beef';
 
 let tree: Tree | undefined;
@@ -124,7 +124,8 @@ describe('status --strict', () => {
 
   it.each([
     ['the Coding Plan host (info only)', 'https://coding.dashscope.aliyuncs.com/v1', {}],
-    ['a trusted loopback gateway', 'http://127.0.0.1:8080/v1', { 'app/.qwen/settings.json': '{"env":{"QWEN_AUTH_TRUSTED_GATEWAYS":"http://127.0.0.1:8080"}}' }],
+    // The gateway list comes from the user's settings: a workspace file cannot set it (issue 16).
+    ['a trusted loopback gateway', 'http://127.0.0.1:8080/v1', { 'home/.qwen/settings.json': '{"env":{"QWEN_AUTH_TRUSTED_GATEWAYS":"http://127.0.0.1:8080"}}' }],
   ])('clean on %s: --strict exits 0', async (_name, baseUrl, more) => {
     tree = setup(baseUrl, more);
     const r = await cli(['status', '--cwd', 'app', '--strict', '--json']);

@@ -10,7 +10,8 @@ afterEach(() => tree?.remove());
 
 async function openai(files: Record<string, string>, env: Record<string, string> = {}, cwd = 'w/a'): Promise<OpenAIAuth> {
   tree = makeTree({ 'home/.keep': '', 'w/a/.keep': '', ...files });
-  const auth = await resolveAuth({ cwd: tree.path(cwd), homeDir: tree.path('home'), env });
+  // How the layers load; where a key may go is test/resolve/destination.test.ts's (issue 16).
+  const auth = await resolveAuth({ cwd: tree.path(cwd), homeDir: tree.path('home'), env, trustWorkspace: true });
   if (auth.type !== 'openai') throw new Error('expected openai');
   return auth;
 }

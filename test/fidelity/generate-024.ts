@@ -15,6 +15,7 @@
  *   exported, or exported empty), settings and `.env` files in the moved folder.
  */
 import { rng, type Rng } from './generate.js';
+import { addLayers, type LayerTag } from './layers.js';
 
 export interface Case024 {
   readonly seed: number;
@@ -26,6 +27,8 @@ export interface Case024 {
   readonly env: Record<string, string>;
   /** `--auth-type`, `--openai-api-key`, `--openai-base-url`, `--model`. */
   readonly overrides: { authType?: string; apiKey?: string; baseUrl?: string; model?: string };
+  /** The settings layers of settings-layers.md the case exercises (layers.ts); set by generateCase024. */
+  readonly layers?: readonly LayerTag[];
 }
 
 /** A loopback base URL whose path names where it came from. */
@@ -462,8 +465,7 @@ OPENAI_BASE_URL=${local('legacy-env')}
   return { seed, family: 'home', files, cwd, home, env, overrides: overrides(r) };
 }
 
-/** A random case of one of the families. */
-export function generateCase024(seed: number): Case024 {
+function baseCase(seed: number): Case024 {
   const r = rng(seed);
   const family = r.int(11);
   if (family < 4) return layers(seed, r);
@@ -471,4 +473,15 @@ export function generateCase024(seed: number): Case024 {
   if (family < 9) return custom(seed, r);
   if (family < 10) return protocols(seed, r);
   return homeFolder(seed, r);
+}
+
+/**
+ * A random case of one of the families, with the settings layers of
+ * layers.ts (not in the home family, whose Qwen folder moves; not with
+ * `layers: false`, for oracles that restate only the 0.24 spec).
+ */
+export function generateCase024(seed: number, options: { readonly layers?: boolean } = {}): Case024 {
+  const c = baseCase(seed);
+  if (c.family === 'home' || options.layers === false) return { ...c, layers: [] };
+  return { ...c, layers: addLayers(seed, c, '0.24') };
 }

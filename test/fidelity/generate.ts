@@ -1,8 +1,11 @@
 /**
  * Random resolution cases over the rules of spec §1–4, for comparing
  * qwen-auth with the real Qwen Code CLI. Seeded, so a failing case can be
- * replayed by its seed.
+ * replayed by its seed. The settings layers of settings-layers.md (trust,
+ * system files, enforcedType, v1 files, useExternal, the relaunch) are added
+ * by layers.ts.
  */
+import { addLayers, type LayerTag } from './layers.js';
 
 export interface Rng {
   next(): number;
@@ -40,6 +43,8 @@ export interface Case {
   readonly env: Record<string, string>;
   /** CLI-style overrides. */
   readonly overrides: { apiKey?: string; baseUrl?: string; model?: string };
+  /** The settings layers the case exercises (layers.ts). */
+  readonly layers: readonly LayerTag[];
 }
 
 const VARS = ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'QWEN_MODEL'] as const;
@@ -120,8 +125,12 @@ function settingsFile(r: Rng, tag: string): string {
   return r.chance(0.3) ? `// ${tag} settings\n${json}\n` : `${json}\n`;
 }
 
-/** A random case. Folders up to five deep; home outside, above or inside the workspace. */
-export function generateCase(seed: number): Case {
+/**
+ * A random case. Folders up to five deep; home outside, above or inside the
+ * workspace. `layers: false` leaves out the settings layers of layers.ts
+ * (for oracles that restate only spec §1–4).
+ */
+export function generateCase(seed: number, options: { readonly layers?: boolean } = {}): Case {
   const r = rng(seed);
   const depth = 1 + r.int(5);
   const folders = ['w'];
@@ -149,5 +158,6 @@ export function generateCase(seed: number): Case {
   if (r.chance(0.2)) overrides.baseUrl = baseUrlFor('cli');
   if (r.chance(0.2)) overrides.model = r.chance(0.5) ? 'model-cli' : 'mp-user-0';
 
-  return { seed, files, cwd, home, env, overrides };
+  const layers = options.layers === false ? [] : addLayers(seed, { files, env, cwd, home }, '0.12');
+  return { seed, files, cwd, home, env, overrides, layers };
 }

@@ -109,7 +109,7 @@ async function runBoth(c: LayerCase, version: QwenCodeVersion, ca: TestCa): Prom
   try {
     let ours: Outcome;
     try {
-      const auth = await resolveAuth({ qwenCode: version, cwd, homeDir: tree.path('home'), env, overrides: { authType: 'openai' } });
+      const auth = await resolveAuth({ qwenCode: version, cwd, homeDir: tree.path('home'), env, overrides: { authType: 'openai' }, trustWorkspace: true });
       if (auth.type === 'qwen-oauth') throw new Error('unexpected qwen-oauth');
       ours = { ok: true, key: auth.apiKey, path: new URL(auth.baseUrl).pathname.replace(/\/v1\/?$/, ''), model: auth.model };
     } catch (error) {

@@ -11,7 +11,6 @@
  *
  * Slow (a CLI start per case, ~2–3 s): opt in with QWEN_AUTH_FIDELITY_024=<number of cases>.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,14 +20,17 @@ import { startMitmProxy } from '../support/mitm-proxy.js';
 import { startModelServer } from '../support/model-server.js';
 import { QWEN_CODE_024_CLI } from '../support/qwen-code.js';
 import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
-import { makeTree } from '../support/tree.js';
 import { type Case024, generateCase024 } from './generate-024.js';
+import { materialize, oursOptions, runCli, runSeeds } from './harness.js';
+import { LayerTally } from './layers.js';
 
 const COUNT = Number(process.env.QWEN_AUTH_FIDELITY_024 ?? 0);
 const SEED = Number(process.env.QWEN_AUTH_FIDELITY_024_SEED ?? 1);
 const WORKERS = Number(process.env.QWEN_AUTH_FIDELITY_024_WORKERS ?? 4);
 /** A file to write every mismatch to, as JSON (for study). */
 const REPORT = process.env.QWEN_AUTH_FIDELITY_024_REPORT;
+/** Run only the seeds whose case has settings layers (layers.ts): QWEN_AUTH_FIDELITY_LAYERED=1. */
+const LAYERED_ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERED === '1';
 const cli = QWEN_CODE_024_CLI;
 const enabled = COUNT > 0 && cli !== undefined && hasOpenssl();
 if (!enabled) {
@@ -52,6 +54,8 @@ interface Outcome {
 /** The error code a Qwen Code 0.24 message stands for. */
 export function codeOfMessage(text: string): string {
   if (/No auth type is selected/.test(text)) return 'NO_AUTH_TYPE';
+  // Before the discontinued notice: 0.24.4 prints that notice first, then stops on the mismatch.
+  if (/The configured auth type is .*, but the current auth type is/.test(text)) return 'ENFORCED_AUTH_TYPE_MISMATCH';
   if (/free tier was discontinued/.test(text)) return 'QWEN_OAUTH_DISCONTINUED';
   if (/ANTHROPIC_BASE_URL environment variable not found|missing required baseUrl|Missing baseUrl/.test(text)) return 'MISSING_BASE_URL';
   if (/Missing API key|environment variable not found|Missing credentials for modelProviders/.test(text)) return 'MISSING_API_KEY';
@@ -63,22 +67,14 @@ async function runCase(c: Case024, ca: TestCa): Promise<{ ours: Outcome; theirs:
   const model = await startModelServer();
   // Every https host goes to the fake server; the proxy tells it which host was asked for.
   const proxy = await startMitmProxy({ ca, route: (_host, p) => (p === 443 ? { host: '127.0.0.1', port: model.port } : undefined) });
-  const tree = makeTree({});
-  const sub = (v: string): string => v.replaceAll('{port}', String(model.port)).replaceAll('{home}', tree.path(c.home));
-  tree.write(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
-  const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, sub(v)]));
-  const o = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, sub(v)])) as Case024['overrides'];
+  const m = materialize(c, model.port);
+  const { tree } = m;
+  const o = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, m.sub(v)])) as Case024['overrides'];
   try {
     // Ours first: Qwen Code rewrites "$version" into the settings it loads.
     let ours: Outcome;
     try {
-      const auth = await resolveAuth({
-        qwenCode: '0.24',
-        cwd: tree.path(c.cwd),
-        homeDir: tree.path(c.home),
-        env,
-        overrides: o as never,
-      });
+      const auth = await resolveAuth(oursOptions(c, m, { qwenCode: '0.24', overrides: o as never }));
       if (auth.type === 'qwen-oauth') throw new Error('qwen-oauth in the 0.24 mode');
       // Documented difference: Qwen Code 0.24 refuses to start on an invalid wireApi; we skip the entry.
       const badWire = auth.diagnostics.some((d) => d.code === 'SETTINGS_INVALID_VALUE' && d.key?.endsWith('.wireApi'));
@@ -96,23 +92,12 @@ async function runCase(c: Case024, ca: TestCa): Promise<{ ours: Outcome; theirs:
       ours = { ok: false, code: error.code };
     }
 
-    const args = [cli!, '-p', 'hi', '--proxy', proxy.url];
+    const args = ['-p', 'hi', '--proxy', proxy.url];
     if (o.authType) args.push('--auth-type', o.authType);
     if (o.apiKey) args.push('--openai-api-key', o.apiKey);
     if (o.baseUrl) args.push('--openai-base-url', o.baseUrl);
     if (o.model) args.push('--model', o.model);
-    const stderr = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, args, {
-        cwd: tree.path(c.cwd),
-        env: { ...env, HOME: tree.path(c.home), PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: ca.certPath, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 90_000,
-      });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d));
-      child.stdout.on('data', (d: Buffer) => (err += d));
-      child.on('close', () => resolve(err));
-    });
+    const stderr = await runCli(cli!, args, c, m, ca, 90_000);
     // The first model request (Qwen Code also sends usage statistics to its own host).
     const hit = model.hits.find((h) => /\/(chat\/completions|responses|messages)(\?|$)/.test(h.path));
     const theirs: Outcome = hit
@@ -148,31 +133,34 @@ describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (r
     const report: object[] = [];
     const tally = new Map<string, number>();
     const count = (k: string) => tally.set(k, (tally.get(k) ?? 0) + 1);
-    const seeds = Array.from({ length: COUNT }, (_, i) => SEED + i);
-    const workers = Array.from({ length: WORKERS }, async () => {
-      for (let seed = seeds.shift(); seed !== undefined; seed = seeds.shift()) {
-        const c = generateCase024(seed);
-        const { ours, theirs, stderr } = await runCase(c, ca);
-        if (ours.differs) {
-          count('skipped (documented difference)');
-          continue;
-        }
-        count(`${c.family}:${ours.ok ? `${ours.type}${ours.keyHeader === 'x-api-key' ? '(x-api-key)' : ''}` : ours.code}`);
-        const a = ours.ok ? { ok: true, endpoint: ours.endpoint, key: ours.key, keyHeader: ours.keyHeader, model: ours.model } : { ok: false, code: ours.code };
-        const b = theirs.ok ? { ok: true, endpoint: theirs.endpoint, key: theirs.key, keyHeader: theirs.keyHeader, model: theirs.model } : { ok: false, code: theirs.code };
-        if (JSON.stringify(a) !== JSON.stringify(b)) {
-          mismatches.push(`seed ${seed} (${c.family}):\n  ours ${JSON.stringify(a)}\n  qwen ${JSON.stringify(b)}\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-500)}`);
-          report.push({ seed, ours: a, qwen: b, case: c, stderr: stderr.replace(/Ripgrep not available[^\n]*\n/, '').slice(-800) });
-        }
+    const perLayer = new LayerTally();
+    let ran = 0;
+    await runSeeds(COUNT, SEED, WORKERS, async (seed) => {
+      const c = generateCase024(seed);
+      if (LAYERED_ONLY && (c.layers ?? []).length === 0) return;
+      ran++;
+      const { ours, theirs, stderr } = await runCase(c, ca);
+      if (ours.differs) {
+        count('skipped (documented difference)');
+        perLayer.add(c.layers ?? [], false, false);
+        return;
+      }
+      count(`${c.family}:${ours.ok ? `${ours.type}${ours.keyHeader === 'x-api-key' ? '(x-api-key)' : ''}` : ours.code}`);
+      const a = ours.ok ? { ok: true, endpoint: ours.endpoint, key: ours.key, keyHeader: ours.keyHeader, model: ours.model } : { ok: false, code: ours.code };
+      const b = theirs.ok ? { ok: true, endpoint: theirs.endpoint, key: theirs.key, keyHeader: theirs.keyHeader, model: theirs.model } : { ok: false, code: theirs.code };
+      const mismatch = JSON.stringify(a) !== JSON.stringify(b);
+      perLayer.add(c.layers ?? [], true, mismatch);
+      if (mismatch) {
+        mismatches.push(`seed ${seed} (${c.family}):\n  ours ${JSON.stringify(a)}\n  qwen ${JSON.stringify(b)}\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-500)}`);
+        report.push({ seed, ours: a, qwen: b, case: c, stderr: stderr.replace(/Ripgrep not available[^\n]*\n/, '').slice(-800) });
       }
     });
-    await Promise.all(workers);
     if (REPORT) writeFileSync(REPORT, JSON.stringify(report, null, 1));
     console.log(
-      `[fidelity 0.24] cases ${COUNT}, compared ${COUNT - (tally.get('skipped (documented difference)') ?? 0)}, mismatches ${mismatches.length}; ${[...tally.entries()]
+      `[fidelity 0.24] cases ${ran}, compared ${ran - (tally.get('skipped (documented difference)') ?? 0)}, mismatches ${mismatches.length}; ${[...tally.entries()]
         .sort()
         .map(([k, n]) => `${k} ${n}`)
-        .join(', ')}`,
+        .join(', ')}; per layer (generated/compared/mismatches): ${perLayer}`,
     );
     expect(mismatches, mismatches.join('\n\n')).toEqual([]);
   });

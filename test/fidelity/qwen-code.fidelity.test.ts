@@ -8,7 +8,6 @@
  *
  * Slow (a CLI start per case): opt in with QWEN_AUTH_FIDELITY=<number of cases>.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,11 +18,15 @@ import { isAuthError, resolveAuth } from '../../src/index.js';
 import { startMitmProxy } from '../support/mitm-proxy.js';
 import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
 import { QWEN_CODE_CLI } from '../support/qwen-code.js';
-import { makeTree } from '../support/tree.js';
 import { type Case, generateCase } from './generate.js';
+import { materialize, oursOptions, runCli, runSeeds } from './harness.js';
+import { LayerTally } from './layers.js';
 
 const COUNT = Number(process.env.QWEN_AUTH_FIDELITY ?? 0);
 const SEED = Number(process.env.QWEN_AUTH_FIDELITY_SEED ?? 1);
+const WORKERS = Number(process.env.QWEN_AUTH_FIDELITY_WORKERS ?? 4);
+/** Run only the seeds whose case has settings layers (layers.ts): QWEN_AUTH_FIDELITY_LAYERED=1. */
+const LAYERED_ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERED === '1';
 const qwenCli = QWEN_CODE_CLI;
 const enabled = COUNT > 0 && qwenCli !== undefined && hasOpenssl();
 if (!enabled) {
@@ -91,22 +94,17 @@ async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Ou
       return s ? { host: '127.0.0.1', port: (s.address() as AddressInfo).port } : undefined;
     },
   });
-  const sub = (v: string): string => v.replaceAll('{port}', String(port));
-  const tree = makeTree(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
-  const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, sub(v)]));
-  const overrides = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, sub(v)]));
+  const m = materialize(c, port);
+  const { tree, env } = m;
+  const overrides = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, m.sub(v)]));
   try {
     // Ours.
     let ours: Outcome;
     try {
-      const auth = await resolveAuth({
-        cwd: tree.path(c.cwd),
-        homeDir: tree.path(c.home),
-        env,
-        overrides: { authType: 'openai', ...overrides },
-      });
+      const auth = await resolveAuth(oursOptions(c, m, { overrides: { authType: 'openai', ...overrides } }));
       if (auth.type !== 'openai') throw new Error('expected openai');
-      const onlyCliKey = auth.sources.apiKey?.kind === 'override' && auth.sources.apiKey.shadowed.length === 0;
+      // security.auth.useExternal skips the check that rejects a key given only by flag (settings-layers.md §4).
+      const onlyCliKey = auth.sources.apiKey?.kind === 'override' && auth.sources.apiKey.shadowed.length === 0 && !c.layers.includes('use-external');
       // Qwen Code 0.12 applies the exclusion list to ~/.env too (its path has no ".qwen");
       // the spec exempts every home-level file.
       const homeDotenvExclusion =
@@ -127,17 +125,7 @@ async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Ou
     if (overrides.apiKey) args.push('--openai-api-key', overrides.apiKey);
     if (overrides.baseUrl) args.push('--openai-base-url', overrides.baseUrl);
     if (overrides.model) args.push('--model', overrides.model);
-    const stderr = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, args, {
-        cwd: tree.path(c.cwd),
-        env: { ...env, HOME: tree.path(c.home), PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: ca.certPath, NO_COLOR: '1' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: 60_000,
-      });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d));
-      child.on('close', () => resolve(err));
-    });
+    const stderr = await runCli(qwenCli!, args.slice(1), c, m, ca, 60_000);
     const hit = hits[0];
     const theirs: Outcome = hit
       ? { ok: true, key: hit.key, baseUrl: `${hit.origin}${hit.path.replace(/\/chat\/completions.*$/, '')}`, model: hit.model }
@@ -166,29 +154,30 @@ describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec 
     let compared = 0;
     let skipped = 0;
     let resolved = 0;
-    const seeds = Array.from({ length: COUNT }, (_, i) => SEED + i);
-    const workers = Array.from({ length: 4 }, async () => {
-      for (let seed = seeds.shift(); seed !== undefined; seed = seeds.shift()) {
-        const c = generateCase(seed);
-        const { ours, theirs, stderr } = await runCase(c, ca);
-        if (ours.differs) {
-          skipped++;
-          continue;
-        }
-        compared++;
-        if (ours.ok) resolved++;
-        const a = { ok: ours.ok, key: ours.key, baseUrl: ours.baseUrl, model: ours.model };
-        const b = { ok: theirs.ok, key: theirs.key, baseUrl: theirs.baseUrl, model: theirs.model };
-        if (JSON.stringify(a) !== JSON.stringify(b)) {
-          mismatches.push(
-            `seed ${seed}: ours ${JSON.stringify({ ...a, code: ours.code })}\n  qwen ${JSON.stringify(b)}\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-400)}`,
-          );
-        }
+    const perLayer = new LayerTally();
+    await runSeeds(COUNT, SEED, WORKERS, async (seed) => {
+      const c = generateCase(seed);
+      if (LAYERED_ONLY && (c.layers ?? []).length === 0) return;
+      const { ours, theirs, stderr } = await runCase(c, ca);
+      if (ours.differs) {
+        skipped++;
+        perLayer.add(c.layers, false, false);
+        return;
+      }
+      compared++;
+      if (ours.ok) resolved++;
+      const a = { ok: ours.ok, key: ours.key, baseUrl: ours.baseUrl, model: ours.model };
+      const b = { ok: theirs.ok, key: theirs.key, baseUrl: theirs.baseUrl, model: theirs.model };
+      const mismatch = JSON.stringify(a) !== JSON.stringify(b);
+      perLayer.add(c.layers, true, mismatch);
+      if (mismatch) {
+        mismatches.push(
+          `seed ${seed}: ours ${JSON.stringify({ ...a, code: ours.code })}\n  qwen ${JSON.stringify(b)}\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-400)}`,
+        );
       }
     });
-    await Promise.all(workers);
     console.log(
-      `[fidelity] compared ${compared} (${resolved} resolved, ${compared - resolved} missing a key), skipped ${skipped} (documented differences), mismatches ${mismatches.length}`,
+      `[fidelity] compared ${compared} (${resolved} resolved, ${compared - resolved} missing a key), skipped ${skipped} (documented differences), mismatches ${mismatches.length}; per layer (generated/compared/mismatches): ${perLayer}`,
     );
     expect(mismatches, mismatches.join('\n\n')).toEqual([]);
   });

@@ -37,10 +37,25 @@ describe('the OAuth transport', () => {
     expect(`${inspect(error, { depth: 10 })}${JSON.stringify(error)}`).not.toContain(PASSWORD.slice(0, 12));
   });
 
-  it('from a project .env: INVALID_PROXY when the token is needed', async () => {
+  it('from a project .env: ignored (PROJECT_TRANSPORT_IGNORED); the login never goes through it (issue 16)', async () => {
     tree = makeTree({
       'home/.qwen/oauth_creds.json': JSON.stringify({ access_token: 'at-0123456789', refresh_token: 'rt-0123456789', token_type: 'Bearer', expiry_date: 1 }),
-      'w/.env': `HTTPS_PROXY=http://user:${PASSWORD}@[::1\n`,
+      'w/.env': `HTTPS_PROXY=http://user:${PASSWORD}@[::1\nHTTP_PROXY=http://127.0.0.1:9\n`,
+    });
+    const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, oauth: { tokenEndpoint: 'http://127.0.0.1:1/token' } });
+    if (auth.type !== 'qwen-oauth') throw new Error('expected qwen-oauth');
+    expect(auth.diagnostics.map((d) => d.code)).toContain('PROJECT_TRANSPORT_IGNORED');
+    const error = await auth.getAccessToken().catch((e: unknown) => e);
+    // Straight to the (closed) token endpoint: a network error, not the project's proxy.
+    expect(isAuthError(error, 'INVALID_PROXY'), String(error)).toBe(false);
+    expect(isAuthError(error, 'NETWORK_ERROR'), String(error)).toBe(true);
+  });
+
+  it('from a home .env: INVALID_PROXY when the token is needed', async () => {
+    tree = makeTree({
+      'home/.qwen/oauth_creds.json': JSON.stringify({ access_token: 'at-0123456789', refresh_token: 'rt-0123456789', token_type: 'Bearer', expiry_date: 1 }),
+      'w/.keep': '',
+      'home/.qwen/.env': `HTTPS_PROXY=http://user:${PASSWORD}@[::1\n`,
     });
     const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, oauth: { tokenEndpoint: 'http://127.0.0.1:1/token' } });
     if (auth.type !== 'qwen-oauth') throw new Error('expected qwen-oauth');

@@ -43,7 +43,11 @@ describe.skipIf(!hasOpenssl())('Request inputs through a proxy', () => {
   it('a GET and a POST with a body, as Request objects, go through the proxy with the credential', async () => {
     models = await startFakeModelServer({ apiKeys: { [KEY]: {} } });
     proxy = await startMitmProxy({ ca, route: () => undefined });
-    tree = makeTree({ 'home/.keep': '', 'w/.env': `OPENAI_API_KEY=${KEY}\nOPENAI_BASE_URL=${models.baseUrl}\nHTTP_PROXY=${proxy.url}\n` });
+    // The proxy comes from the user's settings: a project file cannot set one (issue 16).
+    tree = makeTree({
+      'home/.qwen/settings.json': JSON.stringify({ env: { HTTP_PROXY: proxy.url } }),
+      'w/.env': `OPENAI_API_KEY=${KEY}\nOPENAI_BASE_URL=${models.baseUrl}\n`,
+    });
     const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {} });
 
     const list = await auth.fetch(new Request(`${models.baseUrl}/models`));

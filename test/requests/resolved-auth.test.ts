@@ -132,11 +132,15 @@ describe.skipIf(!hasOpenssl())('model requests use the proxy the layered environ
     proxy = undefined;
   });
 
-  it('HTTP_PROXY from the project .env carries auth.fetch and check(); NO_PROXY sends them direct', async () => {
+  it('HTTP_PROXY from the user settings.env carries auth.fetch and check(); NO_PROXY sends them direct', async () => {
     models = await startFakeModelServer({ apiKeys: { [OLD]: {} } });
     proxy = await startMitmProxy({ ca, route: () => undefined });
     const port = Number(new URL(models.url).port);
-    tree = makeTree({ 'home/.keep': '', 'w/.env': `OPENAI_API_KEY=${OLD}\nOPENAI_BASE_URL=${models.baseUrl}\nOPENAI_MODEL=qwen3-coder-plus\nHTTP_PROXY=${proxy.url}\n` });
+    // A proxy from a project file is ignored (issue 16): the user's settings name it.
+    tree = makeTree({
+      'home/.qwen/settings.json': JSON.stringify({ env: { HTTP_PROXY: proxy.url } }),
+      'w/.env': `OPENAI_API_KEY=${OLD}\nOPENAI_BASE_URL=${models.baseUrl}\nOPENAI_MODEL=qwen3-coder-plus\n`,
+    });
     const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {} });
     expect(await auth.check()).toMatchObject({ ok: true });
     expect((await auth.fetch(`${models.baseUrl}/models`)).status).toBe(200);

@@ -46,12 +46,24 @@ describe('trustedGateways', () => {
     expect(await codes('https://llm-gw.corp.example/v1', { trustedGateways: ['llm-gw.corp.example:443'] })).toContain('TRUSTED_GATEWAY');
   });
 
-  it('QWEN_AUTH_TRUSTED_GATEWAYS, e.g. in a .env file, does the same; the option wins over it', async () => {
-    const files = { 'w/.env': 'QWEN_AUTH_TRUSTED_GATEWAYS=http://localhost:1, http://127.0.0.1:8080\n' };
+  it('QWEN_AUTH_TRUSTED_GATEWAYS, e.g. in a home .env file, does the same; the option wins over it', async () => {
+    const files = { 'home/.qwen/.env': 'QWEN_AUTH_TRUSTED_GATEWAYS=http://localhost:1, http://127.0.0.1:8080\n' };
     const found = await codes('http://127.0.0.1:8080/v1', {}, files);
     expect(found).toContain('TRUSTED_GATEWAY');
     expect(found).not.toContain('KEY_PROVIDER_MISMATCH');
     expect(await codes('http://127.0.0.1:8080/v1', { trustedGateways: [] }, files)).toContain('KEY_PROVIDER_MISMATCH');
+  });
+
+  it('QWEN_AUTH_TRUSTED_GATEWAYS in a project file is ignored, with PROJECT_TRANSPORT_IGNORED (issue 16)', async () => {
+    for (const files of [
+      { 'w/.env': 'QWEN_AUTH_TRUSTED_GATEWAYS=http://127.0.0.1:8080\n' },
+      { 'w/.qwen/settings.json': '{"env":{"QWEN_AUTH_TRUSTED_GATEWAYS":"http://127.0.0.1:8080"}}' },
+    ]) {
+      const found = await codes('http://127.0.0.1:8080/v1', {}, files);
+      expect(found).not.toContain('TRUSTED_GATEWAY');
+      expect(found).toContain('KEY_PROVIDER_MISMATCH');
+      expect(found).toContain('PROJECT_TRANSPORT_IGNORED');
+    }
   });
 
   it('plain http to another machine still warns INSECURE_BASE_URL', async () => {

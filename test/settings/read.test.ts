@@ -9,7 +9,8 @@ afterEach(() => tree?.remove());
 
 async function resolveWith(files: Record<string, string>, env: Record<string, string> = {}, cwd = 'w') {
   tree = makeTree({ 'home/.keep': '', 'w/.keep': '', ...files });
-  return resolveAuth({ cwd: tree.path(cwd), homeDir: tree.path('home'), env });
+  // How settings are read and merged; where a key may go is test/resolve/destination.test.ts's (issue 16).
+  return resolveAuth({ cwd: tree.path(cwd), homeDir: tree.path('home'), env, trustWorkspace: true });
 }
 
 describe('JSON with comments', () => {
@@ -139,11 +140,11 @@ describe('$VAR references (expanded from the real environment, as Qwen Code does
     expect(auth.apiKey).toBe(expected);
   });
 
-  it('a .env value is not available to settings references', async () => {
+  it('a .env value reaches settings references through the relaunch (settings-layers.md §7)', async () => {
     const auth = (await resolveWith({
       'w/.env': 'FROM_DOTENV=sk-dotenv',
       'home/.qwen/settings.json': '{"security":{"auth":{"apiKey":"$FROM_DOTENV"}}}',
     })) as OpenAIAuth;
-    expect(auth.apiKey).toBe('$FROM_DOTENV');
+    expect(auth.apiKey).toBe('sk-dotenv');
   });
 });

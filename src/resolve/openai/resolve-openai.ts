@@ -3,7 +3,7 @@ import type { LayeredEnv } from '../../env/layered-env.js';
 import type { RemedyWording } from '../../errors.js';
 import { describeSource, isPresent } from '../provenance.js';
 import type { ProviderRegistry } from '../../providers/types.js';
-import type { EffectiveSettings } from '../../settings/types.js';
+import type { EffectiveSettings, ProviderEntry } from '../../settings/types.js';
 import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance } from '../../types.js';
 import { entryKey, type EntriesByType } from '../provider-protocols.js';
 import { checkKeyAndBase } from '../value-checks.js';
@@ -34,6 +34,8 @@ export interface OpenAIValues {
   readonly model: string;
   readonly sources: { readonly apiKey: Provenance; readonly baseUrl: Provenance; readonly model: Provenance };
   readonly provider: ProviderMatch | undefined;
+  /** The `modelProviders` entry that decided, if one did. */
+  readonly entry?: ProviderEntry | undefined;
 }
 
 /** The outcome: values, or what is known about the missing key (so callers can infer without throwing). */
@@ -102,6 +104,7 @@ export function resolveOpenAI(inputs: OpenAIInputs): OpenAIResolution {
       model: model.value,
       sources: { apiKey: apiKey.provenance, baseUrl: baseUrl.provenance, model: model.provenance },
       provider: checked.provider,
+      entry: selected?.entry,
     },
   };
 }

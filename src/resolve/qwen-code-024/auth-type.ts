@@ -3,6 +3,7 @@ import { wordingOf } from '../wording.js';
 import type { EnvCandidate } from '../../env/layered-env.js';
 import type { Provenance } from '../../types.js';
 import type { ResolutionContext } from '../context.js';
+import { checkEnforcedType } from '../enforced-type.js';
 import { choose, describeSource, envCandidate, overrideCandidate, settingCandidate } from '../provenance.js';
 import { allVariablesOf } from './variables.js';
 
@@ -45,8 +46,11 @@ function inferred(ctx: ResolutionContext): { type: string; provenance: Provenanc
 /**
  * Rule 5 of the 0.24 mode: `overrides.authType` > `security.auth.selectedType`
  * > Qwen Code 0.24's inference. Nothing: NO_AUTH_TYPE (no inference from a
- * key alone, no cached OAuth login). `qwen-oauth`: QWEN_OAUTH_DISCONTINUED.
- * `gemini`, `vertex-ai` and unknown names: UNSUPPORTED_AUTH_TYPE.
+ * key alone, no cached OAuth login). Any type it does not resolve meets
+ * `security.auth.enforcedType`'s check first; then `qwen-oauth`:
+ * QWEN_OAUTH_DISCONTINUED; `gemini`, `vertex-ai` and unknown names:
+ * UNSUPPORTED_AUTH_TYPE. The resolved types meet the check after
+ * the wire switch (resolve.ts).
  */
 export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
   const explicit = choose([
@@ -76,6 +80,9 @@ export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
   const wording = wordingOf(ctx.options);
   const origin = describeSource(provenance, { flags: wording.flags === true });
   if (type === 'openai' || type === 'openai-responses' || type === 'anthropic') return { type, provenance };
+  // Any other type meets security.auth.enforcedType first, as in Qwen Code: a leftover qwen-oauth
+  // with another enforced type ends in the mismatch (0.24.4 prints its discontinued notice before it).
+  checkEnforcedType(ctx.settings, type, origin, { homeDir: ctx.homeDir });
   if (type === 'qwen-oauth') {
     throw new QwenAuthError(
       'QWEN_OAUTH_DISCONTINUED',

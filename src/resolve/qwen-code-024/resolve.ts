@@ -1,4 +1,6 @@
+import type { Diagnostic } from '../../diagnostics.js';
 import { QwenAuthError, remedyPhrases } from '../../errors.js';
+import { type DestinationInputs, destinationVerdict, envKeyExpansionVerdict, guardDestination, untrustedDiagnostic } from '../destination.js';
 import { requestOptionsOf } from '../wording.js';
 import type { ApiKeyAuth } from '../types.js';
 import { loadContext, type ResolutionContext } from '../context.js';
@@ -6,7 +8,9 @@ import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, response
 import { entriesByType, entryKey } from '../provider-protocols.js';
 import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from '../results.js';
 import { untrustedFileFindings } from '../missing-key.js';
-import { requestEnv } from '../transport-env.js';
+import { requestEnv, transportView } from '../transport-env.js';
+import { checkEnforcedType } from '../enforced-type.js';
+import { describeSource } from '../provenance.js';
 import { trustedGatewaysOf } from '../trusted-gateways.js';
 import { checkKeyAndBase } from '../value-checks.js';
 import { wordingOf } from '../wording.js';
@@ -16,7 +20,27 @@ import { values024 } from './values.js';
 import { variablesOf } from './variables.js';
 
 /** What the 0.24 rules give: the result's values, before the request side is attached. */
-type Values = Omit<ApiKeyResultInputs, 'reload' | 'requestEnv' | 'transport' | 'registry'> & { readonly type: 'openai' | 'openai-responses' | 'anthropic' };
+type Values = Omit<ApiKeyResultInputs, 'reload' | 'requestEnv' | 'transport' | 'registry'> & {
+  readonly type: 'openai' | 'openai-responses' | 'anthropic';
+  /** What the destination check needs. */
+  readonly destination: DestinationInputs;
+};
+
+/**
+ * UNTRUSTED_DESTINATION as a diagnostic, for reports that never throw: the
+ * values Qwen Code 0.24's rules choose, checked; nothing when they fail.
+ */
+export function untrustedDestinationDiagnostic024(ctx: ResolutionContext): Diagnostic | undefined {
+  const quiet = { ...ctx, diagnostics: [] as Diagnostic[] };
+  const expansion = envKeyExpansionVerdict(ctx);
+  if (expansion) return untrustedDiagnostic(ctx, expansion);
+  try {
+    const verdict = destinationVerdict(quiet, values(quiet).destination);
+    return verdict.ok ? undefined : untrustedDiagnostic(ctx, verdict);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * `resolveAuth({ qwenCode: '0.24' })` after the layers are loaded (spec 0.24
@@ -25,14 +49,18 @@ type Values = Omit<ApiKeyResultInputs, 'reload' | 'requestEnv' | 'transport' | '
  */
 export function resolveQwenCode024(ctx: ResolutionContext): ApiKeyAuth {
   const v = values(ctx);
+  guardDestination(ctx, v.destination);
   const registry = ctx.registry;
   const inputs: ApiKeyResultInputs = {
     ...v,
     // After a rejection: the key the same rules give now for the same endpoint.
     reload: async () => {
       try {
-        const again = values(await loadContext(ctx.options));
-        return again.type === v.type && again.baseUrl === v.baseUrl ? again.apiKey : undefined;
+        const fresh = await loadContext(ctx.options);
+        const again = values(fresh);
+        if (again.type !== v.type || again.baseUrl !== v.baseUrl) return undefined;
+        // The key read again may come from elsewhere: it goes only where it may.
+        return destinationVerdict(fresh, again.destination).ok ? again.apiKey : undefined;
       } catch {
         return undefined;
       }
@@ -56,6 +84,8 @@ function values(ctx: ResolutionContext): Values {
   const authType = wire.because
     ? { ...chosen.provenance, detail: `${chosen.type}, switched to ${type}: '${wire.because.id}' is declared on that wire (${entryKey(wire.because)})` }
     : chosen.provenance;
+  // settings-layers.md §3: the current type, after the switch, against security.auth.enforcedType.
+  checkEnforcedType(ctx.settings, type, describeSource(authType, { homeDir: ctx.homeDir }), { homeDir: ctx.homeDir });
   const entries = byType.of(type);
   const selection = selectEntry(entries, request, type, ctx.settings, ctx.diagnostics);
 
@@ -86,7 +116,17 @@ function values(ctx: ResolutionContext): Values {
       },
     );
   }
-  if (type === 'anthropic') {
+  // security.auth.useExternal skips Qwen Code's validateAuthMethod (settings-layers.md §4): the
+  // Anthropic base-URL checks below; a key that is missing still fails, in the auth refresh.
+  const external = ctx.settings.useExternal?.value === true;
+  if (type === 'anthropic' && external && !v.baseUrl) {
+    throw new QwenAuthError(
+      'MISSING_BASE_URL',
+      `No base URL for anthropic: security.auth.useExternal (in ${ctx.settings.useExternal!.path}) skips Qwen Code's checks, but no entry baseUrl, override, ANTHROPIC_BASE_URL or security.auth.baseUrl gives one.`,
+      { details: { authType: type, variables: ['ANTHROPIC_BASE_URL'], ...(v.entry && { entry: entryKey(v.entry) }) } },
+    );
+  }
+  if (type === 'anthropic' && !external) {
     const envBase = ctx.env.value('ANTHROPIC_BASE_URL');
     if (v.entry && !v.entry.baseUrl) {
       throw new QwenAuthError(
@@ -109,7 +149,7 @@ function values(ctx: ResolutionContext): Values {
   const checked = checkKeyAndBase(v.apiKey, base, {
     registry: ctx.registry,
     wording: wordingOf(ctx.options),
-    trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, ctx.env),
+    trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, transportView(ctx)),
     now: ctx.now(),
     keyEndpointMismatch: true,
     protocol: type === 'anthropic' ? 'anthropic' : 'openai',
@@ -131,5 +171,6 @@ function values(ctx: ResolutionContext): Values {
     diagnostics: [...ctx.diagnostics, ...checked.diagnostics],
     envFile: ctx.envFile,
     qwenDir: ctx.qwenDir,
+    destination: { apiKey: v.apiKey.provenance, apiKeyValue: checked.apiKey, baseUrl: checked.baseUrl, baseSource: base.provenance, entry: v.entry },
   };
 }
