@@ -3,8 +3,7 @@
  * adds `{ "<folder>": "TRUST_FOLDER" }`, in Qwen Code's format, keeping every
  * other rule; writes atomically with mode 0600. The reader is trusted-folders.ts.
  */
-import { promises as fsp } from 'node:fs';
-import { homedir } from 'node:os';
+import { fsp, homedir } from '../internal/node.js';
 import { join, resolve } from 'node:path';
 import { locateQwenHome } from '../env/qwen-home.js';
 import { QwenAuthError } from '../errors.js';
@@ -63,13 +62,13 @@ export async function trustFolder(folder: string, options: TrustFolderOptions = 
     throw new QwenAuthError('INVALID_OPTION', 'The folder to trust must be a non-empty path.', { details: { option: 'folder' } });
   }
   const dir = resolve(options.cwd ?? process.cwd(), folder);
-  const st = await fsp.stat(dir).catch(() => undefined);
+  const st = await fsp().stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) {
     throw new QwenAuthError('INVALID_OPTION', `${dir} ${st ? 'is not a folder' : 'does not exist'}.`, { details: { option: 'folder' } });
   }
   let path = trustFilePath(options);
   // Write through a symlinked rules file (dotfile managers) instead of replacing the link.
-  path = await fsp.realpath(path).catch(() => path);
+  path = await fsp().realpath(path).catch(() => path);
   const file = readTrustRules(path);
   if (file.problem) {
     throw new QwenAuthError('SETTINGS_INVALID', `${path} is not a trusted-folders file (${file.problem.message}); it was not changed.`, {
@@ -85,7 +84,7 @@ export async function trustFolder(folder: string, options: TrustFolderOptions = 
   let data: Record<string, unknown> = {};
   if (file.exists) {
     try {
-      data = JSON.parse(stripJsonComments((await fsp.readFile(path, 'utf8')).replace(/^\uFEFF/, ''))) as Record<string, unknown>;
+      data = JSON.parse(stripJsonComments((await fsp().readFile(path, 'utf8')).replace(/^\uFEFF/, ''))) as Record<string, unknown>;
     } catch (error) {
       throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${path} could not be read (${errnoCode(error) ?? 'error'}).`, { details: { path }, cause: error });
     }
