@@ -232,10 +232,13 @@ export interface RemedyPhrases {
   readonly orNewerMode: (what: string) => string;
   /** Where an auth type is selected: `security.auth.selectedType in settings.json` (`, or --auth-type` with flags). */
   readonly selectAuthType: string;
-  /** How to trust a folder: `` `qwen-auth trust <dir>` ``. */
+  /**
+   * How to trust a folder, as a clause: "run `mytool trust <dir>` (…)" with a
+   * `trustCommand`, else the trusted-folders file itself (neutral words).
+   */
   readonly trust: (dir: string, extra?: string) => string;
-  /** The caller's vouching: `trustWorkspace: true`, or `--trust-workspace` with flags. */
-  readonly trustOption: string;
+  /** The caller's way to vouch for the folder once: `--trust-workspace` with flags; none otherwise. */
+  readonly trustOption: string | undefined;
 }
 
 /** The phrases of a wording. Every remedy of every table goes through this one helper. */
@@ -249,13 +252,16 @@ export function remedyPhrases(wording: RemedyWording = {}): RemedyPhrases {
     check: (what) => (check ? ` (\`${check}\` ${what})` : ''),
     orNewerMode: (what) => (wording.qwenCode024Option?.trim() ? `, or ${what} with \`${wording.qwenCode024Option.trim()}\`` : ''),
     selectAuthType: `security.auth.selectedType in settings.json${wording.flags ? `, or ${OVERRIDE_FLAGS.authType}` : ''}`,
-    trust: (dir, extra = '') => `\`${wording.trustCommand?.trim() || 'qwen-auth trust'} ${/[\s'"$`\\]/.test(dir) ? `'${dir.replace(/'/g, "'\\''")}'` : dir}${extra}\``,
-    trustOption: wording.flags ? '--trust-workspace' : 'trustWorkspace: true',
+    trust: (dir, extra = '') =>
+      wording.trustCommand?.trim()
+        ? `run \`${wording.trustCommand.trim()} ${/[\s'"$`\\]/.test(dir) ? `'${dir.replace(/'/g, "'\\''")}'` : dir}${extra}\` (it records the folder in Qwen Code's trusted-folders file, so Qwen Code agrees)`
+        : `mark ${dir} TRUST_FOLDER in Qwen Code's trusted-folders file (trustedFolders.json in the Qwen folder: \`qwen-auth trust ${/[\s'"$`\\]/.test(dir) ? `'${dir.replace(/'/g, "'\\''")}'` : dir}${extra}\` writes it, and so does Qwen Code's trust prompt)`,
+    trustOption: wording.flags ? '--trust-workspace' : undefined,
   };
 }
 
 /** The phrases that say how to trust a folder, in a wording. */
-export function trustPhrases(wording?: RemedyWording): { readonly command: (dir: string, extra?: string) => string; readonly option: string } {
+export function trustPhrases(wording?: RemedyWording): { readonly command: (dir: string, extra?: string) => string; readonly option: string | undefined } {
   const p = remedyPhrases(wording);
   return { command: p.trust, option: p.trustOption };
 }
@@ -325,7 +331,7 @@ export const ERROR_REMEDIES: { readonly [C in AuthErrorCode]: RemedyText } = {
   LOCK_TIMEOUT: 'Another process holds the credentials lock; retry, or remove a stale lock file.',
   STORE_ERROR: 'Check the permissions of the credentials store, or choose another store.',
   UNTRUSTED_DESTINATION: (p) =>
-    `If you trust the folder, run ${p.trust('<folder>')} (it records the folder in Qwen Code's trusted-folders file), or pass ${p.trustOption}; or put the key and the endpoint in the same file.`,
+    `If you trust the folder, ${p.trust('<folder>')}${p.trustOption ? `, or pass ${p.trustOption}` : ''}; or put the key and the endpoint in the same file.`,
 };
 
 /**

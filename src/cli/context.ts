@@ -128,6 +128,7 @@ export function resolveOptions(ctx: Context, extra: Partial<ResolveAuthOptions> 
     ...(ctx.qwenCode && { qwenCode: ctx.qwenCode }),
     ...(ctx.trustWorkspace && { trustWorkspace: true }),
     loginCommand: LOGIN_COMMAND,
+    trustCommand: 'qwen-auth trust',
     checkCommand: 'qwen-auth status --check --probe',
     ...(ctx.qwenCode === undefined && { qwenCode024Option: '--qwen-code 0.24' }),
     ...extra,

@@ -252,14 +252,14 @@ export function untrustedRemedy(u: UntrustedDestination, wording: RemedyWording,
   const sameFile = 'or put the key and the endpoint in the same file';
   if (u.via === 'expansion') return `Remove the $VAR reference from ${u.path ?? 'the workspace file'}; a URL or envKey must not carry a secret.`;
   if (u.chooserScope === 'workspace') {
-    return `If you trust this folder, run ${p.command(u.folder, commandExtra)} (it records the folder in Qwen Code's trusted-folders file, so Qwen Code agrees), or pass ${p.option}; ${sameFile}.`;
+    return `If you trust this folder, ${p.command(u.folder, commandExtra)}${p.option ? `, or pass ${p.option}` : ''}; ${sameFile}.`;
   }
-  return `Set the ${u.via === 'proxy' ? 'proxy' : 'endpoint'} where the key is set (the same file, or a more trusted place such as the environment), or pass ${p.option}; ${sameFile}.`;
+  return `Set the ${u.via === 'proxy' ? 'proxy' : 'endpoint'} where the key is set (the same file, or a more trusted place such as the environment)${p.option ? `, or pass ${p.option}` : ''}; ${sameFile}.`;
 }
 
 /** `qwen-auth trust` writes Qwen Code 0.24's file (in Qwen's home folder) only when told so. */
 function commandExtra(ctx: ResolutionContext): string {
-  return ctx.qwenCode === '0.24' && ctx.qwenDir !== join(ctx.homeDir, '.qwen') && ctx.options.trustCommand === undefined ? ' --qwen-code 0.24' : '';
+  return ctx.qwenCode === '0.24' && ctx.qwenDir !== join(ctx.homeDir, '.qwen') && ctx.options.trustCommand === 'qwen-auth trust' ? ' --qwen-code 0.24' : '';
 }
 
 /** UNTRUSTED_DESTINATION for a verdict that is not ok. */

@@ -136,7 +136,8 @@ describe('SIGKILL', () => {
         const next = await client.refresh().catch((e: unknown) => e);
         if (isAuthError(next, 'LOGIN_REQUIRED')) {
           figures.add('lost'); // killed between the server's rotation and the save: inherent
-          mint(lane.dir);
+          // The login stays in its file (a rejected refresh never deletes it); the next login's write cleans up.
+          await createFileTokenStore({ qwenDir: lane.dir }).write(server.mintStoreCredentials({ expiresInSeconds: 3600 }));
         } else if (isAuthError(next)) figures.problem(`refresh ${i}: the next refresh failed with ${next.code}`);
         figures.add('leftoversAfterCleanup', tokenLeftovers(lane.dir).length);
       });

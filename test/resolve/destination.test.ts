@@ -73,7 +73,8 @@ describe.each(MODES)('qwenCode %s', (mode) => {
     expect(error.message).toContain(join(w, '.env'));
     expect(error.message).not.toContain(KEY);
     expect(error.remedy).toContain(`\`qwen-auth trust ${w}`);
-    expect(error.remedy).toContain('trustWorkspace: true');
+    expect(error.remedy).toContain('TRUST_FOLDER');
+    expect(error.remedy).not.toContain('trustWorkspace');
     expect(error.remedy).toContain('same file');
 
     // The remedy works: `qwen-auth trust <dir>` (its library call) writes Qwen Code's file, and the key goes.
@@ -89,8 +90,8 @@ describe.each(MODES)('qwenCode %s', (mode) => {
     expect(flagged.remedy).not.toContain('trustWorkspace: true');
     const own = await refusal(opts(home, w, { OPENAI_API_KEY: KEY }, { trustCommand: 'mytool trust' }));
     expect(own.remedy).toContain(`\`mytool trust ${w}`);
-    await expect(resolveAuth(opts(home, w, {}, { trustCommand: ' ' }))).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'trustCommand' } });
-    await expect(resolveAuth(opts(home, w, {}, { trustWorkspace: 'yes' as never }))).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'trustWorkspace' } });
+    await expect(resolveAuth(opts(home, w, {}, { trustCommand: ' ' }))).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE', details: { option: 'trustCommand' } });
+    await expect(resolveAuth(opts(home, w, {}, { trustWorkspace: 'yes' as never }))).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE', details: { option: 'trustWorkspace' } });
   });
 
   it('inspectEnvironment reports it as a diagnostic and never throws', async () => {
