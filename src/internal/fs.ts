@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { nodeFs, realpathNative, realpathSync, statSync } from './node.js';
+import { nodeFs, realpathNative, statIfAny } from './node.js';
 
 /**
  * `stat` that answers `undefined` instead of throwing for a path that does not
@@ -8,7 +8,7 @@ import { nodeFs, realpathNative, realpathSync, statSync } from './node.js';
  */
 export function statOrUndefined(path: string): Stats | undefined {
   try {
-    return statSync(path, { throwIfNoEntry: false });
+    return statIfAny(path);
   } catch {
     return undefined;
   }

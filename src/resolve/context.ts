@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { homedir } from '../internal/node.js';
 import { basename, dirname, join, normalize, resolve as resolvePath } from 'node:path';
 import { addOnce, type Diagnostic } from '../diagnostics.js';
@@ -157,13 +158,27 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   const systemPath = options.systemSettingsPath ?? located.system;
   const defaultsPath = options.systemDefaultsPath ?? located.defaults;
   const wsPath = workspaceSettingsPath(cwd);
-  const wsExists = statOrUndefined(wsPath)?.isFile() === true && !isHomeFolder(cwd, homeDir);
+  // One stat per settings path however often the layers are read (the relaunch, a moved QWEN_HOME); the two
+  // system files share a folder unless a variable moves one, and a missing folder answers for both (one call).
+  const stats = new Map<string, Stats | undefined>();
+  const statOf = (path: string): Stats | undefined => {
+    if (stats.has(path)) return stats.get(path);
+    const st = statOrUndefined(path);
+    stats.set(path, st);
+    return st;
+  };
+  const systemDir = dirname(systemPath);
+  if (dirname(defaultsPath) === systemDir && !statOrUndefined(systemDir)?.isDirectory()) {
+    stats.set(systemPath, undefined);
+    stats.set(defaultsPath, undefined);
+  }
+  const wsExists = statOf(wsPath)?.isFile() === true && !isHomeFolder(cwd, homeDir);
   const layerFiles: LayerFile[] = [];
   const fatalSettings: Diagnostic[] = [];
   const readLayers = async (dir: string, expandFrom: EnvRecord, into: Diagnostic[], report: boolean) => {
     const one = async (path: string, scope: SettingsScope, fatal: boolean): Promise<SettingsDocument | undefined> => {
       const before = into.length;
-      const st = statOrUndefined(path);
+      const st = statOf(path);
       const exists = st !== undefined;
       const doc = exists ? await readSettingsFile(path, scope, expandFrom, into, st, qwenCode) : undefined;
       const problems = into.slice(before);

@@ -142,11 +142,17 @@ export type DestinationVerdict =
 
 /** Decides whether the credential may go where it is about to go. */
 export function destinationVerdict(ctx: ResolutionContext, inputs: DestinationInputs): DestinationVerdict {
+  const entry = inputs.entry;
+  const baseScope = scopeIn(ctx, inputs.baseSource);
+  // Only a workspace file can be refused, and only a workspace base URL or entry can choose (the proxy is
+  // taken from trusted layers only, transport-env.ts): without one, nothing below can say no.
+  if (baseScope !== 'workspace' && entry?.scope !== 'workspace') {
+    return { ok: true, trust: ctx.options.trustWorkspace === true ? 'trust-workspace' : 'same-or-more-trusted-scope' };
+  }
   const keyScope = scopeIn(ctx, inputs.apiKey);
   const credential = describeSource(inputs.apiKey, { flags: wordingOf(ctx.options).flags === true });
   const url = parseHttpUrl(inputs.baseUrl.trim());
   const origin = url ? url.origin : redactText(redactUrl(inputs.baseUrl), 120);
-  const entry = inputs.entry;
   const entrySource: ValueSource | undefined = entry && { kind: 'settings', key: entryKey(entry), path: entry.path, scope: entry.scope };
   const fail = (u: Omit<UntrustedDestination, 'credential' | 'credentialScope' | 'folder'>, message: string): DestinationVerdict => ({
     ok: false,
@@ -155,13 +161,13 @@ export function destinationVerdict(ctx: ResolutionContext, inputs: DestinationIn
   });
 
   // 1. $VAR: a workspace file never gets a secret of a more trusted scope into a URL or an envKey. No exception.
-  const secrets = trustedSecrets(ctx, inputs);
   const places: { text: string; source: ValueSource; what: string }[] = [];
-  if (scopeIn(ctx, inputs.baseSource) === 'workspace') places.push({ text: inputs.baseUrl, source: inputs.baseSource, what: 'the base URL' });
+  if (baseScope === 'workspace') places.push({ text: inputs.baseUrl, source: inputs.baseSource, what: 'the base URL' });
   if (entry && entrySource && entry.scope === 'workspace') {
     if (entry.baseUrl) places.push({ text: entry.baseUrl, source: { ...entrySource, key: `${entryKey(entry)}.baseUrl` }, what: 'the base URL' });
     if (entry.envKey) places.push({ text: entry.envKey, source: { ...entrySource, key: `${entryKey(entry)}.envKey` }, what: 'the envKey' });
   }
+  const secrets = places.length > 0 ? trustedSecrets(ctx, inputs) : [];
   for (const place of places) {
     const secret = secrets.find((s) => place.text.includes(s.value));
     if (!secret) continue;

@@ -29,7 +29,8 @@ export const TLS_VARIABLES: readonly string[] = Object.freeze([
  */
 export const TRANSPORT_VARIABLES: readonly string[] = Object.freeze([...PROXY_VARIABLES, ...TLS_VARIABLES, TRUSTED_GATEWAYS_VARIABLE]);
 
-const isTransport = (name: string): boolean => TRANSPORT_VARIABLES.some((n) => n.toLowerCase() === name.toLowerCase());
+const TRANSPORT_LOWER: ReadonlySet<string> = new Set(TRANSPORT_VARIABLES.map((n) => n.toLowerCase()));
+const isTransport = (name: string): boolean => TRANSPORT_LOWER.has(name.toLowerCase());
 
 /** The home-level `.env` files read (the project file, when one was found, is workspace scope). */
 export function homeEnvFiles(ctx: ResolutionContext): string[] {
@@ -40,7 +41,8 @@ export function homeEnvFiles(ctx: ResolutionContext): string[] {
 
 /** The scope of a source in this context (home `.env` files are user scope, project ones workspace). */
 export function scopeIn(ctx: ResolutionContext, source: ValueSource): Scope {
-  return scopeOf(source, { homeEnvFiles: homeEnvFiles(ctx) });
+  // Only an env-file source without a scope needs the home files.
+  return source.scope ?? (source.kind === 'env-file' ? scopeOf(source, { homeEnvFiles: homeEnvFiles(ctx) }) : scopeOf(source));
 }
 
 /** True when a source is a workspace file (workspace settings, a project `.env`). */
@@ -49,7 +51,11 @@ export function isWorkspaceSource(ctx: ResolutionContext, source: ValueSource): 
 }
 
 /** The two spellings of a variable that have them (`HTTPS_PROXY`, `https_proxy`). */
-const spellings = (name: string): string[] => [...new Set([name.toUpperCase(), name.toLowerCase()])];
+const spellings = (name: string): string[] => {
+  const upper = name.toUpperCase();
+  const lower = name.toLowerCase();
+  return upper === lower ? [upper] : [upper, lower];
+};
 
 /**
  * The value a transport variable has for requests: the real environment's;
@@ -58,12 +64,12 @@ const spellings = (name: string): string[] => [...new Set([name.toUpperCase(), n
  * comes back). Undefined when only workspace files set it.
  */
 export function transportValue(ctx: ResolutionContext, name: string): EnvCandidate | undefined {
-  if (spellings(name).some((n) => ctx.env.hasReal(n))) {
+  if (ctx.env.hasReal(name.toUpperCase()) || ctx.env.hasReal(name.toLowerCase())) {
     return ctx.env.hasReal(name) ? { value: ctx.realEnv[name] as string, source: { kind: 'env', name } } : undefined;
   }
   const effective = ctx.env.get(name);
-  const layers = [...(effective ? [effective] : []), ...ctx.env.shadowedOf(name)];
-  return layers.find((c) => !isWorkspaceSource(ctx, c.source));
+  if (effective !== undefined && !isWorkspaceSource(ctx, effective.source)) return effective;
+  return ctx.env.shadowedOf(name).find((c) => !isWorkspaceSource(ctx, c.source));
 }
 
 /** A view of the layered environment that gives transport variables only from trusted layers. */
