@@ -1,4 +1,4 @@
-import { dirname, join, normalize, resolve } from 'node:path';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { realPathOr, statOrUndefined } from '../internal/fs.js';
 
 /** Where `.env` discovery looks, all absolute. */
@@ -52,18 +52,21 @@ export function homeLevelEnvFiles(roots: Pick<EnvSearchRoots, 'homeDir' | 'qwenD
  * to the filesystem root, `D/.qwen/.env` then `D/.env` in each folder D;
  * then `<qwenDir>/.env` and `<homeDir>/.env`.
  */
-export function* envFileCandidates(roots: EnvSearchRoots): Generator<string> {
+export function envFileCandidates(roots: EnvSearchRoots): string[] {
   const home = homeLevelEnvFiles(roots);
-  const seen = new Set<string>();
-  const fresh = (p: string): boolean => !seen.has(p) && seen.add(p) !== undefined;
+  const out: string[] = [];
+  // `dir` is absolute and normalized, so a join is a concatenation (the root alone ends with the separator).
   let dir = resolve(roots.cwd);
   for (;;) {
-    for (const candidate of [join(dir, '.qwen', '.env'), join(dir, '.env')]) if (fresh(candidate)) yield candidate;
+    const base = dir.endsWith(sep) ? dir : dir + sep;
+    out.push(`${base}.qwen${sep}.env`, `${base}.env`);
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  for (const candidate of [home[0]!, home[2]!]) if (fresh(candidate)) yield candidate;
+  // Each folder of the walk is visited once: only the home-level files can repeat a candidate.
+  for (const candidate of [home[0]!, home[2]!]) if (!out.includes(candidate)) out.push(candidate);
+  return out;
 }
 
 /** `project` or `home`, for a candidate of {@link envFileCandidates}. */

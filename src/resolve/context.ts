@@ -176,17 +176,21 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   const layerFiles: LayerFile[] = [];
   const fatalSettings: Diagnostic[] = [];
   const readLayers = async (dir: string, expandFrom: EnvRecord, into: Diagnostic[], report: boolean) => {
-    const one = async (path: string, scope: SettingsScope, fatal: boolean): Promise<SettingsDocument | undefined> => {
+    const read = async (path: string, scope: SettingsScope, fatal: boolean, st: Stats): Promise<SettingsDocument | undefined> => {
       const before = into.length;
-      const st = statOf(path);
-      const exists = st !== undefined;
-      const doc = exists ? await readSettingsFile(path, scope, expandFrom, into, st, qwenCode) : undefined;
-      const problems = into.slice(before);
+      const doc = await readSettingsFile(path, scope, expandFrom, into, st, qwenCode);
       if (report) {
-        layerFiles.push({ kind: 'settings', scope, path, status: doc ? 'read' : exists ? 'invalid' : 'missing' });
-        if (fatal) fatalSettings.push(...problems.filter((d) => UNREADABLE_SETTINGS.has(d.code)));
+        layerFiles.push({ kind: 'settings', scope, path, status: doc ? 'read' : 'invalid' });
+        if (fatal) fatalSettings.push(...into.slice(before).filter((d) => UNREADABLE_SETTINGS.has(d.code)));
       }
       return doc;
+    };
+    // A missing file costs no promise: most of the four are missing on most machines.
+    const one = (path: string, scope: SettingsScope, fatal: boolean): Promise<SettingsDocument | undefined> | undefined => {
+      const st = statOf(path);
+      if (st) return read(path, scope, fatal, st);
+      if (report) layerFiles.push({ kind: 'settings', scope, path, status: 'missing' });
+      return undefined;
     };
     const defaults = await one(defaultsPath, 'system-defaults', v024);
     const user = await one(userSettingsPath(dir), 'user', v024);
@@ -213,11 +217,12 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   const envEnabled = folderTrustEnabled(docsFor(layers, workspaceTrusted));
   const envHere = envEnabled ? (enabled ? here : judge(realCwd())) : { verdict: 'undecided' as FolderTrust };
   const projectEnvApplied = !envEnabled || (v024 ? envHere.verdict === 'trusted' : envHere.verdict !== 'untrusted');
-  const homeFiles = new Set(homeLevelEnvFiles({ homeDir, qwenDir }).map((p) => normalize(p)));
+  let homeFiles: ReadonlySet<string> | undefined;
+  const isHomeFile = (path: string): boolean => (homeFiles ??= new Set(homeLevelEnvFiles({ homeDir, qwenDir }).map((p) => normalize(p)))).has(normalize(path));
   const canUse: EnvFileFilter | undefined = !envEnabled
     ? undefined
     : (path, scope) => {
-        if (scope === 'home' || homeFiles.has(normalize(path))) return undefined;
+        if (scope === 'home' || isHomeFile(path)) return undefined;
         if (!projectEnvApplied) return why(envHere.verdict, envHere.rule, rules(), realCwd(), qwenCode);
         if (!v024) return undefined;
         // 0.24, rule 6: a .env above the working folder is skipped when its folder is decided untrusted.

@@ -9,12 +9,14 @@ import { tildify } from './provenance.js';
  * merge). It never selects a type. A non-empty value that differs, exactly
  * and case-sensitively, from the current auth type stops resolution with
  * ENFORCED_AUTH_TYPE_MISMATCH. `current` is the type after Qwen Code 0.24's
- * openai ↔ openai-responses switch. Both dialects.
+ * openai ↔ openai-responses switch. Both dialects. `origin` (the phrase
+ * naming where the type came from) may be given as a function, built only
+ * for the error.
  */
 export function checkEnforcedType(
   settings: EffectiveSettings,
   current: string,
-  origin: string,
+  origin: string | (() => string),
   options: { readonly wording?: RemedyWording; readonly homeDir?: string } = {},
 ): void {
   const enforced = settings.enforcedType;
@@ -24,7 +26,7 @@ export function checkEnforcedType(
   const file = tildify(enforced.path, options.homeDir);
   throw new QwenAuthError(
     'ENFORCED_AUTH_TYPE_MISMATCH',
-    `The auth type is '${currentType}' (${origin}), but security.auth.enforcedType in ${file} (${enforced.scope}) enforces '${enforcedType}'; ` +
+    `The auth type is '${currentType}' (${typeof origin === 'function' ? origin() : origin}), but security.auth.enforcedType in ${file} (${enforced.scope}) enforces '${enforcedType}'; ` +
       `Qwen Code stops here ("The configured auth type is ${enforcedType}, but the current auth type is ${currentType}").`,
     {
       details: { enforcedType, currentType, path: enforced.path },

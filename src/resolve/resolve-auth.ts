@@ -156,7 +156,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
 
   // security.auth.enforcedType never selects; it stops a run whose type differs (settings-layers.md §3).
   const enforce = (type: string, provenance: Provenance): void =>
-    checkEnforcedType(ctx.settings, type, describeSource(provenance, { flags: wording.flags === true, homeDir: ctx.homeDir }), { wording, homeDir: ctx.homeDir });
+    checkEnforcedType(ctx.settings, type, () => describeSource(provenance, { flags: wording.flags === true, homeDir: ctx.homeDir }), { wording, homeDir: ctx.homeDir });
 
   if (chosen) {
     enforce(chosen.value, chosen.provenance);

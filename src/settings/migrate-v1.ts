@@ -97,8 +97,16 @@ function movesOf(dialect: QwenCodeVersion): readonly (readonly [string, string])
   return dialect === '0.12' ? [...MOVES, ...MOVES_012_ONLY] : MOVES;
 }
 
-function indicatorsOf(dialect: QwenCodeVersion): readonly string[] {
-  return [...movesOf(dialect).map(([key]) => key).filter((key) => !KEPT_IN_PLACE.has(key)), ...DISABLE_MOVES.map(([key]) => key)];
+/** Per dialect, built once: the indicator keys in the CLIs' order, and the same as a set. */
+const indicatorCache = new Map<QwenCodeVersion, { readonly list: readonly string[]; readonly set: ReadonlySet<string> }>();
+function indicatorsOf(dialect: QwenCodeVersion): { readonly list: readonly string[]; readonly set: ReadonlySet<string> } {
+  let found = indicatorCache.get(dialect);
+  if (!found) {
+    const list = [...movesOf(dialect).map(([key]) => key).filter((key) => !KEPT_IN_PLACE.has(key)), ...DISABLE_MOVES.map(([key]) => key)];
+    found = { list, set: new Set(list) };
+    indicatorCache.set(dialect, found);
+  }
+  return found;
 }
 
 /** The v1 keys that decide auth, with their v2 paths (for documentation and diagnostics). */
@@ -141,7 +149,10 @@ function copyObject(value: Json): Json {
 
 /** The top-level v1 keys (with a non-object value) a settings object holds, in the CLIs' order. */
 export function v1KeysOf(data: Readonly<Json>, dialect: QwenCodeVersion): string[] {
-  return indicatorsOf(dialect).filter((key) => Object.hasOwn(data, key) && !isObject(data[key]));
+  const { list, set } = indicatorsOf(dialect);
+  // A v2 file (the common case) holds none of them: one pass over its few top-level keys.
+  if (!Object.keys(data).some((key) => set.has(key) && !isObject(data[key]))) return [];
+  return list.filter((key) => Object.hasOwn(data, key) && !isObject(data[key]));
 }
 
 /** What {@link migrateV1Settings} did to one file. */

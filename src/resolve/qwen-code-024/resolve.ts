@@ -85,7 +85,7 @@ function values(ctx: ResolutionContext): Values {
     ? { ...chosen.provenance, detail: `${chosen.type}, switched to ${type}: '${wire.because.id}' is declared on that wire (${entryKey(wire.because)})` }
     : chosen.provenance;
   // settings-layers.md §3: the current type, after the switch, against security.auth.enforcedType.
-  checkEnforcedType(ctx.settings, type, describeSource(authType, { homeDir: ctx.homeDir }), { homeDir: ctx.homeDir });
+  checkEnforcedType(ctx.settings, type, () => describeSource(authType, { homeDir: ctx.homeDir }), { homeDir: ctx.homeDir });
   const entries = byType.of(type);
   const selection = selectEntry(entries, request, type, ctx.settings, ctx.diagnostics);
 
