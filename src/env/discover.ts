@@ -1,5 +1,5 @@
 import { dirname, join, normalize, resolve, sep } from 'node:path';
-import { realPathOr, statOrUndefined } from '../internal/fs.js';
+import { realPathOr, type StatOf, statOrUndefined } from '../internal/fs.js';
 
 /** Where `.env` discovery looks, all absolute. */
 export interface EnvSearchRoots {
@@ -78,15 +78,15 @@ export function envFileScope(path: string, roots: Pick<EnvSearchRoots, 'homeDir'
  * Finds the one `.env` file Qwen Code would use: walking from `cwd` to the
  * filesystem root, `D/.qwen/.env` then `D/.env` in each folder D; failing
  * that, `<qwenDir>/.env` then `<homeDir>/.env`. The first regular file wins.
- * Two `stat` calls per folder, none repeated.
+ * Two `stat` calls per folder, none repeated (`statOf` may know some already).
  */
-export function findEnvFile(roots: EnvSearchRoots, canUse?: EnvFileFilter): EnvFileSearch {
+export function findEnvFile(roots: EnvSearchRoots, canUse?: EnvFileFilter, statOf: StatOf = statOrUndefined): EnvFileSearch {
   const searched: string[] = [];
   const skipped: SkippedEnvFile[] = [];
   const done = (found: FoundEnvFile | null): EnvFileSearch => ({ found, searched, ...(skipped.length > 0 && { skipped }) });
   for (const candidate of envFileCandidates(roots)) {
     searched.push(candidate);
-    const st = statOrUndefined(candidate);
+    const st = statOf(candidate);
     if (!st?.isFile()) continue;
     const scope = envFileScope(candidate, roots);
     const reason = canUse?.(candidate, scope);
@@ -120,7 +120,7 @@ export interface EnvFilesSearch {
  * Anything that exists counts as found (a folder named `.env` stops the walk
  * and is then reported as unreadable), as Qwen Code 0.24 does.
  */
-export function findQwenCode024EnvFiles(roots: EnvSearchRoots, canUse?: EnvFileFilter): EnvFilesSearch {
+export function findQwenCode024EnvFiles(roots: EnvSearchRoots, canUse?: EnvFileFilter, statOf: StatOf = statOrUndefined): EnvFilesSearch {
   const homeDir = resolve(roots.homeDir);
   const qwenDir = resolve(roots.qwenDir);
   const legacy = normalize(join(homeDir, '.qwen'));
@@ -136,7 +136,7 @@ export function findQwenCode024EnvFiles(roots: EnvSearchRoots, canUse?: EnvFileF
     const path = normalize(candidate);
     if (seen.has(path)) return false;
     searched.push(path);
-    const st = statOrUndefined(path);
+    const st = statOf(path);
     if (!st) return false;
     const scope = homeSet.has(path) ? 'home' : 'project';
     const reason = canUse?.(path, scope);

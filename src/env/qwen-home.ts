@@ -1,7 +1,7 @@
 import { homedir } from '../internal/node.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
-import { statOrUndefined } from '../internal/fs.js';
+import { type StatOf, statOrUndefined } from '../internal/fs.js';
 import type { EnvRecord, QwenCodeVersion, ValueSource } from '../types.js';
 import { type EnvFileFilter, type EnvFileSearch, findEnvFile, findQwenCode024EnvFiles, type FoundEnvFile } from './discover.js';
 import { DEFAULT_MAX_ENV_FILE_BYTES, type LoadedEnvFile, loadEnvFiles, readEnvFileValues } from './load.js';
@@ -42,6 +42,8 @@ export interface QwenHomeInputs {
   readonly qwenCode?: QwenCodeVersion | undefined;
   /** Folder trust's say on each existing file (see {@link EnvFileFilter}); default: every file may be used. */
   readonly canUse?: EnvFileFilter | undefined;
+  /** How files are looked at (default: a `stat` each); resolution passes one that asks once per path. */
+  readonly statOf?: StatOf | undefined;
 }
 
 /** The `.env` files as resolution reads them, and the home folder they imply. */
@@ -93,7 +95,7 @@ function readQwenCode024(inputs: QwenHomeInputs, env: EnvRecord, diagnostics: Di
   let home = explicitHome(inputs, env, homeDir, cwd);
   if (!home && !Object.hasOwn(env, 'QWEN_HOME')) {
     for (const path of [join(homeDir, '.qwen', '.env'), join(homeDir, '.env')]) {
-      const st = statOrUndefined(path);
+      const st = (inputs.statOf ?? statOrUndefined)(path);
       if (!st?.isFile()) continue;
       const value = read({ path, size: st.size, scope: 'home' }, false).values?.QWEN_HOME;
       if (value) {
@@ -104,7 +106,7 @@ function readQwenCode024(inputs: QwenHomeInputs, env: EnvRecord, diagnostics: Di
   }
   const fallback: QwenHome = { qwenDir: qwenDirFrom(undefined, homeDir), source: { kind: 'default' } };
   const filesOf = (qwenDir: string) => {
-    const found = findQwenCode024EnvFiles({ cwd, homeDir, qwenDir }, inputs.canUse);
+    const found = findQwenCode024EnvFiles({ cwd, homeDir, qwenDir }, inputs.canUse, inputs.statOf);
     return { found, files: found.files.map((file) => read(file, true)) };
   };
 
@@ -148,7 +150,7 @@ export function readEnvFilesAndHome(inputs: QwenHomeInputs, diagnostics: Diagnos
     source: { kind: 'default' },
   };
 
-  const search = findEnvFile({ cwd: resolve(inputs.cwd), homeDir, qwenDir: first.qwenDir }, inputs.canUse);
+  const search = findEnvFile({ cwd: resolve(inputs.cwd), homeDir, qwenDir: first.qwenDir }, inputs.canUse, inputs.statOf);
   const files = loadEnvFiles(
     search.found,
     { homeDir, qwenDir: first.qwenDir },

@@ -14,6 +14,53 @@ export function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
+/** {@link statOrUndefined}, possibly answered from what the same run already learned. */
+export type StatOf = (path: string) => Stats | undefined;
+
+/**
+ * A {@link StatOf} that asks the system once per path it is called with:
+ * one resolution's view of the few files it looks at more than once (the
+ * working folder, the settings files). {@link StatCache.peek} answers from
+ * what is known without recording, for the long `.env` walk.
+ */
+export interface StatCache extends StatOf {
+  /** Records an answer learned otherwise (a missing folder answers for the paths inside it). */
+  assume(path: string, stats: Stats | undefined): void;
+  /** True when `path` was already looked at (or assumed). */
+  knows(path: string): boolean;
+  /** The known answer, else a `stat` that is not recorded. */
+  readonly peek: StatOf;
+}
+
+/** A fresh {@link StatCache}; made per call, never kept between calls (files change). */
+export function statCache(): StatCache {
+  // A handful of entries: a list compares faster than a Map hashes freshly built path strings.
+  const paths: string[] = [];
+  const answers: (Stats | undefined)[] = [];
+  const stat = ((path: string): Stats | undefined => {
+    const i = paths.indexOf(path);
+    if (i !== -1) return answers[i];
+    const st = statOrUndefined(path);
+    paths.push(path);
+    answers.push(st);
+    return st;
+  }) as StatCache & { peek: StatOf };
+  stat.assume = (path, stats) => {
+    const i = paths.indexOf(path);
+    if (i !== -1) answers[i] = stats;
+    else {
+      paths.push(path);
+      answers.push(stats);
+    }
+  };
+  stat.knows = (path) => paths.includes(path);
+  stat.peek = (path) => {
+    const i = paths.indexOf(path);
+    return i !== -1 ? answers[i] : statOrUndefined(path);
+  };
+  return stat;
+}
+
 /** The `code` of a Node.js system error, or undefined. */
 export function errnoCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error) {

@@ -7,7 +7,7 @@ import { homeLevelEnvFiles } from '../env/discover.js';
 import { LayeredEnv } from '../env/layered-env.js';
 import { applyEnvFile, DEFAULT_EXCLUDED_ENV_VARS, type LoadedEnvFile } from '../env/load.js';
 import { readEnvFilesAndHome } from '../env/qwen-home.js';
-import { realPathOr, statOrUndefined } from '../internal/fs.js';
+import { realPathOr, type StatCache, statCache, statOrUndefined } from '../internal/fs.js';
 import { defaultRegistry } from '../providers/default-registry.js';
 import { checkedRegistry } from '../providers/registry.js';
 import type { ProviderRegistry } from '../providers/types.js';
@@ -128,14 +128,14 @@ function relaunchEnv(env: LayeredEnv, names: readonly string[], first: EnvRecord
  * variable that moves the system files or the trust rules (as Qwen Code's
  * relaunch lets them), they are loaded once more with it.
  */
-export async function loadContext(options: ResolveAuthOptions): Promise<ResolutionContext> {
+export async function loadContext(options: ResolveAuthOptions, statOf: StatCache = statCache()): Promise<ResolutionContext> {
   const realEnv: EnvRecord = options.env ?? process.env;
-  const first = await loadOnce(options, pathEnvOf((n) => realEnv[n]));
+  const first = await loadOnce(options, pathEnvOf((n) => realEnv[n]), statOf);
   const after = pathEnvOf((n) => first.env.value(n));
-  return samePathEnv(after, pathEnvOf((n) => realEnv[n])) ? first : loadOnce(options, after);
+  return samePathEnv(after, pathEnvOf((n) => realEnv[n])) ? first : loadOnce(options, after, statOf);
 }
 
-async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<ResolutionContext> {
+async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: StatCache): Promise<ResolutionContext> {
   const realEnv: EnvRecord = options.env ?? process.env;
   const homeDir = resolvePath(options.homeDir ?? homedir());
   const cwd = resolvePath(options.cwd ?? process.cwd());
@@ -146,7 +146,13 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   const diagnostics: Diagnostic[] = [];
   const qwenCode: QwenCodeVersion = options.qwenCode ?? '0.12';
   const v024 = qwenCode === '0.24';
-  const envInputs = { qwenDir: options.qwenDir, env: realEnv, homeDir, cwd, envFile: options.envFile, qwenCode };
+  const envInputs = { qwenDir: options.qwenDir, env: realEnv, homeDir, cwd, envFile: options.envFile, qwenCode, statOf: statOf.peek };
+  // The option check looked for a `.qwen` folder here: when there is none, nothing inside it exists.
+  const dotQwen = join(cwd, '.qwen');
+  if (statOf.knows(dotQwen) && !statOf(dotQwen)?.isDirectory()) {
+    statOf.assume(join(dotQwen, '.env'), undefined);
+    statOf.assume(workspaceSettingsPath(cwd), undefined);
+  }
 
   // 1. Qwen's home folder (a home-level .env may move it), from a walk that folder trust does not yet filter.
   const envDiagnostics: Diagnostic[] = [];
@@ -160,17 +166,10 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv): Promise<
   const wsPath = workspaceSettingsPath(cwd);
   // One stat per settings path however often the layers are read (the relaunch, a moved QWEN_HOME); the two
   // system files share a folder unless a variable moves one, and a missing folder answers for both (one call).
-  const stats = new Map<string, Stats | undefined>();
-  const statOf = (path: string): Stats | undefined => {
-    if (stats.has(path)) return stats.get(path);
-    const st = statOrUndefined(path);
-    stats.set(path, st);
-    return st;
-  };
   const systemDir = dirname(systemPath);
-  if (dirname(defaultsPath) === systemDir && !statOrUndefined(systemDir)?.isDirectory()) {
-    stats.set(systemPath, undefined);
-    stats.set(defaultsPath, undefined);
+  if (dirname(defaultsPath) === systemDir && !statOf.knows(systemPath) && !statOrUndefined(systemDir)?.isDirectory()) {
+    statOf.assume(systemPath, undefined);
+    statOf.assume(defaultsPath, undefined);
   }
   const wsExists = statOf(wsPath)?.isFile() === true && !isHomeFolder(cwd, homeDir);
   const layerFiles: LayerFile[] = [];

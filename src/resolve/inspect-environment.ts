@@ -1,4 +1,4 @@
-import { statOrUndefined } from '../internal/fs.js';
+import { statCache, statOrUndefined } from '../internal/fs.js';
 import type { EnvironmentReport, TrustReport } from '../types.js';
 import { loadContext, type ResolutionContext } from './context.js';
 import { unreadEnvFilesOf } from './missing-key.js';
@@ -20,8 +20,9 @@ import { addProjectTransportDiagnostics } from './transport-env.js';
  * the UNTRUSTED_DESTINATION diagnostic (resolveAuth throws it).
  */
 export async function inspectEnvironment(options: ResolveAuthOptions = {}): Promise<EnvironmentReport> {
-  checkOptions(options);
-  const ctx = await loadContext(options);
+  const statOf = statCache();
+  checkOptions(options, statOf);
+  const ctx = await loadContext(options, statOf);
   // Every variable whose value is shadowed: an empty one hiding a value is reported.
   for (const name of ctx.env.shadowedNames()) envCandidate(ctx.env, name, ctx.diagnostics);
   const unreadEnvFiles = unreadEnvFilesOf(ctx).map((f) => ({

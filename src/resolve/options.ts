@@ -1,6 +1,6 @@
-import { resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { QwenAuthError } from '../errors.js';
-import { statOrUndefined } from '../internal/fs.js';
+import { type StatOf, statOrUndefined } from '../internal/fs.js';
 import { checkOAuthOptions } from '../oauth/endpoints.js';
 import { redactText } from '../redact.js';
 import { checkedRegistry } from '../providers/registry.js';
@@ -160,7 +160,7 @@ function invalidOption(option: string, message: string, kind: 'programmer' | 'op
  * Checks the options before any I/O: `INVALID_OPTION_TYPE` (a wrong type) or
  * `INVALID_OPTION` (a value that cannot be used), naming the option.
  */
-export function checkOptions(options: ResolveAuthOptions): void {
+export function checkOptions(options: ResolveAuthOptions, statOf?: StatOf): void {
   if (typeof options !== 'object' || options === null) throw wrongType('options', 'resolveAuth() takes an options object.');
   if (options.platform !== undefined && (typeof options.platform !== 'string' || options.platform === '')) {
     throw wrongType('platform', "options.platform must be a platform name such as 'linux', 'darwin' or 'win32'.");
@@ -256,12 +256,17 @@ export function checkOptions(options: ResolveAuthOptions): void {
     }
   }
   if (options.cwd !== undefined) {
-    const st = statOrUndefined(resolvePath(options.cwd));
-    if (!st?.isDirectory()) {
-      throw new QwenAuthError('INVALID_OPTION', `The folder to resolve from, ${resolvePath(options.cwd)}, ${st ? 'is not a folder' : 'does not exist'}.`, {
-        details: { option: 'cwd' },
-        remedy: 'Run the tool in (or point it at) a folder that exists.',
-      });
+    const cwd = resolvePath(options.cwd);
+    // Given the run's stat cache: a `.qwen` folder in it proves it a folder, and that answer also serves the
+    // .env walk and the workspace settings (one call where there were two or three).
+    if (!statOf?.(join(cwd, '.qwen'))?.isDirectory()) {
+      const st = (statOf ?? statOrUndefined)(cwd);
+      if (!st?.isDirectory()) {
+        throw new QwenAuthError('INVALID_OPTION', `The folder to resolve from, ${cwd}, ${st ? 'is not a folder' : 'does not exist'}.`, {
+          details: { option: 'cwd' },
+          remedy: 'Run the tool in (or point it at) a folder that exists.',
+        });
+      }
     }
   }
 }

@@ -1,3 +1,4 @@
+import { statCache } from '../internal/fs.js';
 import { overrideName, QwenAuthError } from '../errors.js';
 import { requestOptionsOf } from './wording.js';
 import { remedyFor } from './remedies.js';
@@ -143,8 +144,9 @@ function stopsQwenCode(ctx: ResolutionContext): void {
  * `openai-responses`). Reads files, never writes them; never touches `process.env`.
  */
 export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<ResolvedAuth> {
-  checkOptions(options);
-  const ctx = await loadContext(options);
+  const statOf = statCache();
+  checkOptions(options, statOf);
+  const ctx = await loadContext(options, statOf);
   stopsQwenCode(ctx);
   await addGitCheckDiagnostics(ctx);
   addProjectTransportDiagnostics(ctx);

@@ -45,7 +45,7 @@ export interface ApiKeyResultInputs {
 
 /** A URL without its user-info (`https://user:pw@host/v1` → `https://host/v1`): fetch refuses such URLs, and a field shows no password. */
 function withoutUserInfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+  return url.includes('@') ? url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1') : url;
 }
 
 /** `text` with every whole `secret` in it redacted (a key used as the model name, or put into a URL). */

@@ -77,8 +77,11 @@ export function transportView(ctx: ResolutionContext): { get(name: string): EnvC
   return { get: (name) => (isTransport(name) ? transportValue(ctx, name) : ctx.env.get(name)) };
 }
 
-const pick = (ctx: ResolutionContext, names: readonly string[]): EnvRecord =>
-  Object.fromEntries(names.map((n) => [n, isTransport(n) ? transportValue(ctx, n)?.value : ctx.env.value(n)]));
+const pick = (ctx: ResolutionContext, names: readonly string[]): EnvRecord => {
+  const out: Record<string, string | undefined> = {};
+  for (const n of names) out[n] = isTransport(n) ? transportValue(ctx, n)?.value : ctx.env.value(n);
+  return out;
+};
 
 /** The view of the layered environment that model requests read: proxies, never from a workspace file. */
 export function requestEnv(ctx: ResolutionContext): EnvRecord {
