@@ -4,7 +4,7 @@ import { redactText } from '../redact.js';
 import { type AuthType, isAuthType, listAuthTypes, type Provenance, type QwenCodeAuthType } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { choose, type Chosen, describeSource, envCandidate, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
-import { allVariablesOf } from './qwen-code-024/variables.js';
+import { allVariablesOf, dialectOf } from './dialects.js';
 
 /**
  * The explicit part of the §3 chain, highest first: `overrides.authType` >
@@ -65,7 +65,8 @@ export function checkAuthType(value: string, provenance: Provenance, wording: Re
  * (D2) where it would otherwise say NO_CREDENTIALS.
  */
 export function inferredAnthropic(ctx: ResolutionContext, wording: RemedyWording = {}): QwenAuthError<'UNSUPPORTED_AUTH_TYPE'> | undefined {
-  const names = ['ANTHROPIC_API_KEY', 'ANTHROPIC_MODEL', 'ANTHROPIC_BASE_URL'];
+  // Qwen Code 0.24's own rule for anthropic (dialects.ts).
+  const names = dialectOf('0.24').inference.find(([type]) => type === 'anthropic')![1][0]!;
   if (!names.every((n) => isPresent(ctx.env.value(n)))) return undefined;
   return unsupportedAuthType('anthropic', `the environment (${names.join(', ')} are all set, from which Qwen Code 0.24 infers anthropic)`, wording);
 }

@@ -6,7 +6,7 @@ import type { EnvFileFilter, SkippedEnvFile } from '../env/discover.js';
 import { homeLevelEnvFiles } from '../env/discover.js';
 import { LayeredEnv } from '../env/layered-env.js';
 import { applyEnvFile, DEFAULT_EXCLUDED_ENV_VARS, type LoadedEnvFile } from '../env/load.js';
-import { readEnvFilesAndHome } from '../env/qwen-home.js';
+import { type QwenHome, readEnvFilesAndHome } from '../env/qwen-home.js';
 import { realPathOr, type StatCache, statCache, statOrUndefined } from '../internal/fs.js';
 import { defaultRegistry } from '../providers/default-registry.js';
 import { checkedRegistry } from '../providers/registry.js';
@@ -26,6 +26,7 @@ import {
 import type { EffectiveSettings } from '../settings/types.js';
 import type { EnvFileLayer, EnvFileReport, EnvRecord, LayerFile, QwenCodeVersion, SettingsScope } from '../types.js';
 import type { ResolveAuthOptions } from './options.js';
+import { dialectOf } from './dialects.js';
 import { applyQwenCode024EnvFile, applyQwenCode024SettingsEnv, settingsExpansionEnv } from './qwen-code-024/env-files.js';
 
 /** Folder trust as resolution applied it (spec settings-layers §1). */
@@ -145,7 +146,10 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   const platform = options.platform ?? process.platform;
   const diagnostics: Diagnostic[] = [];
   const qwenCode: QwenCodeVersion = options.qwenCode ?? '0.12';
-  const v024 = qwenCode === '0.24';
+  const rulesOf = dialectOf(qwenCode).layers;
+  const expansionEnv = (from: EnvRecord, list: readonly LoadedEnvFile[], h: QwenHome): EnvRecord =>
+    rulesOf.expandFromHomeEnvFiles ? settingsExpansionEnv(from, list, h, homeDir) : from;
+  const trustedBy = (verdict: FolderTrust): boolean => (rulesOf.undecidedIsTrusted ? verdict !== 'untrusted' : verdict === 'trusted');
   const envInputs = { qwenDir: options.qwenDir, env: realEnv, homeDir, cwd, envFile: options.envFile, qwenCode, statOf: statOf.peek };
   // The option check looked for a `.qwen` folder here: when there is none, nothing inside it exists.
   const dotQwen = join(cwd, '.qwen');
@@ -191,31 +195,33 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
       if (report) layerFiles.push({ kind: 'settings', scope, path, status: 'missing' });
       return undefined;
     };
-    const defaults = await one(defaultsPath, 'system-defaults', v024);
-    const user = await one(userSettingsPath(dir), 'user', v024);
+    const stops = rulesOf.unreadableSettingsStop;
+    const defaults = await one(defaultsPath, 'system-defaults', stops);
+    const user = await one(userSettingsPath(dir), 'user', stops);
     const workspace = wsExists && wsPath !== userSettingsPath(dir) ? await one(wsPath, 'workspace', false) : undefined;
-    const system = await one(systemPath, 'system', v024);
+    const system = await one(systemPath, 'system', stops);
     return { defaults, user, workspace, system };
   };
-  const expandFrom = v024 ? settingsExpansionEnv(realEnv, unfiltered.files, unfiltered.home, homeDir) : realEnv;
+  const expandFrom = expansionEnv(realEnv, unfiltered.files, unfiltered.home);
   const layers = await readLayers(qwenDir, expandFrom, diagnostics, true);
   const present = (...docs: (SettingsDocument | undefined)[]): SettingsDocument[] => docs.filter((d): d is SettingsDocument => d !== undefined);
 
   // 3. Folder trust (settings-layers §1): the switch without the workspace, the rules, the verdict.
-  const enabled = folderTrustEnabled(v024 ? present(layers.defaults, layers.user, layers.system) : present(layers.system, layers.user));
-  const trustPath = trustedFoldersPath(v024 ? qwenDir : join(homeDir, '.qwen'), pathEnv, cwd);
+  const byScope = { 'system-defaults': layers.defaults, user: layers.user, system: layers.system };
+  const enabled = folderTrustEnabled(present(...rulesOf.trustSwitchFrom.map((scope) => byScope[scope])));
+  const trustPath = trustedFoldersPath(rulesOf.trustFileIn === 'qwen-dir' ? qwenDir : join(homeDir, '.qwen'), pathEnv, cwd);
   let file: TrustRulesFile | undefined;
   const rules = (): TrustRulesFile => (file ??= readTrustRules(trustPath));
   const judge = (folder: string) => folderTrustOf(rules().rules, folder, qwenCode, realCwd());
   const here = enabled ? judge(realCwd()) : { verdict: 'undecided' as FolderTrust };
-  const workspaceTrusted = !enabled || (v024 ? here.verdict === 'trusted' : here.verdict !== 'untrusted');
+  const workspaceTrusted = !enabled || trustedBy(here.verdict);
   const workspaceApplied = workspaceTrusted && layers.workspace !== undefined;
   const docsFor = (l: typeof layers, withWorkspace: boolean) => present(l.defaults, l.user, withWorkspace ? l.workspace : undefined, l.system);
 
   // Rule 7: the .env decision is taken again on the full merge.
   const envEnabled = folderTrustEnabled(docsFor(layers, workspaceTrusted));
   const envHere = envEnabled ? (enabled ? here : judge(realCwd())) : { verdict: 'undecided' as FolderTrust };
-  const projectEnvApplied = !envEnabled || (v024 ? envHere.verdict === 'trusted' : envHere.verdict !== 'untrusted');
+  const projectEnvApplied = !envEnabled || trustedBy(envHere.verdict);
   let homeFiles: ReadonlySet<string> | undefined;
   const isHomeFile = (path: string): boolean => (homeFiles ??= new Set(homeLevelEnvFiles({ homeDir, qwenDir }).map((p) => normalize(p)))).has(normalize(path));
   const canUse: EnvFileFilter | undefined = !envEnabled
@@ -223,7 +229,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
     : (path, scope) => {
         if (scope === 'home' || isHomeFile(path)) return undefined;
         if (!projectEnvApplied) return why(envHere.verdict, envHere.rule, rules(), realCwd(), qwenCode);
-        if (!v024) return undefined;
+        if (!rulesOf.skipsUntrustedParentEnvFiles) return undefined;
         // 0.24, rule 6: a .env above the working folder is skipped when its folder is decided untrusted.
         const parent = dirname(normalize(path));
         const folder = basename(parent) === '.qwen' ? dirname(parent) : parent;
@@ -240,12 +246,12 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   }
 
   // 4. Layers: real environment > .env > settings.env.
-  const env = new LayeredEnv(realEnv, { emptyIsUnset: v024 });
+  const env = new LayeredEnv(realEnv, { emptyIsUnset: rulesOf.emptyIsUnset });
   const envLayers: EnvFileLayer[] = [];
   const applied = new Set<string>();
   const applyFiles = (list: readonly LoadedEnvFile[], settings: EffectiveSettings): void => {
     const excluded = settings.excludedEnvVars ?? options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
-    const apply = v024 ? applyQwenCode024EnvFile : applyEnvFile;
+    const apply = rulesOf.variablesFromFiles === 'guarded' ? applyQwenCode024EnvFile : applyEnvFile;
     for (const { file: f, values } of list) {
       if (applied.has(f.path)) continue;
       applied.add(f.path);
@@ -253,7 +259,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
     }
   };
   const applySettingsEnv = (settings: EffectiveSettings): void => {
-    if (v024) {
+    if (rulesOf.variablesFromFiles === 'guarded') {
       applyQwenCode024SettingsEnv(env, settings);
       return;
     }
@@ -280,7 +286,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   }
   // Folder trust passed over a project file, and a home file below it moved QWEN_HOME: that folder's user settings.
   const finalLayers =
-    home.qwenDir !== qwenDir ? await readLayers(home.qwenDir, v024 ? settingsExpansionEnv(realEnv, files, home, homeDir) : realEnv, diagnostics, false) : layers;
+    home.qwenDir !== qwenDir ? await readLayers(home.qwenDir, expansionEnv(realEnv, files, home), diagnostics, false) : layers;
   let settings = mergeSettings(docsFor(finalLayers, workspaceTrusted), diagnostics);
   applyFiles(files, settings);
   applySettingsEnv(settings);
@@ -288,15 +294,15 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   // 5. The relaunch (settings-layers §7): both CLIs start themselves again on the environment the first
   // pass left, so `$VAR` in settings sees the applied .env files and settings.env, and the first pass's
   // values outrank what only the second pass offers. Read again only when a referenced name changed.
-  const firstExpansion = home.qwenDir !== qwenDir ? (v024 ? settingsExpansionEnv(realEnv, files, home, homeDir) : realEnv) : expandFrom;
+  const firstExpansion = home.qwenDir !== qwenDir ? expansionEnv(realEnv, files, home) : expandFrom;
   const relaunched = relaunchEnv(env, settings.references, firstExpansion);
   if (relaunched) {
     const quiet: Diagnostic[] = [];
     const from = { ...realEnv, ...relaunched };
-    const again = await readLayers(home.qwenDir, v024 ? settingsExpansionEnv(from, files, home, homeDir) : from, quiet, false);
+    const again = await readLayers(home.qwenDir, expansionEnv(from, files, home), quiet, false);
     settings = mergeSettings(docsFor(again, workspaceTrusted), quiet);
     for (const d of quiet) addOnce(diagnostics, d);
-    applySettingsEnv({ ...settings, env: settings.env.filter((e) => !(v024 ? env.value(e.name) : env.has(e.name))) });
+    applySettingsEnv({ ...settings, env: settings.env.filter((e) => !(rulesOf.emptyIsUnset ? env.value(e.name) : env.has(e.name))) });
   }
 
   const searched = before ? [...new Set([...before.searched, ...search.searched])] : search.searched;

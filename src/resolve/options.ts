@@ -1,5 +1,6 @@
 import { join, resolve as resolvePath } from 'node:path';
 import { QwenAuthError } from '../errors.js';
+import { dialectOf, isQwenCodeVersion } from './dialects.js';
 import { type StatOf, statOrUndefined } from '../internal/fs.js';
 import { checkOAuthOptions } from '../oauth/endpoints.js';
 import { redactText } from '../redact.js';
@@ -207,10 +208,10 @@ export function checkOptions(options: ResolveAuthOptions, statOf?: StatOf): void
       throw wrongType('envFile.maxBytes', 'options.envFile.maxBytes must be a number of bytes.');
     }
   }
-  if (options.qwenCode !== undefined && options.qwenCode !== '0.12' && options.qwenCode !== '0.24') {
+  if (options.qwenCode !== undefined && !isQwenCodeVersion(options.qwenCode)) {
     throw wrongType('qwenCode', `options.qwenCode must be '0.12' or '0.24', not ${JSON.stringify(options.qwenCode)}.`);
   }
-  if (options.qwenCode === '0.24' && options.envFile?.homeFallback === false) {
+  if (dialectOf(options.qwenCode).layers.envFiles === 'project-and-home' && options.envFile?.homeFallback === false) {
     throw invalidOption(
       'envFile.homeFallback',
       "envFile.homeFallback: false contradicts qwenCode: '0.24': Qwen Code 0.24 always applies the home .env files below the project one.",

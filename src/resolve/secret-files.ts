@@ -15,6 +15,7 @@
  * resolved from is among them, so the file that supplied the key is always
  * checked.
  */
+import { dialectOf } from './dialects.js';
 import { readFileSync } from '../internal/node.js';
 import { addOnce } from '../diagnostics.js';
 import type { SecretFile } from '../env/git-check.js';
@@ -39,7 +40,7 @@ function knownKeyNames(ctx: ResolutionContext): Set<string> {
   const registry = ctx.registry;
   return new Set([
     'OPENAI_API_KEY',
-    ...(ctx.qwenCode === '0.24' ? ['ANTHROPIC_API_KEY'] : []),
+    ...dialectOf(ctx.qwenCode).extraKeyVariables,
     ...registry.providers.flatMap((p) => p.envKeys),
     ...ctx.settings.modelProviders.flatMap((list) => list.entries).flatMap((e) => (e.envKey ? [e.envKey] : [])),
   ]);

@@ -2,6 +2,10 @@ import type { LayeredEnv } from '../../env/layered-env.js';
 import { type Candidate, type Chosen, envCandidate, overrideCandidate, settingCandidate } from '../provenance.js';
 import type { EffectiveSettings } from '../../settings/types.js';
 import type { AuthOverrides, Diagnostic } from '../../types.js';
+import { dialectOf, type TypeVariables } from '../dialects.js';
+
+/** The variables of `openai` under the default rules (Qwen Code 0.12). */
+export const OPENAI_012: TypeVariables = dialectOf('0.12').variables.openai!;
 
 /** The candidates of the OpenAI-compatible fields, highest first, before any default (spec §4). */
 export interface Chains {
@@ -28,19 +32,12 @@ export function buildChains(
   settings: EffectiveSettings,
   diagnostics: Diagnostic[],
 ): Chains {
+  const v = OPENAI_012;
+  const fromEnv = (names: readonly string[]): Candidate[] => names.map((name) => envCandidate(env, name, diagnostics));
   return {
-    baseUrl: [
-      overrideCandidate(overrides.baseUrl, 'baseUrl'),
-      envCandidate(env, 'OPENAI_BASE_URL', diagnostics),
-      settingCandidate(settings.baseUrl, 'security.auth.baseUrl'),
-    ],
-    keyHead: [overrideCandidate(overrides.apiKey, 'apiKey'), envCandidate(env, 'OPENAI_API_KEY', diagnostics)],
+    baseUrl: [overrideCandidate(overrides.baseUrl, 'baseUrl'), ...fromEnv(v.baseUrl), settingCandidate(settings.baseUrl, 'security.auth.baseUrl')],
+    keyHead: [overrideCandidate(overrides.apiKey, 'apiKey'), ...fromEnv(v.apiKey)],
     keyTail: settingCandidate(settings.apiKey, 'security.auth.apiKey'),
-    model: [
-      overrideCandidate(overrides.model, 'model'),
-      envCandidate(env, 'OPENAI_MODEL', diagnostics),
-      envCandidate(env, 'QWEN_MODEL', diagnostics),
-      settingCandidate(settings.modelName, 'model.name'),
-    ],
+    model: [overrideCandidate(overrides.model, 'model'), ...fromEnv(v.model), settingCandidate(settings.modelName, 'model.name')],
   };
 }

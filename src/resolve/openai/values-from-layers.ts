@@ -4,12 +4,15 @@ import { type Candidate, choose, envCandidate } from '../provenance.js';
 import { redact } from '../../redact.js';
 import type { ProviderRegistry } from '../../providers/types.js';
 import type { Diagnostic } from '../../types.js';
-import type { Chains, ChosenValues } from './chains.js';
+import { type Chains, type ChosenValues, OPENAI_012 } from './chains.js';
+import { dialectOf } from '../dialects.js';
 
 /** Base URL when nothing configures one. */
-export const DEFAULT_OPENAI_BASE_URL = 'https://dashscope.aliyuncs.com/compatible-mode/v1';
+export const DEFAULT_OPENAI_BASE_URL = dialectOf('0.12').defaultBaseUrl;
 /** Model when nothing configures one. */
-export const DEFAULT_OPENAI_MODEL = 'qwen3.5-plus';
+export const DEFAULT_OPENAI_MODEL = OPENAI_012.defaultModel;
+/** The key variable (the provider's own variables come after it). */
+const KEY_VARIABLE = OPENAI_012.apiKey[0]!;
 
 /**
  * The values when no `modelProviders` entry decides (spec §4):
@@ -28,7 +31,7 @@ export function valuesFromLayers(
 ): ChosenValues {
   const configured = choose(chains.baseUrl);
   const configuredProvider = configured && registry.matchBaseUrl(configured.value)?.provider;
-  const providerVars = (configuredProvider?.envKeys ?? []).filter((v) => v !== 'OPENAI_API_KEY');
+  const providerVars = (configuredProvider?.envKeys ?? []).filter((v) => v !== KEY_VARIABLE);
   const apiKey = choose([...chains.keyHead, ...providerVars.map((v) => envCandidate(env, v, diagnostics)), chains.keyTail]);
 
   let implied: Candidate | undefined;
@@ -52,5 +55,5 @@ export function valuesFromLayers(
     : [];
   const model = choose([...chains.model, ...providerModel, { value: DEFAULT_OPENAI_MODEL, source: { kind: 'default', scope: 'built-in' } }])!;
 
-  return { apiKey, baseUrl, model, keyVariables: ['OPENAI_API_KEY', ...providerVars] };
+  return { apiKey, baseUrl, model, keyVariables: [KEY_VARIABLE, ...providerVars] };
 }

@@ -5,7 +5,7 @@ import type { Provenance } from '../../types.js';
 import type { ResolutionContext } from '../context.js';
 import { checkEnforcedType } from '../enforced-type.js';
 import { choose, describeSource, envCandidate, overrideCandidate, settingCandidate } from '../provenance.js';
-import { allVariablesOf } from './variables.js';
+import { allVariablesOf, dialectOf } from '../dialects.js';
 
 /** The auth types the 0.24 mode resolves. */
 export type ResolvedType024 = 'openai' | 'openai-responses' | 'anthropic';
@@ -25,14 +25,7 @@ const set = (c: EnvCandidate | undefined): c is EnvCandidate => c !== undefined 
  */
 function inferred(ctx: ResolutionContext): { type: string; provenance: Provenance } | undefined {
   const get = (name: string): EnvCandidate | undefined => ctx.env.get(name);
-  const rules: [string, string[][]][] = [
-    ['qwen-oauth', [['QWEN_OAUTH']]],
-    ['openai', [['OPENAI_API_KEY', 'OPENAI_MODEL', 'OPENAI_BASE_URL'], ['OPENAI_API_KEY', 'QWEN_MODEL', 'OPENAI_BASE_URL']]],
-    ['gemini', [['GEMINI_API_KEY', 'GEMINI_MODEL']]],
-    ['vertex-ai', [['GOOGLE_API_KEY', 'GOOGLE_MODEL'], ['GOOGLE_CLOUD_PROJECT', 'GOOGLE_MODEL']]],
-    ['anthropic', [['ANTHROPIC_API_KEY', 'ANTHROPIC_MODEL', 'ANTHROPIC_BASE_URL']]],
-  ];
-  for (const [type, alternatives] of rules) {
+  for (const [type, alternatives] of dialectOf('0.24').inference) {
     const names = alternatives.find((list) => list.every((n) => set(get(n))));
     if (!names) continue;
     // The first variable is the evidence; the others are named in the detail.

@@ -4,7 +4,7 @@ import type { ResolutionContext } from '../context.js';
 import { type Candidate, envCandidate, overrideCandidate, settingCandidate } from '../provenance.js';
 import { entryKey, type EntriesByType, providerProtocolOf } from '../provider-protocols.js';
 import type { ResolvedType024 } from './auth-type.js';
-import { variablesOf } from './variables.js';
+import { variablesOf } from '../dialects.js';
 
 /** The model the user asked for, and how (spec 0.24 §1.5.1, §2 rule 7). */
 export interface ModelRequest {

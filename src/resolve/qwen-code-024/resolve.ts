@@ -17,7 +17,14 @@ import { wordingOf } from '../wording.js';
 import { chooseAuthType024 } from './auth-type.js';
 import { requestedModel, selectEntry, switchWire } from './entries.js';
 import { values024 } from './values.js';
-import { variablesOf } from './variables.js';
+import { dialectOf, variablesOf, type Wire } from '../dialects.js';
+
+/** The URL of each wire's requests. */
+const ENDPOINTS: Readonly<Record<Wire['endpoint'], (base: string) => string>> = {
+  'chat-completions': chatCompletionsEndpoint,
+  responses: responsesEndpoint,
+  messages: messagesEndpoint,
+};
 
 /** What the 0.24 rules give: the result's values, before the request side is attached. */
 type Values = Omit<ApiKeyResultInputs, 'reload' | 'requestEnv' | 'transport' | 'registry'> & {
@@ -144,6 +151,7 @@ function values(ctx: ResolutionContext): Values {
     }
   }
   const base = v.baseUrl!;
+  const speaks = dialectOf('0.24').wires[type]!;
 
   // Rules 11–12: the checks on what was chosen, the endpoint and the key's header.
   const checked = checkKeyAndBase(v.apiKey, base, {
@@ -152,20 +160,15 @@ function values(ctx: ResolutionContext): Values {
     trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, transportView(ctx)),
     now: ctx.now(),
     keyEndpointMismatch: true,
-    protocol: type === 'anthropic' ? 'anthropic' : 'openai',
+    protocol: speaks.protocol,
   });
   return {
     type,
     apiKey: checked.apiKey,
     baseUrl: checked.baseUrl,
     model: v.model.value,
-    endpoint:
-      type === 'openai'
-        ? chatCompletionsEndpoint(checked.baseUrl)
-        : type === 'openai-responses'
-          ? responsesEndpoint(checked.baseUrl)
-          : messagesEndpoint(checked.baseUrl),
-    keyHeader: type === 'anthropic' ? anthropicKeyHeader(checked.baseUrl) : 'authorization',
+    endpoint: ENDPOINTS[speaks.endpoint](checked.baseUrl),
+    keyHeader: speaks.keyHeader === 'anthropic' ? anthropicKeyHeader(checked.baseUrl) : 'authorization',
     sources: { authType: { ...authType, shadowed: authType.shadowed ?? [] }, apiKey: v.apiKey.provenance, baseUrl: base.provenance, model: v.model.provenance },
     provider: checked.provider,
     diagnostics: [...ctx.diagnostics, ...checked.diagnostics],

@@ -7,10 +7,8 @@ import { type Candidate, choose, type Chosen, describeSource, envCandidate, isPr
 import { entryKey } from '../provider-protocols.js';
 import type { ResolvedType024 } from './auth-type.js';
 import type { ModelRequest, Selection } from './entries.js';
-import { variablesOf } from './variables.js';
+import { dialectOf, variablesOf } from '../dialects.js';
 
-/** Base URL of the openai type when nothing configures one and no entry decides. */
-export const QWEN_CODE_024_DEFAULT_OPENAI_BASE_URL = 'https://dashscope.aliyuncs.com/compatible-mode/v1';
 
 /** The chains of rule 8 without the entry: overrides (every type), the type's variables, `security.auth.*`. */
 interface Chains {
@@ -61,7 +59,7 @@ const entrySource = (entry: ProviderEntry, field: string): Provenance => ({
 function defaultBase(type: ResolvedType024, withEntry: boolean): Chosen | undefined {
   if (type === 'anthropic') return undefined;
   if (type === 'openai' && !withEntry) {
-    return { value: QWEN_CODE_024_DEFAULT_OPENAI_BASE_URL, provenance: { kind: 'default', scope: 'built-in', detail: "Qwen Code 0.24's default", shadowed: [] } };
+    return { value: dialectOf('0.24').defaultBaseUrl, provenance: { kind: 'default', scope: 'built-in', detail: "Qwen Code 0.24's default", shadowed: [] } };
   }
   return { value: OPENAI_SDK_DEFAULT_BASE_URL, provenance: { kind: 'default', scope: 'built-in', detail: "the OpenAI SDK's default", shadowed: [] } };
 }

@@ -1,0 +1,175 @@
+/**
+ * The two Qwen Code versions qwen-auth follows, as data: which variables
+ * each auth type reads, the defaults, how the auth type is inferred, how
+ * `.env` files and settings layers are read, folder trust, the wires. The
+ * steps of resolution (context.ts, the OpenAI branch, the 0.24 branch) read
+ * their facts here instead of asking which version they serve.
+ * Sources: docs/resolution.md (0.12), the 0.24 and settings-layers specs.
+ */
+import type { QwenCodeAuthType, QwenCodeVersion } from '../types.js';
+
+/** The environment variables one auth type reads, highest first, and its default model. */
+export interface TypeVariables {
+  readonly apiKey: readonly string[];
+  readonly baseUrl: readonly string[];
+  readonly model: readonly string[];
+  /** The model when nothing names one. */
+  readonly defaultModel: string;
+}
+
+/** The wire a resolved type speaks. */
+export interface Wire {
+  /** The path a request goes to. */
+  readonly endpoint: 'chat-completions' | 'responses' | 'messages';
+  /** How the key is sent: `authorization` (Bearer), or Anthropic's rule (`x-api-key` unless the host wants Bearer). */
+  readonly keyHeader: 'authorization' | 'anthropic';
+  /** Which key ↔ endpoint table the checks use. */
+  readonly protocol: 'openai' | 'anthropic';
+}
+
+/** One version's rules. */
+export interface Dialect {
+  readonly version: QwenCodeVersion;
+  /** The auth types this version resolves to a result (others are named in UNSUPPORTED_AUTH_TYPE). */
+  readonly resolves: readonly string[];
+  /** The variables per auth type. */
+  readonly variables: Readonly<Partial<Record<QwenCodeAuthType, TypeVariables>>>;
+  /** The `openai` base URL when nothing configures one and no `modelProviders` entry decides. */
+  readonly defaultBaseUrl: string;
+  /**
+   * The auth type when nothing selects one: `key-then-login` (0.12: an
+   * available OpenAI-compatible key means `openai`, then a cached Qwen OAuth
+   * login) or `rules` (0.24: the first rule of {@link Dialect.inference}
+   * whose variables are all set; nothing else).
+   */
+  readonly inferBy: 'key-then-login' | 'rules';
+  /** Inference rules in order: a type, and alternative lists of variables that must all be set. */
+  readonly inference: readonly (readonly [string, readonly (readonly string[])[]])[];
+  /** `.env` files, settings layers and folder trust. */
+  readonly layers: {
+    /** `first-file`: the first `.env` of the walk alone; `project-and-home`: the project file, then the home files below it. */
+    readonly envFiles: 'first-file' | 'project-and-home';
+    /** An empty value counts as unset (a lower layer may fill it). */
+    readonly emptyIsUnset: boolean;
+    /**
+     * What `.env` files and `settings.env` may set: `all` (0.12: every name but
+     * the excluded ones of a project file), or `guarded` (0.24: never the
+     * loader variables, the home-only ones only from home files, and
+     * `settings.env` never the launch-only names; qwen-code-024/env-files.ts).
+     */
+    readonly variablesFromFiles: 'all' | 'guarded';
+    /** `$VAR` in settings also sees the home `.env` files (0.24 loads them before the settings). */
+    readonly expandFromHomeEnvFiles: boolean;
+    /** A system, system-defaults or user settings file that is not a JSON object stops the CLI. */
+    readonly unreadableSettingsStop: boolean;
+    /** The settings files the folder-trust switch is read from (without the workspace), lowest first. */
+    readonly trustSwitchFrom: readonly ('system-defaults' | 'user' | 'system')[];
+    /** Where the trusted-folders file lives when no variable moves it: Qwen's home folder, or `~/.qwen`. */
+    readonly trustFileIn: 'qwen-dir' | 'home-qwen';
+    /** A folder no rule covers counts as trusted (0.12) or not (0.24). */
+    readonly undecidedIsTrusted: boolean;
+    /** A `.env` file in a parent folder that the rules call untrusted is skipped (0.24, rule 6). */
+    readonly skipsUntrustedParentEnvFiles: boolean;
+  };
+  /** Names that are secrets beyond the registry's variables (for the git check). */
+  readonly extraKeyVariables: readonly string[];
+  /** The wire of each type it resolves to an API-key result. */
+  readonly wires: Readonly<Record<string, Wire>>;
+}
+
+/** `qwen3.5-plus`: Qwen Code 0.12's default model for `openai`. */
+export const DEFAULT_OPENAI_MODEL_012 = 'qwen3.5-plus';
+/** `qwen3.7-max`: Qwen Code 0.24's default model for `openai`. */
+export const QWEN_CODE_024_DEFAULT_OPENAI_MODEL = 'qwen3.7-max';
+/** What Qwen Code 0.24 sends when an auth type has no default model. */
+export const QWEN_CODE_024_FALLBACK_MODEL = 'coder-model';
+/** DashScope's OpenAI-compatible endpoint: both versions' default base URL. */
+export const DASHSCOPE_BASE_URL = 'https://dashscope.aliyuncs.com/compatible-mode/v1';
+
+const CHAT: Wire = { endpoint: 'chat-completions', keyHeader: 'authorization', protocol: 'openai' };
+
+const QWEN_CODE_012: Dialect = {
+  version: '0.12',
+  resolves: ['openai', 'qwen-oauth'],
+  variables: {
+    openai: { apiKey: ['OPENAI_API_KEY'], baseUrl: ['OPENAI_BASE_URL'], model: ['OPENAI_MODEL', 'QWEN_MODEL'], defaultModel: DEFAULT_OPENAI_MODEL_012 },
+  },
+  defaultBaseUrl: DASHSCOPE_BASE_URL,
+  inferBy: 'key-then-login',
+  inference: [],
+  layers: {
+    envFiles: 'first-file',
+    emptyIsUnset: false,
+    variablesFromFiles: 'all',
+    expandFromHomeEnvFiles: false,
+    unreadableSettingsStop: false,
+    trustSwitchFrom: ['system', 'user'],
+    trustFileIn: 'home-qwen',
+    undecidedIsTrusted: true,
+    skipsUntrustedParentEnvFiles: false,
+  },
+  extraKeyVariables: [],
+  wires: { openai: CHAT },
+};
+
+const QWEN_CODE_024: Dialect = {
+  version: '0.24',
+  resolves: ['openai', 'openai-responses', 'anthropic'],
+  variables: {
+    openai: { apiKey: ['OPENAI_API_KEY'], baseUrl: ['OPENAI_BASE_URL'], model: ['OPENAI_MODEL', 'QWEN_MODEL'], defaultModel: QWEN_CODE_024_DEFAULT_OPENAI_MODEL },
+    'openai-responses': { apiKey: ['OPENAI_API_KEY'], baseUrl: ['OPENAI_BASE_URL'], model: ['OPENAI_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+    anthropic: { apiKey: ['ANTHROPIC_API_KEY'], baseUrl: ['ANTHROPIC_BASE_URL'], model: ['ANTHROPIC_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+    gemini: { apiKey: ['GEMINI_API_KEY'], baseUrl: [], model: ['GEMINI_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+    'vertex-ai': { apiKey: ['GOOGLE_API_KEY'], baseUrl: [], model: ['GOOGLE_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+    'qwen-oauth': { apiKey: [], baseUrl: [], model: [], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+  },
+  defaultBaseUrl: DASHSCOPE_BASE_URL,
+  inferBy: 'rules',
+  inference: [
+    ['qwen-oauth', [['QWEN_OAUTH']]],
+    ['openai', [['OPENAI_API_KEY', 'OPENAI_MODEL', 'OPENAI_BASE_URL'], ['OPENAI_API_KEY', 'QWEN_MODEL', 'OPENAI_BASE_URL']]],
+    ['gemini', [['GEMINI_API_KEY', 'GEMINI_MODEL']]],
+    ['vertex-ai', [['GOOGLE_API_KEY', 'GOOGLE_MODEL'], ['GOOGLE_CLOUD_PROJECT', 'GOOGLE_MODEL']]],
+    ['anthropic', [['ANTHROPIC_API_KEY', 'ANTHROPIC_MODEL', 'ANTHROPIC_BASE_URL']]],
+  ],
+  layers: {
+    envFiles: 'project-and-home',
+    emptyIsUnset: true,
+    variablesFromFiles: 'guarded',
+    expandFromHomeEnvFiles: true,
+    unreadableSettingsStop: true,
+    trustSwitchFrom: ['system-defaults', 'user', 'system'],
+    trustFileIn: 'qwen-dir',
+    undecidedIsTrusted: false,
+    skipsUntrustedParentEnvFiles: true,
+  },
+  extraKeyVariables: ['ANTHROPIC_API_KEY'],
+  wires: {
+    openai: CHAT,
+    'openai-responses': { endpoint: 'responses', keyHeader: 'authorization', protocol: 'openai' },
+    anthropic: { endpoint: 'messages', keyHeader: 'anthropic', protocol: 'anthropic' },
+  },
+};
+
+const DIALECTS: Readonly<Record<QwenCodeVersion, Dialect>> = Object.freeze({ '0.12': QWEN_CODE_012, '0.24': QWEN_CODE_024 });
+
+/** True for a version qwen-auth has rules for. */
+export function isQwenCodeVersion(value: unknown): value is QwenCodeVersion {
+  return typeof value === 'string' && Object.hasOwn(DIALECTS, value);
+}
+
+/** The rules of a version (default `'0.12'`). */
+export function dialectOf(version: QwenCodeVersion | undefined): Dialect {
+  return DIALECTS[version ?? '0.12'];
+}
+
+/** The variables of an auth type under Qwen Code 0.24 (the version that reads every type). */
+export function variablesOf(type: QwenCodeAuthType): TypeVariables {
+  return QWEN_CODE_024.variables[type]!;
+}
+
+/** Every variable of a type, key first, for messages (`vertex-ai` also names GOOGLE_CLOUD_PROJECT). */
+export function allVariablesOf(type: QwenCodeAuthType): string[] {
+  const v = variablesOf(type);
+  return [...v.apiKey, ...v.baseUrl, ...v.model, ...(type === 'vertex-ai' ? ['GOOGLE_CLOUD_PROJECT'] : [])];
+}
