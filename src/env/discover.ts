@@ -80,7 +80,12 @@ export function envFileScope(path: string, roots: Pick<EnvSearchRoots, 'homeDir'
  * that, `<qwenDir>/.env` then `<homeDir>/.env`. The first regular file wins.
  * Two `stat` calls per folder, none repeated (`statOf` may know some already).
  */
-export function findEnvFile(roots: EnvSearchRoots, canUse?: EnvFileFilter, statOf: StatOf = statOrUndefined): EnvFileSearch {
+export function findEnvFile(roots: EnvSearchRoots, canUse?: EnvFileFilter): EnvFileSearch {
+  return findEnvFileWith(roots, canUse, statOrUndefined);
+}
+
+/** {@link findEnvFile} looking at files through `statOf` (resolution's per-call stat cache). */
+export function findEnvFileWith(roots: EnvSearchRoots, canUse: EnvFileFilter | undefined, statOf: StatOf): EnvFileSearch {
   const searched: string[] = [];
   const skipped: SkippedEnvFile[] = [];
   const done = (found: FoundEnvFile | null): EnvFileSearch => ({ found, searched, ...(skipped.length > 0 && { skipped }) });

@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { type StatOf, statOrUndefined } from '../internal/fs.js';
 import type { EnvRecord, QwenCodeVersion, ValueSource } from '../types.js';
-import { type EnvFileFilter, type EnvFileSearch, findEnvFile, findQwenCode024EnvFiles, type FoundEnvFile } from './discover.js';
+import { type EnvFileFilter, type EnvFileSearch, findEnvFileWith, findQwenCode024EnvFiles, type FoundEnvFile } from './discover.js';
 import { DEFAULT_MAX_ENV_FILE_BYTES, type LoadedEnvFile, loadEnvFiles, readEnvFileValues } from './load.js';
 
 /**
@@ -42,7 +42,10 @@ export interface QwenHomeInputs {
   readonly qwenCode?: QwenCodeVersion | undefined;
   /** Folder trust's say on each existing file (see {@link EnvFileFilter}); default: every file may be used. */
   readonly canUse?: EnvFileFilter | undefined;
-  /** How files are looked at (default: a `stat` each); resolution passes one that asks once per path. */
+}
+
+/** What resolution passes besides: how files are looked at (default: a `stat` each; resolution's asks once per path). */
+export interface EnvReadInputs extends QwenHomeInputs {
   readonly statOf?: StatOf | undefined;
 }
 
@@ -76,7 +79,7 @@ function explicitHome(inputs: QwenHomeInputs, env: EnvRecord, homeDir: string, r
  * fill it from a home file, and the layers load twice). Then its `.env` files
  * are found.
  */
-function readQwenCode024(inputs: QwenHomeInputs, env: EnvRecord, diagnostics: Diagnostic[]): EnvFilesAndHome {
+function readQwenCode024(inputs: EnvReadInputs, env: EnvRecord, diagnostics: Diagnostic[]): EnvFilesAndHome {
   const homeDir = resolve(inputs.homeDir);
   const cwd = resolve(inputs.cwd);
   const maxBytes = inputs.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES;
@@ -141,7 +144,7 @@ function readQwenCode024(inputs: QwenHomeInputs, env: EnvRecord, diagnostics: Di
  * `~/.qwen/.env` or `~/.env` (a relative value taken from `cwd`).
  * Reads the `.env` files once; resolution goes on with them.
  */
-export function readEnvFilesAndHome(inputs: QwenHomeInputs, diagnostics: Diagnostic[] = []): EnvFilesAndHome {
+export function readEnvFilesAndHome(inputs: EnvReadInputs, diagnostics: Diagnostic[] = []): EnvFilesAndHome {
   const env = inputs.env ?? process.env;
   if (inputs.qwenCode === '0.24') return readQwenCode024(inputs, env, diagnostics);
   const homeDir = resolve(inputs.homeDir);
@@ -150,7 +153,7 @@ export function readEnvFilesAndHome(inputs: QwenHomeInputs, diagnostics: Diagnos
     source: { kind: 'default' },
   };
 
-  const search = findEnvFile({ cwd: resolve(inputs.cwd), homeDir, qwenDir: first.qwenDir }, inputs.canUse, inputs.statOf);
+  const search = findEnvFileWith({ cwd: resolve(inputs.cwd), homeDir, qwenDir: first.qwenDir }, inputs.canUse, inputs.statOf ?? statOrUndefined);
   const files = loadEnvFiles(
     search.found,
     { homeDir, qwenDir: first.qwenDir },

@@ -27,7 +27,7 @@ import type { EffectiveSettings } from '../settings/types.js';
 import type { EnvFileLayer, EnvFileReport, EnvRecord, LayerFile, QwenCodeVersion, SettingsScope } from '../types.js';
 import type { ResolveAuthOptions } from './options.js';
 import { dialectOf } from './dialects.js';
-import { applyQwenCode024EnvFile, applyQwenCode024SettingsEnv, settingsExpansionEnv } from './qwen-code-024/env-files.js';
+import { applyQwenCode024EnvFile, applyQwenCode024SettingsEnv, settingsExpansionEnv } from './env-files-024.js';
 
 /** Folder trust as resolution applied it (spec settings-layers §1). */
 export interface TrustState {

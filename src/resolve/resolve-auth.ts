@@ -12,7 +12,7 @@ import { chatCompletionsEndpoint } from './endpoints.js';
 import { entriesByType } from './provider-protocols.js';
 import { openAIResult as buildOpenAIResult } from './results.js';
 import { explainMissingKey, type MissingKey, missingKeyError } from './missing-key.js';
-import { type OpenAIValues, resolveOpenAI } from './openai/resolve-openai.js';
+import { type OpenAIValues, resolveOpenAI } from './resolve-openai.js';
 import { type DestinationInputs, destinationVerdict, envKeyExpansionVerdict, guardDestination, untrustedDiagnostic, untrustedError } from './destination.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
@@ -152,7 +152,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   addProjectTransportDiagnostics(ctx);
   const expansion = envKeyExpansionVerdict(ctx);
   if (expansion) throw untrustedError(ctx, expansion);
-  if (ctx.qwenCode === '0.24') return (await import('./qwen-code-024/resolve.js')).resolveQwenCode024(ctx);
+  if (ctx.qwenCode === '0.24') return (await import('./resolve-024.js')).resolveQwenCode024(ctx);
   const wording = wordingOf(options);
   const chosen = explicitAuthType(ctx);
 

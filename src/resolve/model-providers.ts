@@ -1,10 +1,10 @@
-import { addOnce, diagnostic } from '../../diagnostics.js';
-import type { LayeredEnv } from '../../env/layered-env.js';
-import { QwenAuthError } from '../../errors.js';
-import { type Candidate, choose, describeSource, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from '../provenance.js';
-import { entryKey, type EntriesByType } from '../provider-protocols.js';
-import type { EffectiveSettings, ProviderEntry } from '../../settings/types.js';
-import type { AuthOverrides, Diagnostic } from '../../types.js';
+import { addOnce, diagnostic } from '../diagnostics.js';
+import type { LayeredEnv } from '../env/layered-env.js';
+import { QwenAuthError } from '../errors.js';
+import { type Candidate, choose, describeSource, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from './provenance.js';
+import { entryKey, type EntriesByType } from './provider-protocols.js';
+import type { EffectiveSettings, ProviderEntry } from '../settings/types.js';
+import type { AuthOverrides, Diagnostic } from '../types.js';
 import type { Chains, ChosenValues } from './chains.js';
 
 /** Base URL of a `modelProviders` entry that has none. */

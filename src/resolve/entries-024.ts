@@ -1,10 +1,10 @@
-import { addOnce, diagnostic, type Diagnostic } from '../../diagnostics.js';
-import type { EffectiveSettings, ProviderEntry } from '../../settings/types.js';
-import type { ResolutionContext } from '../context.js';
-import { type Candidate, envCandidate, overrideCandidate, settingCandidate } from '../provenance.js';
-import { entryKey, type EntriesByType, providerProtocolOf } from '../provider-protocols.js';
-import type { ResolvedType024 } from './auth-type.js';
-import { variablesOf } from '../dialects.js';
+import { addOnce, diagnostic, type Diagnostic } from '../diagnostics.js';
+import type { EffectiveSettings, ProviderEntry } from '../settings/types.js';
+import type { ResolutionContext } from './context.js';
+import { type Candidate, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
+import { entryKey, type EntriesByType, providerProtocolOf } from './provider-protocols.js';
+import type { ResolvedType024 } from './auth-type-024.js';
+import { variablesOf } from './dialects.js';
 
 /** The model the user asked for, and how (spec 0.24 §1.5.1, §2 rule 7). */
 export interface ModelRequest {

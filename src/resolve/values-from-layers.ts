@@ -1,11 +1,11 @@
-import { diagnostic } from '../../diagnostics.js';
-import type { LayeredEnv } from '../../env/layered-env.js';
-import { type Candidate, choose, envCandidate } from '../provenance.js';
-import { redact } from '../../redact.js';
-import type { ProviderRegistry } from '../../providers/types.js';
-import type { Diagnostic } from '../../types.js';
+import { diagnostic } from '../diagnostics.js';
+import type { LayeredEnv } from '../env/layered-env.js';
+import { type Candidate, choose, envCandidate } from './provenance.js';
+import { redact } from '../redact.js';
+import type { ProviderRegistry } from '../providers/types.js';
+import type { Diagnostic } from '../types.js';
 import { type Chains, type ChosenValues, OPENAI_012 } from './chains.js';
-import { dialectOf } from '../dialects.js';
+import { dialectOf } from './dialects.js';
 
 /** Base URL when nothing configures one. */
 export const DEFAULT_OPENAI_BASE_URL = dialectOf('0.12').defaultBaseUrl;

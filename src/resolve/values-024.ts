@@ -1,13 +1,13 @@
-import { addOnce, diagnostic } from '../../diagnostics.js';
-import type { ProviderEntry } from '../../settings/types.js';
-import type { Provenance } from '../../types.js';
-import type { ResolutionContext } from '../context.js';
-import { OPENAI_SDK_DEFAULT_BASE_URL } from '../endpoints.js';
-import { type Candidate, choose, type Chosen, describeSource, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from '../provenance.js';
-import { entryKey } from '../provider-protocols.js';
-import type { ResolvedType024 } from './auth-type.js';
-import type { ModelRequest, Selection } from './entries.js';
-import { dialectOf, variablesOf } from '../dialects.js';
+import { addOnce, diagnostic } from '../diagnostics.js';
+import type { ProviderEntry } from '../settings/types.js';
+import type { Provenance } from '../types.js';
+import type { ResolutionContext } from './context.js';
+import { OPENAI_SDK_DEFAULT_BASE_URL } from './endpoints.js';
+import { type Candidate, choose, type Chosen, describeSource, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from './provenance.js';
+import { entryKey } from './provider-protocols.js';
+import type { ResolvedType024 } from './auth-type-024.js';
+import type { ModelRequest, Selection } from './entries-024.js';
+import { dialectOf, variablesOf } from './dialects.js';
 
 
 /** The chains of rule 8 without the entry: overrides (every type), the type's variables, `security.auth.*`. */

@@ -1,17 +1,17 @@
-import { diagnostic } from '../../diagnostics.js';
-import type { LayeredEnv } from '../../env/layered-env.js';
-import type { RemedyWording } from '../../errors.js';
-import { describeSource, isPresent } from '../provenance.js';
-import type { ProviderRegistry } from '../../providers/types.js';
-import type { EffectiveSettings, ProviderEntry } from '../../settings/types.js';
-import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance } from '../../types.js';
-import { entryKey, type EntriesByType } from '../provider-protocols.js';
-import { checkKeyAndBase } from '../value-checks.js';
+import { diagnostic } from '../diagnostics.js';
+import type { LayeredEnv } from '../env/layered-env.js';
+import type { RemedyWording } from '../errors.js';
+import { describeSource, isPresent } from './provenance.js';
+import type { ProviderRegistry } from '../providers/types.js';
+import type { EffectiveSettings, ProviderEntry } from '../settings/types.js';
+import type { AuthOverrides, Diagnostic, ProviderMatch, Provenance } from '../types.js';
+import { entryKey, type EntriesByType } from './provider-protocols.js';
+import { checkKeyAndBase } from './value-checks.js';
 import { buildChains } from './chains.js';
 import { valuesFromLayers } from './values-from-layers.js';
 import { selectModelProvider, valuesFromModelProvider } from './model-providers.js';
-import type { MissingKey } from '../missing-key.js';
-import type { TrustedGateways } from '../trusted-gateways.js';
+import type { MissingKey } from './missing-key.js';
+import type { TrustedGateways } from './trusted-gateways.js';
 
 export interface OpenAIInputs {
   readonly overrides: AuthOverrides;

@@ -1,8 +1,8 @@
-import type { LayeredEnv } from '../../env/layered-env.js';
-import { type Candidate, type Chosen, envCandidate, overrideCandidate, settingCandidate } from '../provenance.js';
-import type { EffectiveSettings } from '../../settings/types.js';
-import type { AuthOverrides, Diagnostic } from '../../types.js';
-import { dialectOf, type TypeVariables } from '../dialects.js';
+import type { LayeredEnv } from '../env/layered-env.js';
+import { type Candidate, type Chosen, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
+import type { EffectiveSettings } from '../settings/types.js';
+import type { AuthOverrides, Diagnostic } from '../types.js';
+import { dialectOf, type TypeVariables } from './dialects.js';
 
 /** The variables of `openai` under the default rules (Qwen Code 0.12). */
 export const OPENAI_012: TypeVariables = dialectOf('0.12').variables.openai!;

@@ -1,9 +1,9 @@
 import { join, normalize } from 'node:path';
-import type { LayeredEnv } from '../../env/layered-env.js';
-import { isInQwenFolder, type LoadedEnvFile } from '../../env/load.js';
-import type { QwenHome } from '../../env/qwen-home.js';
-import type { EffectiveSettings } from '../../settings/types.js';
-import type { EnvFileLayer, EnvRecord } from '../../types.js';
+import type { LayeredEnv } from '../env/layered-env.js';
+import { isInQwenFolder, type LoadedEnvFile } from '../env/load.js';
+import type { QwenHome } from '../env/qwen-home.js';
+import type { EffectiveSettings } from '../settings/types.js';
+import type { EnvFileLayer, EnvRecord } from '../types.js';
 
 /**
  * What Qwen Code 0.24 lets each `.env` file and `settings.env` set (spec

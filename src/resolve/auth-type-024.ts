@@ -1,11 +1,11 @@
-import { overrideName, QwenAuthError, remedyPhrases } from '../../errors.js';
-import { wordingOf } from '../wording.js';
-import type { EnvCandidate } from '../../env/layered-env.js';
-import type { Provenance } from '../../types.js';
-import type { ResolutionContext } from '../context.js';
-import { checkEnforcedType } from '../enforced-type.js';
-import { choose, describeSource, envCandidate, overrideCandidate, settingCandidate } from '../provenance.js';
-import { allVariablesOf, dialectOf } from '../dialects.js';
+import { overrideName, QwenAuthError, remedyPhrases } from '../errors.js';
+import { wordingOf } from './wording.js';
+import type { EnvCandidate } from '../env/layered-env.js';
+import type { Provenance } from '../types.js';
+import type { ResolutionContext } from './context.js';
+import { checkEnforcedType } from './enforced-type.js';
+import { choose, describeSource, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
+import { allVariablesOf, dialectOf } from './dialects.js';
 
 /** The auth types the 0.24 mode resolves. */
 export type ResolvedType024 = 'openai' | 'openai-responses' | 'anthropic';

@@ -1,23 +1,23 @@
-import type { Diagnostic } from '../../diagnostics.js';
-import { QwenAuthError, remedyPhrases } from '../../errors.js';
-import { type DestinationInputs, destinationVerdict, envKeyExpansionVerdict, guardDestination, untrustedDiagnostic } from '../destination.js';
-import { requestOptionsOf } from '../wording.js';
-import type { ApiKeyAuth } from '../types.js';
-import { loadContext, type ResolutionContext } from '../context.js';
-import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from '../endpoints.js';
-import { entriesByType, entryKey } from '../provider-protocols.js';
-import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from '../results.js';
-import { untrustedFileFindings } from '../missing-key.js';
-import { requestEnv, transportView } from '../transport-env.js';
-import { checkEnforcedType } from '../enforced-type.js';
-import { describeSource } from '../provenance.js';
-import { trustedGatewaysOf } from '../trusted-gateways.js';
-import { checkKeyAndBase } from '../value-checks.js';
-import { wordingOf } from '../wording.js';
-import { chooseAuthType024 } from './auth-type.js';
-import { requestedModel, selectEntry, switchWire } from './entries.js';
-import { values024 } from './values.js';
-import { dialectOf, variablesOf, type Wire } from '../dialects.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { QwenAuthError, remedyPhrases } from '../errors.js';
+import { type DestinationInputs, destinationVerdict, envKeyExpansionVerdict, guardDestination, untrustedDiagnostic } from './destination.js';
+import { requestOptionsOf } from './wording.js';
+import type { ApiKeyAuth } from './types.js';
+import { loadContext, type ResolutionContext } from './context.js';
+import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from './endpoints.js';
+import { entriesByType, entryKey } from './provider-protocols.js';
+import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from './results.js';
+import { untrustedFileFindings } from './missing-key.js';
+import { requestEnv, transportView } from './transport-env.js';
+import { checkEnforcedType } from './enforced-type.js';
+import { describeSource } from './provenance.js';
+import { trustedGatewaysOf } from './trusted-gateways.js';
+import { checkKeyAndBase } from './value-checks.js';
+import { wordingOf } from './wording.js';
+import { chooseAuthType024 } from './auth-type-024.js';
+import { requestedModel, selectEntry, switchWire } from './entries-024.js';
+import { values024 } from './values-024.js';
+import { dialectOf, variablesOf, type Wire } from './dialects.js';
 
 /** The URL of each wire's requests. */
 const ENDPOINTS: Readonly<Record<Wire['endpoint'], (base: string) => string>> = {
