@@ -7,9 +7,10 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 //
 // The library (`qwen-auth`, `qwen-auth/testing`) ships as ESM and CJS with types.
 // `splitting: true` keeps shared code (the error class above all) in common
-// chunks so both entries see one class. No schema library ships: outside data
-// is checked by src/internal/shape.ts. openid-client, undici, dotenv and
-// jsonc-parser stay external and are loaded only by the paths that need them.
+// chunks so both entries see one class. zod (outside data is checked by the
+// zod/mini schemas of src/internal/schemas.ts), openid-client, undici, dotenv
+// and jsonc-parser stay external dependencies and are loaded only by the paths
+// that need them: zod only when there is outside data to check.
 //
 // The command (`bin: qwen-auth`) is ESM only and imports the library through
 // its public name, so it uses exactly what users get and never a second copy.
