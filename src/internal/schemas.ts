@@ -3,8 +3,9 @@
  * `modelProviders` entries), the credentials file and keychain entries, a
  * caller's provider definitions, the trusted-folders file — as zod schemas.
  *
- * Off the cold path: importing this file loads no zod. `zod/mini` is taken
- * (synchronously, like dotenv) the first time {@link schemas} is called,
+ * Off the cold path: importing this file loads no zod. `zod/mini` (bundled
+ * into the package as `dist/zod-mini.cjs`, see ./zod-mini.ts) is required
+ * synchronously, like dotenv, the first time {@link schemas} is called,
  * which happens only when there is outside data to check: a resolution with
  * an API key from the environment and no files never calls it.
  *
@@ -12,9 +13,17 @@
  * {@link describeIssue} words it for a diagnostic. No zod type leaves this
  * file: callers see plain functions.
  */
-import type * as Zod from 'zod/mini';
+import type * as ZodTypes from 'zod/mini';
 import { RESOLVED_AUTH_TYPES } from '../types.js';
 import { createRequire } from './node.js';
+import type * as Zod from './zod-mini.js';
+
+/**
+ * Where zod is taken from: the build sets it to the bundled `./zod-mini.cjs`
+ * beside the built files (tsup.config.ts); run from the sources (the tests),
+ * the development dependency itself.
+ */
+declare const QWEN_AUTH_ZOD: string | undefined;
 
 /** What was wrong, and where: `expected string at env.KEY`, `too_small at id`. */
 export interface Issue {
@@ -40,7 +49,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 function build(z: typeof Zod) {
   const check =
-    (schema: Zod.ZodMiniType): Check =>
+    (schema: ZodTypes.ZodMiniType): Check =>
     (value) => {
       const r = z.safeParse(schema, value);
       if (r.success) return undefined;
@@ -109,5 +118,5 @@ let built: Schemas | undefined;
 
 /** The checks; `zod/mini` is loaded and the schemas are built on the first call. */
 export function schemas(): Schemas {
-  return (built ??= build(createRequire(import.meta.url)('zod/mini') as typeof Zod));
+  return (built ??= build(createRequire(import.meta.url)(typeof QWEN_AUTH_ZOD === 'string' ? QWEN_AUTH_ZOD : 'zod/mini') as typeof Zod));
 }
