@@ -48,25 +48,27 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 function build(z: typeof Zod) {
-  const check =
-    (schema: ZodTypes.ZodMiniType): Check =>
-    (value) => {
-      const r = z.safeParse(schema, value);
+  // Each schema is built when first used: a start that checks one settings file builds only its few.
+  const check = (make: () => ZodTypes.ZodMiniType): Check => {
+    let schema: ZodTypes.ZodMiniType | undefined;
+    return (value) => {
+      const r = z.safeParse((schema ??= make()), value);
       if (r.success) return undefined;
       const issue = r.error.issues[0];
       return issue ? { path: issue.path, code: issue.code, ...('expected' in issue && { expected: String(issue.expected) }) } : { path: [], code: 'invalid' };
     };
-  const nonEmpty = z.string().check(z.minLength(1));
+  };
+  const nonEmpty = () => z.string().check(z.minLength(1));
   return {
     // Settings (Qwen Code's settings.json). A leaf may be `null`: like an empty string, it unsets a lower scope's value.
-    settingString: check(z.nullable(z.string())),
-    settingBoolean: check(z.nullable(z.boolean())),
-    settingStringList: check(z.array(z.string())),
-    settingObject: check(z.looseObject({})),
-    modelProviderList: check(z.array(z.unknown())),
-    modelProviderEntry: check(
+    settingString: check(() => z.nullable(z.string())),
+    settingBoolean: check(() => z.nullable(z.boolean())),
+    settingStringList: check(() => z.array(z.string())),
+    settingObject: check(() => z.looseObject({})),
+    modelProviderList: check(() => z.array(z.unknown())),
+    modelProviderEntry: check(() =>
       z.looseObject({
-        id: nonEmpty,
+        id: nonEmpty(),
         name: z.optional(z.string()),
         baseUrl: z.optional(z.string()),
         envKey: z.optional(z.string()),
@@ -74,9 +76,9 @@ function build(z: typeof Zod) {
       }),
     ),
     // Qwen Code's oauth_creds.json (the file, or a keychain entry). Unknown fields are ignored.
-    credentialsJson: check(
+    credentialsJson: check(() =>
       z.looseObject({
-        access_token: nonEmpty,
+        access_token: nonEmpty(),
         refresh_token: z.optional(z.nullable(z.string())),
         token_type: z.optional(z.nullable(z.string())),
         resource_url: z.optional(z.nullable(z.string())),
@@ -84,20 +86,20 @@ function build(z: typeof Zod) {
       }),
     ),
     // A provider definition as the public types describe it (a caller's data).
-    providerDefinition: check(
+    providerDefinition: check(() =>
       z.looseObject({
-        id: nonEmpty,
+        id: nonEmpty(),
         name: z.string(),
         authType: z.enum(RESOLVED_AUTH_TYPES),
         plan: z.string(),
         status: z.enum(['active', 'discontinued']),
         discontinuedOn: z.optional(z.string()),
         endpoints: z.array(z.looseObject({ region: z.string(), regionName: z.string(), baseUrl: z.string() })),
-        hosts: z.optional(z.array(nonEmpty)),
+        hosts: z.optional(z.array(nonEmpty())),
         loopbackPorts: z.optional(z.array(z.int().check(z.gte(1), z.lte(65_535)))),
         anyLoopback: z.optional(z.boolean()),
         envKeys: z.array(z.string()),
-        keyPrefixes: z.optional(z.array(nonEmpty)),
+        keyPrefixes: z.optional(z.array(nonEmpty())),
         requiresKeyPrefix: z.optional(z.boolean()),
         impliedByKey: z.optional(z.boolean()),
         defaultModel: z.optional(z.string()),
@@ -107,7 +109,9 @@ function build(z: typeof Zod) {
       }),
     ),
     // Qwen Code's trustedFolders.json: an object of folder → level (levels are checked by the reader).
-    trustedFoldersFile: check(z.looseObject({})),
+    trustedFoldersFile: check(() => z.looseObject({})),
+    // The device authorization's `expires_in` (the rest is checked by openid-client): a positive, finite number.
+    deviceCodeLifetime: check(() => z.number().check(z.positive())),
   };
 }
 

@@ -5,4 +5,4 @@
  * ships inside the package, and `import('qwen-auth')` never loads it.
  * Nothing imports this file but for its types.
  */
-export { array, boolean, enum, gte, int, looseObject, lte, minLength, nullable, number, optional, safeParse, string, unknown } from 'zod/mini';
+export { array, boolean, enum, gte, int, looseObject, lte, minLength, nullable, number, optional, positive, safeParse, string, unknown } from 'zod/mini';

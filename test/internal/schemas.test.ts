@@ -25,6 +25,10 @@ describe('zod boundary checks', () => {
     expect(says(s.credentialsJson({ access_token: 'a', expiry_date: Number.NaN }))).toBe('expected number at expiry_date');
     expect(s.credentialsJson({ access_token: 'a', refresh_token: null, other: 1 })).toBeUndefined();
     expect(says(s.trustedFoldersFile([]))).toBe('expected object');
+    expect(s.deviceCodeLifetime(600)).toBeUndefined();
+    expect(says(s.deviceCodeLifetime(0))).toBe('too_small');
+    expect(says(s.deviceCodeLifetime(Number.POSITIVE_INFINITY))).toBe('expected number');
+    expect(says(s.deviceCodeLifetime('600'))).toBe('expected number');
   });
 
   it('a provider definition: ports, enums, nested endpoints', () => {
