@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { nodeFs, realpathNative, realpathSync, statSync } from './node.js';
+import { nodeFs, realpathNative, statSync } from './node.js';
 
 /**
  * `stat` that answers `undefined` instead of throwing for a path that does not

@@ -1,6 +1,6 @@
 import { diagnostic } from '../diagnostics.js';
 import type { Stats } from 'node:fs';
-import { readFileSync, realpathNative, realpathSync } from '../internal/node.js';
+import { readFileSync, realpathNative, } from '../internal/node.js';
 import { join, resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
