@@ -52,7 +52,8 @@ function build(z: typeof Zod) {
   const check = (make: () => ZodTypes.ZodMiniType): Check => {
     let schema: ZodTypes.ZodMiniType | undefined;
     return (value) => {
-      const r = z.safeParse((schema ??= make()), value);
+      schema ??= make();
+      const r = z.safeParse(schema, value);
       if (r.success) return undefined;
       const issue = r.error.issues[0];
       return issue ? { path: issue.path, code: issue.code, ...('expected' in issue && { expected: String(issue.expected) }) } : { path: [], code: 'invalid' };
@@ -122,5 +123,6 @@ let built: Schemas | undefined;
 
 /** The checks; `zod/mini` is loaded and the schemas are built on the first call. */
 export function schemas(): Schemas {
-  return (built ??= build(createRequire(import.meta.url)(typeof QWEN_AUTH_ZOD === 'string' ? QWEN_AUTH_ZOD : 'zod/mini') as typeof Zod));
+  built ??= build(createRequire(import.meta.url)(typeof QWEN_AUTH_ZOD === 'string' ? QWEN_AUTH_ZOD : 'zod/mini') as typeof Zod);
+  return built;
 }

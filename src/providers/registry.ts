@@ -1,5 +1,5 @@
 import { QwenAuthError } from '../errors.js';
-import { describeIssue, schemas } from '../internal/schemas.js';
+import { describeIssue, type Issue, schemas } from '../internal/schemas.js';
 import { effectivePort, isLoopbackHost, parseHttpUrl } from '../internal/url.js';
 import { defaultProviders } from './data.js';
 import type { ProviderDefinition, ProviderEndpoint, ProviderRegistry, RegistryMatch } from './types.js';
@@ -23,7 +23,7 @@ function normaliseHost(host: string): string {
 
 /** Why `value` is not a provider definition (its zod schema, internal/schemas.ts), or undefined when it is one. */
 export function definitionProblem(value: unknown): string | undefined {
-  let issue;
+  let issue: Issue | undefined;
   try {
     issue = schemas().providerDefinition(value);
   } catch {
