@@ -7,9 +7,12 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 //
 // The library (`qwen-auth`, `qwen-auth/testing`) ships as ESM and CJS with types.
 // `splitting: true` keeps shared code (the error class above all) in common
-// chunks so both entries see one class. No schema library ships: outside data
-// is checked by src/internal/shape.ts. openid-client, undici, dotenv and
+// chunks so both entries see one class. openid-client, undici, dotenv and
 // jsonc-parser stay external and are loaded only by the paths that need them.
+// zod is not a dependency: the parts of zod/mini that src/internal/schemas.ts
+// uses are bundled into one file of their own, dist/zod-mini.cjs (the third
+// build), which schemas.ts requires only when there is outside data to check
+// (QWEN_AUTH_ZOD names it); no chunk of the library holds zod.
 //
 // The command (`bin: qwen-auth`) is ESM only and imports the library through
 // its public name, so it uses exactly what users get and never a second copy.
@@ -25,10 +28,28 @@ export default defineConfig([
     treeshake: true,
     // import.meta.url in the CJS build (src/env/parse.ts loads dotenv synchronously on first
     // use): each file's own URL from __filename, not a shared shim chunk to load.
+    define: { QWEN_AUTH_ZOD: JSON.stringify('./zod-mini.cjs') },
     esbuildOptions(options, context) {
       if (context.format === 'cjs') options.define = { ...options.define, 'import.meta.url': '__qwenAuthFileUrl' };
     },
     banner: ({ format }) => (format === 'cjs' ? { js: "const __qwenAuthFileUrl = require('url').pathToFileURL(__filename).href;" } : {}),
+  },
+  {
+    // zod/mini for the boundary checks, one CommonJS file required by both builds (one copy, taken
+    // synchronously so createProviderRegistry() stays synchronous), loaded only when data is checked.
+    entry: { 'zod-mini': 'src/internal/zod-mini.ts' },
+    format: ['cjs'],
+    target: 'node20',
+    platform: 'node',
+    dts: false,
+    splitting: false,
+    clean: false,
+    treeshake: true,
+    noExternal: ['zod'],
+    esbuildOptions(options) {
+      options.minifyWhitespace = true;
+      options.minifySyntax = true;
+    },
   },
   {
     entry: { cli: 'src/cli/main.ts' },

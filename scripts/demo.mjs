@@ -37,8 +37,7 @@ function runCli(args, { onLine } = {}) {
     let buffer = '';
     child.stdout.on('data', (chunk) => {
       buffer += chunk;
-      let i;
-      while ((i = buffer.indexOf('\n')) !== -1) {
+      for (let i = buffer.indexOf('\n'); i !== -1; i = buffer.indexOf('\n')) {
         const line = buffer.slice(0, i);
         buffer = buffer.slice(i + 1);
         onLine ? onLine(line) : console.log(`   ${line}`);

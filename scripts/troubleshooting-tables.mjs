@@ -29,7 +29,7 @@ const replaceTable = (src, heading, lines) => {
   const start = src.indexOf('| code |', src.indexOf(heading));
   let end = start;
   while (end < src.length && src.startsWith('|', end)) end = src.indexOf('\n', end) + 1 || src.length;
-  return src.slice(0, start) + lines.join('\n') + '\n' + src.slice(end);
+  return `${src.slice(0, start) + lines.join('\n')}\n${src.slice(end)}`;
 };
 const next = replaceTable(replaceTable(text, '## Error codes', errors), '## Diagnostics', diags);
 if (process.argv.includes('--write')) writeFileSync(path, next);

@@ -166,9 +166,70 @@ describe('the import graph', () => {
     // protocol.ts holds openid-client; it is itself only imported dynamically.
     expect(imports.filter((i) => target(i) === 'oauth/protocol' && !i.dynamic && !i.typeOnly)).toEqual([]);
   });
+
+  it('zod is the one validator: only internal/zod-mini.ts imports it, and nothing imports that file but its types', () => {
+    const zod = imports.filter((i) => /^zod(\/|$)/.test(i.specifier) && !i.typeOnly);
+    expect(zod.map((i) => `${i.file} → ${i.specifier}`)).toEqual(['internal/zod-mini.ts → zod/mini']);
+    expect(imports.filter((i) => target(i) === 'internal/zod-mini' && !i.typeOnly)).toEqual([]);
+    // internal/schemas.ts requires it when first called (the build points QWEN_AUTH_ZOD at dist/zod-mini.cjs).
+    expect(readFileSync(join(SRC, 'internal', 'schemas.ts'), 'utf8')).toMatch(/createRequire\(import\.meta\.url\)\(typeof QWEN_AUTH_ZOD/);
+    expect(files(SRC).map((f) => relative(SRC, f)), 'no second, hand-written validator').not.toContain(join('internal', 'shape.ts'));
+  });
 });
 
 describe('the built package at run time', () => {
+  it("import('qwen-auth') and an API-key resolution with no files never load zod; a settings file does", () => {
+    // zod is bundled into dist/zod-mini.cjs alone, required when first needed: no other file holds its code.
+    expect(readFileSync(join(DIST, 'zod-mini.cjs'), 'utf8')).toMatch(/ZodError/);
+    for (const f of readdirSync(DIST).filter((n) => /\.(c?js)$/.test(n) && n !== 'zod-mini.cjs')) {
+      expect(readFileSync(join(DIST, f), 'utf8'), f).not.toMatch(/\$ZodType|_zod\b|ZodError/);
+    }
+    for (const f of readdirSync(DIST).filter((n) => n.endsWith('.d.ts') || n.endsWith('.d.cts'))) {
+      expect(readFileSync(join(DIST, f), 'utf8'), `${f}: no zod type in the public types`).not.toMatch(/zod/i);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'qwen-auth-zod-'));
+    try {
+      const log = join(dir, 'resolved.txt');
+      writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+        export async function resolve(specifier, context, next) {
+          const r = await next(specifier, context);
+          appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
+          return r;
+        }`);
+      writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});`);
+      const home = join(dir, 'home');
+      const withSettings = join(dir, 'with-settings');
+      mkdirSync(home);
+      mkdirSync(join(withSettings, '.qwen'), { recursive: true });
+      writeFileSync(join(withSettings, '.qwen', 'settings.json'), JSON.stringify({ model: { name: 5 } }));
+      // Both builds; the CJS module cache holds every file require() took (dist/zod-mini.cjs included).
+      // node_modules/zod (a development dependency) is never taken by the built package.
+      const run = (entry: string, homeDir: string): { type: string; zod: string[]; diagnostics: string[] } => {
+        const main = `import { createRequire } from 'node:module';
+          const { resolveAuth } = await import(${JSON.stringify(join(DIST, entry))});
+          const imported = Object.keys(createRequire(import.meta.url).cache).filter((k) => (k.includes('/node_modules/zod/') || k.endsWith('/dist/zod-mini.cjs')));
+          const a = await resolveAuth({ cwd: ${JSON.stringify(homeDir)}, homeDir: ${JSON.stringify(homeDir)}, env: { OPENAI_API_KEY: 'sk-x', PATH: process.env.PATH } });
+          const zod = Object.keys(createRequire(import.meta.url).cache).filter((k) => (k.includes('/node_modules/zod/') || k.endsWith('/dist/zod-mini.cjs')));
+          if (imported.length) zod.unshift('at import: ' + imported[0]);
+          process.stdout.write(JSON.stringify({ type: a.type, zod, diagnostics: a.diagnostics.map((d) => d.message) }));`;
+        writeFileSync(join(dir, 'main.mjs'), main);
+        return JSON.parse(execFileSync(process.execPath, ['--import', join(dir, 'register.mjs'), join(dir, 'main.mjs')], { encoding: 'utf8' }));
+      };
+      for (const entry of ['index.js', 'index.cjs']) {
+        const bare = run(entry, home);
+        expect(bare.type).toBe('openai');
+        expect(bare.zod, `${entry}: no zod without outside data`).toEqual([]);
+        expect(readFileSync(log, 'utf8')).not.toMatch(/node_modules\/zod\//);
+        // The positive control: a settings file is outside data, checked by zod, worded as before.
+        const checked = run(entry, withSettings);
+        expect(checked.zod, `${entry}: the bundled zod checks the settings file`).toEqual([join(DIST, 'zod-mini.cjs')]);
+        expect(checked.diagnostics.join('\n')).toContain('model.name has expected string');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads no environment, home folder or clock, and installs no handler, when imported', () => {
     // Only accesses made from the package count (Node's own ESM loader reads process.env).
     const script = `

@@ -131,7 +131,10 @@ async function pipeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): 
       const { done, value } = await reader.read();
       if (done) break;
       if (res.destroyed) break;
-      if (!res.write(value)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+      if (!res.write(value)) await new Promise((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
     }
   } finally {
     reader.cancel().catch(() => {});

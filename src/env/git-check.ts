@@ -264,7 +264,7 @@ async function checkFolder(
   }
   return {
     missing: false,
-    diagnostics: findings.map((f) => (f.tracked ? trackedDiagnostic(f, ignored && ignored.has(basename(f.file.path))) : notIgnoredDiagnostic(f))),
+    diagnostics: findings.map((f) => (f.tracked ? trackedDiagnostic(f, ignored?.has(basename(f.file.path))) : notIgnoredDiagnostic(f))),
   };
 }
 

@@ -129,7 +129,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export interface CleanTempOptions {
   /** The clock, epoch ms (default `Date.now`). */
@@ -153,7 +153,7 @@ export interface CleanTempOptions {
  */
 export async function cleanTempFiles(path: string, options: CleanTempOptions = {}): Promise<number> {
   const dir = dirname(path);
-  const name = escape(basename(path));
+  const name = escapeRegExp(basename(path));
   const ours = new RegExp(`^\\.${name}\\.(\\d+)-([0-9a-f]{8})\\.[0-9a-f-]{12}\\.tmp$`);
   const foreign = new RegExp(`^(?:\\.${name}\\.(?:\\d+\\.)?[0-9a-f-]{12}\\.tmp|${name}\\.tmp\\.[0-9a-f-]{36})$`);
   const now = (options.now ?? Date.now)();

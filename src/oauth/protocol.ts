@@ -4,6 +4,7 @@
  */
 import * as oidc from 'openid-client';
 import { QwenAuthError } from '../errors.js';
+import { schemas } from '../internal/schemas.js';
 import type { OAuthEndpoints } from './endpoints.js';
 import { redactText, redactUrl } from '../redact.js';
 import { qwenFetch, TransportFailure } from './qwen-fetch.js';
@@ -136,12 +137,12 @@ export async function startDeviceAuthorization(config: oidc.Configuration, optio
     }
     throw protocolError(options.endpoints.deviceAuthorizationEndpoint, error, failure);
   }
-  // Validated and clamped here, at the boundary: every timer below gets a sane number.
+  // Validated (zod, internal/schemas.ts) and clamped here, at the boundary: every timer below gets a sane number.
   const lifetime = raw.expires_in as unknown;
-  if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime <= 0) {
+  if (schemas().deviceCodeLifetime(lifetime)) {
     throw protocolError(options.endpoints.deviceAuthorizationEndpoint, new Error('"expires_in" of the device code must be a positive number'), {});
   }
-  const expiresIn = Math.min(lifetime, MAX_DEVICE_CODE_SECONDS);
+  const expiresIn = Math.min(lifetime as number, MAX_DEVICE_CODE_SECONDS);
   // At most a minute, and short enough that the code is polled for at least twice before it expires.
   const interval =
     typeof raw.interval === 'number' && Number.isFinite(raw.interval) && raw.interval >= 0

@@ -1,17 +1,5 @@
 import { QwenAuthError } from '../errors.js';
-import {
-  arrayOf,
-  boolean,
-  describeShapeIssue,
-  integer,
-  nonEmptyString,
-  objectWith,
-  oneOf,
-  optional,
-  string,
-  unknownValue,
-} from '../internal/shape.js';
-import { RESOLVED_AUTH_TYPES } from '../types.js';
+import { describeIssue, type Issue, schemas } from '../internal/schemas.js';
 import { effectivePort, isLoopbackHost, parseHttpUrl } from '../internal/url.js';
 import { defaultProviders } from './data.js';
 import type { ProviderDefinition, ProviderEndpoint, ProviderRegistry, RegistryMatch } from './types.js';
@@ -33,40 +21,16 @@ function normaliseHost(host: string): string {
   return host.toLowerCase().replace(/\.$/, '');
 }
 
-const strings = arrayOf(string);
-
-/** A provider definition as the types describe it, checked when a registry is built (callers' data). */
-const definitionShape = objectWith({
-  id: nonEmptyString,
-  name: string,
-  authType: oneOf(RESOLVED_AUTH_TYPES),
-  plan: string,
-  status: oneOf(['active', 'discontinued']),
-  discontinuedOn: optional(string),
-  endpoints: arrayOf(objectWith({ region: string, regionName: string, baseUrl: string })),
-  hosts: optional(arrayOf(nonEmptyString)),
-  loopbackPorts: optional(arrayOf(integer(1, 65_535))),
-  anyLoopback: optional(boolean),
-  envKeys: strings,
-  keyPrefixes: optional(arrayOf(nonEmptyString)),
-  requiresKeyPrefix: optional(boolean),
-  impliedByKey: optional(boolean),
-  defaultModel: optional(string),
-  quotas: optional(arrayOf(unknownValue)),
-  docs: optional(string),
-  note: optional(string),
-});
-
-/** Why `value` is not a provider definition, or undefined when it is one. */
+/** Why `value` is not a provider definition (its zod schema, internal/schemas.ts), or undefined when it is one. */
 export function definitionProblem(value: unknown): string | undefined {
-  let issue;
+  let issue: Issue | undefined;
   try {
-    issue = definitionShape(value, []);
+    issue = schemas().providerDefinition(value);
   } catch {
     return 'reading it failed';
   }
   if (!issue) return undefined;
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${describeShapeIssue({ ...issue, path: [] })}` : `the definition: ${describeShapeIssue(issue)}`;
+  return issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${describeIssue({ ...issue, path: [] })}` : `the definition: ${describeIssue(issue)}`;
 }
 
 /** Registries built here: trusted as they are. */

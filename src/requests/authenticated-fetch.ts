@@ -92,7 +92,8 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
   const earlier = (): readonly string[] => source.earlierBaseUrls();
 
   const request = async (input: string | URL | Request, init: RequestInit | undefined, reasons: boolean): Promise<Response> => {
-    const transport = chosen ?? (chosen = await options.transport());
+    chosen ??= await options.transport();
+    const transport = chosen;
     const requested = targetOf(input);
     const base = baseNow();
     const target = requested && base ? currentTarget(requested, base, earlier) : requested;

@@ -51,7 +51,7 @@ export function probeCandidates(registry: ProviderRegistry, baseUrl: string, key
       // Only OpenAI-compatible endpoints: the check speaks Chat Completions (not Coding Plan's Anthropic path).
       if ((endpoint.protocol ?? 'openai') !== 'openai') continue;
       const url = parseHttpUrl(endpoint.baseUrl);
-      if (!url || url.protocol !== 'https:' || url.origin === current.origin) continue;
+      if (url?.protocol !== 'https:' || url.origin === current.origin) continue;
       out.push({ provider, endpoint });
     }
   }

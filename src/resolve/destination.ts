@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import { QwenAuthError, type RemedyWording, trustPhrases } from '../errors.js';
+import { type AuthErrorDetails, QwenAuthError, type RemedyWording, trustPhrases } from '../errors.js';
 import { isLoopbackHost, parseHttpUrl } from '../internal/url.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import { redactText, redactUrl } from '../redact.js';
@@ -43,23 +43,8 @@ export interface DestinationInputs {
 /** Why a destination is allowed. */
 export type DestinationTrust = 'same-or-more-trusted-scope' | 'known-vendor' | 'trusted-folder' | 'trust-workspace';
 
-/** The facts of an untrusted destination (the error's details). */
-export interface UntrustedDestination {
-  /** Where the credential came from, as a phrase. */
-  readonly credential: string;
-  readonly credentialScope: Scope;
-  /** The origin it would be sent to (a proxy's, for a proxy). */
-  readonly origin: string;
-  /** What chose it, as a phrase (the variable or key and its file). */
-  readonly chosenBy: string;
-  readonly chooserScope: Scope;
-  /** The file that chose it, when a file did. */
-  readonly path?: string;
-  /** `base-url`, `model-provider`, `env-key`, `proxy`, or `expansion` (a secret put into a URL or envKey by `$VAR`). */
-  readonly via: 'base-url' | 'model-provider' | 'env-key' | 'proxy' | 'expansion';
-  /** The folder resolution ran in (what `qwen-auth trust` would trust). */
-  readonly folder: string;
-}
+/** The facts of an untrusted destination: the error's details. */
+export type UntrustedDestination = AuthErrorDetails['UNTRUSTED_DESTINATION'];
 
 /** Qwen Code's trusted-folders verdict for the working folder (TRUST_FOLDER / TRUST_PARENT: trusted, whether or not folder trust is on). */
 function folderIsTrusted(ctx: ResolutionContext): boolean {

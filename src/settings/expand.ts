@@ -70,7 +70,11 @@ export function expandEnvReferences(value: unknown, env: EnvRecord, options: Exp
     const { from, to } = stack.pop()!;
     if (Array.isArray(from)) {
       const list = to as unknown[];
-      from.forEach((item, i) => copy(item, (v) => (list[i] = v)));
+      for (let i = 0; i < from.length; i++) {
+        copy(from[i], (v) => {
+          list[i] = v;
+        });
+      }
     } else {
       const record = to as Record<string, unknown>;
       for (const key of Object.keys(from)) {

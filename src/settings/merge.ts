@@ -1,15 +1,7 @@
 import { diagnostic } from '../diagnostics.js';
 import type { Diagnostic } from '../types.js';
 import type { SettingsDocument } from './read.js';
-import { describeShapeIssue, isPlainObject, type ShapeIssue } from '../internal/shape.js';
-import {
-  modelProviderEntry,
-  modelProviderList,
-  settingBoolean,
-  settingObject,
-  settingString,
-  settingStringList,
-} from './schema.js';
+import { describeIssue, type Issue, isPlainObject, schemas } from '../internal/schemas.js';
 import type { EffectiveSettings, ProviderEntry, ProviderList, SettingValue } from './types.js';
 
 type Found = { readonly doc: SettingsDocument; readonly value: unknown };
@@ -35,8 +27,8 @@ function pick(docs: readonly SettingsDocument[], path: readonly string[]): Found
   return undefined;
 }
 
-function invalid(found: Found, key: string, issue: ShapeIssue, diagnostics: Diagnostic[]): undefined {
-  diagnostics.push(diagnostic('SETTINGS_INVALID_VALUE', `${found.doc.path}: ${key} has ${describeShapeIssue(issue)}; it was ignored.`, { path: found.doc.path }));
+function invalid(found: Found, key: string, issue: Issue, diagnostics: Diagnostic[]): undefined {
+  diagnostics.push(diagnostic('SETTINGS_INVALID_VALUE', `${found.doc.path}: ${key} has ${describeIssue(issue)}; it was ignored.`, { path: found.doc.path }));
   return undefined;
 }
 
@@ -47,7 +39,7 @@ function leaf(
 ): SettingValue<string | null> | undefined {
   const found = pick(docs, key.split('.'));
   if (!found) return undefined;
-  const issue = settingString(found.value, []);
+  const issue = schemas().settingString(found.value);
   if (issue) return invalid(found, key, issue, diagnostics);
   return { value: found.value as string | null, scope: found.doc.scope, path: found.doc.path, key };
 }
@@ -55,7 +47,7 @@ function leaf(
 function flag(docs: readonly SettingsDocument[], key: string, diagnostics: Diagnostic[]): SettingValue<boolean | null> | undefined {
   const found = pick(docs, key.split('.'));
   if (!found) return undefined;
-  const issue = settingBoolean(found.value, []);
+  const issue = schemas().settingBoolean(found.value);
   if (issue) return invalid(found, key, issue, diagnostics);
   return { value: found.value as boolean | null, scope: found.doc.scope, path: found.doc.path, key };
 }
@@ -96,14 +88,14 @@ function mergeModelProviders(docs: readonly SettingsDocument[], diagnostics: Dia
   }
   const out: ProviderList[] = [];
   for (const [id, { value, doc }] of lists) {
-    const listIssue = modelProviderList(value, []);
+    const listIssue = schemas().modelProviderList(value);
     if (listIssue) {
       invalid({ doc, value }, `modelProviders.${id}`, listIssue, diagnostics);
       continue;
     }
     const entries: ProviderEntry[] = [];
     (value as unknown[]).forEach((raw, index) => {
-      const issue = modelProviderEntry(raw, []);
+      const issue = schemas().modelProviderEntry(raw);
       if (issue) {
         invalid({ doc, value: raw }, `modelProviders.${id}[${index}]`, issue, diagnostics);
         return;
@@ -141,7 +133,7 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   for (const doc of docs) {
     const found = lookup(doc, ['env']);
     if (!found) continue;
-    const issue = settingObject(found.value, []);
+    const issue = schemas().settingObject(found.value);
     if (issue) {
       invalid(found, 'env', issue, diagnostics);
       continue;
@@ -162,7 +154,7 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   for (const doc of docs) {
     const found = lookup(doc, ['advanced', 'excludedEnvVars']);
     if (!found) continue;
-    const issue = settingStringList(found.value, []);
+    const issue = schemas().settingStringList(found.value);
     if (issue) {
       invalid(found, 'advanced.excludedEnvVars', issue, diagnostics);
       continue;
@@ -175,7 +167,7 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   for (const doc of docs) {
     const found = lookup(doc, ['providerProtocol']);
     if (!found) continue;
-    const issue = settingObject(found.value, []);
+    const issue = schemas().settingObject(found.value);
     if (issue) {
       invalid(found, 'providerProtocol', issue, diagnostics);
       continue;

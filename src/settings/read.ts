@@ -1,6 +1,6 @@
 import { diagnostic } from '../diagnostics.js';
 import type { Stats } from 'node:fs';
-import { readFileSync, realpathNative, realpathSync } from '../internal/node.js';
+import { readFileSync, realpathNative, } from '../internal/node.js';
 import { join, resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
@@ -8,6 +8,7 @@ import { jsonNestingDepth, locateJsonError, MAX_SETTINGS_DEPTH, stripJsonComment
 import type { Diagnostic, QwenCodeVersion, SettingsScope } from '../types.js';
 import { expandEnvReferences, neverExpanded024 } from './expand.js';
 import { migrateV1Settings } from './migrate-v1.js';
+import { schemas } from '../internal/schemas.js';
 
 /** Settings files larger than this are reported and ignored. */
 export const MAX_SETTINGS_FILE_BYTES = 4 * 1024 * 1024;
@@ -74,7 +75,7 @@ export async function readSettingsFile(
     diagnostics.push(diagnostic('SETTINGS_INVALID_JSON', `${path}:${at.line}:${at.column} is not valid JSON (${at.reason}); the file was ignored.`, { path, line: at.line, column: at.column }));
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (schemas().settingObject(parsed)) {
     diagnostics.push(diagnostic('SETTINGS_NOT_OBJECT', `${path} does not hold a JSON object; the file was ignored.`, { path }));
     return undefined;
   }

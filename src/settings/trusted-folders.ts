@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join, normalize, parse, relative, resolve, sep } f
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
 import { stripJsonComments } from '../internal/jsonc.js';
+import { schemas } from '../internal/schemas.js';
 import type { EnvRecord, QwenCodeVersion } from '../types.js';
 
 /** A rule's level: the folder and its subtree, the folder's parent and its subtree, or distrust. */
@@ -116,7 +117,7 @@ export function readTrustRules(path: string): TrustRulesFile {
   } catch (error) {
     return invalid(path, error instanceof Error ? error.message : 'not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return invalid(path, 'Trusted folders file is not a valid JSON object');
+  if (schemas().trustedFoldersFile(parsed)) return invalid(path, 'Trusted folders file is not a valid JSON object');
   const rules: TrustRule[] = [];
   for (const [rulePath, level] of Object.entries(parsed as Record<string, unknown>)) {
     if (typeof level === 'string' && LEVELS.has(level)) rules.push({ path: rulePath, level: level as TrustLevel });

@@ -1,14 +1,5 @@
-import { nonEmptyString, nullable, number, objectWith, optional, string } from '../internal/shape.js';
+import { schemas } from '../internal/schemas.js';
 import type { QwenCredentials } from './types.js';
-
-/** Qwen Code's `oauth_creds.json`, checked at the boundary. Unknown fields are ignored. */
-const credentialsJson = objectWith({
-  access_token: nonEmptyString,
-  refresh_token: optional(nullable(string)),
-  token_type: optional(nullable(string)),
-  resource_url: optional(nullable(string)),
-  expiry_date: optional(nullable(number)),
-});
 
 interface CredentialsJson {
   readonly access_token: string;
@@ -18,7 +9,11 @@ interface CredentialsJson {
   readonly expiry_date?: number | null;
 }
 
-/** Parses the text of a credentials file; undefined when it is not a usable login. */
+/**
+ * Parses the text of a credentials file (or keychain entry), checked at the
+ * boundary by its zod schema (internal/schemas.ts); undefined when it is not
+ * a usable login. Unknown fields are ignored.
+ */
 export function parseCredentialsJson(text: string): QwenCredentials | undefined {
   let data: unknown;
   try {
@@ -26,7 +21,7 @@ export function parseCredentialsJson(text: string): QwenCredentials | undefined 
   } catch {
     return undefined;
   }
-  if (credentialsJson(data, [])) return undefined;
+  if (schemas().credentialsJson(data)) return undefined;
   const d = data as CredentialsJson;
   return {
     accessToken: d.access_token,

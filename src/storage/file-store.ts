@@ -1,5 +1,5 @@
 import { fsp } from '../internal/node.js';
-import { dirname, join } from 'node:path';
+import { dirname, } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode, readRegularFile, statOrUndefined } from '../internal/fs.js';

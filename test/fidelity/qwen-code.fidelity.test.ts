@@ -95,7 +95,7 @@ async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Ou
     },
   });
   const m = materialize(c, port);
-  const { tree, env } = m;
+  const { tree } = m;
   const overrides = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, m.sub(v)]));
   try {
     // Ours.

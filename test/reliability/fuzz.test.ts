@@ -10,7 +10,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse as dotenvParse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,7 +121,7 @@ function envText(r: Rng, i: number): string | Buffer {
       ' \n'.repeat(n / 2),
       `A${'\u2028'.repeat(n / 3)}!`,
       `OPENAI_API_KEY="${'\n'.repeat(n - 40)}"`,
-      ('\n'.repeat(8) + '!').repeat(n / 9),
+      (`${'\n'.repeat(8)}!`).repeat(n / 9),
       `${'A='.repeat(n / 2)}`,
       `${"A='\n".repeat(n / 4)}`,
     ]);
@@ -200,7 +199,7 @@ describe('fuzz', () => {
     if (r.chance(0.05)) text = `\ufeff${text}`;
     if (r.chance(0.08)) {
       const depth = r.pick([10, 62, 63, 64, 65, 200, 2_010, 50_000]);
-      text = text.replace(/\}\s*$/, `${text.trim() === '{}' ? '' : ','}"deep":${r.chance(0.5) ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)}}`);
+      text = text.replace(/\}\s*$/, `${text.trim() === '{}' ? '' : ','}"deep":${r.chance(0.5) ? '['.repeat(depth) + ']'.repeat(depth) : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`}}`);
     }
     switch (r.int(30)) {
       case 0: return text.slice(0, r.int(text.length));

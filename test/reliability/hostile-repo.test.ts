@@ -170,7 +170,7 @@ async function attempt(options: ResolveAuthOptions): Promise<Outcome> {
     leakedInOutput: false,
     ...extra,
   });
-  let auth;
+  let auth: Awaited<ReturnType<typeof resolveAuth>> | undefined;
   try {
     auth = await resolveAuth(options);
   } catch (error) {

@@ -4,7 +4,7 @@
  * into; the error (message, remedy, details.hints) must name the cause.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultProviders, inspectEnvironment, isAuthError, QwenAuthError, resolveAuth } from '../../src/index.js';
+import { defaultProviders, inspectEnvironment, isAuthError, type QwenAuthError, resolveAuth } from '../../src/index.js';
 import type { ResolveAuthOptions } from '../../src/resolve/options.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
