@@ -223,7 +223,10 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   const envHere = envEnabled ? (enabled ? here : judge(realCwd())) : { verdict: 'undecided' as FolderTrust };
   const projectEnvApplied = !envEnabled || trustedBy(envHere.verdict);
   let homeFiles: ReadonlySet<string> | undefined;
-  const isHomeFile = (path: string): boolean => (homeFiles ??= new Set(homeLevelEnvFiles({ homeDir, qwenDir }).map((p) => normalize(p)))).has(normalize(path));
+  const isHomeFile = (path: string): boolean => {
+    if (homeFiles === undefined) homeFiles = new Set(homeLevelEnvFiles({ homeDir, qwenDir }).map((p) => normalize(p)));
+    return homeFiles.has(normalize(path));
+  };
   const canUse: EnvFileFilter | undefined = !envEnabled
     ? undefined
     : (path, scope) => {
