@@ -197,8 +197,9 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
     };
     const stops = rulesOf.unreadableSettingsStop;
     const defaults = await one(defaultsPath, 'system-defaults', stops);
-    const user = await one(userSettingsPath(dir), 'user', stops);
-    const workspace = wsExists && wsPath !== userSettingsPath(dir) ? await one(wsPath, 'workspace', false) : undefined;
+    const userPath = userSettingsPath(dir);
+    const user = await one(userPath, 'user', stops);
+    const workspace = wsExists && wsPath !== userPath ? await one(wsPath, 'workspace', false) : undefined;
     const system = await one(systemPath, 'system', stops);
     return { defaults, user, workspace, system };
   };

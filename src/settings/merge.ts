@@ -39,7 +39,8 @@ function leaf(
 ): SettingValue<string | null> | undefined {
   const found = pick(docs, key.split('.'));
   if (!found) return undefined;
-  const issue = schemas().settingString(found.value);
+  // The common case needs no schema (warm resolution reads a few leaves each call); zod words the rest.
+  const issue = found.value === null || typeof found.value === 'string' ? undefined : schemas().settingString(found.value);
   if (issue) return invalid(found, key, issue, diagnostics);
   return { value: found.value as string | null, scope: found.doc.scope, path: found.doc.path, key };
 }
@@ -47,7 +48,7 @@ function leaf(
 function flag(docs: readonly SettingsDocument[], key: string, diagnostics: Diagnostic[]): SettingValue<boolean | null> | undefined {
   const found = pick(docs, key.split('.'));
   if (!found) return undefined;
-  const issue = schemas().settingBoolean(found.value);
+  const issue = found.value === null || typeof found.value === 'boolean' ? undefined : schemas().settingBoolean(found.value);
   if (issue) return invalid(found, key, issue, diagnostics);
   return { value: found.value as boolean | null, scope: found.doc.scope, path: found.doc.path, key };
 }
@@ -133,7 +134,7 @@ export function mergeSettings(docs: readonly SettingsDocument[], diagnostics: Di
   for (const doc of docs) {
     const found = lookup(doc, ['env']);
     if (!found) continue;
-    const issue = schemas().settingObject(found.value);
+    const issue = isPlainObject(found.value) ? undefined : schemas().settingObject(found.value);
     if (issue) {
       invalid(found, 'env', issue, diagnostics);
       continue;

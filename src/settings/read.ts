@@ -8,7 +8,7 @@ import { jsonNestingDepth, locateJsonError, MAX_SETTINGS_DEPTH, stripJsonComment
 import type { Diagnostic, QwenCodeVersion, SettingsScope } from '../types.js';
 import { expandEnvReferences, neverExpanded024 } from './expand.js';
 import { migrateV1Settings } from './migrate-v1.js';
-import { schemas } from '../internal/schemas.js';
+import { isPlainObject, schemas } from '../internal/schemas.js';
 
 /** Settings files larger than this are reported and ignored. */
 export const MAX_SETTINGS_FILE_BYTES = 4 * 1024 * 1024;
@@ -75,7 +75,8 @@ export async function readSettingsFile(
     diagnostics.push(diagnostic('SETTINGS_INVALID_JSON', `${path}:${at.line}:${at.column} is not valid JSON (${at.reason}); the file was ignored.`, { path, line: at.line, column: at.column }));
     return undefined;
   }
-  if (schemas().settingObject(parsed)) {
+  // JSON.parse gives a plain object or not one: the schema runs only to refuse.
+  if (!isPlainObject(parsed) && schemas().settingObject(parsed)) {
     diagnostics.push(diagnostic('SETTINGS_NOT_OBJECT', `${path} does not hold a JSON object; the file was ignored.`, { path }));
     return undefined;
   }
