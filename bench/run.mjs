@@ -66,7 +66,10 @@ const countCalls = async (fn) => {
   await fn();
   return { total: [...counts.values()].reduce((a, b) => a + b, 0), by: Object.fromEntries(counts) };
 };
-const byText = (by) => Object.entries(by).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
+const byText = (by) =>
+  Object.entries(by)
+    .map(([k, v]) => `${k}×${v}`)
+    .join(', ') || 'none';
 
 const cur = await import(pathToFileURL(join(CUR, 'index.js')).href);
 const prev = await import(pathToFileURL(join(PREV, 'index.js')).href);
@@ -97,7 +100,13 @@ try {
   const oauthHome = join(root, 'oauth-home');
   mkdirSync(join(oauthHome, '.qwen'), { recursive: true });
   const login = (resourceUrl) =>
-    JSON.stringify({ access_token: `at-${'0'.repeat(40)}`, refresh_token: `rt-${'0'.repeat(40)}`, token_type: 'Bearer', resource_url: resourceUrl, expiry_date: Date.now() + 3 * 3600_000 });
+    JSON.stringify({
+      access_token: `at-${'0'.repeat(40)}`,
+      refresh_token: `rt-${'0'.repeat(40)}`,
+      token_type: 'Bearer',
+      resource_url: resourceUrl,
+      expiry_date: Date.now() + 3 * 3600_000,
+    });
   writeFileSync(join(oauthHome, '.qwen', 'oauth_creds.json'), login('portal.qwen.ai'));
 
   // -------------------------------------------------------------------------
@@ -151,7 +160,14 @@ try {
         `batches of ${batch}, ${samples.floor.length} rounds interleaved`,
       );
     }
-    row('file-system calls per `getAccessToken()` between store checks', '0', `${hotCur.total / 1000}`, `${hotPrev.total / 1000}`, hotCur.total === 0, '1,000 calls counted');
+    row(
+      'file-system calls per `getAccessToken()` between store checks',
+      '0',
+      `${hotCur.total / 1000}`,
+      `${hotPrev.total / 1000}`,
+      hotCur.total === 0,
+      '1,000 calls counted',
+    );
   }
 
   // -------------------------------------------------------------------------
@@ -242,7 +258,13 @@ try {
     }
     const t = { cur: [], prev: [] };
     for (let i = 0; i < (quick ? 500 : 3000); i++) {
-      for (const [name, lib] of rotate([['cur', cur], ['prev', prev]], i)) {
+      for (const [name, lib] of rotate(
+        [
+          ['cur', cur],
+          ['prev', prev],
+        ],
+        i,
+      )) {
         const s = performance.now();
         await lib.resolveAuth(options);
         t[name].push((performance.now() - s) * 1000);
@@ -285,10 +307,35 @@ try {
     for (let i = 0; i < runs; i++) for (const [name, fn] of rotate(cases, i)) s[name].push(fn());
     const m = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]));
     const note = `CPU ms (user+sys) medians of ${runs} processes each, interleaved, environment PATH and HOME only`;
-    row('cold process, API key (import + resolve) vs empty ES module', '≤ 1.10×', `${fmtX(m['cur api'] / m.empty)} (${m['cur api'].toFixed(1)} vs ${m.empty.toFixed(1)} ms)`, fmtX(m['prev api'] / m.empty), m['cur api'] / m.empty <= 1.1, note);
-    row('cold process, cached Qwen OAuth + `getAccessToken()` vs empty ES module', '≤ 1.15×', `${fmtX(m['cur oauth'] / m.empty)} (${m['cur oauth'].toFixed(1)} ms)`, fmtX(m['prev oauth'] / m.empty), m['cur oauth'] / m.empty <= 1.15, note);
-    row('`qwen-auth status --no-git-check` vs `node -e 0`', '≤ 1.30×', `${fmtX(m['cur status'] / m['node -e 0'])} (${m['cur status'].toFixed(1)} vs ${m['node -e 0'].toFixed(1)} ms)`, fmtX(m['prev status'] / m['node -e 0']), m['cur status'] / m['node -e 0'] <= 1.3, note);
-    other('cold process (CPU), for the CommonJS decision', '`require()` + resolve, API key, vs empty ES module', `${fmtX(m['cur cjs'] / m.empty)} (previous build ${fmtX(m['prev cjs'] / m.empty)})`);
+    row(
+      'cold process, API key (import + resolve) vs empty ES module',
+      '≤ 1.10×',
+      `${fmtX(m['cur api'] / m.empty)} (${m['cur api'].toFixed(1)} vs ${m.empty.toFixed(1)} ms)`,
+      fmtX(m['prev api'] / m.empty),
+      m['cur api'] / m.empty <= 1.1,
+      note,
+    );
+    row(
+      'cold process, cached Qwen OAuth + `getAccessToken()` vs empty ES module',
+      '≤ 1.15×',
+      `${fmtX(m['cur oauth'] / m.empty)} (${m['cur oauth'].toFixed(1)} ms)`,
+      fmtX(m['prev oauth'] / m.empty),
+      m['cur oauth'] / m.empty <= 1.15,
+      note,
+    );
+    row(
+      '`qwen-auth status --no-git-check` vs `node -e 0`',
+      '≤ 1.30×',
+      `${fmtX(m['cur status'] / m['node -e 0'])} (${m['cur status'].toFixed(1)} vs ${m['node -e 0'].toFixed(1)} ms)`,
+      fmtX(m['prev status'] / m['node -e 0']),
+      m['cur status'] / m['node -e 0'] <= 1.3,
+      note,
+    );
+    other(
+      'cold process (CPU), for the CommonJS decision',
+      '`require()` + resolve, API key, vs empty ES module',
+      `${fmtX(m['cur cjs'] / m.empty)} (previous build ${fmtX(m['prev cjs'] / m.empty)})`,
+    );
   }
 
   // -------------------------------------------------------------------------
@@ -312,13 +359,22 @@ try {
         writeFileSync(join(qwenDir, 'oauth_creds.json'), JSON.stringify(server16.mintCredentials({ expiresInSeconds: -60 })));
         const startAt = Date.now() + 2_000;
         const done = await Promise.all(
-          Array.from({ length: 16 }, () =>
-            new Promise((resolveChild, reject) => {
-              const child = spawn(process.execPath, [join(here, 'refresh-child.mjs'), JSON.stringify({ qwenDir, tokenEndpoint: server16.tokenEndpoint, deviceEndpoint: server16.deviceAuthorizationEndpoint, startAt })], { stdio: ['ignore', 'pipe', 'inherit'] });
-              let out = '';
-              child.stdout.on('data', (d) => (out += d));
-              child.on('close', (code) => (code === 0 ? resolveChild(JSON.parse(out)) : reject(new Error(`child exited ${code}`))));
-            }),
+          Array.from(
+            { length: 16 },
+            () =>
+              new Promise((resolveChild, reject) => {
+                const child = spawn(
+                  process.execPath,
+                  [
+                    join(here, 'refresh-child.mjs'),
+                    JSON.stringify({ qwenDir, tokenEndpoint: server16.tokenEndpoint, deviceEndpoint: server16.deviceAuthorizationEndpoint, startAt }),
+                  ],
+                  { stdio: ['ignore', 'pipe', 'inherit'] },
+                );
+                let out = '';
+                child.stdout.on('data', (d) => (out += d));
+                child.on('close', (code) => (code === 0 ? resolveChild(JSON.parse(out)) : reject(new Error(`child exited ${code}`))));
+              }),
           ),
         );
         const n16 = server16.stats.refreshRequests;
@@ -387,7 +443,11 @@ try {
       server8.revokeAccessTokens();
       const before = server8.stats.refreshRequests;
       const answers = await Promise.all(Array.from({ length: 100 }, () => auth8.fetch(`${auth8.baseUrl}/models`).then((r) => r.status)));
-      other('100 concurrent requests, token rejected before it expires', 'refresh requests; answered 200', `${server8.stats.refreshRequests - before}; ${answers.filter((s) => s === 200).length}/100`);
+      other(
+        '100 concurrent requests, token rejected before it expires',
+        'refresh requests; answered 200',
+        `${server8.stats.refreshRequests - before}; ${answers.filter((s) => s === 200).length}/100`,
+      );
     } finally {
       await server8.close();
     }
@@ -395,7 +455,11 @@ try {
     try {
       const home9 = join(root, 'home9');
       mkdirSync(home9, { recursive: true });
-      const auth9 = await cur.resolveAuth({ cwd: home9, homeDir: home9, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000', OPENAI_BASE_URL: server9.baseUrl, OPENAI_MODEL: 'qwen3-coder-plus' } });
+      const auth9 = await cur.resolveAuth({
+        cwd: home9,
+        homeDir: home9,
+        env: { OPENAI_API_KEY: 'sk-bench-0000000000000000', OPENAI_BASE_URL: server9.baseUrl, OPENAI_MODEL: 'qwen3-coder-plus' },
+      });
       const hand = [];
       const checks = [];
       for (let i = 0; i < (quick ? 100 : 400); i++) {

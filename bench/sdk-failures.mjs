@@ -33,7 +33,10 @@ for (const [name, chat] of Object.entries(drivers)) {
     qwen.revokeAll();
     for (const round of ['first', 'second']) {
       const t0 = performance.now();
-      const e = await chat(auth).then(() => undefined, (x) => x);
+      const e = await chat(auth).then(
+        () => undefined,
+        (x) => x,
+      );
       const ms = performance.now() - t0;
       const r = findAuthError(e);
       rows.push({ sdk: name, round, ms: Math.round(ms), reason: r ? `${r.code}/${r.details.reason ?? ''}` : 'none' });

@@ -20,7 +20,11 @@ const dir = realpathSync(mkdtempSync(join(tmpdir(), 'qwen-auth-bench-serve-')));
 mkdirSync(join(dir, 'home'));
 mkdirSync(join(dir, 'app'));
 writeFileSync(join(dir, 'app/.env'), `OPENAI_API_KEY=${KEY}\nOPENAI_BASE_URL=${model.baseUrl}\nOPENAI_MODEL=qwen3-coder-plus\n`);
-const child = spawn(process.execPath, [...(process.env.SERVE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SERVE_PROF] : []), cli, 'serve', '--json'], { cwd: join(dir, 'app'), env: { PATH: process.env.PATH, HOME: join(dir, 'home') }, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...(process.env.SERVE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SERVE_PROF] : []), cli, 'serve', '--json'], {
+  cwd: join(dir, 'app'),
+  env: { PATH: process.env.PATH, HOME: join(dir, 'home') },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const ready = await new Promise((resolve) => {
   let out = '';
   child.stdout.on('data', (d) => {
@@ -65,7 +69,8 @@ console.log(`  direct   median ${f(median(direct))}, p90 ${f(p90(direct))}`);
 console.log(`  serve    median ${f(median(served))}, p90 ${f(p90(served))}`);
 console.log(`  added    median ${f(median(served) - median(direct))}`);
 const ticksAfter = cpuTicks();
-if (ticksBefore !== undefined && ticksAfter !== undefined) console.log(`  serve's own CPU per request ≈ ${(((ticksAfter - ticksBefore) * 10_000) / N).toFixed(0)} µs (user + system, /proc)`);
+if (ticksBefore !== undefined && ticksAfter !== undefined)
+  console.log(`  serve's own CPU per request ≈ ${(((ticksAfter - ticksBefore) * 10_000) / N).toFixed(0)} µs (user + system, /proc)`);
 child.kill('SIGTERM');
 await new Promise((r) => child.on('close', r));
 await model.close();

@@ -26,9 +26,29 @@ const pick = (name, table) => table.find(([re]) => re.test(name))?.[1];
 for (const name of missing) {
   const parent = Object.values(lock.packages).find((p) => p.optionalDependencies?.[name]);
   if (!parent) throw new Error(`${name} is not an optional dependency of anything in the lock`);
-  const os = pick(name, [[/darwin/, 'darwin'], [/win32/, 'win32'], [/freebsd/, 'freebsd'], [/openbsd/, 'openbsd'], [/android/, 'android'], [/openharmony/, 'openharmony'], [/linux/, 'linux']]);
-  const cpu = pick(name, [[/arm64/, 'arm64'], [/x64/, 'x64'], [/ia32/, 'ia32'], [/arm/, 'arm'], [/loong64/, 'loong64'], [/ppc64/, 'ppc64'], [/riscv64/, 'riscv64'], [/s390x/, 's390x']]);
-  const libc = pick(name, [[/musl/, 'musl'], [/gnu/, 'glibc']]);
+  const os = pick(name, [
+    [/darwin/, 'darwin'],
+    [/win32/, 'win32'],
+    [/freebsd/, 'freebsd'],
+    [/openbsd/, 'openbsd'],
+    [/android/, 'android'],
+    [/openharmony/, 'openharmony'],
+    [/linux/, 'linux'],
+  ]);
+  const cpu = pick(name, [
+    [/arm64/, 'arm64'],
+    [/x64/, 'x64'],
+    [/ia32/, 'ia32'],
+    [/arm/, 'arm'],
+    [/loong64/, 'loong64'],
+    [/ppc64/, 'ppc64'],
+    [/riscv64/, 'riscv64'],
+    [/s390x/, 's390x'],
+  ]);
+  const libc = pick(name, [
+    [/musl/, 'musl'],
+    [/gnu/, 'glibc'],
+  ]);
   // Keys in npm's own order, so a later `npm install` leaves the entry as it is.
   lock.packages[`node_modules/${name}`] = {
     version: parent.optionalDependencies[name].replace(/^[\^~=]/, ''),

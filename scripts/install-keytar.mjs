@@ -17,10 +17,7 @@ const link = `${root}node_modules/keytar`;
 const version = process.argv[2] ?? '7.9.0';
 
 mkdirSync(prefix, { recursive: true });
-writeFileSync(
-  `${prefix}/package.json`,
-  JSON.stringify({ name: 'qwen-auth-keytar', private: true, allowScripts: { keytar: true } }, null, 2),
-);
+writeFileSync(`${prefix}/package.json`, JSON.stringify({ name: 'qwen-auth-keytar', private: true, allowScripts: { keytar: true } }, null, 2));
 execFileSync('npm', ['install', '--no-audit', '--no-fund', `keytar@${version}`], { cwd: prefix, stdio: 'inherit' });
 if (!existsSync(`${prefix}/node_modules/keytar/build/Release/keytar.node`)) {
   console.error('keytar did not build (is libsecret-1-dev installed?)');

@@ -19,10 +19,14 @@ const version = process.argv[2] ?? '0.24.4';
 mkdirSync(prefix, { recursive: true });
 writeFileSync(`${prefix}/package.json`, JSON.stringify({ name: 'qwen-auth-qwen-code-024', private: true }, null, 2));
 // --engine-strict=false: its engines field asks for Node 22; the tests run its CLI on whatever Node runs them.
-execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--engine-strict=false', '--loglevel=error', `@qwen-code/qwen-code@${version}`], {
-  cwd: prefix,
-  stdio: 'inherit',
-});
+execFileSync(
+  'npm',
+  ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--engine-strict=false', '--loglevel=error', `@qwen-code/qwen-code@${version}`],
+  {
+    cwd: prefix,
+    stdio: 'inherit',
+  },
+);
 if (!existsSync(`${prefix}/node_modules/@qwen-code/qwen-code/cli.js`)) {
   console.error('@qwen-code/qwen-code did not install');
   process.exit(1);

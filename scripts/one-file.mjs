@@ -67,7 +67,8 @@ for (const f of others) {
   let first = true;
   for (const i of imports) {
     let replacement = '';
-    if (first) replacement += `import { ${ANCHOR} as __qwenAuthAnchor } from "./index.js";\nconst __qwenAuthInternals = __qwenAuthAnchor[Symbol.for(${JSON.stringify(KEY)})];\n`;
+    if (first)
+      replacement += `import { ${ANCHOR} as __qwenAuthAnchor } from "./index.js";\nconst __qwenAuthInternals = __qwenAuthAnchor[Symbol.for(${JSON.stringify(KEY)})];\n`;
     first = false;
     if (i.clause?.startsWith('*')) throw new Error(`one-file: ${f} imports a namespace of ${i.file}`);
     if (i.clause) {

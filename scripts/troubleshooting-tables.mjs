@@ -19,7 +19,11 @@ const known = (heading, index) => {
 };
 const causes = known('## Error codes', 0);
 const meanings = known('## Diagnostics', 1);
-const errors = ['| code | cause | remedy |', '| --- | --- | --- |', ...ERROR_CODES.map((c) => `| \`${c}\` | ${causes.get(c) || 'TODO'} | ${cell(remedyFor(c))} |`)];
+const errors = [
+  '| code | cause | remedy |',
+  '| --- | --- | --- |',
+  ...ERROR_CODES.map((c) => `| \`${c}\` | ${causes.get(c) || 'TODO'} | ${cell(remedyFor(c))} |`),
+];
 const diags = [
   '| code | level | meaning | remedy |',
   '| --- | --- | --- | --- |',

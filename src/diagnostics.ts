@@ -18,7 +18,10 @@ export interface DiagnosticInfo {
 /** Code → level and remedy. docs/troubleshooting.md is tested against this table. */
 export const DIAGNOSTICS = Object.freeze({
   API_KEY_WHITESPACE: { level: 'warning', remedy: 'Remove the spaces or line breaks around the key where it is set.' },
-  CREDENTIALS_INSECURE_MODE: { level: 'warning', remedy: 'Run chmod 600 on the credentials file and chmod 700 on its folder (the next login or refresh does it too).' },
+  CREDENTIALS_INSECURE_MODE: {
+    level: 'warning',
+    remedy: 'Run chmod 600 on the credentials file and chmod 700 on its folder (the next login or refresh does it too).',
+  },
   CREDENTIALS_INVALID: { level: 'warning', remedy: 'Log in again (/auth in Qwen Code), or delete the file.' },
   ENDPOINT_IMPLIED_BY_KEY: { level: 'info', remedy: 'Set OPENAI_BASE_URL to choose another endpoint of the provider.' },
   ENV_EMPTY_FILLED: { level: 'info', remedy: 'Unset the empty variable, or give it a value, if the value from the file is not the one you meant.' },
@@ -27,7 +30,11 @@ export const DIAGNOSTICS = Object.freeze({
   ENV_FILE_UNREADABLE: { level: 'warning', remedy: 'Fix the permissions of the .env file (or remove it).' },
   GIT_CHECK_SKIPPED: { level: 'info', remedy: 'Put git on PATH, or repair the repository (the message says what failed); nothing else was affected.' },
   INSECURE_BASE_URL: { level: 'warning', remedy: 'Use an https:// base URL for any server that is not on this machine.' },
-  KEYCHAIN_UNAVAILABLE: { level: 'warning', remedy: 'Install @napi-rs/keyring (prebuilt, no compiler) and make sure the keychain answers (on Linux an unlocked Secret Service such as gnome-keyring in a D-Bus session), or keep the login in its file (~/.qwen/oauth_creds.json).' },
+  KEYCHAIN_UNAVAILABLE: {
+    level: 'warning',
+    remedy:
+      'Install @napi-rs/keyring (prebuilt, no compiler) and make sure the keychain answers (on Linux an unlocked Secret Service such as gnome-keyring in a D-Bus session), or keep the login in its file (~/.qwen/oauth_creds.json).',
+  },
   KEY_ENDPOINT_MISMATCH: {
     level: 'warning',
     remedy: "Set OPENAI_BASE_URL (or security.auth.baseUrl) to the key's endpoint; Qwen Code 0.24 does not choose it from the key.",
@@ -47,10 +54,14 @@ export const DIAGNOSTICS = Object.freeze({
     level: 'warning',
     remedy: "Log in again; if the login's API host is legitimate, ask the tool's maintainer to allow it.",
   },
-  OVERRIDE_IGNORED: { level: 'warning', remedy: 'Drop the value that was ignored (or its flag), or select the auth method or modelProviders entry it applies to.' },
+  OVERRIDE_IGNORED: {
+    level: 'warning',
+    remedy: 'Drop the value that was ignored (or its flag), or select the auth method or modelProviders entry it applies to.',
+  },
   PROJECT_TRANSPORT_IGNORED: {
     level: 'warning',
-    remedy: 'Set proxies, NO_PROXY, TLS variables and QWEN_AUTH_TRUSTED_GATEWAYS in the environment, user settings or a home-level .env file; a file in the working folder cannot set them.',
+    remedy:
+      'Set proxies, NO_PROXY, TLS variables and QWEN_AUTH_TRUSTED_GATEWAYS in the environment, user settings or a home-level .env file; a file in the working folder cannot set them.',
   },
   PROVIDER_DISCONTINUED: {
     level: 'warning',
@@ -70,13 +81,15 @@ export const DIAGNOSTICS = Object.freeze({
   },
   SECRET_FILE_TRACKED: {
     level: 'warning',
-    remedy: 'Stop tracking the file (git rm --cached keeps it on disk), ignore it in the .gitignore of its folder, and rotate the key if a commit holding it was shared.',
+    remedy:
+      'Stop tracking the file (git rm --cached keeps it on disk), ignore it in the .gitignore of its folder, and rotate the key if a commit holding it was shared.',
   },
   SETTINGS_INVALID_JSON: { level: 'error', remedy: 'Fix the JSON syntax at the given line and column.' },
   SETTINGS_INVALID_VALUE: { level: 'warning', remedy: 'Give the setting a value of the documented type.' },
   SETTINGS_LEGACY_KEYS_IGNORED: {
     level: 'warning',
-    remedy: 'Move the flat keys to their nested places (e.g. selectedAuthType → security.auth.selectedType), or remove them: a file with "$version" 2 or more is not migrated.',
+    remedy:
+      'Move the flat keys to their nested places (e.g. selectedAuthType → security.auth.selectedType), or remove them: a file with "$version" 2 or more is not migrated.',
   },
   SETTINGS_LEGACY_MIGRATED: {
     level: 'info',
@@ -90,10 +103,14 @@ export const DIAGNOSTICS = Object.freeze({
     level: 'error',
     remedy: 'Make the trusted-folders file one JSON object from folder path to TRUST_FOLDER, TRUST_PARENT or DO_NOT_TRUST (or remove it).',
   },
-  TRUSTED_GATEWAY: { level: 'info', remedy: "Remove the endpoint from QWEN_AUTH_TRUSTED_GATEWAYS (or the tool's own list of trusted gateways) to have keys checked against it again." },
+  TRUSTED_GATEWAY: {
+    level: 'info',
+    remedy: "Remove the endpoint from QWEN_AUTH_TRUSTED_GATEWAYS (or the tool's own list of trusted gateways) to have keys checked against it again.",
+  },
   UNTRUSTED_DESTINATION: {
     level: 'error',
-    remedy: "If you trust the folder, run `qwen-auth trust <folder>` (Qwen Code's trusted-folders file), or pass trustWorkspace: true (--trust-workspace); or put the key and the endpoint in the same file.",
+    remedy:
+      "If you trust the folder, run `qwen-auth trust <folder>` (Qwen Code's trusted-folders file), or pass trustWorkspace: true (--trust-workspace); or put the key and the endpoint in the same file.",
   },
 } as const satisfies Record<string, DiagnosticInfo>);
 
@@ -132,12 +149,7 @@ export function diagnosticInfo(code: DiagnosticCode): DiagnosticInfo {
 }
 
 /** Builds a diagnostic: level and remedy from the table (the remedy may be overridden). */
-export function diagnostic(
-  code: DiagnosticCode,
-  message: string,
-  subject: DiagnosticSubject = {},
-  remedy: string = DIAGNOSTICS[code].remedy,
-): Diagnostic {
+export function diagnostic(code: DiagnosticCode, message: string, subject: DiagnosticSubject = {}, remedy: string = DIAGNOSTICS[code].remedy): Diagnostic {
   const out: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code, level: DIAGNOSTICS[code].level, message, remedy };
   if (subject.variable !== undefined) out.variable = subject.variable;
   if (subject.path !== undefined) out.path = subject.path;

@@ -87,9 +87,7 @@ export function overridesFromFlags(values: Readonly<Record<string, unknown>>, op
   }
   const out: { -readonly [K in keyof AuthOverrides]: AuthOverrides[K] } = {};
   for (const [name, spec] of Object.entries(authFlags) as [AuthFlagName, AuthFlag][]) {
-    const given = [...new Set([name, camel(name)])]
-      .filter((key) => Object.hasOwn(values, key) && values[key] !== undefined)
-      .map((key) => values[key]);
+    const given = [...new Set([name, camel(name)])].filter((key) => Object.hasOwn(values, key) && values[key] !== undefined).map((key) => values[key]);
     if (given.length === 0) continue;
     const bad = given.find((v) => typeof v !== 'string');
     if (bad !== undefined) throw invalidFlag(name, `--${name} takes one value, but the parser gave ${describeValue(bad)}.`);
@@ -100,7 +98,11 @@ export function overridesFromFlags(values: Readonly<Record<string, unknown>>, op
     if (spec.override === 'authType') {
       const known = (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(value!);
       if (options.qwenCode === '0.24') {
-        if (!known) throw invalidFlag(name, `--${name} must be one of ${QWEN_CODE_AUTH_TYPES.map((t) => `'${t}'`).join(', ')}, not ${JSON.stringify(redactText(value!, 80))}.`);
+        if (!known)
+          throw invalidFlag(
+            name,
+            `--${name} must be one of ${QWEN_CODE_AUTH_TYPES.map((t) => `'${t}'`).join(', ')}, not ${JSON.stringify(redactText(value!, 80))}.`,
+          );
         out.authType = value as QwenCodeAuthType;
       } else if (!isAuthType(value)) {
         throw invalidFlag(

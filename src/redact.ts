@@ -8,17 +8,7 @@
  */
 
 // Longest first: the first match wins.
-const KNOWN_PREFIXES = [
-  'sk-svcacct-',
-  'sk-or-v1-',
-  'sk-admin-',
-  'sk-proj-',
-  'sk-ant-',
-  'sk-sp-',
-  'sk-ws-',
-  'sk-',
-  'ms-',
-] as const;
+const KNOWN_PREFIXES = ['sk-svcacct-', 'sk-or-v1-', 'sk-admin-', 'sk-proj-', 'sk-ant-', 'sk-sp-', 'sk-ws-', 'sk-', 'ms-'] as const;
 
 const ELLIPSIS = '…';
 /** At least this many characters always stay hidden. */

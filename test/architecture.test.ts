@@ -121,7 +121,9 @@ describe('the import graph', () => {
     expect(base.filter((i) => target(i).includes('/') && !target(i).startsWith('internal/'))).toEqual([]);
     // Lowest first: a base file imports only files before it.
     const order = ['redact', 'diagnostics', 'override-flags', 'errors', 'types', 'flags', 'find-auth-error'];
-    const sources = readdirSync(SRC).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.replace(/\.ts$/, ''));
+    const sources = readdirSync(SRC)
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      .map((f) => f.replace(/\.ts$/, ''));
     expect(sources.sort(), 'every base file has its place in the order').toEqual([...order].sort());
     const upward = base.filter((i) => !target(i).includes('/') && order.indexOf(target(i)) >= order.indexOf(i.file.replace(/\.ts$/, '')));
     expect(upward).toEqual([]);
@@ -153,10 +155,16 @@ describe('the import graph', () => {
 
   it('the OAuth branch of resolution is only ever imported lazily', () => {
     // resolve/oauth-parts gathers it (with the client and the stores) into one chunk; it alone imports qwen-oauth.
-    const eager = imports.filter((i) => /^resolve\/(qwen-oauth|oauth-parts)$/.test(target(i)) && !i.dynamic && !i.typeOnly && i.file !== 'resolve/oauth-parts.ts');
+    const eager = imports.filter(
+      (i) => /^resolve\/(qwen-oauth|oauth-parts)$/.test(target(i)) && !i.dynamic && !i.typeOnly && i.file !== 'resolve/oauth-parts.ts',
+    );
     expect(eager).toEqual([]);
     const implementations = imports.filter((i) => /^(oauth\/client|storage\/(file|keychain)-store)$/.test(target(i)) && !i.dynamic && !i.typeOnly);
-    expect([...new Set(implementations.map((i) => area(i.file)))].sort(), 'only the OAuth side and its lazy parts import the implementations').toEqual(['oauth', 'resolve', 'storage']);
+    expect([...new Set(implementations.map((i) => area(i.file)))].sort(), 'only the OAuth side and its lazy parts import the implementations').toEqual([
+      'oauth',
+      'resolve',
+      'storage',
+    ]);
   });
 
   it('openid-client, undici, jsonc-parser, dotenv, keytar and @napi-rs/keyring are only ever loaded lazily', () => {
@@ -173,7 +181,10 @@ describe('the import graph', () => {
     expect(imports.filter((i) => target(i) === 'internal/zod-mini' && !i.typeOnly)).toEqual([]);
     // internal/schemas.ts requires it when first called (the build points QWEN_AUTH_ZOD at dist/zod-mini.cjs).
     expect(readFileSync(join(SRC, 'internal', 'schemas.ts'), 'utf8')).toMatch(/createRequire\(import\.meta\.url\)\(typeof QWEN_AUTH_ZOD/);
-    expect(files(SRC).map((f) => relative(SRC, f)), 'no second, hand-written validator').not.toContain(join('internal', 'shape.ts'));
+    expect(
+      files(SRC).map((f) => relative(SRC, f)),
+      'no second, hand-written validator',
+    ).not.toContain(join('internal', 'shape.ts'));
   });
 });
 
@@ -190,12 +201,15 @@ describe('the built package at run time', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qwen-auth-zod-'));
     try {
       const log = join(dir, 'resolved.txt');
-      writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+      writeFileSync(
+        join(dir, 'hooks.mjs'),
+        `import { appendFileSync } from 'node:fs';
         export async function resolve(specifier, context, next) {
           const r = await next(specifier, context);
           appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
           return r;
-        }`);
+        }`,
+      );
       writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});`);
       const home = join(dir, 'home');
       const withSettings = join(dir, 'with-settings');
@@ -283,7 +297,18 @@ describe('the built package at run time', () => {
       expect(JSON.parse(withCheck)).toContain('NativeModule child_process');
       const loaded = readFileSync(log, 'utf8');
       expect(loaded).toContain('dist/index.js');
-      for (const heavy of ['openid-client', 'oauth4webapi', 'jose', 'undici', 'jsonc-parser', 'keytar', '@napi-rs/keyring', 'protocol-', '/qwen-oauth-', '/git-check-']) {
+      for (const heavy of [
+        'openid-client',
+        'oauth4webapi',
+        'jose',
+        'undici',
+        'jsonc-parser',
+        'keytar',
+        '@napi-rs/keyring',
+        'protocol-',
+        '/qwen-oauth-',
+        '/git-check-',
+      ]) {
         expect(loaded, heavy).not.toContain(heavy);
       }
     } finally {

@@ -18,7 +18,12 @@ import { startFakeModelServer } from '../src/testing/index.js';
 import { makeTree } from './support/tree.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const blocks = pages.flatMap((page) => {
   const text = readFileSync(join(ROOT, page), 'utf8');
   return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({
@@ -44,10 +49,7 @@ describe('TypeScript blocks in the docs', () => {
       writeFileSync(join(dir, name), `${b.code}\nexport {};\n`);
       return name;
     });
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noEmit: true }, include: names }),
-    );
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noEmit: true }, include: names }));
     let output = '';
     try {
       execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
@@ -73,7 +75,11 @@ describe('TypeScript blocks in the docs', () => {
  * the block holds.
  */
 const NOT_RUNNABLE: ReadonlyArray<{ page: string; holds: string; why: string }> = [
-  { page: 'docs/oauth.md', holds: 'const client = createQwenOAuthClient(); // Qwen', why: "a real device login at chat.qwen.ai, which a person approves (docs/testing.md runs the same flow against the fake server)" },
+  {
+    page: 'docs/oauth.md',
+    holds: 'const client = createQwenOAuthClient(); // Qwen',
+    why: 'a real device login at chat.qwen.ai, which a person approves (docs/testing.md runs the same flow against the fake server)',
+  },
 ];
 
 const DIST = join(ROOT, 'dist');
@@ -173,7 +179,9 @@ describe('claims that drifted before', () => {
     const bad = all.filter((p) => /a few (milli|micro)seconds|instant(ly)?\b|blazing|lightning/i.test(p.text)).map((p) => p.page);
     expect(bad).toEqual([]);
     // Figures come from the bench's generated block (npm run bench, then npm run bench:docs), never typed by hand.
-    expect(all.find((p) => p.page === 'README.md')!.text).toMatch(/<!-- bench:start -->[\s\S]*medians and ratios measured side by side[\s\S]*<!-- bench:end -->/);
+    expect(all.find((p) => p.page === 'README.md')!.text).toMatch(
+      /<!-- bench:start -->[\s\S]*medians and ratios measured side by side[\s\S]*<!-- bench:end -->/,
+    );
   });
 
   it('the README does not say DEBUG is dropped from every project file', () => {

@@ -21,7 +21,11 @@ function rows(heading: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const line of section.split('\n')) {
     const m = /^\| `([A-Z_]+)` \|(.*)\|$/.exec(line);
-    if (m) out.set(m[1]!, m[2]!.split(' | ').map((c) => c.trim()));
+    if (m)
+      out.set(
+        m[1]!,
+        m[2]!.split(' | ').map((c) => c.trim()),
+      );
   }
   return out;
 }
@@ -58,7 +62,11 @@ describe('docs/troubleshooting.md: the specific remedies', () => {
     const documented = new Map<string, string[]>();
     for (const line of section.split('\n')) {
       const m = /^\| `([a-z-]+)` \|(.*)\|$/.exec(line);
-      if (m) documented.set(m[1]!, m[2]!.split(' | ').map((c) => c.trim()));
+      if (m)
+        documented.set(
+          m[1]!,
+          m[2]!.split(' | ').map((c) => c.trim()),
+        );
     }
     expect([...documented.keys()]).toEqual(Object.keys(MISSING_KEY_TEXTS));
     for (const [key, texts] of Object.entries(MISSING_KEY_TEXTS)) {
@@ -70,9 +78,10 @@ describe('docs/troubleshooting.md: the specific remedies', () => {
 describe('the code emits only declared codes', () => {
   it('every diagnostic(...) and new QwenAuthError(...) in src names a declared code', () => {
     const root = new URL('../src/', import.meta.url).pathname;
-    const walk = (d: string): string[] =>
-      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-    const text = walk(root).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+    const text = walk(root)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const diag = [...text.matchAll(/\bdiagnostic\(\s*'([A-Z_]+)'/g)].map((m) => m[1]!);
     const err = [...text.matchAll(/new QwenAuthError\(\s*'([A-Z_]+)'/g)].map((m) => m[1]!);
     expect(diag.length).toBeGreaterThan(10);

@@ -27,9 +27,20 @@ describe('findAuthError', () => {
     for (const v of [undefined, null, 0, 'LOGIN_REQUIRED', new Error('x'), { code: 'LOGIN_REQUIRED' }, Symbol('s')]) {
       expect(findAuthError(v)).toBeUndefined();
     }
-    const hostile = new Proxy({}, { get: () => { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(findAuthError(hostile)).toBeUndefined();
-    const getter = Object.defineProperty(new Error('x'), 'cause', { get: () => { throw new Error('boom'); } });
+    const getter = Object.defineProperty(new Error('x'), 'cause', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     expect(findAuthError(getter)).toBeUndefined();
   });
 

@@ -15,7 +15,11 @@ const EXPECTED = { authType: 'openai', apiKey: 'sk-flag-000000000000', baseUrl: 
 
 describe('authFlags', () => {
   it('spells exactly the flags of the overrides', () => {
-    expect(Object.keys(authFlags).map((n) => `--${n}`).sort()).toEqual(Object.values(OVERRIDE_FLAGS).sort());
+    expect(
+      Object.keys(authFlags)
+        .map((n) => `--${n}`)
+        .sort(),
+    ).toEqual(Object.values(OVERRIDE_FLAGS).sort());
     for (const [name, f] of Object.entries(authFlags)) expect(OVERRIDE_FLAGS[f.override]).toBe(`--${name}`);
   });
 

@@ -31,10 +31,21 @@ const LIBRARY_TERMS = [
 ];
 
 const WORDINGS: ReadonlyArray<{ name: string; wording: RemedyWording | undefined; forbidden: readonly string[]; login: string; check?: string }> = [
-  { name: 'library default', wording: undefined, forbidden: [...LIBRARY_TERMS, 'qwen-auth', '--openai-', '--auth-type', '--model', '--qwen-code'], login: '/auth in Qwen Code' },
+  {
+    name: 'library default',
+    wording: undefined,
+    forbidden: [...LIBRARY_TERMS, 'qwen-auth', '--openai-', '--auth-type', '--model', '--qwen-code'],
+    login: '/auth in Qwen Code',
+  },
   {
     name: 'qwen-auth CLI',
-    wording: { flags: true, loginCommand: 'qwen-auth login', checkCommand: 'qwen-auth status --check --probe', qwenCode024Option: '--qwen-code 0.24', trustCommand: 'qwen-auth trust' },
+    wording: {
+      flags: true,
+      loginCommand: 'qwen-auth login',
+      checkCommand: 'qwen-auth status --check --probe',
+      qwenCode024Option: '--qwen-code 0.24',
+      trustCommand: 'qwen-auth trust',
+    },
     forbidden: LIBRARY_TERMS,
     login: '`qwen-auth login`',
     check: '`qwen-auth status --check --probe`',
@@ -92,11 +103,22 @@ describe('remedies thrown by resolution, in the three wordings', () => {
     { name: 'nothing configured', files: {} },
     { name: 'anthropic selected (default mode)', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'anthropic' } } }) } },
     { name: 'gemini selected (default mode)', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'gemini' } } }) } },
-    { name: 'gemini selected (0.24)', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'gemini' } } }) }, options: { qwenCode: '0.24' } },
+    {
+      name: 'gemini selected (0.24)',
+      files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'gemini' } } }) },
+      options: { qwenCode: '0.24' },
+    },
     { name: 'nothing selected (0.24)', files: { 'w/.env': 'OPENAI_API_KEY=sk-only-a-key-000000000000\n' }, options: { qwenCode: '0.24' } },
-    { name: 'openai without a key (0.24)', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'openai' } } }) }, options: { qwenCode: '0.24' } },
+    {
+      name: 'openai without a key (0.24)',
+      files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'openai' } } }) },
+      options: { qwenCode: '0.24' },
+    },
     { name: 'qwen-oauth without a login', files: { 'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'qwen-oauth' } } }) } },
-    { name: 'the key in a home .env hidden by an app .env', files: { 'w/.env': 'DATABASE_URL=postgres://x\n', 'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-000000000000000000\n' } },
+    {
+      name: 'the key in a home .env hidden by an app .env',
+      files: { 'w/.env': 'DATABASE_URL=postgres://x\n', 'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-000000000000000000\n' },
+    },
   ];
 
   it.each(WORDINGS.flatMap((w) => SCENARIOS.map((s) => ({ ...s, w, label: `${s.name} — ${w.name}` }))))('$label', async ({ files, options, w }) => {

@@ -30,7 +30,11 @@ describe('results', () => {
   it('a password in the base URL: neither the field (issue 17) nor inspect and JSON hold it', async () => {
     tree = makeTree({ 'home/.keep': '', 'w/.keep': '' });
     const baseUrl = `https://user:${PASSWORD}@llm.example/v1`;
-    const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'sk-env-0123456789abcdef', OPENAI_BASE_URL: baseUrl } });
+    const auth = await resolveAuth({
+      cwd: tree.path('w'),
+      homeDir: tree.path('home'),
+      env: { OPENAI_API_KEY: 'sk-env-0123456789abcdef', OPENAI_BASE_URL: baseUrl },
+    });
     expect(auth.baseUrl).toBe('https://llm.example/v1');
     expect(leak(views(auth), PASSWORD)).toBeUndefined();
     expect(leak(views(auth), 'sk-env-0123456789abcdef')).toBeUndefined();
@@ -45,7 +49,9 @@ describe('errors quoting what the user gave', () => {
     ['a key as the auth type (override)', { overrides: { authType: KEY as never } }, 'UNSUPPORTED_AUTH_TYPE'],
   ] as const)('%s: %s, redacted', async (_name, options, code) => {
     tree = makeTree({ 'home/.keep': '', 'w/.keep': '' });
-    const error = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'sk-env-0123456789abcdef' }, ...options }).catch((e: unknown) => e);
+    const error = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'sk-env-0123456789abcdef' }, ...options }).catch(
+      (e: unknown) => e,
+    );
     expect(isAuthError(error, code), String(error)).toBe(true);
     expect(leak(views(error) + String(error), KEY)).toBeUndefined();
     expect(leak(views(error) + String(error), PASSWORD)).toBeUndefined();
@@ -66,7 +72,9 @@ describe('errors quoting what the user gave', () => {
 
   it('readable names stay readable', async () => {
     tree = makeTree({ 'home/.keep': '', 'w/.keep': '' });
-    const error = (await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, overrides: { authType: 'vertex-ai' as never } }).catch((e: unknown) => e)) as Error;
+    const error = (await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, overrides: { authType: 'vertex-ai' as never } }).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(error.message).toContain("'vertex-ai'");
   });
 });
@@ -90,7 +98,8 @@ describe('redaction helpers', () => {
   });
 
   it('redactUrl leaves no password, parseable or not', () => {
-    for (const u of [`https://user:${PASSWORD}@h/v1`, `https://user:${PASSWORD}@[::1`, `user:${PASSWORD}@h`]) expect(leak(redactUrl(u), PASSWORD), u).toBeUndefined();
+    for (const u of [`https://user:${PASSWORD}@h/v1`, `https://user:${PASSWORD}@[::1`, `user:${PASSWORD}@h`])
+      expect(leak(redactUrl(u), PASSWORD), u).toBeUndefined();
   });
 });
 
@@ -110,8 +119,16 @@ describe('the command', () => {
     });
 
   it.each([
-    ['status with a password in the base URL', ['status'], { OPENAI_API_KEY: 'sk-env-0123456789abcdef', OPENAI_BASE_URL: `https://user:${PASSWORD}@llm.example/v1` }],
-    ['status --json with a password in the base URL', ['status', '--json'], { OPENAI_API_KEY: 'sk-env-0123456789abcdef', OPENAI_BASE_URL: `https://user:${PASSWORD}@llm.example/v1` }],
+    [
+      'status with a password in the base URL',
+      ['status'],
+      { OPENAI_API_KEY: 'sk-env-0123456789abcdef', OPENAI_BASE_URL: `https://user:${PASSWORD}@llm.example/v1` },
+    ],
+    [
+      'status --json with a password in the base URL',
+      ['status', '--json'],
+      { OPENAI_API_KEY: 'sk-env-0123456789abcdef', OPENAI_BASE_URL: `https://user:${PASSWORD}@llm.example/v1` },
+    ],
     ['a key as --openai-base-url', ['status', '--openai-api-key', 'sk-env-0123456789abcdef', '--openai-base-url', KEY], {}],
     ['a key as --openai-base-url, --json', ['status', '--json', '--openai-api-key', 'sk-env-0123456789abcdef', '--openai-base-url', KEY], {}],
     ['a key as --auth-type', ['status', '--auth-type', KEY], {}],

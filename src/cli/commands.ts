@@ -46,7 +46,10 @@ function printAuth(ctx: Context, auth: ResolvedAuth, report: EnvironmentReport, 
     ['Model', `${clean(view.model)}  ${from(auth.sources.model)}`],
   ];
   if (auth.type !== 'qwen-oauth') {
-    entries.push(['Endpoint', `${clean(redactUrl(view.endpoint ?? auth.endpoint))}  ${out.dim(auth.keyHeader === 'x-api-key' ? 'key in x-api-key' : 'key in Authorization: Bearer')}`]);
+    entries.push([
+      'Endpoint',
+      `${clean(redactUrl(view.endpoint ?? auth.endpoint))}  ${out.dim(auth.keyHeader === 'x-api-key' ? 'key in x-api-key' : 'key in Authorization: Bearer')}`,
+    ]);
     entries.push(['API key', `${clean(redact(auth.apiKey))}  ${from(auth.sources.apiKey)}`]);
   } else {
     const left = auth.credentials.expiresAt === undefined ? undefined : auth.credentials.expiresAt - now;
@@ -108,12 +111,24 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
     const report = await inspectEnvironment(resolveOptions(ctx, gitCheck(flags)));
     // A file less trusted than the key chose where it goes: say where, before (instead of) sending anything.
     const untrusted = isAuthError(error, 'UNTRUSTED_DESTINATION') ? error.details : undefined;
-    const destination = untrusted && { origin: untrusted.origin, chosenBy: untrusted.chosenBy, ...(untrusted.path !== undefined && { path: untrusted.path }), trusted: false };
+    const destination = untrusted && {
+      origin: untrusted.origin,
+      chosenBy: untrusted.chosenBy,
+      ...(untrusted.path !== undefined && { path: untrusted.path }),
+      trusted: false,
+    };
     printFailure(out, json, error.toJSON(), { ...(destination && { destination }), environment: report }, 'Not usable');
     if (!json) {
       if (destination) {
         out.error();
-        rows(out, [['Would send to', `${clean(destination.origin)}  ${out.dim(`← chosen by ${clean(destination.chosenBy)}`)}`], ['', out.red(flags.check || flags.probe ? 'not trusted: nothing was sent (--check skipped)' : 'not trusted')]], 'error');
+        rows(
+          out,
+          [
+            ['Would send to', `${clean(destination.origin)}  ${out.dim(`← chosen by ${clean(destination.chosenBy)}`)}`],
+            ['', out.red(flags.check || flags.probe ? 'not trusted: nothing was sent (--check skipped)' : 'not trusted')],
+          ],
+          'error',
+        );
       }
       out.error();
       printEnvironment(out, report, ctx.homeDir, 'error');
@@ -221,7 +236,10 @@ async function oauthClient(ctx: Context, flags: GlobalFlags, out: Output) {
   const reason = fallbackReason(store);
   if (reason !== undefined) {
     if (flags.json) out.json({ event: 'store-fallback', reason, store: store.kind, location: store.location });
-    else out.line(`${out.yellow('The OS keychain is not used')}: ${clean(reason)}. The login is kept in ${tildify(store.location, ctx.homeDir)} (${store.kind} store) instead.`);
+    else
+      out.line(
+        `${out.yellow('The OS keychain is not used')}: ${clean(reason)}. The login is kept in ${tildify(store.location, ctx.homeDir)} (${store.kind} store) instead.`,
+      );
   }
   return { client: createQwenOAuthClient({ ...ctx.oauth, store, env: ctx.env }), store };
 }
@@ -236,12 +254,7 @@ function freeTierNotice(): string | undefined {
 }
 
 /** `qwen-auth login`: the device flow, cancellable with Ctrl-C. */
-export async function login(
-  ctx: Context,
-  flags: GlobalFlags & { browser?: boolean; qr?: boolean },
-  out: Output,
-  signal: AbortSignal,
-): Promise<number> {
+export async function login(ctx: Context, flags: GlobalFlags & { browser?: boolean; qr?: boolean }, out: Output, signal: AbortSignal): Promise<number> {
   const device = ctx.oauth.deviceAuthorizationEndpoint ?? QWEN_OAUTH_DEFAULTS.deviceAuthorizationEndpoint;
   const notice = device === QWEN_OAUTH_DEFAULTS.deviceAuthorizationEndpoint ? freeTierNotice() : undefined;
   if (notice) {

@@ -38,7 +38,13 @@ function program(): Command {
       writeOut: (s) => process.stdout.write(s),
       writeErr: (s) => (json ? true : process.stderr.write(s)),
       // Commander quotes the arguments it rejects: a key pasted into the wrong place is shown redacted.
-      outputError: (s, write) => write(s.split('\n').map((line) => redactText(line, 2_000)).join('\n')),
+      outputError: (s, write) =>
+        write(
+          s
+            .split('\n')
+            .map((line) => redactText(line, 2_000))
+            .join('\n'),
+        ),
     });
   if (!json) cmd.showHelpAfterError();
 

@@ -37,7 +37,11 @@ export const OPTIONS: readonly CliOption[] = [
   },
   // Qwen Code's own flags, from the library's authFlags.
   ...Object.entries(authFlags).map(
-    ([name, f]): CliOption => ({ flags: `--${name} <${f.valueName}>`, description: `${f.description}, as Qwen Code takes it`, commands: ['status', ...TOOL_COMMANDS] }),
+    ([name, f]): CliOption => ({
+      flags: `--${name} <${f.valueName}>`,
+      description: `${f.description}, as Qwen Code takes it`,
+      commands: ['status', ...TOOL_COMMANDS],
+    }),
   ),
   {
     flags: '--trust-workspace',

@@ -33,9 +33,7 @@ export function serveHost(value: string | undefined): string {
   if (value === undefined) return '127.0.0.1';
   const host = value.trim().replace(/^\[(.*)\]$/, '$1');
   if ((SERVE_HOSTS as readonly string[]).includes(host)) return host;
-  throw new UsageError(
-    `--host must be a loopback address, 127.0.0.1 or ::1, not '${redactText(value, 80)}': whoever reaches serve uses your credential.`,
-  );
+  throw new UsageError(`--host must be a loopback address, 127.0.0.1 or ::1, not '${redactText(value, 80)}': whoever reaches serve uses your credential.`);
 }
 
 /** `--port`, checked: 0 (any free port, the default) to 65535. */
@@ -53,7 +51,17 @@ function upstreamRoot(auth: ResolvedAuth): string {
 }
 
 /** Headers never passed on in either direction: per hop, or describing a body fetch has already decoded. */
-const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-authenticate']);
+const HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authorization',
+  'proxy-authenticate',
+]);
 const NOT_FORWARDED = new Set([...HOP, 'host', 'content-length', 'accept-encoding', 'authorization', 'x-api-key', 'expect']);
 const NOT_RETURNED = new Set([...HOP, 'content-encoding', 'content-length']);
 
@@ -131,7 +139,8 @@ async function pipeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): 
       const { done, value } = await reader.read();
       if (done) break;
       if (res.destroyed) break;
-      if (!res.write(value)) await new Promise((resolve) => {
+      if (!res.write(value))
+        await new Promise((resolve) => {
           res.once('drain', resolve);
           res.once('close', resolve);
         });
@@ -153,7 +162,13 @@ export function createHandler(auth: ResolvedAuth, localKey: string) {
     const path = (req.url ?? '/').startsWith('/') ? (req.url ?? '/') : '/';
     const url = new URL(path, 'http://serve.invalid');
     if (!authorized(req, localKey)) {
-      answer(res, 401, 'qwen-auth serve: missing or wrong API key; use the one printed when serve started.', { code: 'invalid_api_key' }, { 'www-authenticate': 'Bearer' });
+      answer(
+        res,
+        401,
+        'qwen-auth serve: missing or wrong API key; use the one printed when serve started.',
+        { code: 'invalid_api_key' },
+        { 'www-authenticate': 'Bearer' },
+      );
       return;
     }
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) {
@@ -187,7 +202,10 @@ export function createHandler(auth: ResolvedAuth, localKey: string) {
     } catch (error) {
       if (aborted.signal.aborted) return;
       if (isAuthError(error)) answer(res, 502, error.message, { code: error.code, remedy: error.remedy });
-      else answer(res, 502, `qwen-auth serve: the endpoint could not be reached: ${redactText(error instanceof Error ? error.message : String(error), 300)}`, { code: 'upstream_unreachable' });
+      else
+        answer(res, 502, `qwen-auth serve: the endpoint could not be reached: ${redactText(error instanceof Error ? error.message : String(error), 300)}`, {
+          code: 'upstream_unreachable',
+        });
       return;
     }
     if (req.method === 'GET' && url.pathname.replace(/\/+$/, '') === '/v1/models' && response.status === 404) {

@@ -40,11 +40,7 @@ export type EnvFileFilter = (path: string, scope: 'project' | 'home') => string 
 
 /** The home-level `.env` files: `<qwenDir>/.env`, `<homeDir>/.qwen/.env`, `<homeDir>/.env`. */
 export function homeLevelEnvFiles(roots: Pick<EnvSearchRoots, 'homeDir' | 'qwenDir'>): string[] {
-  return [
-    normalize(join(roots.qwenDir, '.env')),
-    normalize(join(roots.homeDir, '.qwen', '.env')),
-    normalize(join(roots.homeDir, '.env')),
-  ];
+  return [normalize(join(roots.qwenDir, '.env')), normalize(join(roots.homeDir, '.qwen', '.env')), normalize(join(roots.homeDir, '.env'))];
 }
 
 /**
@@ -129,9 +125,7 @@ export function findQwenCode024EnvFiles(roots: EnvSearchRoots, canUse?: EnvFileF
   const homeDir = resolve(roots.homeDir);
   const qwenDir = resolve(roots.qwenDir);
   const legacy = normalize(join(homeDir, '.qwen'));
-  const homeFiles = [join(qwenDir, '.env'), ...(qwenDir !== legacy ? [join(legacy, '.env')] : []), join(homeDir, '.env')].map((p) =>
-    normalize(p),
-  );
+  const homeFiles = [join(qwenDir, '.env'), ...(qwenDir !== legacy ? [join(legacy, '.env')] : []), join(homeDir, '.env')].map((p) => normalize(p));
   const homeSet = new Set(homeLevelEnvFiles({ homeDir, qwenDir }));
   const files: FoundEnvFile[] = [];
   const searched: string[] = [];

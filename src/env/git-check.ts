@@ -114,7 +114,13 @@ function runGit(
     }
     let child: ReturnType<Spawn>;
     try {
-      child = spawn(git, ['-C', dir, ...GIT_GLOBALS, ...args], { cwd: parsePath(dir).root, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], windowsHide: true, shell: false });
+      child = spawn(git, ['-C', dir, ...GIT_GLOBALS, ...args], {
+        cwd: parsePath(dir).root,
+        env,
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+        shell: false,
+      });
     } catch (error) {
       resolve({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) });
       return;
@@ -160,7 +166,11 @@ function hasGitEntryAbove(dir: string): boolean {
 
 /** The first line git printed on stderr, short. */
 function firstLine(stderr: string): string {
-  const line = stderr.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? 'no message';
+  const line =
+    stderr
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? 'no message';
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
@@ -194,7 +204,9 @@ function trackedDiagnostic(f: Finding, alreadyIgnored: boolean | undefined): Dia
   const path = f.file.path;
   const gitignore = join(dirname(path), '.gitignore');
   const stop = `Stop tracking it: git -C ${shellWord(top)} rm --cached -- ${shellWord(f.fullName)} (the file stays on disk)`;
-  const ignore = alreadyIgnored ? '; it is already ignored, so it stays out of later commits' : `, and add the line /${basename(path)} to ${gitignore} so it stays out`;
+  const ignore = alreadyIgnored
+    ? '; it is already ignored, so it stays out of later commits'
+    : `, and add the line /${basename(path)} to ${gitignore} so it stays out`;
   return diagnostic(
     'SECRET_FILE_TRACKED',
     `${path} holds ${names(f.file.keys)} and is tracked by git (committed or staged) in the work tree ${top}: a commit or push publishes ${f.file.keys.length > 1 ? 'them' : 'it'}.`,
@@ -260,7 +272,13 @@ async function checkFolder(
     // Whether the rules already ignore a tracked file decides the remedy; exit 1 means none is ignored.
     const input = tracked.map((f) => `${basename(f.file.path)}\0`).join('');
     const r = await runGit(spawn, git, ['check-ignore', '-z', '--stdin', '--no-index'], dir, env, deadline - performance.now(), input);
-    if (r.kind === 'exit' && (r.code === 0 || r.code === 1)) ignored = new Set(r.stdout.split('\0').filter(Boolean).map((p) => p.split('/').at(-1)!));
+    if (r.kind === 'exit' && (r.code === 0 || r.code === 1))
+      ignored = new Set(
+        r.stdout
+          .split('\0')
+          .filter(Boolean)
+          .map((p) => p.split('/').at(-1)!),
+      );
   }
   return {
     missing: false,

@@ -44,7 +44,9 @@ export function readEnvFileValues(file: FoundEnvFile, maxBytes: number): EnvFile
     return {
       values: undefined,
       diagnostics: [
-        diagnostic('ENV_FILE_UNREADABLE', `${file.path} could not be read (${errnoCode(error) ?? 'error'}); it was not loaded and no other file was tried.`, { path: file.path }),
+        diagnostic('ENV_FILE_UNREADABLE', `${file.path} could not be read (${errnoCode(error) ?? 'error'}); it was not loaded and no other file was tried.`, {
+          path: file.path,
+        }),
       ],
     };
   }
@@ -76,7 +78,10 @@ export function applyEnvFile(
       dropped.push(name);
       continue;
     }
-    const taken = env.offer(name, { value: values[name]!, source: { kind: 'env-file', name, path: file.path, scope: file.scope === 'home' ? 'user' : 'workspace' } });
+    const taken = env.offer(name, {
+      value: values[name]!,
+      source: { kind: 'env-file', name, path: file.path, scope: file.scope === 'home' ? 'user' : 'workspace' },
+    });
     (taken ? applied : shadowed).push(name);
   }
   return { path: file.path, applied, excluded: dropped, shadowed };

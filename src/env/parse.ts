@@ -19,8 +19,25 @@ const isLineBreak = (code: number): boolean => code === 10 || code === 0x2028 ||
  * first one absent from the file is used, so a marker can only come from us.
  */
 const MARKER_CHARS = [
-  '\u2007', '\u2008', '\u2009', '\u200a', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2000',
-  '\u2001', '\u202f', '\u205f', '\u3000', '\u1680', '\u00a0', '\ufeff', '\v', '\f',
+  '\u2007',
+  '\u2008',
+  '\u2009',
+  '\u200a',
+  '\u2002',
+  '\u2003',
+  '\u2004',
+  '\u2005',
+  '\u2006',
+  '\u2000',
+  '\u2001',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\u1680',
+  '\u00a0',
+  '\ufeff',
+  '\v',
+  '\f',
 ];
 
 interface Shortened {

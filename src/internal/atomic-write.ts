@@ -83,18 +83,30 @@ async function writeOnce(path: string, data: string, options: AtomicWriteOptions
   inFlight.add(temp);
   try {
     // The umask can only take bits away: the file is `mode` or stricter.
-    const handle = await fsp().open(temp, flags, mode).catch(async (error: unknown) => {
-      if (errnoCode(error) !== 'ENOENT') throw error;
-      await fsp().mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
-      return fsp().open(temp, flags, mode);
-    });
+    const handle = await fsp()
+      .open(temp, flags, mode)
+      .catch(async (error: unknown) => {
+        if (errnoCode(error) !== 'ENOENT') throw error;
+        await fsp().mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
+        return fsp().open(temp, flags, mode);
+      });
     try {
       await handle.writeFile(data, 'utf8');
       await fsp().rename(temp, path);
     } catch (error) {
       await handle.close().catch(() => undefined);
-      await fsp().unlink(temp).catch(() => undefined);
-      throw errnoCode(error) === 'ENOENT' && (await fsp().stat(dir).then(() => true, () => false)) ? new TempFileVanished('gone', { cause: error }) : error;
+      await fsp()
+        .unlink(temp)
+        .catch(() => undefined);
+      throw errnoCode(error) === 'ENOENT' &&
+        (await fsp()
+          .stat(dir)
+          .then(
+            () => true,
+            () => false,
+          ))
+        ? new TempFileVanished('gone', { cause: error })
+        : error;
     }
     // Durable once flushed; readers already see the whole new file.
     await handle.sync().catch(() => undefined);
@@ -169,14 +181,25 @@ export async function cleanTempFiles(path: string, options: CleanTempOptions = {
     if (!m && !foreign.test(entry)) continue;
     const full = join(dir, entry);
     if (inFlight.has(full)) continue;
-    const st = await fsp().lstat(full).catch(() => undefined);
+    const st = await fsp()
+      .lstat(full)
+      .catch(() => undefined);
     if (!st?.isFile()) continue;
     const age = now - st.mtimeMs;
     const pid = m && m[2] === pidNamespace() ? Number(m[1]) : undefined;
     const gone = m
       ? age > LIVE_TEMP_MS || (pid !== undefined && (pid === process.pid ? age > FOREIGN_TEMP_MS : !isAlive(pid)))
       : options.all === true || age > FOREIGN_TEMP_MS;
-    if (gone && (await fsp().unlink(full).then(() => true, () => false))) removed++;
+    if (
+      gone &&
+      (await fsp()
+        .unlink(full)
+        .then(
+          () => true,
+          () => false,
+        ))
+    )
+      removed++;
   }
   return removed;
 }

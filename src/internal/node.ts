@@ -11,9 +11,7 @@ import type * as NodeModule from 'node:module';
 import type * as Os from 'node:os';
 
 type AnyFunction = (...args: never[]) => unknown;
-const later =
-  <F extends AnyFunction>(get: () => F): F =>
-    ((...args: never[]) => get()(...args)) as F;
+const later = <F extends AnyFunction>(get: () => F): F => ((...args: never[]) => get()(...args)) as F;
 
 let fsModule: typeof Fs | undefined;
 /** `node:fs`, at first call (the module object, kept: its functions are still looked up at each call, so a patched `fs.statSync` is seen). */
@@ -33,4 +31,6 @@ const MISSING_IS_UNDEFINED = Object.freeze({ throwIfNoEntry: false as const });
 export const statIfAny = (path: string): Fs.Stats | undefined => nodeFs().statSync(path, MISSING_IS_UNDEFINED);
 export const watch: typeof Fs.watch = later(() => nodeFs().watch);
 export const homedir: typeof Os.homedir = later(() => nodeOs().homedir);
-export const createRequire: typeof NodeModule.createRequire = later(() => (process.getBuiltinModule('node:module') as unknown as typeof NodeModule).createRequire);
+export const createRequire: typeof NodeModule.createRequire = later(
+  () => (process.getBuiltinModule('node:module') as unknown as typeof NodeModule).createRequire,
+);

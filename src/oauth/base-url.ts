@@ -17,9 +17,7 @@ export interface ResourceUrlPolicy {
 }
 
 /** The outcome of {@link checkResourceUrl}. */
-export type ResourceUrlCheck =
-  | { readonly ok: true; readonly baseUrl: string }
-  | { readonly ok: false; readonly reason: string };
+export type ResourceUrlCheck = { readonly ok: true; readonly baseUrl: string } | { readonly ok: false; readonly reason: string };
 
 const normaliseHost = (host: string): string => host.toLowerCase().replace(/\.$/, '');
 
@@ -96,10 +94,7 @@ export function checkResourceUrl(resourceUrl: string, policy: ResourceUrlPolicy)
  * The OpenAI-compatible base URL for a login: its checked `resource_url`, or
  * the default when there is none or it was rejected (with the reason).
  */
-export function baseUrlFromResourceUrl(
-  resourceUrl: string | undefined,
-  policy: ResourceUrlPolicy,
-): { readonly baseUrl: string; readonly rejected?: string } {
+export function baseUrlFromResourceUrl(resourceUrl: string | undefined, policy: ResourceUrlPolicy): { readonly baseUrl: string; readonly rejected?: string } {
   if (resourceUrl === undefined || resourceUrl.trim() === '') return { baseUrl: QWEN_OAUTH_FALLBACK_BASE_URL };
   const r = checkResourceUrl(resourceUrl, policy);
   return r.ok ? { baseUrl: r.baseUrl } : { baseUrl: QWEN_OAUTH_FALLBACK_BASE_URL, rejected: r.reason };

@@ -30,11 +30,7 @@ export function browserUnavailableReason(env: EnvRecord, platform: NodeJS.Platfo
 export function openBrowser(url: string, platform: NodeJS.Platform = process.platform, env: EnvRecord = process.env): Promise<boolean> {
   if (!parseHttpUrl(url)) return Promise.resolve(false);
   const [command, args] =
-    platform === 'darwin'
-      ? ['open', [url]]
-      : platform === 'win32'
-        ? ['rundll32.exe', ['url.dll,FileProtocolHandler', url]]
-        : ['xdg-open', [url]];
+    platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['rundll32.exe', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
   const program = findProgram(command, env, platform);
   if (program === undefined) return Promise.resolve(false);
   // child_process is loaded here, not at import: most runs never open a browser.

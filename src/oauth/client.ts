@@ -119,11 +119,12 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
   const endpoints = resolveEndpoints(options);
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
-  const store =
-    options.store ?? createFileTokenStore({ qwenDir: options.qwenDir, homeDir: options.homeDir, env, cwd: options.cwd });
+  const store = options.store ?? createFileTokenStore({ qwenDir: options.qwenDir, homeDir: options.homeDir, env, cwd: options.cwd });
 
   type Protocol = typeof import('./protocol.js');
-  let loading: Promise<{ protocol: Protocol; config: ReturnType<Protocol['createConfiguration']>; settings: Parameters<Protocol['createConfiguration']>[0] }> | undefined;
+  let loading:
+    | Promise<{ protocol: Protocol; config: ReturnType<Protocol['createConfiguration']>; settings: Parameters<Protocol['createConfiguration']>[0] }>
+    | undefined;
   const protocol = (): NonNullable<typeof loading> => {
     loading ??= (async () => {
       const [mod, fetchImpl] = await Promise.all([import('./protocol.js'), selectFetch(env, options.fetch)]);
@@ -198,9 +199,13 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       const credentials = credentialsFromGrant(grant, undefined, issued, { acceptResourceUrl });
       if (credentials.expiresAt !== undefined && credentials.expiresAt <= issued) {
         // An access token dead on arrival is no login: nothing is stored, and the store keeps what it had.
-        throw new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${endpoints.tokenEndpoint.origin}${endpoints.tokenEndpoint.pathname} issued an access token that has already expired (expires_in ${redactText(String(grant.expiresIn), 40)}).`, {
-          details: { endpoint: redactUrl(endpoints.tokenEndpoint.href) },
-        });
+        throw new QwenAuthError(
+          'OAUTH_PROTOCOL_ERROR',
+          `${endpoints.tokenEndpoint.origin}${endpoints.tokenEndpoint.pathname} issued an access token that has already expired (expires_in ${redactText(String(grant.expiresIn), 40)}).`,
+          {
+            details: { endpoint: redactUrl(endpoints.tokenEndpoint.href) },
+          },
+        );
       }
       await underLock(async () => {
         await store.write(credentials);

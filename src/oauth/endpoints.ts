@@ -58,8 +58,15 @@ export function checkOAuthOptions(options: unknown, prefix = 'oauth', accept: { 
   const store = o.store;
   // resolveAuth also takes a store by kind, or a factory.
   const choice = accept.storeChoice === true && (typeof store === 'function' || store === 'file' || store === 'keychain' || store === 'memory');
-  if (store !== undefined && !choice && (typeof store !== 'object' || store === null || !['read', 'write', 'delete'].every((m) => typeof (store as Record<string, unknown>)[m] === 'function'))) {
-    throw invalid(`${prefix}.store`, `${prefix}.store must be a token store (read, write and delete)${accept.storeChoice ? ", 'file', 'keychain', 'memory' or a factory" : ''}.`);
+  if (
+    store !== undefined &&
+    !choice &&
+    (typeof store !== 'object' || store === null || !['read', 'write', 'delete'].every((m) => typeof (store as Record<string, unknown>)[m] === 'function'))
+  ) {
+    throw invalid(
+      `${prefix}.store`,
+      `${prefix}.store must be a token store (read, write and delete)${accept.storeChoice ? ", 'file', 'keychain', 'memory' or a factory" : ''}.`,
+    );
   }
   const hosts = o.allowedResourceHosts;
   if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h: unknown) => typeof h === 'string' && h.trim() !== ''))) {

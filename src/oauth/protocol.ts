@@ -196,12 +196,7 @@ export async function pollDeviceToken(
   const expiry = AbortSignal.timeout(Math.min(left, MAX_DEVICE_CODE_SECONDS * 1000));
   const combined = signal ? AbortSignal.any([signal, expiry]) : expiry;
   try {
-    const polling = oidc.pollDeviceAuthorizationGrant(
-      config,
-      authorization.raw,
-      { code_verifier: authorization.codeVerifier },
-      { signal: combined },
-    );
+    const polling = oidc.pollDeviceAuthorizationGrant(config, authorization.raw, { code_verifier: authorization.codeVerifier }, { signal: combined });
     // openid-client notices an abort only between 5-second waits: end at once, and let it wind down.
     polling.catch(() => undefined);
     let onAbort: (() => void) | undefined;
@@ -247,12 +242,7 @@ const timerSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(
  * Exchanges a refresh token. 400/401: LOGIN_REQUIRED (`refresh-rejected`).
  * 5xx, 429 and transport failures: retried with backoff, then NETWORK_ERROR.
  */
-export async function refreshGrant(
-  config: oidc.Configuration,
-  options: ProtocolOptions,
-  refreshToken: string,
-  retry: RetryPolicy = {},
-): Promise<TokenGrant> {
+export async function refreshGrant(config: oidc.Configuration, options: ProtocolOptions, refreshToken: string, retry: RetryPolicy = {}): Promise<TokenGrant> {
   const attempts = Math.max(1, retry.attempts ?? 4);
   let delay = retry.baseDelayMs ?? 500;
   for (let attempt = 1; ; attempt++) {

@@ -48,12 +48,7 @@ export interface GrantPolicy {
 export const MAX_TOKEN_LIFETIME_SECONDS = 365 * 24 * 3600;
 
 /** Turns a grant into stored credentials, keeping what the grant leaves out. */
-export function credentialsFromGrant(
-  grant: TokenGrant,
-  previous: QwenCredentials | undefined,
-  now: number,
-  policy: GrantPolicy = {},
-): QwenCredentials {
+export function credentialsFromGrant(grant: TokenGrant, previous: QwenCredentials | undefined, now: number, policy: GrantPolicy = {}): QwenCredentials {
   const refreshToken = grant.refreshToken ?? previous?.refreshToken;
   // Differs from Qwen Code: a refresh without resource_url keeps the old one
   // instead of silently moving to the default endpoint; and one that fails
@@ -290,9 +285,13 @@ export class TokenManager {
     if (!this.isValid(next) && !(expiresAt > this.#now())) {
       // A token that expires within the margin cannot keep getAccessToken()'s promise.
       const seconds = Math.max(0, Math.round((expiresAt - this.#now()) / 1000));
-      throw new QwenAuthError('OAUTH_PROTOCOL_ERROR', `${this.#endpoint} issued an access token that expires in ${seconds} s, within the ${Math.round(this.#skew / 1000)} s margin.`, {
-        details: { endpoint: this.#endpoint },
-      });
+      throw new QwenAuthError(
+        'OAUTH_PROTOCOL_ERROR',
+        `${this.#endpoint} issued an access token that expires in ${seconds} s, within the ${Math.round(this.#skew / 1000)} s margin.`,
+        {
+          details: { endpoint: this.#endpoint },
+        },
+      );
     }
     return next;
   }

@@ -17,7 +17,6 @@ export interface Verification {
   readonly browserOpened: boolean;
 }
 
-
 /** Endpoints, client and transport of the Qwen OAuth client. Defaults are Qwen's. */
 export interface QwenOAuthOptions {
   /** Default `https://chat.qwen.ai/api/v1/oauth2/device/code`. */

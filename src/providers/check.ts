@@ -30,13 +30,22 @@ export function checkKeyForEndpoint(
   const shared = (match?.provider.sharedKeyPrefixes ?? []).some((prefix) => apiKey.startsWith(prefix));
   if (owners.length > 0 && !shared && !(match && owners.includes(match.provider))) {
     const names = owners.map((p) => p.name).join(' / ');
-    diagnostics.push(diagnostic('KEY_PROVIDER_MISMATCH', `The key ${redact(apiKey)} belongs to ${names}, but ${host} is ` +
-        `${match ? `an endpoint of ${match.provider.name}` : 'not one of its endpoints'}.${endpointsOf(owners, protocol)}`));
+    diagnostics.push(
+      diagnostic(
+        'KEY_PROVIDER_MISMATCH',
+        `The key ${redact(apiKey)} belongs to ${names}, but ${host} is ` +
+          `${match ? `an endpoint of ${match.provider.name}` : 'not one of its endpoints'}.${endpointsOf(owners, protocol)}`,
+      ),
+    );
   }
   const required = match?.provider.requiresKeyPrefix ? (match.provider.keyPrefixes ?? []) : [];
   if (required.length > 0 && !required.some((prefix) => apiKey.startsWith(prefix))) {
-    diagnostics.push(diagnostic('KEY_FORMAT_MISMATCH', `${host} is an endpoint of ${match!.provider.name}, whose keys start with ${required.join(' or ')}, ` +
-        `but the key ${redact(apiKey)} does not.`));
+    diagnostics.push(
+      diagnostic(
+        'KEY_FORMAT_MISMATCH',
+        `${host} is an endpoint of ${match!.provider.name}, whose keys start with ${required.join(' or ')}, ` + `but the key ${redact(apiKey)} does not.`,
+      ),
+    );
   }
   return diagnostics;
 }

@@ -3,11 +3,7 @@ import type { ProviderMatch } from '../types.js';
 import type { ProviderDefinition, ProviderEndpoint } from './types.js';
 
 /** The result's view of a registry provider: the one conversion from the registry to `ProviderMatch`. */
-export function toProviderMatch(
-  provider: ProviderDefinition,
-  matchedBy: ProviderMatch['matchedBy'],
-  endpoint?: ProviderEndpoint,
-): ProviderMatch {
+export function toProviderMatch(provider: ProviderDefinition, matchedBy: ProviderMatch['matchedBy'], endpoint?: ProviderEndpoint): ProviderMatch {
   return {
     id: provider.id,
     name: provider.name,

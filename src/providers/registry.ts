@@ -74,7 +74,8 @@ export function checkedRegistry(value: unknown): ProviderRegistry {
       if (typeof m !== 'object' || m === null) throw invalidRegistry('answered matchBaseUrl() with something that is not a match');
       const { provider, endpoint } = m as { provider?: unknown; endpoint?: unknown };
       const p = definition(provider, 'matchBaseUrl()');
-      if (endpoint !== undefined && (typeof endpoint !== 'object' || endpoint === null)) throw invalidRegistry('answered matchBaseUrl() with a broken endpoint');
+      if (endpoint !== undefined && (typeof endpoint !== 'object' || endpoint === null))
+        throw invalidRegistry('answered matchBaseUrl() with a broken endpoint');
       return endpoint === undefined ? { provider: p } : { provider: p, endpoint: endpoint as ProviderEndpoint };
     },
     matchKey(apiKey: string) {

@@ -125,14 +125,21 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
       const inInit = init?.body !== undefined && init.body !== null;
       const hasBody = inInit || (input instanceof Request && input.body !== null);
       return sent.then((response) =>
-        followRedirects(response, url, base.origin, {
-          method: init?.method ?? (input instanceof Request ? input.method : 'GET'),
-          headers,
-          body: inInit && isReplayableBody(init.body) ? init.body! : null,
-          hasBody,
-          bodyReplayable: inInit ? isReplayableBody(init.body) : !hasBody,
-          init,
-        }, transport, (value) => source.isOwnCredential(value)),
+        followRedirects(
+          response,
+          url,
+          base.origin,
+          {
+            method: init?.method ?? (input instanceof Request ? input.method : 'GET'),
+            headers,
+            body: inInit && isReplayableBody(init.body) ? init.body! : null,
+            hasBody,
+            bodyReplayable: inInit ? isReplayableBody(init.body) : !hasBody,
+            init,
+          },
+          transport,
+          (value) => source.isOwnCredential(value),
+        ),
       );
     };
 

@@ -51,7 +51,12 @@ const MAX_BODY = 1 << 20;
 
 type Exchange = { readonly status: number; readonly text: string } | { readonly failure: AuthCheckFailed };
 
-function failureIn(wording: RemedyWording | undefined, code: AuthCheckCode, message: string, extra: { status?: number; suggestedBaseUrl?: string } = {}): AuthCheckFailed {
+function failureIn(
+  wording: RemedyWording | undefined,
+  code: AuthCheckCode,
+  message: string,
+  extra: { status?: number; suggestedBaseUrl?: string } = {},
+): AuthCheckFailed {
   return {
     ok: false,
     code,
@@ -130,7 +135,14 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
       if (isAuthError(error, 'NETWORK_ERROR')) return { failure: failure('NETWORK_ERROR', ctx.source.redactIn(error.message)) };
       if (isAuthError(error)) throw error;
       const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-      const reason = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
+      const reason =
+        typeof cause?.code === 'string'
+          ? cause.code
+          : typeof cause?.message === 'string'
+            ? cause.message
+            : error instanceof Error
+              ? error.message
+              : String(error);
       return { failure: failure('NETWORK_ERROR', ctx.source.redactIn(`${redactUrl(url)} could not be reached (${redactText(reason, 200)}).`)) };
     }
   };
@@ -138,7 +150,10 @@ export async function runCheck(ctx: CheckContext, options: CheckOptions = {}): P
   const verdict = async (method: string, url: string, status: number, text: string): Promise<AuthCheckFailed> => {
     const answer = readAnswer(status, text);
     const code = classify(answer, context);
-    const message = ctx.source.redactIn(describe(method, url, answer)).slice(0, 400).replace(/[.\s]+$/, '');
+    const message = ctx.source
+      .redactIn(describe(method, url, answer))
+      .slice(0, 400)
+      .replace(/[.\s]+$/, '');
     if (code === 'KEY_REJECTED' && options.probe && !ctx.oauth && !ctx.wire) return probe(message, status);
     return failure(code, message, { status });
   };

@@ -26,7 +26,10 @@ export function readAnswer(status: number, text: string): ProviderAnswer {
     body = undefined;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const plain = text
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     return plain ? { status, message: plain.slice(0, 200) } : { status };
   }
   const top = body as Record<string, unknown>;

@@ -43,7 +43,11 @@ export const NO_CREDENTIAL = 'qwen-auth-no-credential';
 /** How many recent credentials are remembered (a rotation or two, with room). */
 const REMEMBERED = 8;
 
-const bare = (value: string): string => value.trim().replace(/^bearer\s+/i, '').trim();
+const bare = (value: string): string =>
+  value
+    .trim()
+    .replace(/^bearer\s+/i, '')
+    .trim();
 
 /**
  * Wraps a provider so that every token and base URL it gives out is

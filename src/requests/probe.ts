@@ -40,9 +40,7 @@ export function probeCandidates(registry: ProviderRegistry, baseUrl: string, key
   const current = parseHttpUrl(baseUrl);
   if (!match?.endpoint || !current) return [];
   const home = match.provider;
-  const family = registry.providers.filter(
-    (p) => p === home || (home.vendor !== undefined && p.vendor === home.vendor),
-  );
+  const family = registry.providers.filter((p) => p === home || (home.vendor !== undefined && p.vendor === home.vendor));
   const ordered = [home, ...family.filter((p) => p !== home)];
   const out: ProbeCandidate[] = [];
   for (const provider of ordered) {

@@ -74,7 +74,9 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
           context: { oauth: false, ...(v !== undefined && { vendor: v }) },
           timeoutMs: PROBE_TIMEOUT_MS,
         });
-        return found && { baseUrl: found.endpoint.baseUrl, sameProvider: found.provider === home, where: `${found.provider.name}, ${found.endpoint.regionName}` };
+        return (
+          found && { baseUrl: found.endpoint.baseUrl, sameProvider: found.provider === home, where: `${found.provider.name}, ${found.endpoint.regionName}` }
+        );
       })();
       probes.set(id, probe);
       if (probes.size > PROBES_KEPT) probes.delete(probes.keys().next().value!);

@@ -63,8 +63,7 @@ export function chooseAuthType024(ctx: ResolutionContext): ChosenType {
     ];
     throw new QwenAuthError(
       'NO_AUTH_TYPE',
-      'No auth type is selected, and Qwen Code 0.24 infers none from the environment (a key alone is not enough). ' +
-        `Checked: ${checked.join('; ')}.`,
+      `No auth type is selected, and Qwen Code 0.24 infers none from the environment (a key alone is not enough). Checked: ${checked.join('; ')}.`,
       { details: { checked } },
     );
   }

@@ -26,12 +26,7 @@ export interface ChosenValues {
   readonly keyVariables: readonly string[];
 }
 
-export function buildChains(
-  overrides: AuthOverrides,
-  env: LayeredEnv,
-  settings: EffectiveSettings,
-  diagnostics: Diagnostic[],
-): Chains {
+export function buildChains(overrides: AuthOverrides, env: LayeredEnv, settings: EffectiveSettings, diagnostics: Diagnostic[]): Chains {
   const v = OPENAI_012;
   const fromEnv = (names: readonly string[]): Candidate[] => names.map((name) => envCandidate(env, name, diagnostics));
   return {

@@ -131,9 +131,18 @@ function relaunchEnv(env: LayeredEnv, names: readonly string[], first: EnvRecord
  */
 export async function loadContext(options: ResolveAuthOptions, statOf: StatCache = statCache()): Promise<ResolutionContext> {
   const realEnv: EnvRecord = options.env ?? process.env;
-  const first = await loadOnce(options, pathEnvOf((n) => realEnv[n]), statOf);
+  const first = await loadOnce(
+    options,
+    pathEnvOf((n) => realEnv[n]),
+    statOf,
+  );
   const after = pathEnvOf((n) => first.env.value(n));
-  return samePathEnv(after, pathEnvOf((n) => realEnv[n])) ? first : loadOnce(options, after, statOf);
+  return samePathEnv(
+    after,
+    pathEnvOf((n) => realEnv[n]),
+  )
+    ? first
+    : loadOnce(options, after, statOf);
 }
 
 async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: StatCache): Promise<ResolutionContext> {
@@ -289,8 +298,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
     applySettingsEnv(first);
   }
   // Folder trust passed over a project file, and a home file below it moved QWEN_HOME: that folder's user settings.
-  const finalLayers =
-    home.qwenDir !== qwenDir ? await readLayers(home.qwenDir, expansionEnv(realEnv, files, home), diagnostics, false) : layers;
+  const finalLayers = home.qwenDir !== qwenDir ? await readLayers(home.qwenDir, expansionEnv(realEnv, files, home), diagnostics, false) : layers;
   let settings = mergeSettings(docsFor(finalLayers, workspaceTrusted), diagnostics);
   applyFiles(files, settings);
   applySettingsEnv(settings);
@@ -319,7 +327,8 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
       layerFiles.push({ kind: 'env-file', scope: f.file.scope === 'home' ? 'user' : 'workspace', path: f.file.path, status: f.values ? 'read' : 'invalid' });
     }
   }
-  for (const s of skipped) layerFiles.push({ kind: 'env-file', scope: s.scope === 'home' ? 'user' : 'workspace', path: s.path, status: 'skipped', reason: s.reason });
+  for (const s of skipped)
+    layerFiles.push({ kind: 'env-file', scope: s.scope === 'home' ? 'user' : 'workspace', path: s.path, status: 'skipped', reason: s.reason });
 
   const shown = enabled ? here : envHere;
   const trust: TrustState = {

@@ -102,7 +102,9 @@ function proxyFor(ctx: ResolutionContext, url: URL): { origin: string; source: V
   if (!name) return undefined;
   const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').split(/[\s,]+/).filter(Boolean);
   const host = url.hostname.toLowerCase();
-  if (noProxy.some((e) => e === '*' || host === e.replace(/^\*?\./, '').replace(/:\d+$/, '') || host.endsWith(`.${e.replace(/^\*?\./, '').replace(/:\d+$/, '')}`))) {
+  if (
+    noProxy.some((e) => e === '*' || host === e.replace(/^\*?\./, '').replace(/:\d+$/, '') || host.endsWith(`.${e.replace(/^\*?\./, '').replace(/:\d+$/, '')}`))
+  ) {
     return undefined;
   }
   const proxy = parseHttpUrl(env[name]!.trim());
@@ -172,7 +174,8 @@ export function destinationVerdict(ctx: ResolutionContext, inputs: DestinationIn
   const choosers: { source: ValueSource; via: UntrustedDestination['via']; origin: string }[] = [{ source: inputs.baseSource, via: 'base-url', origin }];
   if (entry && entrySource) {
     choosers.push({ source: { ...entrySource, key: `${entryKey(entry)}.baseUrl` }, via: 'model-provider', origin });
-    if (entry.envKey && inputs.apiKey.detail?.endsWith('.envKey')) choosers.push({ source: { ...entrySource, key: `${entryKey(entry)}.envKey` }, via: 'env-key', origin });
+    if (entry.envKey && inputs.apiKey.detail?.endsWith('.envKey'))
+      choosers.push({ source: { ...entrySource, key: `${entryKey(entry)}.envKey` }, via: 'env-key', origin });
   }
   const proxy = url && proxyFor(ctx, url);
   if (proxy) choosers.push({ source: proxy.source, via: 'proxy', origin: proxy.origin });
@@ -272,5 +275,10 @@ export function guardDestination(ctx: ResolutionContext, inputs: DestinationInpu
 /** The same finding as a diagnostic (inspectEnvironment, `qwen-auth status`): never thrown. */
 export function untrustedDiagnostic(ctx: ResolutionContext, verdict: Extract<DestinationVerdict, { ok: false }>): Diagnostic {
   const u = verdict.untrusted;
-  return diagnostic('UNTRUSTED_DESTINATION', verdict.message, { ...(u.path !== undefined && { path: u.path }), key: u.via }, untrustedRemedy(u, wordingOf(ctx.options), commandExtra(ctx)));
+  return diagnostic(
+    'UNTRUSTED_DESTINATION',
+    verdict.message,
+    { ...(u.path !== undefined && { path: u.path }), key: u.via },
+    untrustedRemedy(u, wordingOf(ctx.options), commandExtra(ctx)),
+  );
 }

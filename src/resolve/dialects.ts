@@ -116,7 +116,12 @@ const QWEN_CODE_024: Dialect = {
   version: '0.24',
   resolves: ['openai', 'openai-responses', 'anthropic'],
   variables: {
-    openai: { apiKey: ['OPENAI_API_KEY'], baseUrl: ['OPENAI_BASE_URL'], model: ['OPENAI_MODEL', 'QWEN_MODEL'], defaultModel: QWEN_CODE_024_DEFAULT_OPENAI_MODEL },
+    openai: {
+      apiKey: ['OPENAI_API_KEY'],
+      baseUrl: ['OPENAI_BASE_URL'],
+      model: ['OPENAI_MODEL', 'QWEN_MODEL'],
+      defaultModel: QWEN_CODE_024_DEFAULT_OPENAI_MODEL,
+    },
     'openai-responses': { apiKey: ['OPENAI_API_KEY'], baseUrl: ['OPENAI_BASE_URL'], model: ['OPENAI_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
     anthropic: { apiKey: ['ANTHROPIC_API_KEY'], baseUrl: ['ANTHROPIC_BASE_URL'], model: ['ANTHROPIC_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
     gemini: { apiKey: ['GEMINI_API_KEY'], baseUrl: [], model: ['GEMINI_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
@@ -127,9 +132,21 @@ const QWEN_CODE_024: Dialect = {
   inferBy: 'rules',
   inference: [
     ['qwen-oauth', [['QWEN_OAUTH']]],
-    ['openai', [['OPENAI_API_KEY', 'OPENAI_MODEL', 'OPENAI_BASE_URL'], ['OPENAI_API_KEY', 'QWEN_MODEL', 'OPENAI_BASE_URL']]],
+    [
+      'openai',
+      [
+        ['OPENAI_API_KEY', 'OPENAI_MODEL', 'OPENAI_BASE_URL'],
+        ['OPENAI_API_KEY', 'QWEN_MODEL', 'OPENAI_BASE_URL'],
+      ],
+    ],
     ['gemini', [['GEMINI_API_KEY', 'GEMINI_MODEL']]],
-    ['vertex-ai', [['GOOGLE_API_KEY', 'GOOGLE_MODEL'], ['GOOGLE_CLOUD_PROJECT', 'GOOGLE_MODEL']]],
+    [
+      'vertex-ai',
+      [
+        ['GOOGLE_API_KEY', 'GOOGLE_MODEL'],
+        ['GOOGLE_CLOUD_PROJECT', 'GOOGLE_MODEL'],
+      ],
+    ],
     ['anthropic', [['ANTHROPIC_API_KEY', 'ANTHROPIC_MODEL', 'ANTHROPIC_BASE_URL']]],
   ],
   layers: {

@@ -88,7 +88,10 @@ export function applyQwenCode024EnvFile(
       dropped.push(name);
       continue;
     }
-    const taken = env.offer(name, { value: values[name]!, source: { kind: 'env-file', name, path: file.path, scope: file.scope === 'home' ? 'user' : 'workspace' } });
+    const taken = env.offer(name, {
+      value: values[name]!,
+      source: { kind: 'env-file', name, path: file.path, scope: file.scope === 'home' ? 'user' : 'workspace' },
+    });
     (taken ? applied : shadowed).push(name);
   }
   return { path: file.path, applied, excluded: dropped, shadowed };

@@ -157,7 +157,12 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
   }
 
   // 4. A project `.env` file that folder trust kept out and that defines the variable.
-  out.push(...untrustedFileFindings(ctx, missing.variables.filter((v) => !isPresent(env.value(v)))));
+  out.push(
+    ...untrustedFileFindings(
+      ctx,
+      missing.variables.filter((v) => !isPresent(env.value(v))),
+    ),
+  );
   return out;
 }
 

@@ -80,7 +80,8 @@ export function selectModelProvider(
           "which is not Chat Completions; qwen-auth's default mode resolves only 'openai' (Chat Completions) and 'qwen-oauth'.",
         {
           details: { value: 'openai-responses', origin, knownTo: 'Qwen Code 0.24', variables: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL'] },
-          remedy: 'Name a model declared for Chat Completions (OPENAI_MODEL, or model.name in settings.json), or use a tool that follows Qwen Code 0.24, which builds the Responses request.',
+          remedy:
+            'Name a model declared for Chat Completions (OPENAI_MODEL, or model.name in settings.json), or use a tool that follows Qwen Code 0.24, which builds the Responses request.',
         },
       );
     }
@@ -121,12 +122,7 @@ export function selectModelProvider(
  * `OPENAI_API_KEY` when it names none — Differs), never another key; its
  * base URL, or `https://api.openai.com/v1`.
  */
-export function valuesFromModelProvider(
-  selected: SelectedEntry,
-  chains: Chains,
-  env: LayeredEnv,
-  diagnostics: Diagnostic[],
-): ChosenValues {
+export function valuesFromModelProvider(selected: SelectedEntry, chains: Chains, env: LayeredEnv, diagnostics: Diagnostic[]): ChosenValues {
   const { entry } = selected;
   const at = entryKey(entry);
   const origin = { kind: 'settings', path: entry.path, scope: entry.scope } as const;
@@ -152,9 +148,7 @@ export function valuesFromModelProvider(
   // Picked by the requested model: the request is the model's source.
   // Otherwise the first entry stands in, and is the source itself.
   const byRequest = selected.requested?.value === entry.id ? selected.requested : undefined;
-  const otherModels = byRequest
-    ? chains.model.filter((c) => c.source.kind !== byRequest.source.kind || c.source.key !== byRequest.source.key)
-    : chains.model;
+  const otherModels = byRequest ? chains.model.filter((c) => c.source.kind !== byRequest.source.kind || c.source.key !== byRequest.source.key) : chains.model;
   const model = {
     value: entry.id,
     provenance: {

@@ -189,8 +189,10 @@ export function checkOptions(options: ResolveAuthOptions, statOf?: StatOf): void
   for (const name of ['now', 'onVerification'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw wrongType(name, `options.${name} must be a function.`);
   }
-  if (options.interactive !== undefined && typeof options.interactive !== 'boolean') throw wrongType('interactive', 'options.interactive must be true or false.');
-  if (options.trustWorkspace !== undefined && typeof options.trustWorkspace !== 'boolean') throw wrongType('trustWorkspace', 'options.trustWorkspace must be true or false.');
+  if (options.interactive !== undefined && typeof options.interactive !== 'boolean')
+    throw wrongType('interactive', 'options.interactive must be true or false.');
+  if (options.trustWorkspace !== undefined && typeof options.trustWorkspace !== 'boolean')
+    throw wrongType('trustWorkspace', 'options.trustWorkspace must be true or false.');
   if (options.trustCommand !== undefined && (typeof options.trustCommand !== 'string' || options.trustCommand.trim() === '')) {
     throw wrongType('trustCommand', 'options.trustCommand must be a non-empty string, e.g. "mytool trust".');
   }
@@ -200,7 +202,8 @@ export function checkOptions(options: ResolveAuthOptions, statOf?: StatOf): void
   if (envFile !== undefined) {
     if (typeof envFile !== 'object' || envFile === null || Array.isArray(envFile)) throw wrongType('envFile', 'options.envFile must be an object.');
     const e = envFile as Record<string, unknown>;
-    if (e.homeFallback !== undefined && typeof e.homeFallback !== 'boolean') throw wrongType('envFile.homeFallback', 'options.envFile.homeFallback must be true or false.');
+    if (e.homeFallback !== undefined && typeof e.homeFallback !== 'boolean')
+      throw wrongType('envFile.homeFallback', 'options.envFile.homeFallback must be true or false.');
     if (e.excludedVars !== undefined && !(Array.isArray(e.excludedVars) && e.excludedVars.every((v: unknown) => typeof v === 'string'))) {
       throw wrongType('envFile.excludedVars', 'options.envFile.excludedVars must be a list of variable names.');
     }

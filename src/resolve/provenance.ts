@@ -63,11 +63,10 @@ export function envCandidate(env: LayeredEnv, name: string, diagnostics: Diagnos
     const where = filled.source.kind === 'env' ? 'exported empty' : `empty in ${filled.source.path ?? 'a higher layer'}`;
     addOnce(
       diagnostics,
-      diagnostic(
-        'ENV_EMPTY_FILLED',
-        `${name} is ${where}, so, as Qwen Code 0.24 does, the value in ${effective.source.path ?? 'a lower layer'} was used.`,
-        { variable: name, ...(effective.source.path !== undefined && { path: effective.source.path }) },
-      ),
+      diagnostic('ENV_EMPTY_FILLED', `${name} is ${where}, so, as Qwen Code 0.24 does, the value in ${effective.source.path ?? 'a lower layer'} was used.`, {
+        variable: name,
+        ...(effective.source.path !== undefined && { path: effective.source.path }),
+      }),
     );
   }
   if (effective && !isPresent(effective.value)) {
@@ -91,9 +90,7 @@ export function envCandidate(env: LayeredEnv, name: string, diagnostics: Diagnos
 export function settingCandidate(setting: SettingValue<string | null> | undefined, key: string): Candidate {
   return {
     value: setting?.value,
-    source: setting
-      ? { kind: 'settings', key: setting.key, path: setting.path, scope: setting.scope }
-      : { kind: 'settings', key },
+    source: setting ? { kind: 'settings', key: setting.key, path: setting.path, scope: setting.scope } : { kind: 'settings', key },
   };
 }
 

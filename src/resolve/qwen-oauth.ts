@@ -124,9 +124,7 @@ export async function resolveQwenOAuth(
   }
   const store = await openStore(ctx);
   if (store.fallbackReason !== undefined) {
-    diagnostics.push(
-      diagnostic('KEYCHAIN_UNAVAILABLE', `The OS keychain is not in use (${store.fallbackReason}); credentials are in ${store.location}.`),
-    );
+    diagnostics.push(diagnostic('KEYCHAIN_UNAVAILABLE', `The OS keychain is not in use (${store.fallbackReason}); credentials are in ${store.location}.`));
   }
   const client = createQwenOAuthClient({
     ...options.oauth,
@@ -143,7 +141,13 @@ export async function resolveQwenOAuth(
   if (credentials) internals?.adopt(credentials, read.version);
   if (store.kind === 'file' && credentials) {
     for (const loose of looseModes(store.location)) {
-      diagnostics.push(diagnostic('CREDENTIALS_INSECURE_MODE', `The credentials ${loose.kind} ${loose.path} has mode ${loose.mode.toString(8).padStart(4, '0')}: others on this machine may ${loose.kind === 'file' ? 'read the login' : 'reach the login'}. The next write sets 0600 in 0700.`, { path: loose.path }));
+      diagnostics.push(
+        diagnostic(
+          'CREDENTIALS_INSECURE_MODE',
+          `The credentials ${loose.kind} ${loose.path} has mode ${loose.mode.toString(8).padStart(4, '0')}: others on this machine may ${loose.kind === 'file' ? 'read the login' : 'reach the login'}. The next write sets 0600 in 0700.`,
+          { path: loose.path },
+        ),
+      );
     }
   }
   if (!credentials) {
@@ -157,13 +161,12 @@ export async function resolveQwenOAuth(
   }
 
   // Model: coder-model is the only one; a request for another is reported.
-  const requested: Candidate[] = [
-    overrideCandidate(options.overrides?.model, 'model'),
-    settingCandidate(ctx.settings.modelName, 'model.name'),
-  ];
+  const requested: Candidate[] = [overrideCandidate(options.overrides?.model, 'model'), settingCandidate(ctx.settings.modelName, 'model.name')];
   const asked = choose(requested);
   if (asked && asked.value !== QWEN_OAUTH_MODEL) {
-    diagnostics.push(diagnostic('OAUTH_MODEL_UNSUPPORTED', `Qwen OAuth serves only '${QWEN_OAUTH_MODEL}'; the requested model '${redactText(asked.value, 80)}' is not used.`));
+    diagnostics.push(
+      diagnostic('OAUTH_MODEL_UNSUPPORTED', `Qwen OAuth serves only '${QWEN_OAUTH_MODEL}'; the requested model '${redactText(asked.value, 80)}' is not used.`),
+    );
   }
   const model: Provenance =
     asked?.value === QWEN_OAUTH_MODEL
@@ -175,18 +178,25 @@ export async function resolveQwenOAuth(
   const resourcePolicy = { tokenEndpoint: resolveEndpoints(endpointOptions).tokenEndpoint, allowedHosts: options.oauth?.allowedResourceHosts };
   const { baseUrl, rejected } = baseUrlFromResourceUrl(credentials.resourceUrl, resourcePolicy);
   if (rejected) {
-    diagnostics.push(diagnostic('RESOURCE_URL_REJECTED', `The login's resource_url ${JSON.stringify(redactText(credentials.resourceUrl, 80))} was not used: ${rejected}. Requests go to ${baseUrl}.`, store.kind === 'file' ? { path: store.location } : {}));
+    diagnostics.push(
+      diagnostic(
+        'RESOURCE_URL_REJECTED',
+        `The login's resource_url ${JSON.stringify(redactText(credentials.resourceUrl, 80))} was not used: ${rejected}. Requests go to ${baseUrl}.`,
+        store.kind === 'file' ? { path: store.location } : {},
+      ),
+    );
   }
-  const baseSource: Provenance = credentials.resourceUrl && !rejected
-    ? {
-        kind: 'provider-default',
-        scope: 'built-in',
-        provider: 'qwen-oauth',
-        detail: 'resource_url of the Qwen OAuth login',
-        ...(store.kind === 'file' && { path: store.location }),
-        shadowed: [],
-      }
-    : { kind: 'default', scope: 'built-in', detail: rejected ? 'the resource_url of the login was rejected' : 'the login has no resource_url', shadowed: [] };
+  const baseSource: Provenance =
+    credentials.resourceUrl && !rejected
+      ? {
+          kind: 'provider-default',
+          scope: 'built-in',
+          provider: 'qwen-oauth',
+          detail: 'resource_url of the Qwen OAuth login',
+          ...(store.kind === 'file' && { path: store.location }),
+          shadowed: [],
+        }
+      : { kind: 'default', scope: 'built-in', detail: rejected ? 'the resource_url of the login was rejected' : 'the login has no resource_url', shadowed: [] };
 
   const registry = ctx.registry;
   const definition = registry.get('qwen-oauth');
@@ -199,9 +209,7 @@ export async function resolveQwenOAuth(
   const getCredentials = internals ? internals.getCredentials : client.getCredentials;
   const tokens = oauthCredentialProvider(
     {
-      getCredentials: isCustomWording(wording)
-        ? (o) => getCredentials(o).catch((error: unknown) => Promise.reject(reworded(error, wording)))
-        : getCredentials,
+      getCredentials: isCustomWording(wording) ? (o) => getCredentials(o).catch((error: unknown) => Promise.reject(reworded(error, wording))) : getCredentials,
       invalidate: (t) => client.invalidate(t),
       ...(internals && { peek: internals.peek }),
     },

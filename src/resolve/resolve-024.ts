@@ -113,7 +113,13 @@ function values(ctx: ResolutionContext): Values {
         ? `No API key for ${type}: ${envKey} (named by ${entryKey(v.entry!)}.envKey in ${v.entry!.path}) is not set.${causes}`
         : `No API key for ${type}.${causes} Checked ${[...v.keyVariables, ...settingsKeys].join(', ')} and the files ${files.join(', ') || '(none)'}.`,
       {
-        details: { variables: [...v.keyVariables], files, settingsKeys, hints: untrusted.map((f) => f.hint), ...(v.entry && { requiredBy: entryKey(v.entry) }) },
+        details: {
+          variables: [...v.keyVariables],
+          files,
+          settingsKeys,
+          hints: untrusted.map((f) => f.hint),
+          ...(v.entry && { requiredBy: entryKey(v.entry) }),
+        },
         remedy:
           untrusted.length > 0
             ? untrusted.map((f) => f.remedy).join(' ')

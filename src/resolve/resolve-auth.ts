@@ -74,10 +74,7 @@ export function untrustedDestinationDiagnostic(ctx: ResolutionContext): Diagnost
 }
 
 /** Builds the `openai` result, or says what is known about the missing key. `authType` may depend on the key's source. */
-function openAIResult(
-  ctx: ResolutionContext,
-  authType: (apiKey: Provenance) => Provenance,
-): OpenAIAuth | { missing: MissingKey } {
+function openAIResult(ctx: ResolutionContext, authType: (apiKey: Provenance) => Provenance): OpenAIAuth | { missing: MissingKey } {
   const r = openAIValues(ctx);
   if (!r.ok) return { missing: r.missing };
   const { values } = r;
@@ -123,16 +120,24 @@ function inferredFromKey(apiKey: Provenance): Provenance {
 function stopsQwenCode(ctx: ResolutionContext): void {
   const bad = ctx.fatalSettings[0];
   if (bad?.path !== undefined) {
-    throw new QwenAuthError('SETTINGS_INVALID', `${bad.message.replace(/; the file was ignored\.$/, '.')} Qwen Code 0.24 stops before reading any other layer.`, {
-      details: { path: bad.path, line: bad.line ?? 1, column: bad.column ?? 1 },
-      remedy: bad.remedy,
-    });
+    throw new QwenAuthError(
+      'SETTINGS_INVALID',
+      `${bad.message.replace(/; the file was ignored\.$/, '.')} Qwen Code 0.24 stops before reading any other layer.`,
+      {
+        details: { path: bad.path, line: bad.line ?? 1, column: bad.column ?? 1 },
+        remedy: bad.remedy,
+      },
+    );
   }
   const file = ctx.trust.file;
   if ((ctx.trust.enabled || ctx.trust.envEnabled) && file.problem) {
-    throw new QwenAuthError('TRUST_FILE_INVALID', `The trusted-folders file ${file.path} is not usable: ${file.reason ?? 'not a JSON object'}. Folder trust is on, and Qwen Code stops here (exit code 52).`, {
-      details: { path: file.path, reason: file.reason ?? 'not a JSON object' },
-    });
+    throw new QwenAuthError(
+      'TRUST_FILE_INVALID',
+      `The trusted-folders file ${file.path} is not usable: ${file.reason ?? 'not a JSON object'}. Folder trust is on, and Qwen Code stops here (exit code 52).`,
+      {
+        details: { path: file.path, reason: file.reason ?? 'not a JSON object' },
+      },
+    );
   }
 }
 
@@ -158,7 +163,10 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
 
   // security.auth.enforcedType never selects; it stops a run whose type differs (settings-layers.md §3).
   const enforce = (type: string, provenance: Provenance): void =>
-    checkEnforcedType(ctx.settings, type, () => describeSource(provenance, { flags: wording.flags === true, homeDir: ctx.homeDir }), { wording, homeDir: ctx.homeDir });
+    checkEnforcedType(ctx.settings, type, () => describeSource(provenance, { flags: wording.flags === true, homeDir: ctx.homeDir }), {
+      wording,
+      homeDir: ctx.homeDir,
+    });
 
   if (chosen) {
     enforce(chosen.value, chosen.provenance);
@@ -213,9 +221,8 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
       ctx.diagnostics.some((d) => d.code === 'CREDENTIALS_INVALID') ? ': not a valid login' : ''
     })`,
   ];
-  throw new QwenAuthError(
-    'NO_CREDENTIALS',
-    `No credentials found.${causes ? ` ${causes}` : ''} Checked: ${checked.join('; ')}.`,
-    { details: { checked, hints }, remedy: remedy ?? remedyFor('NO_CREDENTIALS', wording) },
-  );
+  throw new QwenAuthError('NO_CREDENTIALS', `No credentials found.${causes ? ` ${causes}` : ''} Checked: ${checked.join('; ')}.`, {
+    details: { checked, hints },
+    remedy: remedy ?? remedyFor('NO_CREDENTIALS', wording),
+  });
 }

@@ -25,9 +25,7 @@ export function parseGateway(entry: unknown): GatewayTest | undefined {
   if (/[\s/?#@]/.test(text) || !URL.canParse(`http://${text}`)) return undefined;
   const host = new URL(`http://${text}`);
   const port = /:(\d+)$/.exec(text)?.[1];
-  return port === undefined
-    ? (url) => url.hostname === host.hostname
-    : (url) => url.hostname === host.hostname && effectivePort(url) === Number(port);
+  return port === undefined ? (url) => url.hostname === host.hostname : (url) => url.hostname === host.hostname && effectivePort(url) === Number(port);
 }
 
 /** The trusted gateways in force, and where the list came from (a phrase for messages). */

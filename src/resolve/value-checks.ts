@@ -68,9 +68,13 @@ export function checkKeyAndBase(apiKey: Chosen, baseUrl: Chosen, inputs: KeyAndB
   if (/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]|[^\u0000-\u00ff]/.test(keyValue.trim())) {
     // Sent, such a key would be quoted whole by the HTTP stack's header error: refused here, redacted.
     const origin = describeSource(apiKey.provenance, { flags: wording.flags === true });
-    throw new QwenAuthError('INVALID_API_KEY', `The key ${redact(keyValue)} from ${origin} holds a line break, NUL or another character no HTTP header can carry.`, {
-      details: { value: redact(keyValue), origin },
-    });
+    throw new QwenAuthError(
+      'INVALID_API_KEY',
+      `The key ${redact(keyValue)} from ${origin} holds a line break, NUL or another character no HTTP header can carry.`,
+      {
+        details: { value: redact(keyValue), origin },
+      },
+    );
   }
   if (keyValue !== keyValue.trim()) {
     keyValue = keyValue.trim();
@@ -86,9 +90,13 @@ export function checkKeyAndBase(apiKey: Chosen, baseUrl: Chosen, inputs: KeyAndB
   const implied = registry.matchKey(keyValue).find((p) => p.impliedByKey && p.endpoints.length > 0);
   if (gateway) {
     diagnostics.push(
-      diagnostic('TRUSTED_GATEWAY', `${url.host} is a trusted gateway (${gateway}, from ${inputs.trustedGateways.origin}), so the key is not checked against the endpoint.`, {
-        key: 'trustedGateways',
-      }),
+      diagnostic(
+        'TRUSTED_GATEWAY',
+        `${url.host} is a trusted gateway (${gateway}, from ${inputs.trustedGateways.origin}), so the key is not checked against the endpoint.`,
+        {
+          key: 'trustedGateways',
+        },
+      ),
     );
   } else if (inputs.keyEndpointMismatch && baseUrl.provenance.kind === 'default' && implied && baseMatch?.provider !== implied) {
     diagnostics.push(

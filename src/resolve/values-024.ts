@@ -3,12 +3,21 @@ import type { ProviderEntry } from '../settings/types.js';
 import type { Provenance } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { OPENAI_SDK_DEFAULT_BASE_URL } from './endpoints.js';
-import { type Candidate, choose, type Chosen, describeSource, envCandidate, isPresent, overrideCandidate, sourcesOfPresent, settingCandidate } from './provenance.js';
+import {
+  type Candidate,
+  choose,
+  type Chosen,
+  describeSource,
+  envCandidate,
+  isPresent,
+  overrideCandidate,
+  sourcesOfPresent,
+  settingCandidate,
+} from './provenance.js';
 import { entryKey } from './provider-protocols.js';
 import type { ResolvedType024 } from './auth-type-024.js';
 import type { ModelRequest, Selection } from './entries-024.js';
 import { dialectOf, variablesOf } from './dialects.js';
-
 
 /** The chains of rule 8 without the entry: overrides (every type), the type's variables, `security.auth.*`. */
 interface Chains {
@@ -96,10 +105,7 @@ export function values024(
     const { entry } = selection;
     const own = envKeyCandidate(ctx, entry);
     const apiKey = choose([...(own ? [own] : []), ...chains.apiKey]);
-    const base = choose([
-      { value: entry.baseUrl, source: entrySource(entry, 'baseUrl') },
-      ...chains.baseUrl,
-    ]) ?? defaultBase(type, true);
+    const base = choose([{ value: entry.baseUrl, source: entrySource(entry, 'baseUrl') }, ...chains.baseUrl]) ?? defaultBase(type, true);
     const model: Chosen = {
       value: entry.id,
       provenance: selection.request

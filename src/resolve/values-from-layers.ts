@@ -23,12 +23,7 @@ const KEY_VARIABLE = OPENAI_012.apiKey[0]!;
  * - model: overrides > OPENAI_MODEL > QWEN_MODEL > model.name > the
  *   provider's default > qwen3.5-plus.
  */
-export function valuesFromLayers(
-  chains: Chains,
-  env: LayeredEnv,
-  registry: ProviderRegistry,
-  diagnostics: Diagnostic[],
-): ChosenValues {
+export function valuesFromLayers(chains: Chains, env: LayeredEnv, registry: ProviderRegistry, diagnostics: Diagnostic[]): ChosenValues {
   const configured = choose(chains.baseUrl);
   const configuredProvider = configured && registry.matchBaseUrl(configured.value)?.provider;
   const providerVars = (configuredProvider?.envKeys ?? []).filter((v) => v !== KEY_VARIABLE);
@@ -40,7 +35,12 @@ export function valuesFromLayers(
     if (owner) {
       const endpoint = owner.endpoints[0]!.baseUrl;
       implied = { value: endpoint, source: { kind: 'provider-default', scope: 'built-in', provider: owner.id, detail: 'implied by the key prefix' } };
-      diagnostics.push(diagnostic('ENDPOINT_IMPLIED_BY_KEY', `No base URL is configured and the key ${redact(apiKey.value)} belongs to ${owner.name}, so ${endpoint} is used. Set OPENAI_BASE_URL to choose another endpoint.`));
+      diagnostics.push(
+        diagnostic(
+          'ENDPOINT_IMPLIED_BY_KEY',
+          `No base URL is configured and the key ${redact(apiKey.value)} belongs to ${owner.name}, so ${endpoint} is used. Set OPENAI_BASE_URL to choose another endpoint.`,
+        ),
+      );
     }
   }
   const baseUrl = choose([

@@ -20,5 +20,11 @@ export function requestOptionsOf(options: ResolveAuthOptions): { readonly wordin
 
 /** True when the wording differs from the default (so errors thrown below resolution need rewording). */
 export function isCustomWording(wording: RemedyWording): boolean {
-  return wording.flags === true || wording.loginCommand !== undefined || wording.checkCommand !== undefined || wording.qwenCode024Option !== undefined || wording.trustCommand !== undefined;
+  return (
+    wording.flags === true ||
+    wording.loginCommand !== undefined ||
+    wording.checkCommand !== undefined ||
+    wording.qwenCode024Option !== undefined ||
+    wording.trustCommand !== undefined
+  );
 }

@@ -32,11 +32,7 @@ function invalid(found: Found, key: string, issue: Issue, diagnostics: Diagnosti
   return undefined;
 }
 
-function leaf(
-  docs: readonly SettingsDocument[],
-  key: string,
-  diagnostics: Diagnostic[],
-): SettingValue<string | null> | undefined {
+function leaf(docs: readonly SettingsDocument[], key: string, diagnostics: Diagnostic[]): SettingValue<string | null> | undefined {
   const found = pick(docs, key.split('.'));
   if (!found) return undefined;
   // The common case needs no schema (warm resolution reads a few leaves each call); zod words the rest.

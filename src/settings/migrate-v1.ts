@@ -102,7 +102,12 @@ const indicatorCache = new Map<QwenCodeVersion, { readonly list: readonly string
 function indicatorsOf(dialect: QwenCodeVersion): { readonly list: readonly string[]; readonly set: ReadonlySet<string> } {
   let found = indicatorCache.get(dialect);
   if (!found) {
-    const list = [...movesOf(dialect).map(([key]) => key).filter((key) => !KEPT_IN_PLACE.has(key)), ...DISABLE_MOVES.map(([key]) => key)];
+    const list = [
+      ...movesOf(dialect)
+        .map(([key]) => key)
+        .filter((key) => !KEPT_IN_PLACE.has(key)),
+      ...DISABLE_MOVES.map(([key]) => key),
+    ];
     found = { list, set: new Set(list) };
     indicatorCache.set(dialect, found);
   }

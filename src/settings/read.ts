@@ -1,6 +1,6 @@
 import { diagnostic } from '../diagnostics.js';
 import type { Stats } from 'node:fs';
-import { readFileSync, realpathNative, } from '../internal/node.js';
+import { readFileSync, realpathNative } from '../internal/node.js';
 import { join, resolve } from 'node:path';
 import type { EnvRecord } from '../types.js';
 import { errnoCode, statOrUndefined } from '../internal/fs.js';
@@ -50,7 +50,9 @@ export async function readSettingsFile(
   const st = stat;
   if (!st?.isFile()) return undefined;
   if (st.size > MAX_SETTINGS_FILE_BYTES) {
-    diagnostics.push(diagnostic('SETTINGS_TOO_LARGE', `${path} is ${st.size} bytes, over the ${MAX_SETTINGS_FILE_BYTES}-byte limit; it was ignored.`, { path }));
+    diagnostics.push(
+      diagnostic('SETTINGS_TOO_LARGE', `${path} is ${st.size} bytes, over the ${MAX_SETTINGS_FILE_BYTES}-byte limit; it was ignored.`, { path }),
+    );
     return undefined;
   }
   let text: string;
@@ -72,7 +74,13 @@ export async function readSettingsFile(
     parsed = JSON.parse(stripped);
   } catch (error) {
     const at = await locateJsonError(stripped, error);
-    diagnostics.push(diagnostic('SETTINGS_INVALID_JSON', `${path}:${at.line}:${at.column} is not valid JSON (${at.reason}); the file was ignored.`, { path, line: at.line, column: at.column }));
+    diagnostics.push(
+      diagnostic('SETTINGS_INVALID_JSON', `${path}:${at.line}:${at.column} is not valid JSON (${at.reason}); the file was ignored.`, {
+        path,
+        line: at.line,
+        column: at.column,
+      }),
+    );
     return undefined;
   }
   // JSON.parse gives a plain object or not one: the schema runs only to refuse.
@@ -82,10 +90,20 @@ export async function readSettingsFile(
   }
   const v1 = migrateV1Settings(parsed as Record<string, unknown>, dialect);
   if (v1.migrated) {
-    diagnostics.push(diagnostic('SETTINGS_LEGACY_MIGRATED', `${path} is a v1 (flat) settings file; it was read as Qwen Code migrates it (selectedAuthType → security.auth.selectedType, …).`, { path }));
+    diagnostics.push(
+      diagnostic(
+        'SETTINGS_LEGACY_MIGRATED',
+        `${path} is a v1 (flat) settings file; it was read as Qwen Code migrates it (selectedAuthType → security.auth.selectedType, …).`,
+        { path },
+      ),
+    );
   } else if (v1.ignored.length > 0) {
     diagnostics.push(
-      diagnostic('SETTINGS_LEGACY_KEYS_IGNORED', `${path} has "$version" ${String((parsed as Record<string, unknown>).$version)} but flat v1 keys at the top level (${v1.ignored.join(', ')}); Qwen Code ignores them, and so does qwen-auth.`, { path }),
+      diagnostic(
+        'SETTINGS_LEGACY_KEYS_IGNORED',
+        `${path} has "$version" ${String((parsed as Record<string, unknown>).$version)} but flat v1 keys at the top level (${v1.ignored.join(', ')}); Qwen Code ignores them, and so does qwen-auth.`,
+        { path },
+      ),
     );
   }
   const references = new Set<string>();

@@ -45,8 +45,7 @@ export function trustFilePath(options: TrustFolderOptions = {}): string {
   const env = options.env ?? process.env;
   const homeDir = resolve(options.homeDir ?? homedir());
   const cwd = resolve(options.cwd ?? process.cwd());
-  const qwenDir =
-    options.qwenDir ?? (options.qwenCode === '0.24' ? locateQwenHome({ homeDir, env, cwd }).qwenDir : join(homeDir, '.qwen'));
+  const qwenDir = options.qwenDir ?? (options.qwenCode === '0.24' ? locateQwenHome({ homeDir, env, cwd }).qwenDir : join(homeDir, '.qwen'));
   return trustedFoldersPath(qwenDir, env, cwd);
 }
 
@@ -62,13 +61,17 @@ export async function trustFolder(folder: string, options: TrustFolderOptions = 
     throw new QwenAuthError('INVALID_OPTION', 'The folder to trust must be a non-empty path.', { details: { option: 'folder' } });
   }
   const dir = resolve(options.cwd ?? process.cwd(), folder);
-  const st = await fsp().stat(dir).catch(() => undefined);
+  const st = await fsp()
+    .stat(dir)
+    .catch(() => undefined);
   if (!st?.isDirectory()) {
     throw new QwenAuthError('INVALID_OPTION', `${dir} ${st ? 'is not a folder' : 'does not exist'}.`, { details: { option: 'folder' } });
   }
   let path = trustFilePath(options);
   // Write through a symlinked rules file (dotfile managers) instead of replacing the link.
-  path = await fsp().realpath(path).catch(() => path);
+  path = await fsp()
+    .realpath(path)
+    .catch(() => path);
   const file = readTrustRules(path);
   if (file.problem) {
     throw new QwenAuthError('SETTINGS_INVALID', `${path} is not a trusted-folders file (${file.problem.message}); it was not changed.`, {

@@ -65,10 +65,7 @@ function selectedTypePath(data: Record<string, unknown>, dialect: QwenCodeVersio
  * atomically. A file that is not valid JSON with comments is left untouched
  * (SETTINGS_INVALID, with line and column).
  */
-export async function setSelectedAuthType(
-  type: AuthType | QwenCodeAuthType,
-  options: SetSelectedAuthTypeOptions = {},
-): Promise<SetSelectedAuthTypeResult> {
+export async function setSelectedAuthType(type: AuthType | QwenCodeAuthType, options: SetSelectedAuthTypeOptions = {}): Promise<SetSelectedAuthTypeResult> {
   const v024 = options.qwenCode === '0.24';
   if (!(v024 ? (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type) : isAuthType(type))) {
     const known = (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type);
@@ -102,10 +99,14 @@ export async function setSelectedAuthType(
   }
   // Write through a symlinked settings file (dotfile managers) instead of replacing the link.
   const given = path;
-  path = await fsp().realpath(path).catch(() => path);
+  path = await fsp()
+    .realpath(path)
+    .catch(() => path);
   if (scope === 'workspace' && path !== given) {
     // A repository controls its workspace settings: a link out of it must not make `use` write elsewhere.
-    const root = await fsp().realpath(cwd).catch(() => cwd);
+    const root = await fsp()
+      .realpath(cwd)
+      .catch(() => cwd);
     if (!path.startsWith(`${root}${sep}`)) {
       throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${given} is a symbolic link to ${path}, outside the workspace ${root}; it was not changed.`, {
         details: { path: given },
@@ -149,11 +150,10 @@ export async function setSelectedAuthType(
   } else {
     const depth = jsonNestingDepth(stripJsonComments(text));
     if (depth > MAX_SETTINGS_DEPTH) {
-      throw new QwenAuthError(
-        'SETTINGS_WRITE_FAILED',
-        `${path} is nested ${depth} levels deep, more than ${MAX_SETTINGS_DEPTH}; it was not changed.`,
-        { details: { path }, remedy: `Flatten the settings file to at most ${MAX_SETTINGS_DEPTH} levels of nesting, then retry.` },
-      );
+      throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${path} is nested ${depth} levels deep, more than ${MAX_SETTINGS_DEPTH}; it was not changed.`, {
+        details: { path },
+        remedy: `Flatten the settings file to at most ${MAX_SETTINGS_DEPTH} levels of nesting, then retry.`,
+      });
     }
     const errors: ParseError[] = [];
     const tree = jsonc.parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
@@ -180,11 +180,9 @@ export async function setSelectedAuthType(
       });
       next = jsonc.applyEdits(text, edits);
     } catch (error) {
-      throw new QwenAuthError(
-        'SETTINGS_WRITE_FAILED',
-        `${path}: security.auth cannot hold selectedType (${(error as Error).message}); it was not changed.`,
-        { details: { path } },
-      );
+      throw new QwenAuthError('SETTINGS_WRITE_FAILED', `${path}: security.auth cannot hold selectedType (${(error as Error).message}); it was not changed.`, {
+        details: { path },
+      });
     }
   }
 

@@ -1,5 +1,5 @@
 import { fsp } from '../internal/node.js';
-import { dirname, } from 'node:path';
+import { dirname } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode, readRegularFile, statOrUndefined } from '../internal/fs.js';
@@ -61,10 +61,12 @@ export function looseModes(path: string): { readonly path: string; readonly mode
  * use it. Done before a new file lands in it.
  */
 async function prepareFolder(dir: string): Promise<void> {
-  const st = await fsp().stat(dir).catch((error: unknown) => {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw error;
-  });
+  const st = await fsp()
+    .stat(dir)
+    .catch((error: unknown) => {
+      if (errnoCode(error) === 'ENOENT') return undefined;
+      throw error;
+    });
   if (!st) await fsp().mkdir(dir, { recursive: true, mode: 0o700 });
   else if ((st.mode & 0o077) !== 0 && typeof process.getuid === 'function' && st.uid === process.getuid()) await fsp().chmod(dir, 0o700);
 }

@@ -151,8 +151,7 @@ export async function createKeychainTokenStore(options: KeychainTokenStoreOption
 
   let keytar: KeytarLike;
   try {
-    keytar =
-      typeof options.keytar === 'function' ? await options.keytar() : (options.keytar ?? (await loadKeychainModule()));
+    keytar = typeof options.keytar === 'function' ? await options.keytar() : (options.keytar ?? (await loadKeychainModule()));
     await within(roundTrip(keytar, service, account), options.probeTimeoutMs ?? 5_000, 'The keychain');
   } catch (error) {
     const fallback = options.fallback ?? createFileTokenStore({ qwenDir, ...(options.lock && { lock: options.lock }) });

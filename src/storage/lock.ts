@@ -150,18 +150,24 @@ async function breakStale(path: string, staleMs: number, now: () => number): Pro
     return false; // someone else moved it first
   }
   const moved = await readLockId(aside);
-  const st = await fsp().lstat(aside).catch(() => undefined);
+  const st = await fsp()
+    .lstat(aside)
+    .catch(() => undefined);
   const fresh = moved !== observed || (st !== undefined && now() - st.mtimeMs <= staleMs);
   let putBack = false;
   if (fresh) {
     // We moved a lock another process had just taken: put it back unless a
     // newer one exists. `link` never replaces an existing file.
-    putBack = await fsp().link(aside, path).then(
-      () => true,
-      () => false,
-    );
+    putBack = await fsp()
+      .link(aside, path)
+      .then(
+        () => true,
+        () => false,
+      );
   }
-  await fsp().unlink(aside).catch(() => undefined);
+  await fsp()
+    .unlink(aside)
+    .catch(() => undefined);
   return !putBack;
 }
 
@@ -176,9 +182,11 @@ async function create(path: string, id: string): Promise<FileHandle | undefined>
       const code = errnoCode(error);
       if (code === 'EEXIST') return undefined;
       if (code === 'ENOENT' && attempt < 2) {
-        await fsp().mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((e: unknown) => {
-          throw storeError(path, 'created', e);
-        });
+        await fsp()
+          .mkdir(dirname(path), { recursive: true, mode: 0o700 })
+          .catch((e: unknown) => {
+            throw storeError(path, 'created', e);
+          });
         continue;
       }
       throw storeError(path, 'created', error);
@@ -188,7 +196,9 @@ async function create(path: string, id: string): Promise<FileHandle | undefined>
       return handle;
     } catch (error) {
       await handle.close().catch(() => undefined);
-      await fsp().unlink(path).catch(() => undefined);
+      await fsp()
+        .unlink(path)
+        .catch(() => undefined);
       throw storeError(path, 'written', error);
     }
   }
@@ -225,7 +235,9 @@ export async function acquireFileLock(path: string, options: AcquireOptions = {}
       if (options.signal?.aborted) throw aborted();
       const handle = await create(path, id);
       if (handle) return holdLock(path, id, handle, heartbeatMs, now);
-      const st = await fsp().lstat(path).catch(() => undefined);
+      const st = await fsp()
+        .lstat(path)
+        .catch(() => undefined);
       notAFile = st !== undefined && !st.isFile();
       // Released meanwhile, or a stale lock moved away: try again at once, a few times.
       const moved = st === undefined || (st.isFile() && now() - st.mtimeMs > staleMs && (await breakStale(path, staleMs, now)));
@@ -270,6 +282,9 @@ function holdLock(path: string, id: string, handle: FileHandle, heartbeatMs: num
     clearInterval(timer);
     await handle.close().catch(() => undefined);
     // Release only a lock that is still ours.
-    if ((await readLockId(path)) === id) await fsp().unlink(path).catch(() => undefined);
+    if ((await readLockId(path)) === id)
+      await fsp()
+        .unlink(path)
+        .catch(() => undefined);
   };
 }

@@ -115,33 +115,104 @@ export function fakeErrorAnswer(kind: FakeModelErrorKind, flavor: FakeModelFlavo
   const alibaba = flavor !== 'openai';
   switch (kind) {
     case 'invalid-key':
-      if (flavor === 'coding-plan') return { status: 401, body: { error: { message: 'invalid access token or token expired', type: 'invalid_request_error' } } };
-      if (flavor === 'token-plan') return { status: 401, body: { error: { message: `Invalid API-key provided. For details, see: ${APIKEY_DOC}`, type: 'invalid_request_error' } } };
+      if (flavor === 'coding-plan')
+        return { status: 401, body: { error: { message: 'invalid access token or token expired', type: 'invalid_request_error' } } };
+      if (flavor === 'token-plan')
+        return { status: 401, body: { error: { message: `Invalid API-key provided. For details, see: ${APIKEY_DOC}`, type: 'invalid_request_error' } } };
       if (flavor === 'openai') {
-        return { status: 401, body: { error: { message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } };
+        return {
+          status: 401,
+          body: {
+            error: {
+              message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
+              type: 'invalid_request_error',
+              param: null,
+              code: 'invalid_api_key',
+            },
+          },
+        };
       }
       return { status: 401, body: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } };
     case 'arrearage':
-      if (!alibaba) return { status: 429, body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } } };
+      if (!alibaba)
+        return {
+          status: 429,
+          body: {
+            error: {
+              message: 'You exceeded your current quota, please check your plan and billing details.',
+              type: 'insufficient_quota',
+              param: null,
+              code: 'insufficient_quota',
+            },
+          },
+        };
       // "plesase": the message as Alibaba Cloud sends and documents it.
-      return { status: 400, body: { error: { message: 'Access denied, plesase make sure your account is in good standing.', type: 'Arrearage', param: null, code: 'Arrearage' } } };
+      return {
+        status: 400,
+        body: { error: { message: 'Access denied, plesase make sure your account is in good standing.', type: 'Arrearage', param: null, code: 'Arrearage' } },
+      };
     case 'quota-exhausted':
       if (flavor === 'coding-plan') return { status: 429, body: { error: { message: 'hour allocated quota exceeded', type: 'invalid_request_error' } } };
-      if (!alibaba) return { status: 429, body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } } };
-      return { status: 429, body: { error: { message: 'Free allocated quota exceeded.', type: 'Throttling.AllocationQuota', param: null, code: 'Throttling.AllocationQuota' } } };
+      if (!alibaba)
+        return {
+          status: 429,
+          body: {
+            error: {
+              message: 'You exceeded your current quota, please check your plan and billing details.',
+              type: 'insufficient_quota',
+              param: null,
+              code: 'insufficient_quota',
+            },
+          },
+        };
+      return {
+        status: 429,
+        body: { error: { message: 'Free allocated quota exceeded.', type: 'Throttling.AllocationQuota', param: null, code: 'Throttling.AllocationQuota' } },
+      };
     case 'rate-limited':
-      if (!alibaba) return { status: 429, body: { error: { message: 'Rate limit reached for requests', type: 'requests', param: null, code: 'rate_limit_exceeded' } } };
+      if (!alibaba)
+        return { status: 429, body: { error: { message: 'Rate limit reached for requests', type: 'requests', param: null, code: 'rate_limit_exceeded' } } };
       // DashScope's per-minute token throttle, in OpenAI billing words.
       return {
         status: 429,
-        body: { error: { message: 'You exceeded your current quota, please check your plan and billing details. For details, see: https://help.aliyun.com/zh/model-studio/error-code#token-limit', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
+        body: {
+          error: {
+            message:
+              'You exceeded your current quota, please check your plan and billing details. For details, see: https://help.aliyun.com/zh/model-studio/error-code#token-limit',
+            type: 'insufficient_quota',
+            param: null,
+            code: 'insufficient_quota',
+          },
+        },
       };
     case 'model-not-found':
-      if (flavor === 'coding-plan') return { status: 400, body: { error: { code: 'invalid_parameter_error', message: `model \`${model}\` is not supported.`, param: null, type: 'invalid_request_error' } } };
+      if (flavor === 'coding-plan')
+        return {
+          status: 400,
+          body: { error: { code: 'invalid_parameter_error', message: `model \`${model}\` is not supported.`, param: null, type: 'invalid_request_error' } },
+        };
       if (flavor === 'token-plan') {
-        return { status: 403, body: { message: 'Access to model denied. Please make sure you are eligible for using the model.', id: '00000000-0000-0000-0000-000000000000', type: 'AccessDenied.Unpurchased', code: 'AccessDenied.Unpurchased' } };
+        return {
+          status: 403,
+          body: {
+            message: 'Access to model denied. Please make sure you are eligible for using the model.',
+            id: '00000000-0000-0000-0000-000000000000',
+            type: 'AccessDenied.Unpurchased',
+            code: 'AccessDenied.Unpurchased',
+          },
+        };
       }
-      return { status: 404, body: { error: { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } } };
+      return {
+        status: 404,
+        body: {
+          error: {
+            message: `The model \`${model}\` does not exist or you do not have access to it.`,
+            type: 'invalid_request_error',
+            param: null,
+            code: 'model_not_found',
+          },
+        },
+      };
     case 'client-not-allowed':
       return { status: 405, body: { error: 'Coding Plan is currently only available for Coding Agents' } };
     case 'server-error':
@@ -150,7 +221,6 @@ export function fakeErrorAnswer(kind: FakeModelErrorKind, flavor: FakeModelFlavo
       return { status: 404 };
   }
 }
-
 
 const hostOnly = (host: string): string => host.toLowerCase().replace(/:\d+$/, '');
 

@@ -128,7 +128,6 @@ interface DeviceCode {
 
 const QWEN_CLIENT_ID = 'f0304373b74a44d2b584a3fb70ca9e56';
 
-
 function userCode(): string {
   const alphabet = 'BCDFGHJKLMNPQRSTVWXZ';
   const bytes = randomBytes(8);
@@ -167,8 +166,7 @@ export async function startFakeQwenServer(options: FakeQwenServerOptions = {}): 
     apiRejections: 0,
   };
   let origin = '';
-  const resourceUrl = (): string | undefined =>
-    options.resourceUrl === null ? undefined : (options.resourceUrl ?? origin);
+  const resourceUrl = (): string | undefined => (options.resourceUrl === null ? undefined : (options.resourceUrl ?? origin));
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });

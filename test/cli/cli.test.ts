@@ -68,8 +68,18 @@ describe('qwen-auth status', () => {
   it('takes Qwen Code’s flags', async () => {
     tree = project();
     const r = await cli([
-      'status', '--json', '--cwd', tree.path('app/pkg'),
-      '--openai-api-key', 'sk-flag-0000000000000000', '--openai-base-url', 'https://openrouter.ai/api/v1', '--model', 'm-flag', '--auth-type', 'openai',
+      'status',
+      '--json',
+      '--cwd',
+      tree.path('app/pkg'),
+      '--openai-api-key',
+      'sk-flag-0000000000000000',
+      '--openai-base-url',
+      'https://openrouter.ai/api/v1',
+      '--model',
+      'm-flag',
+      '--auth-type',
+      'openai',
     ]);
     const json = JSON.parse(r.stdout);
     expect(json).toMatchObject({ baseUrl: 'https://openrouter.ai/api/v1', model: 'm-flag', apiKey: 'sk-…0000' });
@@ -119,7 +129,13 @@ describe('--qwen-code 0.24', () => {
     expect(r.stdout).toContain('sk-ant-…beef');
     expect(r.stdout + r.stderr).not.toContain('sk-ant-cli00000000000000beef');
     const json = JSON.parse((await cli(['status', '--json', '--qwen-code', '0.24', '--cwd', tree.path('app')])).stdout);
-    expect(json).toMatchObject({ ok: true, type: 'anthropic', keyHeader: 'x-api-key', endpoint: 'https://api.anthropic.com/v1/messages', apiKey: 'sk-ant-…beef' });
+    expect(json).toMatchObject({
+      ok: true,
+      type: 'anthropic',
+      keyHeader: 'x-api-key',
+      endpoint: 'https://api.anthropic.com/v1/messages',
+      apiKey: 'sk-ant-…beef',
+    });
   });
 
   it('without it, the same settings say which mode resolves them (exit 1)', async () => {
@@ -168,7 +184,9 @@ describe('qwen-auth status and env: keys kept out of git', () => {
     expect(tracked.stdout).toMatch(/warning\s+SECRET_FILE_TRACKED\s+/);
     expect(tracked.stdout).not.toContain('SECRET_FILE_NOT_IGNORED');
     const json = JSON.parse((await cli(['status', '--json', '--cwd', tree!.path('app/pkg')])).stdout);
-    expect(json.diagnostics).toContainEqual(expect.objectContaining({ code: 'SECRET_FILE_TRACKED', level: 'warning', path: file, remedy: expect.stringContaining('rm --cached') }));
+    expect(json.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'SECRET_FILE_TRACKED', level: 'warning', path: file, remedy: expect.stringContaining('rm --cached') }),
+    );
 
     const off = await cli(['status', '--no-git-check', '--cwd', tree!.path('app/pkg')]);
     expect(off.code).toBe(0);
@@ -209,7 +227,22 @@ describe('qwen-auth env, providers, use', () => {
     expect(r.stdout).toContain('https://coding-intl.dashscope.aliyuncs.com/v1');
     expect(r.stdout).toContain('discontinued on 2026-04-15');
     const ids = JSON.parse((await cli(['providers', '--json'])).stdout).map((p: { id: string }) => p.id);
-    expect(ids).toEqual(expect.arrayContaining(['alibaba-coding-plan', 'alibaba-token-plan', 'alibaba-dashscope', 'qwen-oauth', 'openai', 'azure-openai', 'openrouter', 'modelscope', 'deepseek', 'ollama', 'vllm', 'lm-studio']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'alibaba-coding-plan',
+        'alibaba-token-plan',
+        'alibaba-dashscope',
+        'qwen-oauth',
+        'openai',
+        'azure-openai',
+        'openrouter',
+        'modelscope',
+        'deepseek',
+        'ollama',
+        'vllm',
+        'lm-studio',
+      ]),
+    );
   });
 
   it('use switches the method in settings.json (user and workspace scopes)', async () => {
@@ -226,12 +259,17 @@ describe('qwen-auth env, providers, use', () => {
   });
 });
 
-describe('Qwen\'s home moved by QWEN_HOME in ~/.qwen/.env', () => {
+describe("Qwen's home moved by QWEN_HOME in ~/.qwen/.env", () => {
   it('use writes the moved settings, status then resolves from them, logout removes the moved login', async () => {
     tree = makeTree({
       'home/.qwen/.env': 'QWEN_HOME=~/alt\n',
       'home/alt/settings.json': JSON.stringify({ security: { auth: { selectedType: 'openai' } } }),
-      'home/alt/oauth_creds.json': JSON.stringify({ access_token: 'at-alt-000000000000000000', refresh_token: 'rt-alt-00000000000000000', token_type: 'Bearer', expiry_date: 4102444800000 }),
+      'home/alt/oauth_creds.json': JSON.stringify({
+        access_token: 'at-alt-000000000000000000',
+        refresh_token: 'rt-alt-00000000000000000',
+        token_type: 'Bearer',
+        expiry_date: 4102444800000,
+      }),
       'work/.keep': '',
     });
     const env = { OPENAI_API_KEY: KEY };
@@ -240,7 +278,12 @@ describe('Qwen\'s home moved by QWEN_HOME in ~/.qwen/.env', () => {
     expect(used.stdout).toContain('~/alt/settings.json');
     expect(existsSync(tree.path('home/.qwen/settings.json'))).toBe(false);
     const status = JSON.parse((await cli(['status', '--json', '--cwd', tree.path('work')], env)).stdout);
-    expect(status).toMatchObject({ ok: true, type: 'qwen-oauth', qwenDir: tree.path('home/alt'), credentials: { path: tree.path('home/alt/oauth_creds.json') } });
+    expect(status).toMatchObject({
+      ok: true,
+      type: 'qwen-oauth',
+      qwenDir: tree.path('home/alt'),
+      credentials: { path: tree.path('home/alt/oauth_creds.json') },
+    });
     const out = await cli(['logout', '--cwd', tree.path('work')], env);
     expect(out.code).toBe(0);
     expect(existsSync(tree.path('home/alt/oauth_creds.json'))).toBe(false);

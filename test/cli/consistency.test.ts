@@ -125,7 +125,11 @@ describe('status --strict', () => {
   it.each([
     ['the Coding Plan host (info only)', 'https://coding.dashscope.aliyuncs.com/v1', {}],
     // The gateway list comes from the user's settings: a workspace file cannot set it (issue 16).
-    ['a trusted loopback gateway', 'http://127.0.0.1:8080/v1', { 'home/.qwen/settings.json': '{"env":{"QWEN_AUTH_TRUSTED_GATEWAYS":"http://127.0.0.1:8080"}}' }],
+    [
+      'a trusted loopback gateway',
+      'http://127.0.0.1:8080/v1',
+      { 'home/.qwen/settings.json': '{"env":{"QWEN_AUTH_TRUSTED_GATEWAYS":"http://127.0.0.1:8080"}}' },
+    ],
   ])('clean on %s: --strict exits 0', async (_name, baseUrl, more) => {
     tree = setup(baseUrl, more);
     const r = await cli(['status', '--cwd', 'app', '--strict', '--json']);
@@ -188,7 +192,9 @@ describe('logout and login', () => {
     const endpoints = ['--device-endpoint', server.deviceAuthorizationEndpoint, '--token-endpoint', server.tokenEndpoint];
     const r = await cli(['login', '--store', 'keychain', '--no-browser', ...endpoints], noKeychain);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/The OS keychain is not used: (no keychain module is installed \(@napi-rs\/keyring, or keytar\)|the keychain is unavailable.*\(.+\))\. The login is kept in ~\/\.qwen\/oauth_creds\.json \(file store\) instead\./);
+    expect(r.stdout).toMatch(
+      /The OS keychain is not used: (no keychain module is installed \(@napi-rs\/keyring, or keytar\)|the keychain is unavailable.*\(.+\))\. The login is kept in ~\/\.qwen\/oauth_creds\.json \(file store\) instead\./,
+    );
     expect(r.stdout.indexOf('The OS keychain is not used')).toBeLessThan(r.stdout.indexOf('Open '));
     const j = await cli(['logout', '--store', 'keychain', '--json'], noKeychain);
     expect(jsonDocuments(j.stdout)[0]).toMatchObject({ event: 'store-fallback', reason: expect.any(String), store: 'file' });
@@ -237,7 +243,11 @@ describe('output', () => {
   };
 
   it('the .env report has one layout on success and on failure', async () => {
-    tree = makeTree({ 'home/.keep': '', 'app/.env': `OPENAI_API_KEY=${KEY}\nOPENAI_MODEL=m\n`, 'home/.qwen/settings.json': '{"security":{"auth":{"selectedType":"openai"}}}' });
+    tree = makeTree({
+      'home/.keep': '',
+      'app/.env': `OPENAI_API_KEY=${KEY}\nOPENAI_MODEL=m\n`,
+      'home/.qwen/settings.json': '{"security":{"auth":{"selectedType":"openai"}}}',
+    });
     const ok = await cli(['status', '--cwd', 'app']);
     const bad = await cli(['status', '--cwd', 'app'], { OPENAI_API_KEY: '' });
     expect(ok.code).toBe(0);
@@ -248,7 +258,11 @@ describe('output', () => {
   });
 
   it('env and status show a farther .env holding the missing key', async () => {
-    tree = makeTree({ 'home/.qwen/.env': `OPENAI_API_KEY=${KEY}\n`, 'app/.env': 'OPENAI_MODEL=m\n', 'home/.qwen/settings.json': '{"security":{"auth":{"selectedType":"openai"}}}' });
+    tree = makeTree({
+      'home/.qwen/.env': `OPENAI_API_KEY=${KEY}\n`,
+      'app/.env': 'OPENAI_MODEL=m\n',
+      'home/.qwen/settings.json': '{"security":{"auth":{"selectedType":"openai"}}}',
+    });
     const line = 'not read: ~/.qwen/.env (home) — only the first file found is read; it has OPENAI_API_KEY, unset here';
     const env = await cli(['env', '--cwd', 'app']);
     expect(env.stdout).toContain(line);
@@ -261,7 +275,10 @@ describe('output', () => {
   });
 
   it('no doubled parentheses, in providers or status', async () => {
-    tree = makeTree({ 'home/.keep': '', 'app/.env': `OPENAI_API_KEY=sk-0000000000000000\nOPENAI_BASE_URL=https://dashscope-intl.aliyuncs.com/compatible-mode/v1\n` });
+    tree = makeTree({
+      'home/.keep': '',
+      'app/.env': `OPENAI_API_KEY=sk-0000000000000000\nOPENAI_BASE_URL=https://dashscope-intl.aliyuncs.com/compatible-mode/v1\n`,
+    });
     const texts = [
       (await cli(['providers'])).stdout,
       (await cli(['status', '--cwd', 'app'])).stdout,

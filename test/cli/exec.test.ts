@@ -18,7 +18,13 @@ afterEach(() => {
 });
 
 const run = (args: readonly string[], env: Record<string, string> = {}) => runCli(args, { cwd: tree!.path('app'), home: tree!.path('home'), env });
-const vars = (stdout: string) => Object.fromEntries(stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const vars = (stdout: string) =>
+  Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 describe('qwen-auth exec', () => {
   it('a child that prints its environment: the OpenAI variables from the resolution, the rest of the environment kept', async () => {
@@ -76,10 +82,21 @@ describe('qwen-auth exec', () => {
     });
     expect(echo).toEqual({ code: 0, stdout: 'from stdin\n' });
 
-    const child = spawn(process.execPath, [CLI, 'exec', '--', process.execPath, '-e', `process.on('SIGTERM', () => { console.log('got SIGTERM'); process.exit(42) }); console.log('ready'); setInterval(() => {}, 1000)`], {
-      cwd: tree.path('app'),
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tree.path('home') },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'exec',
+        '--',
+        process.execPath,
+        '-e',
+        `process.on('SIGTERM', () => { console.log('got SIGTERM'); process.exit(42) }); console.log('ready'); setInterval(() => {}, 1000)`,
+      ],
+      {
+        cwd: tree.path('app'),
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tree.path('home') },
+      },
+    );
     let out = '';
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => ((out += d), out.includes('ready') && resolve())));

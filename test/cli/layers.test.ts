@@ -44,7 +44,10 @@ describe('qwen-auth env / status: layers with their scope', () => {
   it('status resolves without the distrusted .env, and shows the same layer lines', async () => {
     tree = distrustedRepo();
     const opts = { cwd: tree.path('w'), home: tree.path('home'), env: { QWEN_CODE_SYSTEM_SETTINGS_PATH: tree.path('sys/settings.json') } };
-    const json = jsonDocuments((await runCli(['status', '--json', '--no-git-check'], opts)).stdout)[0] as { baseUrl: string; sources: { baseUrl: { scope: string } } };
+    const json = jsonDocuments((await runCli(['status', '--json', '--no-git-check'], opts)).stdout)[0] as {
+      baseUrl: string;
+      sources: { baseUrl: { scope: string } };
+    };
     expect(json.baseUrl).toBe('http://127.0.0.1:9/v1');
     expect(json.sources.baseUrl.scope).toBe('user');
     const text = await runCli(['status', '--no-git-check'], opts);

@@ -170,19 +170,49 @@ describe('qwen-auth serve', () => {
     expect(sent.headers['user-agent']).toBe('my-tool/1.0');
     expect(sent.headers['x-trace']).toBeUndefined();
     expect(JSON.stringify(sent.headers)).not.toContain(s.apiKey);
-    const ours = Object.keys(sent.headers).filter((h) => !['host', 'connection', 'content-type', 'content-length', 'user-agent', 'authorization', 'accept', 'accept-language', 'sec-fetch-mode', 'accept-encoding'].includes(h));
+    const ours = Object.keys(sent.headers).filter(
+      (h) =>
+        ![
+          'host',
+          'connection',
+          'content-type',
+          'content-length',
+          'user-agent',
+          'authorization',
+          'accept',
+          'accept-language',
+          'sec-fetch-mode',
+          'accept-encoding',
+        ].includes(h),
+    );
     expect(ours).toEqual([]);
 
     // An endpoint without GET /models: the resolved model is listed.
     const models = await new OpenAI({ baseURL: s.baseUrl, apiKey: s.apiKey, maxRetries: 0 }).models.list();
     expect(models.data.map((m) => m.id)).toEqual(['m-local']);
 
-    const big = await fetch(`${s.baseUrl}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${s.apiKey}` }, body: new Uint8Array(17 * 1024 * 1024) });
+    const big = await fetch(`${s.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.apiKey}` },
+      body: new Uint8Array(17 * 1024 * 1024),
+    });
     expect(big.status).toBe(413);
     expect(seen.filter((r) => r.path.includes('/chat/completions')).length).toBe(1);
     // curl sends `Expect: 100-continue` with a body over 1 MiB: answered, not forwarded.
     tree.write({ 'big.json': `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}` });
-    const large = await curl(['-o', '/dev/null', '-w', '%{http_code}', '-H', `Authorization: Bearer ${s.apiKey}`, '-H', 'content-type: application/json', '--data-binary', `@${tree.path('big.json')}`, `${s.baseUrl}/chat/completions`]);
+    const large = await curl([
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-H',
+      `Authorization: Bearer ${s.apiKey}`,
+      '-H',
+      'content-type: application/json',
+      '--data-binary',
+      `@${tree.path('big.json')}`,
+      `${s.baseUrl}/chat/completions`,
+    ]);
     expect(large.stdout).toBe('200');
     expect(seen.at(-1)!.headers.expect).toBeUndefined();
     expect(Number(seen.at(-1)!.headers['content-length'])).toBe(2 * 1024 * 1024 + 10);
@@ -218,7 +248,11 @@ describe('qwen-auth serve', () => {
     const apiKey = /API key\s+(\S+)/.exec(text)![1]!;
     expect(text.split(apiKey).length).toBe(2); // printed once
 
-    const r = await fetch(`${baseUrl}/messages`, { method: 'POST', headers: { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' }, body: '{"model":"claude-x","max_tokens":1,"messages":[]}' });
+    const r = await fetch(`${baseUrl}/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: '{"model":"claude-x","max_tokens":1,"messages":[]}',
+    });
     expect(r.status).toBe(200);
     expect(seen[0]!.path).toBe('/v1/messages');
     expect(seen[0]!.headers.authorization).toBe(`Bearer ${key}`);

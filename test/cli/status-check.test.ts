@@ -52,7 +52,10 @@ function cli(args: string[], env: Record<string, string>) {
 describe('status --check, on loopback', () => {
   it('a working key: the verdict in text and JSON, exit 0', async () => {
     server = await startFakeModelServer({ apiKeys: { 'sk-ok-0000000000000000000000': {} } });
-    tree = makeTree({ 'home/.keep': '', 'w/.env': `OPENAI_API_KEY=sk-ok-0000000000000000000000\nOPENAI_BASE_URL=${server.baseUrl}\nOPENAI_MODEL=qwen3-coder-plus\n` });
+    tree = makeTree({
+      'home/.keep': '',
+      'w/.env': `OPENAI_API_KEY=sk-ok-0000000000000000000000\nOPENAI_BASE_URL=${server.baseUrl}\nOPENAI_MODEL=qwen3-coder-plus\n`,
+    });
     const text = await cli(['status', '--check', '--cwd', tree.path('w')], {});
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/Check\s+works\s+HTTP 200 in \d+ ms, 2 models listed/);

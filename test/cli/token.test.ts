@@ -27,10 +27,15 @@ afterEach(async () => {
 /** Runs a shell line in the project folder, with the built CLI as `qwen-auth`. */
 function shell(line: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('/bin/sh', ['-c', line], {
-      cwd: tree!.path('app'),
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tree!.path('home'), QWEN_AUTH: `${process.execPath} ${CLI}`, ...env },
-    }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    execFile(
+      '/bin/sh',
+      ['-c', line],
+      {
+        cwd: tree!.path('app'),
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tree!.path('home'), QWEN_AUTH: `${process.execPath} ${CLI}`, ...env },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -54,7 +59,15 @@ describe('qwen-auth token', () => {
     const r = await runCli(['token', '--json', '--model', 'm-flag'], { cwd: tree.path('app'), home: tree.path('home') });
     expect(r.code).toBe(0);
     expect(jsonDocuments(r.stdout)).toEqual([
-      { token: KEY, type: 'openai', baseUrl: model.baseUrl, model: 'm-flag', endpoint: `${model.baseUrl}/chat/completions`, keyHeader: 'authorization', expiresAt: null },
+      {
+        token: KEY,
+        type: 'openai',
+        baseUrl: model.baseUrl,
+        model: 'm-flag',
+        endpoint: `${model.baseUrl}/chat/completions`,
+        keyHeader: 'authorization',
+        expiresAt: null,
+      },
     ]);
   });
 
@@ -78,7 +91,7 @@ describe('qwen-auth token', () => {
     expect(qwen.stats.refreshesGranted).toBe(1); // the refreshed token is still good: no second refresh
   });
 
-  it('five `token` processes at once with an expired login: one refresh (Qwen Code\'s lock), one token for all', async () => {
+  it("five `token` processes at once with an expired login: one refresh (Qwen Code's lock), one token for all", async () => {
     qwen = await startFakeQwenServer();
     tree = makeTree({ 'home/.qwen/oauth_creds.json': JSON.stringify(qwen.mintCredentials({ expiresInSeconds: -60 })), 'app/.keep': '' });
     const args = ['token', '--auth-type', 'qwen-oauth', '--token-endpoint', qwen.tokenEndpoint];

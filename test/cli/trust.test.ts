@@ -27,7 +27,12 @@ describe('qwen-auth trust', () => {
     expect(doc.error.code).toBe('UNTRUSTED_DESTINATION');
     expect(doc.error.remedy).toContain(`qwen-auth trust ${repo}`);
     expect(doc.error.remedy).toContain('--trust-workspace');
-    expect(doc.destination).toEqual({ origin: 'http://127.0.0.1:9', chosenBy: `OPENAI_BASE_URL in ${join(repo, '.env')}`, path: join(repo, '.env'), trusted: false });
+    expect(doc.destination).toEqual({
+      origin: 'http://127.0.0.1:9',
+      chosenBy: `OPENAI_BASE_URL in ${join(repo, '.env')}`,
+      path: join(repo, '.env'),
+      trusted: false,
+    });
 
     const vouched = await run(['status', '--json', '--trust-workspace']);
     expect(vouched.code).toBe(0);

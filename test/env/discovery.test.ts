@@ -101,12 +101,7 @@ describe('.env discovery (spec §1.1–1.3)', () => {
   it('checks candidates in order: D/.qwen/.env, D/.env, then up; then the two home files', () => {
     tree = makeTree({ 'home/.keep': '', 'w/a/.keep': '' });
     const { searched } = findEnvFile({ cwd: tree.path('w/a'), homeDir: tree.path('home'), qwenDir: tree.path('home/.qwen') });
-    expect(searched.slice(0, 4)).toEqual([
-      tree.path('w/a/.qwen/.env'),
-      tree.path('w/a/.env'),
-      tree.path('w/.qwen/.env'),
-      tree.path('w/.env'),
-    ]);
+    expect(searched.slice(0, 4)).toEqual([tree.path('w/a/.qwen/.env'), tree.path('w/a/.env'), tree.path('w/.qwen/.env'), tree.path('w/.env')]);
     expect(searched.slice(-4)).toEqual(['/.qwen/.env', '/.env', tree.path('home/.qwen/.env'), tree.path('home/.env')]);
   });
 

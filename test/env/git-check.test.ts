@@ -265,7 +265,14 @@ describe('what is asked, and what is not', () => {
     const log = tree.path('git.log');
     const bin = loggingGit(tree.path('log-bin'), log);
     await gitDiagnostics(p.repo, {
-      env: { PATH: bin, GIT_CONFIG_GLOBAL: tree.path('gitconfig'), GIT_TRACE: '1', GIT_TERMINAL_PROMPT: '1', LANG: 'C', OPENAI_BASE_URL: 'https://example.com/v1' },
+      env: {
+        PATH: bin,
+        GIT_CONFIG_GLOBAL: tree.path('gitconfig'),
+        GIT_TRACE: '1',
+        GIT_TERMINAL_PROMPT: '1',
+        LANG: 'C',
+        OPENAI_BASE_URL: 'https://example.com/v1',
+      },
     });
     const childEnv = Object.fromEntries(
       readFileSync(`${log}.env`, 'utf8')
@@ -274,7 +281,8 @@ describe('what is asked, and what is not', () => {
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
     expect(childEnv).toMatchObject({ PATH: bin, HOME: p.home, GIT_CONFIG_GLOBAL: tree.path('gitconfig'), GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' });
-    for (const absent of ['GIT_TRACE', 'LANG', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_MODEL', 'GIT_CONFIG_NOSYSTEM']) expect(childEnv).not.toHaveProperty(absent);
+    for (const absent of ['GIT_TRACE', 'LANG', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_MODEL', 'GIT_CONFIG_NOSYSTEM'])
+      expect(childEnv).not.toHaveProperty(absent);
     expect(readFileSync(`${log}.env`, 'utf8')).not.toContain(KEY);
     expect(readFileSync(log, 'utf8')).toMatch(/^-C \S+ --no-pager -c core.fsmonitor=false --literal-pathspecs ls-files /);
   });
@@ -339,7 +347,10 @@ describe('which files hold keys', () => {
   it('settings: security.auth.apiKey and env keys written in the file; a $VAR reference holds none', async () => {
     const p = project({
       'repo/.qwen/.env': 'OPENAI_MODEL=m\n',
-      'repo/.qwen/settings.json': JSON.stringify({ security: { auth: { apiKey: '$MY_KEY' } }, env: { OPENROUTER_API_KEY: '${OTHER}', DEEPSEEK_API_KEY: KEY, MODEL: 'x' } }),
+      'repo/.qwen/settings.json': JSON.stringify({
+        security: { auth: { apiKey: '$MY_KEY' } },
+        env: { OPENROUTER_API_KEY: '${OTHER}', DEEPSEEK_API_KEY: KEY, MODEL: 'x' },
+      }),
     });
     const settings = join(p.repo, '.qwen/settings.json');
     const env = { PATH: process.env.PATH, MY_KEY: 'sk-expanded-00000000000000', OTHER: 'sk-or-000000000000000000' };

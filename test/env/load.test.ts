@@ -149,9 +149,9 @@ describe('settings.env (spec §2: environment > .env > settings.env)', () => {
 describe('bad files (report and go on)', () => {
   it('an oversized .env is reported and not loaded; no other file is tried', async () => {
     tree = makeTree({ 'home/.env': 'OPENAI_API_KEY=sk-home', 'w/.env': `OPENAI_API_KEY=sk-big\n#${'x'.repeat(200)}` });
-    await expect(
-      resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, envFile: { maxBytes: 100 } }),
-    ).rejects.toMatchObject({ code: 'NO_CREDENTIALS' });
+    await expect(resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, envFile: { maxBytes: 100 } })).rejects.toMatchObject({
+      code: 'NO_CREDENTIALS',
+    });
     const auth = await resolveAuth({
       cwd: tree.path('w'),
       homeDir: tree.path('home'),

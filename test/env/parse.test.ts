@@ -18,13 +18,25 @@ function longestRunBreaks(text: string): number {
   return most;
 }
 
-const blank = (r: Rng, n: number): string =>
-  Array.from({ length: n }, () => r.pick(['', '', '', ' ', '\t', '   ', ' \t '])).join(r.pick(['\n', '\n', '\r\n']));
+const blank = (r: Rng, n: number): string => Array.from({ length: n }, () => r.pick(['', '', '', ' ', '\t', '   ', ' \t '])).join(r.pick(['\n', '\n', '\r\n']));
 
 function realLookingFile(r: Rng): string {
   const lines: string[] = [];
   const key = (): string => r.pick(['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'QWEN_HOME', 'DEBUG', 'A', 'my.var', 'X-1', 'PATH_2']);
-  const plain = (): string => r.pick(['sk-sp-0123456789abcdef', 'https://coding.dashscope.aliyuncs.com/v1', 'qwen3-coder-plus', 'a b c', "it's", 'x#y', 'x # y', '', '=eq', 'ünïcødé', '😀']);
+  const plain = (): string =>
+    r.pick([
+      'sk-sp-0123456789abcdef',
+      'https://coding.dashscope.aliyuncs.com/v1',
+      'qwen3-coder-plus',
+      'a b c',
+      "it's",
+      'x#y',
+      'x # y',
+      '',
+      '=eq',
+      'ünïcødé',
+      '😀',
+    ]);
   for (let i = 0, n = 1 + r.int(25); i < n; i++) {
     switch (r.int(12)) {
       case 0:
@@ -41,7 +53,9 @@ function realLookingFile(r: Rng): string {
         break;
       case 4:
         // A quoted value spanning lines, blank runs inside it included.
-        lines.push(`${key()}=${r.pick(['"', "'", '`'])}${plain()}\n${blank(r, r.chance(0.5) ? 9 + r.int(40) : r.int(3))}\n${plain()}${r.pick(['"', "'", '`'])}`);
+        lines.push(
+          `${key()}=${r.pick(['"', "'", '`'])}${plain()}\n${blank(r, r.chance(0.5) ? 9 + r.int(40) : r.int(3))}\n${plain()}${r.pick(['"', "'", '`'])}`,
+        );
         break;
       case 5:
         lines.push(`${key()}: ${plain()}`);
@@ -65,7 +79,33 @@ function realLookingFile(r: Rng): string {
   return lines.join(r.pick(['\n', '\n', '\r\n'])) + r.pick(['', '\n', '\n\n\n']);
 }
 
-const SOUP = ['A', 'B_1', '=', ':', ' ', '\t', '\n', '\n', '\n', '\r', '\r\n', '"', "'", '`', '#', '\\', '\\n', 'export ', 'x', '\u2028', '\u2029', '\u00a0', '\u2007', '\ufeff', '\v'];
+const SOUP = [
+  'A',
+  'B_1',
+  '=',
+  ':',
+  ' ',
+  '\t',
+  '\n',
+  '\n',
+  '\n',
+  '\r',
+  '\r\n',
+  '"',
+  "'",
+  '`',
+  '#',
+  '\\',
+  '\\n',
+  'export ',
+  'x',
+  '\u2028',
+  '\u2029',
+  '\u00a0',
+  '\u2007',
+  '\ufeff',
+  '\v',
+];
 
 function soup(r: Rng): string {
   let s = '';

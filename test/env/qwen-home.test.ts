@@ -24,17 +24,46 @@ afterEach(() => {
   tree = undefined;
 });
 
-const LOGIN = JSON.stringify({ access_token: 'at-alt-0000000000000000', refresh_token: 'rt-alt-00000000000000', token_type: 'Bearer', expiry_date: 4102444800000 });
+const LOGIN = JSON.stringify({
+  access_token: 'at-alt-0000000000000000',
+  refresh_token: 'rt-alt-00000000000000',
+  token_type: 'Bearer',
+  expiry_date: 4102444800000,
+});
 
 /** The four ways Qwen's home can be decided, and the folder each must give. */
 const cases = [
   { name: 'default', files: {}, env: {}, options: {}, expect: 'home/.qwen' },
-  { name: 'QWEN_HOME in the environment', files: { 'home/.qwen/.env': 'QWEN_HOME=~/ignored' }, env: { QWEN_HOME: '~/from-env' }, options: {}, expect: 'home/from-env' },
+  {
+    name: 'QWEN_HOME in the environment',
+    files: { 'home/.qwen/.env': 'QWEN_HOME=~/ignored' },
+    env: { QWEN_HOME: '~/from-env' },
+    options: {},
+    expect: 'home/from-env',
+  },
   { name: 'QWEN_HOME in ~/.qwen/.env', files: { 'home/.qwen/.env': 'QWEN_HOME=~/alt' }, env: {}, options: {}, expect: 'home/alt' },
   { name: 'QWEN_HOME in ~/.env', files: { 'home/.env': 'QWEN_HOME=alt2' }, env: {}, options: {}, expect: 'home/alt2' },
-  { name: 'a blank QWEN_HOME in the environment does not count', files: { 'home/.qwen/.env': 'QWEN_HOME=~/alt' }, env: { QWEN_HOME: ' ' }, options: {}, expect: 'home/alt' },
-  { name: 'a project .env hides the home-level file, as in resolveAuth', files: { 'home/.qwen/.env': 'QWEN_HOME=~/alt', 'work/.env': 'X=1' }, env: {}, options: {}, expect: 'home/.qwen' },
-  { name: 'explicit qwenDir wins', files: { 'home/.qwen/.env': 'QWEN_HOME=~/alt' }, env: { QWEN_HOME: '~/from-env' }, options: { qwenDir: 'explicit' }, expect: 'explicit' },
+  {
+    name: 'a blank QWEN_HOME in the environment does not count',
+    files: { 'home/.qwen/.env': 'QWEN_HOME=~/alt' },
+    env: { QWEN_HOME: ' ' },
+    options: {},
+    expect: 'home/alt',
+  },
+  {
+    name: 'a project .env hides the home-level file, as in resolveAuth',
+    files: { 'home/.qwen/.env': 'QWEN_HOME=~/alt', 'work/.env': 'X=1' },
+    env: {},
+    options: {},
+    expect: 'home/.qwen',
+  },
+  {
+    name: 'explicit qwenDir wins',
+    files: { 'home/.qwen/.env': 'QWEN_HOME=~/alt' },
+    env: { QWEN_HOME: '~/from-env' },
+    options: { qwenDir: 'explicit' },
+    expect: 'explicit',
+  },
 ] as const;
 
 describe('locateQwenHome and every entry point agree with resolveAuth', () => {
@@ -88,11 +117,7 @@ describe('credentials returned by the client print redacted', () => {
     const server = await startFakeQwenServer({ autoApproveAfterPolls: 1 });
     try {
       const client = createQwenOAuthClient({ ...server.oauthOptions, store: createMemoryTokenStore(), env: {}, openBrowser: false });
-      const results = [
-        await client.authorizeDevice({ onVerification: () => {} }),
-        await client.refresh(),
-        await client.getCredentials(),
-      ];
+      const results = [await client.authorizeDevice({ onVerification: () => {} }), await client.refresh(), await client.getCredentials()];
       for (const c of results) {
         const secrets = [c.accessToken, c.refreshToken!];
         expect(secrets.every((s) => typeof s === 'string' && s.length > 16)).toBe(true);

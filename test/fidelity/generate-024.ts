@@ -57,10 +57,7 @@ const PRESETS: readonly Preset[] = [
   {
     id: 'token-plan',
     envKey: 'BAILIAN_TOKEN_PLAN_API_KEY',
-    urls: [
-      'https://token-plan.cn-beijing.maas.aliyuncs.com/compatible-mode/v1',
-      'https://token-plan.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1',
-    ],
+    urls: ['https://token-plan.cn-beijing.maas.aliyuncs.com/compatible-mode/v1', 'https://token-plan.ap-southeast-1.maas.aliyuncs.com/compatible-mode/v1'],
     models: ['qwen3.7-plus', 'qwen3.6-plus', 'qwen3.7-max', 'glm-5', 'kimi-k2.5'],
     prefix: 'ModelStudio Token Plan',
     keyPrefix: 'tp-',
@@ -188,7 +185,8 @@ function layers(seed: number, r: Rng): Case024 {
       for (const n of names) if (r.chance(0.4)) env[n] = valueFor(n, `senv-${scope}`);
       s.env = env;
     }
-    if (r.chance(0.25)) s.advanced = { excludedEnvVars: [r.pick(['OPENAI_MODEL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_MODEL', 'ANTHROPIC_API_KEY'])] };
+    if (r.chance(0.25))
+      s.advanced = { excludedEnvVars: [r.pick(['OPENAI_MODEL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_MODEL', 'ANTHROPIC_API_KEY'])] };
     if (r.chance(0.3)) s.$version = 4;
     files[scope === 'user' ? `${home}/.qwen/settings.json` : `${cwd}/.qwen/settings.json`] = json(r, s);
   }
@@ -219,7 +217,16 @@ function presetEntries(p: Preset, url: string): Entry[] {
 }
 
 /** Where a key ends up: settings.env (what /auth writes), exported, a home .env, a project .env, or nowhere. */
-function placeKey(r: Rng, name: string, value: string, home: string, cwd: string, files: Record<string, string>, env: Record<string, string>, settingsEnv: Record<string, string>): void {
+function placeKey(
+  r: Rng,
+  name: string,
+  value: string,
+  home: string,
+  cwd: string,
+  files: Record<string, string>,
+  env: Record<string, string>,
+  settingsEnv: Record<string, string>,
+): void {
   switch (r.int(6)) {
     case 0:
     case 1:
@@ -362,7 +369,9 @@ function custom(seed: number, r: Rng): Case024 {
   if (r.chance(0.2)) env.ANTHROPIC_API_KEY = 'sk-ant-shell';
   if (r.chance(0.2)) env.OPENAI_API_KEY = 'sk-shell';
   files[`${home}/.qwen/settings.json`] = json(r, s);
-  const models = Object.values(providers).flat().map((e) => e.id);
+  const models = Object.values(providers)
+    .flat()
+    .map((e) => e.id);
   return { seed, family: 'custom', files, cwd, home, env, overrides: overrides(r, { model: models }) };
 }
 
@@ -443,7 +452,8 @@ OPENAI_MODEL=model-home-env
 `;
       break;
     default:
-      if (cwd !== home) files[`${cwd}/.env`] = `QWEN_HOME=${alt}
+      if (cwd !== home)
+        files[`${cwd}/.env`] = `QWEN_HOME=${alt}
 `;
       break;
   }
@@ -455,10 +465,16 @@ OPENAI_MODEL=model-home-env
     });
   if (r.chance(0.8)) files[`${altDir}/settings.json`] = settings('alt');
   if (r.chance(0.6)) files[`${home}/.qwen/settings.json`] = settings('legacy');
-  if (r.chance(0.6)) files[`${altDir}/.env`] = `OPENAI_API_KEY=sk-alt-env
-${r.chance(0.5) ? `OPENAI_BASE_URL=${local('alt-env')}
-` : ''}`;
-  if (r.chance(0.5)) files[`${home}/.qwen/.env`] = `${files[`${home}/.qwen/.env`] ?? ''}OPENAI_API_KEY=sk-legacy-env
+  if (r.chance(0.6))
+    files[`${altDir}/.env`] = `OPENAI_API_KEY=sk-alt-env
+${
+  r.chance(0.5)
+    ? `OPENAI_BASE_URL=${local('alt-env')}
+`
+    : ''
+}`;
+  if (r.chance(0.5))
+    files[`${home}/.qwen/.env`] = `${files[`${home}/.qwen/.env`] ?? ''}OPENAI_API_KEY=sk-legacy-env
 OPENAI_BASE_URL=${local('legacy-env')}
 `;
   if (r.chance(0.3)) env.OPENAI_API_KEY = r.chance(0.3) ? '' : 'sk-exported';

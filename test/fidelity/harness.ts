@@ -27,8 +27,7 @@ export interface Materialized {
 
 export function materialize(c: GeneratedCase, port: number): Materialized {
   const tree = makeTree({});
-  const sub = (v: string): string =>
-    v.replaceAll('{port}', String(port)).replaceAll('{home}', tree.path(c.home)).replaceAll('{root}', tree.root);
+  const sub = (v: string): string => v.replaceAll('{port}', String(port)).replaceAll('{home}', tree.path(c.home)).replaceAll('{root}', tree.root);
   tree.write(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
   const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, sub(v)]));
   return { tree, env, sub };

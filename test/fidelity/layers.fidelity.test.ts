@@ -25,7 +25,8 @@ const enabled = process.env.QWEN_AUTH_FIDELITY_LAYERS === '1' && QWEN_CODE_024_C
 const ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERS_ONLY;
 
 const json = (v: object): string => JSON.stringify(v);
-const user = (trust?: boolean): string => json({ security: { auth: { selectedType: 'openai' }, ...(trust !== undefined && { folderTrust: { enabled: trust } }) } });
+const user = (trust?: boolean): string =>
+  json({ security: { auth: { selectedType: 'openai' }, ...(trust !== undefined && { folderTrust: { enabled: trust } }) } });
 const BASE: Record<string, string> = {
   'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-0000000000000000\nOPENAI_BASE_URL=http://127.0.0.1:{port}/home/v1\nOPENAI_MODEL=m-home\n',
   'w/.env': 'OPENAI_API_KEY=sk-proj-0000000000000000\nOPENAI_BASE_URL=http://127.0.0.1:{port}/proj/v1\n',
@@ -46,24 +47,48 @@ interface LayerCase {
 const CASES: readonly LayerCase[] = [
   { name: 'trust off', files: { ...BASE, 'home/.qwen/settings.json': user() } },
   { name: 'trust on, no rule (undecided)', files: { ...BASE, 'home/.qwen/settings.json': user(true) } },
-  { name: 'trust on, DO_NOT_TRUST', files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST' }) } },
-  { name: 'trust on, TRUST_FOLDER', files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'TRUST_FOLDER' }) } },
+  {
+    name: 'trust on, DO_NOT_TRUST',
+    files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST' }) },
+  },
+  {
+    name: 'trust on, TRUST_FOLDER',
+    files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'TRUST_FOLDER' }) },
+  },
   {
     name: 'trust on, TRUST_PARENT of a sibling beats DO_NOT_TRUST of the parent (deeper)',
-    files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}': 'DO_NOT_TRUST', '{root}/w/x': 'TRUST_PARENT' }) },
+    files: {
+      ...BASE,
+      'home/.qwen/settings.json': user(true),
+      'home/.qwen/trustedFolders.json': json({ '{root}': 'DO_NOT_TRUST', '{root}/w/x': 'TRUST_PARENT' }),
+    },
   },
   {
     name: 'rule 7: the workspace alone turns trust on',
-    files: { ...BASE, 'home/.qwen/settings.json': user(), 'w/.qwen/settings.json': json({ model: { name: 'm-ws' }, security: { folderTrust: { enabled: true } } }) },
+    files: {
+      ...BASE,
+      'home/.qwen/settings.json': user(),
+      'w/.qwen/settings.json': json({ model: { name: 'm-ws' }, security: { folderTrust: { enabled: true } } }),
+    },
   },
   {
     name: 'system off vs user on, DO_NOT_TRUST',
-    files: { ...BASE, 'home/.qwen/settings.json': user(true), 'sys/settings.json': json({ security: { folderTrust: { enabled: false } } }), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST' }) },
+    files: {
+      ...BASE,
+      'home/.qwen/settings.json': user(true),
+      'sys/settings.json': json({ security: { folderTrust: { enabled: false } } }),
+      'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST' }),
+    },
   },
   { name: 'system model beats workspace', files: { ...BASE, 'home/.qwen/settings.json': user(), 'sys/settings.json': json({ model: { name: 'm-sys' } }) } },
   {
     name: 'system defaults fill only what nothing sets',
-    files: { ...BASE, 'w/.qwen/settings.json': '{}', 'home/.qwen/settings.json': user(), 'sys/system-defaults.json': json({ model: { name: 'm-def' }, env: { OPENAI_MODEL: 'm-def-env' } }) },
+    files: {
+      ...BASE,
+      'w/.qwen/settings.json': '{}',
+      'home/.qwen/settings.json': user(),
+      'sys/system-defaults.json': json({ model: { name: 'm-def' }, env: { OPENAI_MODEL: 'm-def-env' } }),
+    },
   },
   { name: 'rules file not an object, trust on', files: { ...BASE, 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': '["x"]' } },
   { name: 'rules file not an object, trust off', files: { ...BASE, 'home/.qwen/settings.json': user(false), 'home/.qwen/trustedFolders.json': '["x"]' } },
@@ -74,16 +99,31 @@ const CASES: readonly LayerCase[] = [
   },
   {
     name: 'rules file moved by a home .env',
-    files: { ...BASE, 'home/.qwen/settings.json': user(true), 'rules/t.json': json({ '{root}/w': 'TRUST_FOLDER' }), 'home/.env': 'QWEN_CODE_TRUSTED_FOLDERS_PATH={root}/rules/t.json\n' },
+    files: {
+      ...BASE,
+      'home/.qwen/settings.json': user(true),
+      'rules/t.json': json({ '{root}/w': 'TRUST_FOLDER' }),
+      'home/.env': 'QWEN_CODE_TRUSTED_FOLDERS_PATH={root}/rules/t.json\n',
+    },
   },
   {
     name: 'system file moved by a project .env',
-    files: { ...BASE, 'home/.qwen/settings.json': user(), 'w/.env': `${BASE['w/.env']}QWEN_CODE_SYSTEM_SETTINGS_PATH={root}/alt/settings.json\n`, 'alt/settings.json': json({ model: { name: 'm-alt' } }) },
+    files: {
+      ...BASE,
+      'home/.qwen/settings.json': user(),
+      'w/.env': `${BASE['w/.env']}QWEN_CODE_SYSTEM_SETTINGS_PATH={root}/alt/settings.json\n`,
+      'alt/settings.json': json({ model: { name: 'm-alt' } }),
+    },
     env: { QWEN_CODE_SYSTEM_SETTINGS_PATH: '' },
   },
   {
     name: 'ancestor .env in a distrusted folder, working folder trusted',
-    files: { ...BASE, 'w/sub/.keep': '', 'home/.qwen/settings.json': user(true), 'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST', '{root}/w/sub': 'TRUST_FOLDER' }) },
+    files: {
+      ...BASE,
+      'w/sub/.keep': '',
+      'home/.qwen/settings.json': user(true),
+      'home/.qwen/trustedFolders.json': json({ '{root}/w': 'DO_NOT_TRUST', '{root}/w/sub': 'TRUST_FOLDER' }),
+    },
     cwd: 'w/sub',
   },
   { name: 'user settings not a JSON object', files: { ...BASE, 'home/.qwen/settings.json': '[1]' }, only: '0.24' },
@@ -102,7 +142,10 @@ async function runBoth(c: LayerCase, version: QwenCodeVersion, ca: TestCa): Prom
   const tree = makeTree({});
   const sub = (v: string): string => v.replaceAll('{port}', String(model.port)).replaceAll('{root}', tree.root);
   tree.write(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
-  const env: Record<string, string> = { QWEN_CODE_SYSTEM_SETTINGS_PATH: tree.path('sys/settings.json'), ...Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, sub(v)])) };
+  const env: Record<string, string> = {
+    QWEN_CODE_SYSTEM_SETTINGS_PATH: tree.path('sys/settings.json'),
+    ...Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, sub(v)])),
+  };
   // An exported empty value is a value in 0.12: drop it there, so the variable is unset.
   for (const [k, v] of Object.entries(env)) if (v === '' && version === '0.12') delete env[k];
   const cwd = tree.path(c.cwd ?? 'w');

@@ -147,17 +147,23 @@ describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (r
       }
       count(`${c.family}:${ours.ok ? `${ours.type}${ours.keyHeader === 'x-api-key' ? '(x-api-key)' : ''}` : ours.code}`);
       const a = ours.ok ? { ok: true, endpoint: ours.endpoint, key: ours.key, keyHeader: ours.keyHeader, model: ours.model } : { ok: false, code: ours.code };
-      const b = theirs.ok ? { ok: true, endpoint: theirs.endpoint, key: theirs.key, keyHeader: theirs.keyHeader, model: theirs.model } : { ok: false, code: theirs.code };
+      const b = theirs.ok
+        ? { ok: true, endpoint: theirs.endpoint, key: theirs.key, keyHeader: theirs.keyHeader, model: theirs.model }
+        : { ok: false, code: theirs.code };
       const mismatch = JSON.stringify(a) !== JSON.stringify(b);
       perLayer.add(c.layers ?? [], true, mismatch);
       if (mismatch) {
-        mismatches.push(`seed ${seed} (${c.family}):\n  ours ${JSON.stringify(a)}\n  qwen ${JSON.stringify(b)}\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-500)}`);
+        mismatches.push(
+          `seed ${seed} (${c.family}):\n  ours ${JSON.stringify(a)}\n  qwen ${JSON.stringify(b)}\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-500)}`,
+        );
         report.push({ seed, ours: a, qwen: b, case: c, stderr: stderr.replace(/Ripgrep not available[^\n]*\n/, '').slice(-800) });
       }
     });
     if (REPORT) writeFileSync(REPORT, JSON.stringify(report, null, 1));
     console.log(
-      `[fidelity 0.24] cases ${ran}, compared ${ran - (tally.get('skipped (documented difference)') ?? 0)}, mismatches ${mismatches.length}; ${[...tally.entries()]
+      `[fidelity 0.24] cases ${ran}, compared ${ran - (tally.get('skipped (documented difference)') ?? 0)}, mismatches ${mismatches.length}; ${[
+        ...tally.entries(),
+      ]
         .sort()
         .map(([k, n]) => `${k} ${n}`)
         .join(', ')}; per layer (generated/compared/mismatches): ${perLayer}`,

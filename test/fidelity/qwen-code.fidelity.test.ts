@@ -107,8 +107,7 @@ async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Ou
       const onlyCliKey = auth.sources.apiKey?.kind === 'override' && auth.sources.apiKey.shadowed.length === 0 && !c.layers.includes('use-external');
       // Qwen Code 0.12 applies the exclusion list to ~/.env too (its path has no ".qwen");
       // the spec exempts every home-level file.
-      const homeDotenvExclusion =
-        auth.envFile?.path === tree.path(`${c.home}/.env`) && auth.envFile.applied.some((k) => EXCLUDABLE.has(k));
+      const homeDotenvExclusion = auth.envFile?.path === tree.path(`${c.home}/.env`) && auth.envFile.applied.some((k) => EXCLUDABLE.has(k));
       const differs = onlyCliKey
         ? 'a key given only as --openai-api-key (Qwen Code 0.12 rejects it)'
         : homeDotenvExclusion

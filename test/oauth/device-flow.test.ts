@@ -6,13 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createFileTokenStore,
-  createMemoryTokenStore,
-  createQwenOAuthClient,
-  resolveAuth,
-  type Verification,
-} from '../../src/index.js';
+import { createFileTokenStore, createMemoryTokenStore, createQwenOAuthClient, resolveAuth, type Verification } from '../../src/index.js';
 import { type FakeQwenServer, startFakeQwenServer } from '../../src/testing/index.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
@@ -64,9 +58,7 @@ describe('device flow with PKCE against a Qwen-shaped server', () => {
     expect(Date.now() - t).toBeGreaterThanOrEqual(4_900); // slow_down adds 5 s to the interval (RFC 8628 §3.5)
   }, 15_000);
 
-  it.each([
-    ['access_denied', 'OAUTH_ACCESS_DENIED', (s: FakeQwenServer) => s.deny()],
-  ])('%s ends polling at once with %s', async (_name, code, act) => {
+  it.each([['access_denied', 'OAUTH_ACCESS_DENIED', (s: FakeQwenServer) => s.deny()]])('%s ends polling at once with %s', async (_name, code, act) => {
     server = await startFakeQwenServer();
     const client = createQwenOAuthClient({ ...server.oauthOptions, store: createMemoryTokenStore(), env: {} });
     const t = Date.now();
@@ -156,7 +148,13 @@ describe('refresh against the Qwen-shaped server', () => {
     server = await startFakeQwenServer({ omitResourceUrlOnRefresh: true, omitRefreshTokenOnRefresh: true });
     const store = createMemoryTokenStore();
     const minted = server.mintCredentials({ expiresInSeconds: -1 });
-    await store.write({ accessToken: minted.access_token, refreshToken: minted.refresh_token, tokenType: 'Bearer', resourceUrl: 'https://my.qwen.example', expiresAt: minted.expiry_date });
+    await store.write({
+      accessToken: minted.access_token,
+      refreshToken: minted.refresh_token,
+      tokenType: 'Bearer',
+      resourceUrl: 'https://my.qwen.example',
+      expiresAt: minted.expiry_date,
+    });
     const client = createQwenOAuthClient({ ...server.oauthOptions, store, env: {} });
     await client.getAccessToken();
     expect(await store.read()).toMatchObject({ refreshToken: minted.refresh_token, resourceUrl: 'https://my.qwen.example' });
@@ -186,9 +184,9 @@ describe('resolveAuth({ interactive: true })', () => {
   it('never starts a login implicitly when not interactive', async () => {
     server = await startFakeQwenServer();
     tree = makeTree({ 'home/.keep': '', 'w/.keep': '' });
-    await expect(
-      resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, oauth: server.oauthOptions }),
-    ).rejects.toMatchObject({ code: 'NO_CREDENTIALS' });
+    await expect(resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, oauth: server.oauthOptions })).rejects.toMatchObject({
+      code: 'NO_CREDENTIALS',
+    });
     expect(server.stats.deviceCodeRequests).toBe(0);
   });
 });

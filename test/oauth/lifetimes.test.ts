@@ -35,7 +35,9 @@ const expired = () => ({ accessToken: 'at-old-0001', refreshToken: 'rt-old-0001'
 
 describe('device-code lifetimes', () => {
   it.each([4.3e6, 1e10, 1e308, 600.0001, 3e6, 86_400])('expires_in %d: clamped, the login completes', async (expiresIn) => {
-    server = await startScriptedServer((r) => (r.kind === 'device' ? { body: deviceAnswer('http://127.0.0.1', { expires_in: expiresIn }) } : { body: tokenAnswer() }));
+    server = await startScriptedServer((r) =>
+      r.kind === 'device' ? { body: deviceAnswer('http://127.0.0.1', { expires_in: expiresIn }) } : { body: tokenAnswer() },
+    );
     const client = createQwenOAuthClient({ ...server.oauthOptions, store: createMemoryTokenStore(), env: {} });
     let shown: Verification | undefined;
     const creds = await within(5_000, client.authorizeDevice({ onVerification: (v) => void (shown = v), openBrowser: false }));
@@ -61,7 +63,9 @@ describe('device-code lifetimes', () => {
   });
 
   it('the deadline follows the injected clock: a code that expired while the user looked is not polled for', async () => {
-    server = await startScriptedServer((r) => (r.kind === 'device' ? { body: deviceAnswer('http://127.0.0.1') } : { status: 400, body: { error: 'authorization_pending' } }));
+    server = await startScriptedServer((r) =>
+      r.kind === 'device' ? { body: deviceAnswer('http://127.0.0.1') } : { status: 400, body: { error: 'authorization_pending' } },
+    );
     let clock = Date.now();
     const client = createQwenOAuthClient({ ...server.oauthOptions, store: createMemoryTokenStore(), env: {}, now: () => clock });
     const error = await within(
@@ -112,7 +116,12 @@ describe('malformed answers are protocol errors, never retried as network failur
     ['an answer over 1 MiB', { body: tokenAnswer({ pad: 'x'.repeat(1_100_000) }) }],
   ])('%s: OAUTH_PROTOCOL_ERROR after one request', async (_name, reply) => {
     server = await startScriptedServer(() => reply);
-    const client = createQwenOAuthClient({ ...server.oauthOptions, store: createMemoryTokenStore(expired()), env: {}, refreshRetry: { attempts: 3, baseDelayMs: 1 } });
+    const client = createQwenOAuthClient({
+      ...server.oauthOptions,
+      store: createMemoryTokenStore(expired()),
+      env: {},
+      refreshRetry: { attempts: 3, baseDelayMs: 1 },
+    });
     const error = await within(5_000, client.refresh()).catch((e: unknown) => e);
     expect(isAuthError(error, 'OAUTH_PROTOCOL_ERROR'), String(error)).toBe(true);
     expect(server.seen.filter((r) => r.kind === 'refresh_token')).toHaveLength(1);
@@ -120,7 +129,12 @@ describe('malformed answers are protocol errors, never retried as network failur
 
   it('a reset connection is a network failure, retried', async () => {
     server = await startScriptedServer(() => ({ reset: true }));
-    const client = createQwenOAuthClient({ ...server.oauthOptions, store: createMemoryTokenStore(expired()), env: {}, refreshRetry: { attempts: 3, baseDelayMs: 1 } });
+    const client = createQwenOAuthClient({
+      ...server.oauthOptions,
+      store: createMemoryTokenStore(expired()),
+      env: {},
+      refreshRetry: { attempts: 3, baseDelayMs: 1 },
+    });
     await expect(client.refresh()).rejects.toMatchObject({ code: 'NETWORK_ERROR', details: { attempts: 3 } });
     expect(server.seen).toHaveLength(3);
   });
@@ -152,7 +166,14 @@ describe('backoff uses the injected sleep and jitter', () => {
     server = await startScriptedServer(() => ({ status: 503 }));
     const endpoints = resolveEndpoints(server.oauthOptions);
     const slept: number[] = [];
-    const settings = { endpoints, fetch: globalThis.fetch, timeoutMs: 5_000, now: Date.now, sleep: async (ms: number) => void slept.push(ms), random: () => 0.5 };
+    const settings = {
+      endpoints,
+      fetch: globalThis.fetch,
+      timeoutMs: 5_000,
+      now: Date.now,
+      sleep: async (ms: number) => void slept.push(ms),
+      random: () => 0.5,
+    };
     const error = await refreshGrant(createConfiguration(settings), settings, 'rt', { attempts: 4, baseDelayMs: 500 }).catch((e: unknown) => e);
     expect(isAuthError(error, 'NETWORK_ERROR')).toBe(true);
     expect(slept).toEqual([500, 1_000, 2_000]);

@@ -18,10 +18,8 @@ afterEach(async () => {
 
 describe('the lock across processes', () => {
   it('8 processes × 25 locked increments lose no update', async () => {
-    tree = makeTree({ 'counter': '0' });
-    await Promise.all(
-      Array.from({ length: 8 }, () => storeChild('counter', { qwenDir: tree!.path('q'), counter: tree!.path('counter'), iterations: 25 })),
-    );
+    tree = makeTree({ counter: '0' });
+    await Promise.all(Array.from({ length: 8 }, () => storeChild('counter', { qwenDir: tree!.path('q'), counter: tree!.path('counter'), iterations: 25 })));
     expect(readFileSync(tree.path('counter'), 'utf8')).toBe('200');
   });
 
@@ -75,9 +73,7 @@ describe('many processes on one expired login', () => {
     const creds = fast.mintCredentials({ expiresInSeconds: -60 });
     writeFileSync(tree!.path('oauth_creds.json'), JSON.stringify(creds));
     const t = Date.now();
-    const results = (
-      await Promise.all(Array.from({ length: 4 }, () => storeChild('token', { ...o, tokenEndpoint: fast.tokenEndpoint })))
-    ).flat();
+    const results = (await Promise.all(Array.from({ length: 4 }, () => storeChild('token', { ...o, tokenEndpoint: fast.tokenEndpoint })))).flat();
     expect(Date.now() - t).toBeGreaterThan(5_000); // the dead holder's lock had to go stale (10 s after its last touch)
     expect(new Set(results.map((r) => r.token)).size).toBe(1);
     expect(fast.stats.refreshRequests).toBe(1);

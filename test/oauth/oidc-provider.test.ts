@@ -207,8 +207,7 @@ beforeAll(async () => {
     pkce: { required: () => true },
     rotateRefreshToken: true,
     ttl: { DeviceCode: () => deviceCodeTtl },
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
-      client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -472,7 +471,8 @@ describe('qwen-auth against oidc-provider (device flow, PKCE, rotation)', () => 
       expect(start.body.interval).toBe(POLL_INTERVAL_S);
       const deviceCode = String(start.body.device_code);
       await approve(String(start.body.user_code));
-      const poll = (extra: Record<string, string>) => postForm(tokenEndpoint, { grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: CLIENT_ID, ...extra });
+      const poll = (extra: Record<string, string>) =>
+        postForm(tokenEndpoint, { grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: CLIENT_ID, ...extra });
 
       expect(await poll({})).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
       expect(await poll({ code_verifier: randomBytes(32).toString('base64url') })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });

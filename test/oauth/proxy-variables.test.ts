@@ -14,7 +14,17 @@ let tree: Tree | undefined;
 afterEach(() => tree?.remove());
 
 const PASSWORD = 'Pr0xyPa55wordXYZ987';
-const BAD = ['garbage', 'http://[::1', 'http://proxy.example:99999', 'ftp://proxy.example:21', 'http://pro\u0000xy:8080', `http://user:${PASSWORD}@[::1`, `user:${PASSWORD}@proxy.example:8080`, 'http://', ' :// '];
+const BAD = [
+  'garbage',
+  'http://[::1',
+  'http://proxy.example:99999',
+  'ftp://proxy.example:21',
+  'http://pro\u0000xy:8080',
+  `http://user:${PASSWORD}@[::1`,
+  `user:${PASSWORD}@proxy.example:8080`,
+  'http://',
+  ' :// ',
+];
 const expired = () => ({ accessToken: 'at-old-0001', refreshToken: 'rt-old-0001', tokenType: 'Bearer', expiresAt: 0 });
 
 describe('the OAuth transport', () => {
@@ -31,7 +41,12 @@ describe('the OAuth transport', () => {
   }
 
   it('a valid proxy with a password is accepted (and never printed)', async () => {
-    const client = createQwenOAuthClient({ store: createMemoryTokenStore(expired()), env: { HTTPS_PROXY: `http://u:${PASSWORD}@127.0.0.1:1` }, tokenEndpoint: 'https://127.0.0.1:1/token', refreshRetry: { attempts: 1 } });
+    const client = createQwenOAuthClient({
+      store: createMemoryTokenStore(expired()),
+      env: { HTTPS_PROXY: `http://u:${PASSWORD}@127.0.0.1:1` },
+      tokenEndpoint: 'https://127.0.0.1:1/token',
+      refreshRetry: { attempts: 1 },
+    });
     const error = await client.getAccessToken().catch((e: unknown) => e);
     expect(isAuthError(error, 'NETWORK_ERROR'), String(error)).toBe(true);
     expect(`${inspect(error, { depth: 10 })}${JSON.stringify(error)}`).not.toContain(PASSWORD.slice(0, 12));
@@ -70,10 +85,14 @@ describe('the command', () => {
   it.each(['garbage', `http://user:${PASSWORD}@[::1`])('login with HTTPS_PROXY=%j: a typed error, exit 1, no stack', async (value) => {
     tree = makeTree({ 'home/.keep': '' });
     const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'login', '--no-browser', '--device-endpoint', 'http://127.0.0.1:1/device', '--token-endpoint', 'http://127.0.0.1:1/token'], {
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tree!.path('home'), HTTPS_PROXY: value },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'login', '--no-browser', '--device-endpoint', 'http://127.0.0.1:1/device', '--token-endpoint', 'http://127.0.0.1:1/token'],
+        {
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tree!.path('home'), HTTPS_PROXY: value },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d));
       child.stderr.on('data', (d: Buffer) => (out += d));

@@ -68,7 +68,8 @@ describe.skipIf(!hasOpenssl())('the OAuth client honours HTTPS_PROXY, NO_PROXY a
     return JSON.parse(r.stdout.trim()) as { token?: string; error?: string };
   }
 
-  const fileToken = (qwenDir: string): unknown => (JSON.parse(readFileSync(join(qwenDir, 'oauth_creds.json'), 'utf8')) as { access_token?: unknown }).access_token;
+  const fileToken = (qwenDir: string): unknown =>
+    (JSON.parse(readFileSync(join(qwenDir, 'oauth_creds.json'), 'utf8')) as { access_token?: unknown }).access_token;
 
   it('refreshes through HTTPS_PROXY to the default https://chat.qwen.ai, trusting NODE_EXTRA_CA_CERTS', async () => {
     const { server, proxy, qwenDir } = await setup();

@@ -259,11 +259,10 @@ describe.skipIf(!enabled)('one login shared with Qwen Code 0.12', () => {
       // (they must wait for Qwen Code).
       const offsets = [-500, -150, 150, 500];
       const kids = offsets.map((offset) =>
-        run(
-          STORE_CHILD,
-          ['token', JSON.stringify({ qwenDir, tokenEndpoint: server.tokenEndpoint, startAt: t0 + delay + offset })],
-          { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
-        ),
+        run(STORE_CHILD, ['token', JSON.stringify({ qwenDir, tokenEndpoint: server.tokenEndpoint, startAt: t0 + delay + offset })], {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: home,
+        }),
       );
       for (const k of kids) children.add(k.child);
       const [q, ...results] = await Promise.all([qwen, ...kids.map((k) => k.done)]);
@@ -347,7 +346,7 @@ describe.skipIf(!enabled)('one login shared with Qwen Code 0.12', () => {
     }
   }, 30_000);
 
-  it("documents Qwen Code 0.12: on exit it deletes the lock file, even one qwen-auth holds", async () => {
+  it('documents Qwen Code 0.12: on exit it deletes the lock file, even one qwen-auth holds', async () => {
     // Its exit handler unlinks `oauth_creds.lock` unconditionally, refresh or
     // not: while a qwen-auth process is refreshing, a Qwen Code that exits
     // opens the lock to a second refresher. If this starts failing, Qwen

@@ -9,7 +9,18 @@ async function through(body: string, init: ResponseInit, request: URLSearchParam
   const adapter = qwenFetch(async () => new Response(body, init));
   const res = await adapter('https://chat.qwen.ai/api/v1/oauth2/token', { method: 'POST', body: request });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type'), text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    text,
+    json: (() => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    })(),
+  };
 }
 
 describe('qwenFetch: Qwen’s departures from the RFCs, in one place', () => {

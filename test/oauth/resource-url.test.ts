@@ -65,7 +65,13 @@ describe('checkResourceUrl', () => {
 });
 
 const creds = (resourceUrl: string) =>
-  JSON.stringify({ access_token: 'at-0123456789abcdef', refresh_token: 'rt-0123456789abcdef', token_type: 'Bearer', resource_url: resourceUrl, expiry_date: Date.parse('2099-01-01') });
+  JSON.stringify({
+    access_token: 'at-0123456789abcdef',
+    refresh_token: 'rt-0123456789abcdef',
+    token_type: 'Bearer',
+    resource_url: resourceUrl,
+    expiry_date: Date.parse('2099-01-01'),
+  });
 
 describe('resolveAuth with a cached login', () => {
   it.each(HOSTILE_RESOURCE_URLS.filter((v) => v.trim() !== ''))('resource_url %j: the default base URL and RESOURCE_URL_REJECTED', async (value) => {
@@ -102,7 +108,13 @@ describe('the token endpoint cannot move the base URL', () => {
     async (hostile) => {
       server = await startFakeQwenServer({ resourceUrl: hostile });
       const minted = server.mintCredentials({ expiresInSeconds: -1 });
-      const store = createMemoryTokenStore({ accessToken: minted.access_token, refreshToken: minted.refresh_token, tokenType: 'Bearer', resourceUrl: 'portal.qwen.ai', expiresAt: minted.expiry_date });
+      const store = createMemoryTokenStore({
+        accessToken: minted.access_token,
+        refreshToken: minted.refresh_token,
+        tokenType: 'Bearer',
+        resourceUrl: 'portal.qwen.ai',
+        expiresAt: minted.expiry_date,
+      });
       const client = createQwenOAuthClient({ ...server.oauthOptions, store, env: {} });
       await client.refresh();
       expect(await store.read()).toMatchObject({ resourceUrl: 'portal.qwen.ai' });
@@ -122,7 +134,13 @@ describe('the token endpoint cannot move the base URL', () => {
   it('an allowed host is adopted', async () => {
     server = await startFakeQwenServer({ resourceUrl: 'https://llm.corp.example' });
     const minted = server.mintCredentials({ expiresInSeconds: -1 });
-    const store = createMemoryTokenStore({ accessToken: minted.access_token, refreshToken: minted.refresh_token, tokenType: 'Bearer', resourceUrl: 'portal.qwen.ai', expiresAt: minted.expiry_date });
+    const store = createMemoryTokenStore({
+      accessToken: minted.access_token,
+      refreshToken: minted.refresh_token,
+      tokenType: 'Bearer',
+      resourceUrl: 'portal.qwen.ai',
+      expiresAt: minted.expiry_date,
+    });
     const client = createQwenOAuthClient({ ...server.oauthOptions, store, env: {}, allowedResourceHosts: ['llm.corp.example'] });
     await client.refresh();
     expect(await store.read()).toMatchObject({ resourceUrl: 'https://llm.corp.example' });

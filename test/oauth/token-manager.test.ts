@@ -32,7 +32,13 @@ function rotating(options: { omit?: readonly (keyof TokenGrant)[]; delayMs?: num
     seen.push(rt);
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     n++;
-    const grant: Record<string, unknown> = { accessToken: `at-${n}`, refreshToken: `rt-${n}`, tokenType: 'Bearer', resourceUrl: 'portal.qwen.ai', expiresIn: 3600 };
+    const grant: Record<string, unknown> = {
+      accessToken: `at-${n}`,
+      refreshToken: `rt-${n}`,
+      tokenType: 'Bearer',
+      resourceUrl: 'portal.qwen.ai',
+      expiresIn: 3600,
+    };
     for (const key of options.omit ?? []) delete grant[key];
     return grant as unknown as TokenGrant;
   };
@@ -96,7 +102,12 @@ describe('TokenManager', () => {
     const r = rotating({ omit: ['refreshToken', 'resourceUrl'] });
     const m = new TokenManager({ store, refresh: r.refresh, now: () => T0 });
     await m.getAccessToken();
-    expect(await store.read()).toMatchObject({ accessToken: 'at-101', refreshToken: 'rt-1', resourceUrl: 'https://custom.qwen.example', expiresAt: T0 + 3_600_000 });
+    expect(await store.read()).toMatchObject({
+      accessToken: 'at-101',
+      refreshToken: 'rt-1',
+      resourceUrl: 'https://custom.qwen.example',
+      expiresAt: T0 + 3_600_000,
+    });
   });
 
   it('under the lock, uses a token another process refreshed meanwhile, with no request', async () => {

@@ -38,7 +38,11 @@ describe('the packed tarball in fresh projects', () => {
 
   beforeAll(() => {
     tree = makeTree({ 'esm/.keep': '', 'cjs/.keep': '', 'home/.keep': '' });
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tree.root], ROOT)) as { filename: string; unpackedSize: number; entryCount: number }[];
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tree.root], ROOT)) as {
+      filename: string;
+      unpackedSize: number;
+      entryCount: number;
+    }[];
     tarball = join(tree.root, packed[0]!.filename);
     console.log(`[package] ${packed[0]!.filename}: ${packed[0]!.entryCount} files, unpacked ${(packed[0]!.unpackedSize / 1024).toFixed(1)} KiB`);
     for (const kind of ['esm', 'cjs']) {
@@ -86,7 +90,12 @@ describe('the packed tarball in fresh projects', () => {
     expect(out).toMatchObject({ name: 'qwen-auth', type: 'openai', baseUrl: 'https://coding.dashscope.aliyuncs.com/v1', ok: true, brand: true });
     // Exactly the value exports that src/index.ts names.
     const index = readFileSync(join(ROOT, 'src/index.ts'), 'utf8');
-    const named = [...index.matchAll(/^export \{([^}]+)\} from/gm)].flatMap((m) => m[1]!.split(',').map((n) => n.trim()).filter(Boolean));
+    const named = [...index.matchAll(/^export \{([^}]+)\} from/gm)].flatMap((m) =>
+      m[1]!
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    );
     expect(out.exports).toEqual([...named].sort());
     expect(out.exports).toEqual(expect.arrayContaining(['resolveAuth', 'inspectEnvironment', 'isAuthError', 'redact', 'createQwenOAuthClient']));
   });

@@ -41,7 +41,17 @@ const BROKEN: [string, unknown][] = [
   ['an unknown status', [{ ...GOOD, status: 'maybe' }]],
   ['an unknown auth type', [{ ...GOOD, authType: 'gemini' }]],
   ['a numeric id', [{ ...GOOD, id: 5 }]],
-  ['a getter that throws', [Object.defineProperty({ ...GOOD }, 'endpoints', { get: () => { throw new TypeError('boom'); }, enumerable: true })]],
+  [
+    'a getter that throws',
+    [
+      Object.defineProperty({ ...GOOD }, 'endpoints', {
+        get: () => {
+          throw new TypeError('boom');
+        },
+        enumerable: true,
+      }),
+    ],
+  ],
 ];
 
 describe('createProviderRegistry', () => {
@@ -80,7 +90,12 @@ describe('resolveAuth({ registry })', () => {
   ];
   it.each(JUNK)('%s: INVALID_OPTION naming registry', async (_name, registry) => {
     tree = makeTree({ 'home/.keep': '', 'w/.keep': '' });
-    const error = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'sk-sp-0123456789abcdef' }, registry: registry as never }).catch((e: unknown) => e);
+    const error = await resolveAuth({
+      cwd: tree.path('w'),
+      homeDir: tree.path('home'),
+      env: { OPENAI_API_KEY: 'sk-sp-0123456789abcdef' },
+      registry: registry as never,
+    }).catch((e: unknown) => e);
     expect(isAuthError(error, 'INVALID_OPTION'), String(error)).toBe(true);
     expect((error as { details: { option: string } }).details.option).toBe('registry');
   });
@@ -88,8 +103,18 @@ describe('resolveAuth({ registry })', () => {
   it('a well-formed duck-typed registry still works', async () => {
     tree = makeTree({ 'home/.keep': '', 'w/.keep': '' });
     const inner = createProviderRegistry([GOOD]);
-    const duck = { providers: inner.providers, get: (id: string) => inner.get(id), matchBaseUrl: (u: string) => inner.matchBaseUrl(u), matchKey: (k: string) => inner.matchKey(k) };
-    const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'k-0123', OPENAI_BASE_URL: 'https://llm.corp.example/v1' }, registry: duck });
+    const duck = {
+      providers: inner.providers,
+      get: (id: string) => inner.get(id),
+      matchBaseUrl: (u: string) => inner.matchBaseUrl(u),
+      matchKey: (k: string) => inner.matchKey(k),
+    };
+    const auth = await resolveAuth({
+      cwd: tree.path('w'),
+      homeDir: tree.path('home'),
+      env: { OPENAI_API_KEY: 'k-0123', OPENAI_BASE_URL: 'https://llm.corp.example/v1' },
+      registry: duck,
+    });
     expect(auth.provider?.id).toBe('corp');
   });
 });

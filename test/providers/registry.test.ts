@@ -71,8 +71,7 @@ describe('key shapes', () => {
 });
 
 describe('mismatches are reported before any request', () => {
-  const check = (key: string, url: string) =>
-    checkKeyForEndpoint(registry, key, url, registry.matchBaseUrl(url)).map((d) => d.code);
+  const check = (key: string, url: string) => checkKeyForEndpoint(registry, key, url, registry.matchBaseUrl(url)).map((d) => d.code);
   it.each([
     ['sk-sp- key on DashScope', 'sk-sp-0123456789abcdef', 'https://dashscope.aliyuncs.com/compatible-mode/v1', ['KEY_PROVIDER_MISMATCH']],
     ['sk-sp- key on an unknown host', 'sk-sp-0123456789abcdef', 'https://proxy.example/v1', ['KEY_PROVIDER_MISMATCH']],

@@ -31,7 +31,11 @@ const channels: string[] = [];
 beforeAll(async () => {
   model = createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `Incorrect API key ${HOSTILE}`, code: `invalid_api_key${HOSTILE}` } })));
+    req.on('end', () =>
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: `Incorrect API key ${HOSTILE}`, code: `invalid_api_key${HOSTILE}` } })),
+    );
   });
   await new Promise<void>((r) => model.listen(0, '127.0.0.1', () => r()));
   modelUrl = `http://127.0.0.1:${(model.address() as AddressInfo).port}`;
@@ -43,7 +47,10 @@ beforeAll(async () => {
   const folder = `w${HOSTILE.replace(/[\u0000/]/g, '')}`;
   tree = makeTree({
     'home/.keep': '',
-    'w/.qwen/settings.json': JSON.stringify({ model: { name: `qwen${HOSTILE}` }, security: { auth: { selectedType: 'openai', baseUrl: `${modelUrl}/v1/${HOSTILE}` } } }),
+    'w/.qwen/settings.json': JSON.stringify({
+      model: { name: `qwen${HOSTILE}` },
+      security: { auth: { selectedType: 'openai', baseUrl: `${modelUrl}/v1/${HOSTILE}` } },
+    }),
     'w/.env': `OPENAI_API_KEY=sk-esc000000000000000000000000beef\n`,
     'check/.qwen/settings.json': JSON.stringify({ security: { auth: { selectedType: 'openai', baseUrl: `${modelUrl}/v1` } } }),
     'check/.env': `OPENAI_API_KEY=sk-esc000000000000000000000000beef\n`,
@@ -87,7 +94,10 @@ describe.skipIf(REPLAY)('escapes in every printed channel', () => {
     ];
     await pool(runs, 2, async ([name, args, cwd]) => {
       const r = await runCli(args, { cwd, home: tree.path('home'), env: { NO_COLOR: '1' } });
-      for (const [stream, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+      for (const [stream, text] of [
+        ['stdout', r.stdout],
+        ['stderr', r.stderr],
+      ] as const) {
         if (text === '') continue;
         channels.push(`${name} (${stream})`);
         if (ACTS.test(text)) raw.push(`${name} (${stream}): ${JSON.stringify(text.slice(Math.max(0, text.search(ACTS) - 40), text.search(ACTS) + 40))}`);

@@ -69,7 +69,11 @@ function judge(category: string, index: number, o: Outcome): Outcome {
   figures.add(`${category}`);
   if (o.kind === 'result') figures.add('results');
   figures.max(`slowestMs.${category}`, Math.round(o.ms));
-  if (REPLAY) console.log(`[reliability] ${category}:${index} → ${o.kind} in ${Math.round(o.ms)} ms`, o.kind === 'typed' ? `${o.error.code}: ${o.error.message}` : o.kind === 'untyped' ? o.error : '');
+  if (REPLAY)
+    console.log(
+      `[reliability] ${category}:${index} → ${o.kind} in ${Math.round(o.ms)} ms`,
+      o.kind === 'typed' ? `${o.error.code}: ${o.error.message}` : o.kind === 'untyped' ? o.error : '',
+    );
   if (o.kind === 'typed') figures.add('typedErrors');
   if (o.kind === 'untyped') {
     figures.add('untypedErrors');
@@ -109,7 +113,26 @@ function resetFiles(): void {
 // ---------------------------------------------------------------- .env bytes
 
 const ENV_KEYS = ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'QWEN_OAUTH', 'DEBUG', 'QWEN_HOME', 'A', 'my.key', 'X-Y'];
-const ENV_VALUES = ['sk-sp-0123456789abcdef', 'https://coding.dashscope.aliyuncs.com/v1', 'x', '', ' ', 'a b', "it's", '"q"', "'s'", '`b`', '#', 'v # c', '${A}', '$A', '\\n', '😀', 'ü', 'k=v'];
+const ENV_VALUES = [
+  'sk-sp-0123456789abcdef',
+  'https://coding.dashscope.aliyuncs.com/v1',
+  'x',
+  '',
+  ' ',
+  'a b',
+  "it's",
+  '"q"',
+  "'s'",
+  '`b`',
+  '#',
+  'v # c',
+  '${A}',
+  '$A',
+  '\\n',
+  '😀',
+  'ü',
+  'k=v',
+];
 
 function envText(r: Rng, i: number): string | Buffer {
   if (i % 125 === 0) {
@@ -121,7 +144,7 @@ function envText(r: Rng, i: number): string | Buffer {
       ' \n'.repeat(n / 2),
       `A${'\u2028'.repeat(n / 3)}!`,
       `OPENAI_API_KEY="${'\n'.repeat(n - 40)}"`,
-      (`${'\n'.repeat(8)}!`).repeat(n / 9),
+      `${'\n'.repeat(8)}!`.repeat(n / 9),
       `${'A='.repeat(n / 2)}`,
       `${"A='\n".repeat(n / 4)}`,
     ]);
@@ -139,7 +162,17 @@ function envText(r: Rng, i: number): string | Buffer {
         const key = r.chance(0.3) ? 'OPENAI_API_KEY' : r.pick(ENV_KEYS);
         const value = r.chance(0.3) ? `sk-${word(r, 24)}` : r.pick(ENV_VALUES);
         const q = r.pick(['', '', '"', "'", '`']);
-        lines.push(r.pick([`${key}=${q}${value}${q}`, `export ${key}=${value}`, `  ${key} = ${value}  # c`, `${key}: ${value}`, `# ${value}`, '', `${key}=${q}${value}\n${'\n'.repeat(r.int(12))}${value}${q}`]));
+        lines.push(
+          r.pick([
+            `${key}=${q}${value}${q}`,
+            `export ${key}=${value}`,
+            `  ${key} = ${value}  # c`,
+            `${key}: ${value}`,
+            `# ${value}`,
+            '',
+            `${key}=${q}${value}\n${'\n'.repeat(r.int(12))}${value}${q}`,
+          ]),
+        );
       }
       return lines.join(r.pick(['\n', '\r\n', '\n\n']));
     }
@@ -159,7 +192,12 @@ describe('fuzz', () => {
       const expected = dotenvParse(text);
       const report = await inspectEnvironment({ ...paths(), env: {} });
       const seen = report.envFile ? [...report.envFile.applied, ...report.envFile.excluded, ...report.envFile.shadowed].sort() : [];
-      check('env-file', i, isDeepStrictEqual(seen, Object.keys(expected).sort()), `keys ${JSON.stringify(seen)} ≠ dotenv ${JSON.stringify(Object.keys(expected))}`);
+      check(
+        'env-file',
+        i,
+        isDeepStrictEqual(seen, Object.keys(expected).sort()),
+        `keys ${JSON.stringify(seen)} ≠ dotenv ${JSON.stringify(Object.keys(expected))}`,
+      );
       const key = expected.OPENAI_API_KEY?.trim();
       if (key && !['QWEN_OAUTH', 'OPENAI_BASE_URL', 'QWEN_HOME'].some((k) => k in expected)) {
         const got = o.kind === 'result' ? (o.value as { type: string; apiKey?: string }) : undefined;
@@ -185,8 +223,20 @@ describe('fuzz', () => {
       v.security = r.chance(0.9) ? { auth } : jsonJunk(r);
     }
     if (r.chance(0.3)) v.model = { name: pickOr(['qwen3-coder-plus', 'coder-model', '', null]) };
-    if (r.chance(0.3)) v.env = r.chance(0.8) ? Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick(['OPENAI_API_KEY', 'OPENAI_MODEL', 'X', '__proto__', 'polluted']), jsonJunk(r)])) : jsonJunk(r);
-    if (r.chance(0.2)) v.modelProviders = { openai: r.chance(0.8) ? Array.from({ length: r.int(3) }, () => (r.chance(0.7) ? { id: pickOr(['m1', 'qwen3-coder-plus', '']), baseUrl: pickOr(['https://x.example/v1', 'junk']), envKey: pickOr(['OPENAI_API_KEY', 'K', '']) } : jsonJunk(r))) : jsonJunk(r) };
+    if (r.chance(0.3))
+      v.env = r.chance(0.8)
+        ? Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick(['OPENAI_API_KEY', 'OPENAI_MODEL', 'X', '__proto__', 'polluted']), jsonJunk(r)]))
+        : jsonJunk(r);
+    if (r.chance(0.2))
+      v.modelProviders = {
+        openai: r.chance(0.8)
+          ? Array.from({ length: r.int(3) }, () =>
+              r.chance(0.7)
+                ? { id: pickOr(['m1', 'qwen3-coder-plus', '']), baseUrl: pickOr(['https://x.example/v1', 'junk']), envKey: pickOr(['OPENAI_API_KEY', 'K', '']) }
+                : jsonJunk(r),
+            )
+          : jsonJunk(r),
+      };
     if (r.chance(0.2)) v.advanced = { excludedEnvVars: r.chance(0.7) ? ['DEBUG', word(r, 4)] : jsonJunk(r) };
     if (r.chance(0.1)) v.ui = { theme: 'x'.repeat(r.int(100_000)) };
     return v;
@@ -199,16 +249,26 @@ describe('fuzz', () => {
     if (r.chance(0.05)) text = `\ufeff${text}`;
     if (r.chance(0.08)) {
       const depth = r.pick([10, 62, 63, 64, 65, 200, 2_010, 50_000]);
-      text = text.replace(/\}\s*$/, `${text.trim() === '{}' ? '' : ','}"deep":${r.chance(0.5) ? '['.repeat(depth) + ']'.repeat(depth) : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`}}`);
+      text = text.replace(
+        /\}\s*$/,
+        `${text.trim() === '{}' ? '' : ','}"deep":${r.chance(0.5) ? '['.repeat(depth) + ']'.repeat(depth) : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`}}`,
+      );
     }
     switch (r.int(30)) {
-      case 0: return text.slice(0, r.int(text.length));
-      case 1: return `${text.replace(/\}\s*$/, '')},}`;
-      case 2: return JSON.stringify(jsonJunk(r)) ?? '';
-      case 3: return '';
-      case 4: return Buffer.from(Array.from({ length: r.int(500) }, () => r.int(256)));
-      case 5: return `{"x":${'['.repeat(100_000)}`;
-      default: return text;
+      case 0:
+        return text.slice(0, r.int(text.length));
+      case 1:
+        return `${text.replace(/\}\s*$/, '')},}`;
+      case 2:
+        return JSON.stringify(jsonJunk(r)) ?? '';
+      case 3:
+        return '';
+      case 4:
+        return Buffer.from(Array.from({ length: r.int(500) }, () => r.int(256)));
+      case 5:
+        return `{"x":${'['.repeat(100_000)}`;
+      default:
+        return text;
     }
   }
 
@@ -230,7 +290,15 @@ describe('fuzz', () => {
       }
       const auth = before?.security?.auth;
       const key = typeof auth?.apiKey === 'string' ? auth.apiKey.trim() : '';
-      if (before && key && auth.selectedType === undefined && auth.baseUrl === undefined && before.modelProviders === undefined && (before.env === undefined || (typeof before.env === 'object' && before.env !== null && !Array.isArray(before.env) && Object.keys(before.env).length === 0))) {
+      if (
+        before &&
+        key &&
+        auth.selectedType === undefined &&
+        auth.baseUrl === undefined &&
+        before.modelProviders === undefined &&
+        (before.env === undefined ||
+          (typeof before.env === 'object' && before.env !== null && !Array.isArray(before.env) && Object.keys(before.env).length === 0))
+      ) {
         const got = o.kind === 'result' ? (o.value as { type: string; apiKey?: string }) : undefined;
         check('settings', i, got?.type === 'openai' && got.apiKey === key, `expected security.auth.apiKey ${JSON.stringify(key)}, got ${o.kind}`);
       }
@@ -240,7 +308,12 @@ describe('fuzz', () => {
       if (w.kind === 'result' && (w.value as { changed: boolean }).changed && before) {
         const after = JSON.parse(stripJsonComments(readFileSync(path, 'utf8').replace(/^\ufeff/, '')));
         const others = Object.keys(before).filter((k) => k !== 'security');
-        check('settings-write', i, after.security?.auth?.selectedType === type && others.every((k) => isDeepStrictEqual(after[k], before![k])), 'the file after the write');
+        check(
+          'settings-write',
+          i,
+          after.security?.auth?.selectedType === type && others.every((k) => isDeepStrictEqual(after[k], before![k])),
+          'the file after the write',
+        );
       }
     }
   }, 60_000);
@@ -278,17 +351,31 @@ describe('fuzz', () => {
         parsed = undefined;
       }
       const login = parsed && typeof parsed === 'object' && typeof parsed.access_token === 'string' && parsed.access_token !== '';
-      const typesOk = parsed && ['refresh_token', 'token_type', 'resource_url'].every((k) => parsed![k] === undefined || parsed![k] === null || typeof parsed![k] === 'string') && (parsed.expiry_date === undefined || parsed.expiry_date === null || typeof parsed.expiry_date === 'number');
+      const typesOk =
+        parsed &&
+        ['refresh_token', 'token_type', 'resource_url'].every((k) => parsed![k] === undefined || parsed![k] === null || typeof parsed![k] === 'string') &&
+        (parsed.expiry_date === undefined || parsed.expiry_date === null || typeof parsed.expiry_date === 'number');
       if (!login || !typesOk) {
-        check('credentials', i, o.kind === 'typed' && o.error.code === 'LOGIN_REQUIRED', `not a login: expected LOGIN_REQUIRED, got ${o.kind}${o.kind === 'typed' ? ` ${o.error.code}` : ''}`);
+        check(
+          'credentials',
+          i,
+          o.kind === 'typed' && o.error.code === 'LOGIN_REQUIRED',
+          `not a login: expected LOGIN_REQUIRED, got ${o.kind}${o.kind === 'typed' ? ` ${o.error.code}` : ''}`,
+        );
         continue;
       }
-      const got = o.kind === 'result' ? (o.value as { type: string; baseUrl: string; diagnostics: { code: string }[]; credentials: { expiresAt?: number } }) : undefined;
+      const got =
+        o.kind === 'result' ? (o.value as { type: string; baseUrl: string; diagnostics: { code: string }[]; credentials: { expiresAt?: number } }) : undefined;
       const expiry = typeof parsed!.expiry_date === 'number' && Number.isFinite(parsed!.expiry_date) ? parsed!.expiry_date : undefined;
       check('credentials', i, got?.type === 'qwen-oauth' && got.credentials.expiresAt === expiry, `expiry ${String(expiry)} vs ${o.kind}`);
       const ru = parsed!.resource_url;
       if (typeof ru === 'string' && HOSTILE_RESOURCE_URLS.includes(ru) && ru.trim() !== '') {
-        check('credentials', i, got?.baseUrl === QWEN_OAUTH_FALLBACK_BASE_URL && got.diagnostics.some((d) => d.code === 'RESOURCE_URL_REJECTED'), `hostile resource_url ${JSON.stringify(ru)} → ${got?.baseUrl}`);
+        check(
+          'credentials',
+          i,
+          got?.baseUrl === QWEN_OAUTH_FALLBACK_BASE_URL && got.diagnostics.some((d) => d.code === 'RESOURCE_URL_REJECTED'),
+          `hostile resource_url ${JSON.stringify(ru)} → ${got?.baseUrl}`,
+        );
       } else if (typeof ru === 'string' && goods.has(ru)) {
         check('credentials', i, got?.baseUrl === goods.get(ru), `resource_url ${ru} → ${got?.baseUrl}`);
       }
@@ -298,28 +385,76 @@ describe('fuzz', () => {
   // ------------------------------------------------ environment and overrides
 
   it('environment and overrides', async () => {
-    const names = ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'QWEN_OAUTH', 'QWEN_HOME', 'DASHSCOPE_API_KEY', 'OPENROUTER_API_KEY', 'DEBUG', 'HTTPS_PROXY', 'NO_PROXY', '__proto__', 'constructor', 'polluted'];
-    const strings = (r: Rng): unknown => (r.chance(0.85) ? r.pick(['', ' ', `sk-${word(r, 24)}`, ` sk-sp-${word(r, 20)}\n`, 'https://openrouter.ai/api/v1', 'http://evil.example/v1', 'http://127.0.0.1:1/v1', 'not a url', '1', 'true', 'q', '~/q', '\u0000', 'x'.repeat(50_000)]) : junk(r));
+    const names = [
+      'OPENAI_API_KEY',
+      'OPENAI_BASE_URL',
+      'OPENAI_MODEL',
+      'QWEN_OAUTH',
+      'QWEN_HOME',
+      'DASHSCOPE_API_KEY',
+      'OPENROUTER_API_KEY',
+      'DEBUG',
+      'HTTPS_PROXY',
+      'NO_PROXY',
+      '__proto__',
+      'constructor',
+      'polluted',
+    ];
+    const strings = (r: Rng): unknown =>
+      r.chance(0.85)
+        ? r.pick([
+            '',
+            ' ',
+            `sk-${word(r, 24)}`,
+            ` sk-sp-${word(r, 20)}\n`,
+            'https://openrouter.ai/api/v1',
+            'http://evil.example/v1',
+            'http://127.0.0.1:1/v1',
+            'not a url',
+            '1',
+            'true',
+            'q',
+            '~/q',
+            '\u0000',
+            'x'.repeat(50_000),
+          ])
+        : junk(r);
     for (const i of indexes('env', 2_000)) {
       const r = inputRng('env', i);
       if (i % 100 === 0) resetFiles();
       const env: Record<string, unknown> = Object.create(null);
       for (const n of names) if (r.chance(0.3)) env[n] = strings(r);
       const overrides: Record<string, unknown> = {};
-      for (const n of ['apiKey', 'baseUrl', 'model', 'authType']) if (r.chance(0.3)) overrides[n] = n === 'authType' && r.chance(0.6) ? r.pick(['openai', 'qwen-oauth', 'gemini', '']) : strings(r);
+      for (const n of ['apiKey', 'baseUrl', 'model', 'authType'])
+        if (r.chance(0.3)) overrides[n] = n === 'authType' && r.chance(0.6) ? r.pick(['openai', 'qwen-oauth', 'gemini', '']) : strings(r);
       const options = { ...paths(), env: env as Record<string, string>, overrides: overrides as never };
       if (REPLAY) console.log('[reliability] input', { env: { ...env }, overrides });
       const o = judge('env', i, await outcome(() => resolveAuth(options), 2_000));
       const key = typeof overrides.apiKey === 'string' ? overrides.apiKey.trim() : '';
-      const baseOk = overrides.baseUrl === undefined ? typeof env.OPENAI_BASE_URL !== 'string' || env.OPENAI_BASE_URL.trim() === '' : typeof overrides.baseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(overrides.baseUrl.trim()) && URL.canParse(overrides.baseUrl.trim());
+      const baseOk =
+        overrides.baseUrl === undefined
+          ? typeof env.OPENAI_BASE_URL !== 'string' || env.OPENAI_BASE_URL.trim() === ''
+          : typeof overrides.baseUrl === 'string' && /^https?:\/\/[^\s]+$/.test(overrides.baseUrl.trim()) && URL.canParse(overrides.baseUrl.trim());
       // QWEN_OAUTH selects when it is non-empty, whatever its value (white space included, as Qwen Code).
       const selectsOAuth = overrides.authType === undefined && typeof env.QWEN_OAUTH === 'string' && env.QWEN_OAUTH !== '';
-      if (key && (overrides.authType === undefined || overrides.authType === 'openai') && baseOk && !selectsOAuth && (overrides.model === undefined || typeof overrides.model === 'string')) {
+      if (
+        key &&
+        (overrides.authType === undefined || overrides.authType === 'openai') &&
+        baseOk &&
+        !selectsOAuth &&
+        (overrides.model === undefined || typeof overrides.model === 'string')
+      ) {
         const got = o.kind === 'result' ? (o.value as { type: string; apiKey?: string }) : undefined;
         // eslint-disable-next-line no-control-regex
         const unsendable = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]|[^\u0000-\u00ff]/.test(key);
         if (unsendable) check('env', i, o.kind === 'typed' && o.error.code === 'INVALID_API_KEY', `overrides.apiKey ${JSON.stringify(key)} → ${o.kind}`);
-        else check('env', i, got?.type === 'openai' && got.apiKey === key, `overrides.apiKey ${JSON.stringify(key)} → ${o.kind}${o.kind === 'typed' ? ` ${o.error.code}` : ''}`);
+        else
+          check(
+            'env',
+            i,
+            got?.type === 'openai' && got.apiKey === key,
+            `overrides.apiKey ${JSON.stringify(key)} → ${o.kind}${o.kind === 'typed' ? ` ${o.error.code}` : ''}`,
+          );
       }
     }
   }, 60_000);
@@ -331,8 +466,16 @@ describe('fuzz', () => {
     for (const i of indexes('options', 1_000)) {
       const r = inputRng('options', i);
       if (i % 100 === 0) resetFiles();
-      if (i % 100 === 1) writeFileSync(tree.path('home/.qwen/oauth_creds.json'), JSON.stringify({ access_token: 'at-0123456789', refresh_token: 'rt-0123456789', token_type: 'Bearer', expiry_date: Date.parse('2099-01-01') }));
-      const options: Record<string, any> = { ...paths(), env: r.chance(0.5) ? { OPENAI_API_KEY: 'sk-0123456789abcdef' } : { QWEN_OAUTH: '1' }, oauth: { ...loopback } };
+      if (i % 100 === 1)
+        writeFileSync(
+          tree.path('home/.qwen/oauth_creds.json'),
+          JSON.stringify({ access_token: 'at-0123456789', refresh_token: 'rt-0123456789', token_type: 'Bearer', expiry_date: Date.parse('2099-01-01') }),
+        );
+      const options: Record<string, any> = {
+        ...paths(),
+        env: r.chance(0.5) ? { OPENAI_API_KEY: 'sk-0123456789abcdef' } : { QWEN_OAUTH: '1' },
+        oauth: { ...loopback },
+      };
       const top = ['cwd', 'homeDir', 'env', 'overrides', 'interactive', 'qwenDir', 'envFile', 'registry', 'now', 'oauth', 'onVerification', 'signal'];
       const nested: Record<string, string[]> = {
         envFile: ['homeFallback', 'excludedVars', 'maxBytes'],
@@ -365,7 +508,23 @@ describe('fuzz', () => {
   // ------------------------------------------------------ provider definitions
 
   it('provider definitions', async () => {
-    const fields = ['id', 'name', 'authType', 'plan', 'status', 'endpoints', 'hosts', 'loopbackPorts', 'anyLoopback', 'envKeys', 'keyPrefixes', 'requiresKeyPrefix', 'impliedByKey', 'defaultModel', 'quotas'];
+    const fields = [
+      'id',
+      'name',
+      'authType',
+      'plan',
+      'status',
+      'endpoints',
+      'hosts',
+      'loopbackPorts',
+      'anyLoopback',
+      'envKeys',
+      'keyPrefixes',
+      'requiresKeyPrefix',
+      'impliedByKey',
+      'defaultModel',
+      'quotas',
+    ];
     for (const i of indexes('providers', 1_000)) {
       const r = inputRng('providers', i);
       const list: unknown[] = [];
@@ -379,7 +538,8 @@ describe('fuzz', () => {
         if (r.chance(0.6)) {
           const f = r.pick(fields);
           if (r.chance(0.3)) delete base[f];
-          else if (f === 'endpoints' && r.chance(0.5)) base.endpoints = [{ region: 'x', regionName: 'X', baseUrl: r.pick(['https://a.example/v1', 'nope', 'http://127.0.0.1:8/v1', junk(r)]) }];
+          else if (f === 'endpoints' && r.chance(0.5))
+            base.endpoints = [{ region: 'x', regionName: 'X', baseUrl: r.pick(['https://a.example/v1', 'nope', 'http://127.0.0.1:8/v1', junk(r)]) }];
           else base[f] = junk(r);
         }
         list.push(base);
@@ -399,7 +559,10 @@ describe('fuzz', () => {
       for (const probe of [junk(r), `sk-sp-${word(r, 20)}`, 'https://coding.dashscope.aliyuncs.com/v1']) {
         judge('providers-lookup', i, await outcome(() => [registry.matchBaseUrl(probe as string), registry.matchKey(probe as string)], 1_000));
       }
-      const env = { OPENAI_API_KEY: r.pick(['sk-sp-0123456789abcdef', `sk-${word(r, 30)}`, 'k']), OPENAI_BASE_URL: r.pick(['https://coding.dashscope.aliyuncs.com/v1', 'https://a.example/v1', 'http://127.0.0.1:8/v1']) };
+      const env = {
+        OPENAI_API_KEY: r.pick(['sk-sp-0123456789abcdef', `sk-${word(r, 30)}`, 'k']),
+        OPENAI_BASE_URL: r.pick(['https://coding.dashscope.aliyuncs.com/v1', 'https://a.example/v1', 'http://127.0.0.1:8/v1']),
+      };
       judge('providers-resolve', i, await outcome(() => resolveAuth({ ...paths(), env, registry }), 2_000));
     }
   }, 60_000);
@@ -415,9 +578,17 @@ describe('fuzz', () => {
         case 1:
           return { redirect: `${server.url}/elsewhere` };
         case 2:
-          return { status: r.pick([400, 401, 403, 404, 409, 429, 500, 502, 503, 204, 205, 304]), body: r.chance(0.7) ? { error: r.pick(['invalid_grant', 'server_error', `bad ${REFLECT}`, jsonJunk(r)]), error_description: jsonJunk(r) } : r.pick(['', '<html>x</html>', 'null']) };
+          return {
+            status: r.pick([400, 401, 403, 404, 409, 429, 500, 502, 503, 204, 205, 304]),
+            body: r.chance(0.7)
+              ? { error: r.pick(['invalid_grant', 'server_error', `bad ${REFLECT}`, jsonJunk(r)]), error_description: jsonJunk(r) }
+              : r.pick(['', '<html>x</html>', 'null']),
+          };
         case 3:
-          return { body: r.pick(['not json', '', 'null', '[]', '"s"', '{', '1e999']), headers: { 'content-type': r.pick(['application/json', 'text/html', 'text/plain']) } };
+          return {
+            body: r.pick(['not json', '', 'null', '[]', '"s"', '{', '1e999']),
+            headers: { 'content-type': r.pick(['application/json', 'text/html', 'text/plain']) },
+          };
         case 4:
           return r.chance(0.05) ? { body: tokenAnswer({ pad: 'x'.repeat(2_000_000) }) } : { body: tokenAnswer({ access_token: jsonJunk(r) }) };
         case 5:
@@ -445,10 +616,24 @@ describe('fuzz', () => {
     await pool(inputs, 16, async (i) => {
       const r = inputRng('oauth', i);
       const device = r.chance(0.35);
-      const replies: Reply[] = device ? [deviceReply(r), ...Array.from({ length: 1 + r.int(3) }, () => (r.chance(0.5) ? { status: 400, body: { error: r.chance(0.9) ? 'authorization_pending' : 'slow_down' } } : tokenReply(r)))] : [tokenReply(r), tokenReply(r)];
+      const replies: Reply[] = device
+        ? [
+            deviceReply(r),
+            ...Array.from({ length: 1 + r.int(3) }, () =>
+              r.chance(0.5) ? { status: 400, body: { error: r.chance(0.9) ? 'authorization_pending' : 'slow_down' } } : tokenReply(r),
+            ),
+          ]
+        : [tokenReply(r), tokenReply(r)];
       scripts.set(i, replies.slice());
       const env: Record<string, string> = {};
-      if (r.chance(0.05)) env[r.pick(['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY'])] = r.pick(['garbage', 'http://[::1', 'http://u:p@127.0.0.1:9', 'ftp://x', 'http://127.0.0.1:99999']);
+      if (r.chance(0.05))
+        env[r.pick(['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY'])] = r.pick([
+          'garbage',
+          'http://[::1',
+          'http://u:p@127.0.0.1:9',
+          'ftp://x',
+          'http://127.0.0.1:99999',
+        ]);
       const previous = { accessToken: 'at-previous-0001', refreshToken: REFLECT, tokenType: 'Bearer', resourceUrl: 'portal.qwen.ai', expiresAt: 0 };
       const store = createMemoryTokenStore(device ? undefined : previous);
       const allowedResourceHosts = r.chance(0.2) ? ['evil.example'] : undefined;
@@ -462,7 +647,14 @@ describe('fuzz', () => {
         refreshRetry: { attempts: 2, baseDelayMs: 1 },
         ...(allowedResourceHosts && { allowedResourceHosts }),
       });
-      const o = judge('oauth', i, await outcome(() => (device ? client.authorizeDevice({ onVerification: () => undefined, signal: AbortSignal.timeout(1_500) }) : client.refresh()), 10_000));
+      const o = judge(
+        'oauth',
+        i,
+        await outcome(
+          () => (device ? client.authorizeDevice({ onVerification: () => undefined, signal: AbortSignal.timeout(1_500) }) : client.refresh()),
+          10_000,
+        ),
+      );
       scripts.delete(i);
       // Whatever happened, the stored base URL is never one the checks reject.
       const stored = await store.read();
@@ -470,16 +662,35 @@ describe('fuzz', () => {
         const ok = checkResourceUrl(stored.resourceUrl, { tokenEndpoint: `${server.url}/token`, allowedHosts: allowedResourceHosts }).ok;
         check('oauth', i, ok, `stored resource_url ${JSON.stringify(stored.resourceUrl)}`);
       }
-      if (o.kind === 'typed' && o.error.code === 'OAUTH_PROTOCOL_ERROR') check('oauth', i, !JSON.stringify(o.error).includes(REFLECT.slice(0, 12)) && !o.error.message.includes(REFLECT.slice(0, 12)), 'a reflected token in OAUTH_PROTOCOL_ERROR');
+      if (o.kind === 'typed' && o.error.code === 'OAUTH_PROTOCOL_ERROR')
+        check(
+          'oauth',
+          i,
+          !JSON.stringify(o.error).includes(REFLECT.slice(0, 12)) && !o.error.message.includes(REFLECT.slice(0, 12)),
+          'a reflected token in OAUTH_PROTOCOL_ERROR',
+        );
       if (!device && Object.keys(env).length === 0) {
         const first = replies[0]!;
-        const status = first.reset ? 'reset' : (first.redirect ? 302 : (first.status ?? 200));
+        const status = first.reset ? 'reset' : first.redirect ? 302 : (first.status ?? 200);
         const body = first.body as Record<string, unknown> | undefined;
         const code = o.kind === 'typed' ? o.error.code : o.kind;
         if (status === 400 || status === 401) check('oauth', i, code === 'LOGIN_REQUIRED', `HTTP ${status} → ${code}`);
         if ([403, 404, 409, 204, 205, 304, 302].includes(status as number)) check('oauth', i, code === 'OAUTH_PROTOCOL_ERROR', `HTTP ${status} → ${code}`);
-        const plain = typeof body === 'object' && body !== null && Object.keys(body).every((k) => ['access_token', 'refresh_token', 'token_type', 'expires_in', 'resource_url'].includes(k));
-        if (status === 200 && plain && typeof body.access_token === 'string' && body.access_token !== '' && body.token_type === 'Bearer' && body.expires_in === 3600 && body.refresh_token === 'rt-scripted-0001' && (body.resource_url === undefined || typeof body.resource_url === 'string') && !first.delayMs) {
+        const plain =
+          typeof body === 'object' &&
+          body !== null &&
+          Object.keys(body).every((k) => ['access_token', 'refresh_token', 'token_type', 'expires_in', 'resource_url'].includes(k));
+        if (
+          status === 200 &&
+          plain &&
+          typeof body.access_token === 'string' &&
+          body.access_token !== '' &&
+          body.token_type === 'Bearer' &&
+          body.expires_in === 3600 &&
+          body.refresh_token === 'rt-scripted-0001' &&
+          (body.resource_url === undefined || typeof body.resource_url === 'string') &&
+          !first.delayMs
+        ) {
           check('oauth', i, o.kind === 'result' && (o.value as { accessToken: string }).accessToken === body.access_token, `a valid answer → ${code}`);
         }
       }

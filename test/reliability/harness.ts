@@ -116,22 +116,40 @@ export function word(r: Rng, n: number, alphabet = 'abcdefghijklmnopqrstuvwxyzAB
 /** Values of every type JavaScript has, for options and JSON fields. */
 export function junk(r: Rng, depth = 0): unknown {
   switch (r.int(depth > 2 ? 12 : 16)) {
-    case 0: return undefined;
-    case 1: return null;
-    case 2: return r.int(2) === 0;
-    case 3: return r.pick([0, -1, 1, 1.5, NaN, Infinity, -Infinity, 2 ** 53, 1e308, -0]);
-    case 4: return '';
-    case 5: return r.pick([' ', '\u0000', '\n', 'x'.repeat(10_000), '😀', '\ud800', '$HOME', '${X}', '../..', '/', 'C:\\', '%00']);
-    case 6: return word(r, 1 + r.int(40));
-    case 7: return r.pick(['openai', 'qwen-oauth', 'gemini', 'OPENAI', 'https://x.example/v1', 'http://127.0.0.1:1', 'sk-sp-0123456789abcdef']);
-    case 8: return () => undefined;
-    case 9: return Symbol('junk');
-    case 10: return 10n;
-    case 11: return new Date(0);
-    case 12: return [];
-    case 13: return Array.from({ length: r.int(4) }, () => junk(r, depth + 1));
-    case 14: return Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick(['a', '__proto__', 'constructor', 'prototype', 'polluted', word(r, 5)]), junk(r, depth + 1)]));
-    default: return {};
+    case 0:
+      return undefined;
+    case 1:
+      return null;
+    case 2:
+      return r.int(2) === 0;
+    case 3:
+      return r.pick([0, -1, 1, 1.5, NaN, Infinity, -Infinity, 2 ** 53, 1e308, -0]);
+    case 4:
+      return '';
+    case 5:
+      return r.pick([' ', '\u0000', '\n', 'x'.repeat(10_000), '😀', '\ud800', '$HOME', '${X}', '../..', '/', 'C:\\', '%00']);
+    case 6:
+      return word(r, 1 + r.int(40));
+    case 7:
+      return r.pick(['openai', 'qwen-oauth', 'gemini', 'OPENAI', 'https://x.example/v1', 'http://127.0.0.1:1', 'sk-sp-0123456789abcdef']);
+    case 8:
+      return () => undefined;
+    case 9:
+      return Symbol('junk');
+    case 10:
+      return 10n;
+    case 11:
+      return new Date(0);
+    case 12:
+      return [];
+    case 13:
+      return Array.from({ length: r.int(4) }, () => junk(r, depth + 1));
+    case 14:
+      return Object.fromEntries(
+        Array.from({ length: r.int(4) }, () => [r.pick(['a', '__proto__', 'constructor', 'prototype', 'polluted', word(r, 5)]), junk(r, depth + 1)]),
+      );
+    default:
+      return {};
   }
 }
 

@@ -181,7 +181,8 @@ async function attempt(options: ResolveAuthOptions): Promise<Outcome> {
   const diagnostics = auth.diagnostics.map((d) => d.code);
   const leakedInOutput = hasSecret(JSON.stringify(auth.diagnostics));
   // Tests never reach a real host: a result pointing elsewhere is not sent (unless the caller's fetch routes it).
-  if (!options.fetch && !isLoopbackHost(new URL(auth.baseUrl).hostname)) return done(`resolved to ${new URL(auth.baseUrl).origin} (not sent)`, diagnostics, { leakedInOutput });
+  if (!options.fetch && !isLoopbackHost(new URL(auth.baseUrl).hostname))
+    return done(`resolved to ${new URL(auth.baseUrl).origin} (not sent)`, diagnostics, { leakedInOutput });
   try {
     const res = await auth.fetch(auth.type === 'qwen-oauth' ? `${auth.baseUrl}/chat/completions` : auth.endpoint, {
       method: 'POST',
@@ -428,7 +429,13 @@ describe('a hostile repository cannot choose where the user’s credentials go',
     const ACCESS = 'at-user-oauth-0123456789abcdefHOSTILE';
     // A valid login whose resource_url is the user's (loopback) endpoint, allowed through the token endpoint's host.
     const results: { hits: number; reached: number; codes: string[] | undefined }[] = [];
-    const login = JSON.stringify({ access_token: ACCESS, refresh_token: 'rt-user-0123456789', token_type: 'Bearer', resource_url: p.gateway, expiry_date: Date.now() + 3_600_000 });
+    const login = JSON.stringify({
+      access_token: ACCESS,
+      refresh_token: 'rt-user-0123456789',
+      token_type: 'Bearer',
+      resource_url: p.gateway,
+      expiry_date: Date.now() + 3_600_000,
+    });
     for (const mode of ['0.12', '0.24'] as const) {
       const { home, repo } = world({
         'home/.qwen/oauth_creds.json': login,
@@ -439,12 +446,22 @@ describe('a hostile repository cannot choose where the user’s credentials go',
       let outcome = 'sent';
       let codes: string[] | undefined;
       try {
-        const auth = await resolveAuth({ cwd: repo, homeDir: home, env: baseEnv(home), qwenCode: mode, oauth: { tokenEndpoint: `${p.gateway}/api/v1/oauth2/token` } });
+        const auth = await resolveAuth({
+          cwd: repo,
+          homeDir: home,
+          env: baseEnv(home),
+          qwenCode: mode,
+          oauth: { tokenEndpoint: `${p.gateway}/api/v1/oauth2/token` },
+        });
         if (auth.type !== 'qwen-oauth') {
           outcome = `resolved ${auth.type}`;
         } else {
           codes = auth.diagnostics.map((d) => d.code);
-          const res = await auth.fetch(`${auth.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"coder-model","messages":[]}' });
+          const res = await auth.fetch(`${auth.baseUrl}/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"model":"coder-model","messages":[]}',
+          });
           await res.text();
         }
       } catch (error) {
@@ -567,12 +584,20 @@ describe('what a repository may still do', () => {
     it(`key and endpoint in the same project .env (qwenCode ${mode})`, async () => {
       const p = ports();
       const { home, repo } = world({ 'repo/.env': `OPENAI_API_KEY=sk-repo-own-key-0000\nOPENAI_BASE_URL=${p.gateway}/v1\n` }, mode);
-      await works(`same project .env (${mode})`, { cwd: repo, homeDir: home, env: { ...baseEnv(home), GITHUB_TOKEN }, qwenCode: mode }, p.gateway, 'sk-repo-own-key-0000');
+      await works(
+        `same project .env (${mode})`,
+        { cwd: repo, homeDir: home, env: { ...baseEnv(home), GITHUB_TOKEN }, qwenCode: mode },
+        p.gateway,
+        'sk-repo-own-key-0000',
+      );
     });
 
     it(`key and endpoint in the same workspace settings file (qwenCode ${mode})`, async () => {
       const p = ports();
-      const { home, repo } = world(workspace({ security: { auth: { selectedType: 'openai', apiKey: 'sk-repo-own-key-0000', baseUrl: `${p.gateway}/v1` } } }), mode);
+      const { home, repo } = world(
+        workspace({ security: { auth: { selectedType: 'openai', apiKey: 'sk-repo-own-key-0000', baseUrl: `${p.gateway}/v1` } } }),
+        mode,
+      );
       await works(`same settings file (${mode})`, { cwd: repo, homeDir: home, env: baseEnv(home), qwenCode: mode }, p.gateway, 'sk-repo-own-key-0000');
     });
 
@@ -597,7 +622,12 @@ describe('what a repository may still do', () => {
         const { tree, home, repo } = world({ 'repo/.env': `OPENAI_BASE_URL=${p.gateway}/v1\n` }, mode);
         const marked = level === 'TRUST_FOLDER' ? repo : join(repo, 'sub');
         tree.write({ 'repo/sub/.keep': '', 'home/.qwen/trustedFolders.json': json({ [marked]: level }) });
-        await works(`trusted folder ${level} (${mode})`, { cwd: repo, homeDir: home, env: { ...baseEnv(home), ...userKeyEnv() }, qwenCode: mode }, p.gateway, USER_KEY);
+        await works(
+          `trusted folder ${level} (${mode})`,
+          { cwd: repo, homeDir: home, env: { ...baseEnv(home), ...userKeyEnv() }, qwenCode: mode },
+          p.gateway,
+          USER_KEY,
+        );
       });
     }
 
@@ -618,7 +648,12 @@ describe('what a repository may still do', () => {
       const proxy = await startMitmProxy({ ca, route: () => undefined });
       try {
         const { home, repo } = world({}, mode);
-        await works(`user-exported HTTP_PROXY (${mode})`, { cwd: repo, homeDir: home, env: { ...baseEnv(home), ...userKeyEnv(), OPENAI_BASE_URL: `${p.gateway}/v1`, HTTP_PROXY: proxy.url }, qwenCode: mode }, p.gateway, USER_KEY);
+        await works(
+          `user-exported HTTP_PROXY (${mode})`,
+          { cwd: repo, homeDir: home, env: { ...baseEnv(home), ...userKeyEnv(), OPENAI_BASE_URL: `${p.gateway}/v1`, HTTP_PROXY: proxy.url }, qwenCode: mode },
+          p.gateway,
+          USER_KEY,
+        );
         expect(proxy.log.some((e) => e.kind === 'request')).toBe(true);
       } finally {
         await proxy.close();

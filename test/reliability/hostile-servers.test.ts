@@ -46,27 +46,39 @@ describe('token server edges', () => {
     const client = createQwenOAuthClient({ ...server.oauthOptions, store, env: {} });
     const token = await client.getAccessToken().catch((e: unknown) => e);
     const file = JSON.parse(readFileSync(tree.path('q/oauth_creds.json'), 'utf8')) as { refresh_token: string; expiry_date: number };
-    figures.add((token === 'at-short-0001' && file.refresh_token === 'rt-rotated-0001') ? 'short-refresh-answers:held' : 'short-refresh-answers:broken');
+    figures.add(token === 'at-short-0001' && file.refresh_token === 'rt-rotated-0001' ? 'short-refresh-answers:held' : 'short-refresh-answers:broken');
     expect(token).toBe('at-short-0001');
     expect(file.refresh_token).toBe('rt-rotated-0001');
     expect(file.expiry_date).toBeGreaterThan(Date.now() - 1_000);
   });
 
   it.each([0, -5])('a device grant with expires_in %d: OAUTH_PROTOCOL_ERROR, nothing stored', async (seconds) => {
-    server = await startScriptedServer((r) => (r.kind === 'device' ? { body: deviceAnswer('http://127.0.0.1') } : { body: tokenAnswer({ expires_in: seconds }) }));
+    server = await startScriptedServer((r) =>
+      r.kind === 'device' ? { body: deviceAnswer('http://127.0.0.1') } : { body: tokenAnswer({ expires_in: seconds }) },
+    );
     const store = createMemoryTokenStore();
     const client = createQwenOAuthClient({ ...server.oauthOptions, store, env: {} });
     const error = await client.authorizeDevice({ onVerification: () => undefined, openBrowser: false }).catch((e: unknown) => e);
-    figures.add((isAuthError(error, 'OAUTH_PROTOCOL_ERROR') && (await store.read()) === undefined) ? 'dead-on-arrival-grants-refused:held' : 'dead-on-arrival-grants-refused:broken');
+    figures.add(
+      isAuthError(error, 'OAUTH_PROTOCOL_ERROR') && (await store.read()) === undefined
+        ? 'dead-on-arrival-grants-refused:held'
+        : 'dead-on-arrival-grants-refused:broken',
+    );
     expect(isAuthError(error, 'OAUTH_PROTOCOL_ERROR'), String(error)).toBe(true);
     expect(await store.read()).toBeUndefined();
   });
 
   it('a device interval of 1e7 s on a 2 s code: polled within the code’s life, the login completes', async () => {
-    server = await startScriptedServer((r) => (r.kind === 'device' ? { body: deviceAnswer('http://127.0.0.1', { expires_in: 2, interval: 1e7 }) } : { body: tokenAnswer() }));
+    server = await startScriptedServer((r) =>
+      r.kind === 'device' ? { body: deviceAnswer('http://127.0.0.1', { expires_in: 2, interval: 1e7 }) } : { body: tokenAnswer() },
+    );
     const client = createQwenOAuthClient({ ...server.oauthOptions, store: createMemoryTokenStore(), env: {} });
     const creds = await client.authorizeDevice({ onVerification: () => undefined, openBrowser: false }).catch((e: unknown) => e);
-    figures.add(((creds as { accessToken?: string }).accessToken === 'at-scripted-0001') ? 'huge-intervals-bounded-by-the-code:held' : 'huge-intervals-bounded-by-the-code:broken');
+    figures.add(
+      (creds as { accessToken?: string }).accessToken === 'at-scripted-0001'
+        ? 'huge-intervals-bounded-by-the-code:held'
+        : 'huge-intervals-bounded-by-the-code:broken',
+    );
     expect((creds as { accessToken?: string }).accessToken, String(creds)).toBe('at-scripted-0001');
   });
 
@@ -77,7 +89,7 @@ describe('token server edges', () => {
     server.script((r) => (r.kind === 'device' ? { body: deviceAnswer('http://127.0.0.1') } : { body: tokenAnswer({ resource_url: resource }) }));
     const client = createQwenOAuthClient({ ...server.oauthOptions, store: createMemoryTokenStore(), env: {} });
     const hostile = await client.authorizeDevice({ onVerification: () => undefined, openBrowser: false });
-    figures.add((hostile.resourceUrl === undefined) ? 'other-port-resource_url-refused:held' : 'other-port-resource_url-refused:broken');
+    figures.add(hostile.resourceUrl === undefined ? 'other-port-resource_url-refused:held' : 'other-port-resource_url-refused:broken');
     expect(hostile.resourceUrl).toBeUndefined();
     resource = `${server.url}/v1`;
     const own = await client.authorizeDevice({ onVerification: () => undefined, openBrowser: false });
@@ -86,7 +98,9 @@ describe('token server edges', () => {
 });
 
 /** A loopback server: `redirect` answers 302 to where it says, everything else is recorded and answered 200. */
-async function origin(redirect?: (path: string) => string | undefined): Promise<{ url: string; seen: { path: string; headers: IncomingHttpHeaders; body: string }[] }> {
+async function origin(
+  redirect?: (path: string) => string | undefined,
+): Promise<{ url: string; seen: { path: string; headers: IncomingHttpHeaders; body: string }[] }> {
   const seen: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
   const s = createServer((req, res) => {
     let body = '';
@@ -115,7 +129,7 @@ describe('a model endpoint that redirects', () => {
         const away = await auth.fetch(`${home.url}/v1/away`, { ...(redirect && { redirect }) });
         const moved = await auth.fetch(`${home.url}/v1/moved`, { method: 'POST', body: '{"a":1}', ...(redirect && { redirect }) });
         const leaked = elsewhere.seen.filter((h) => JSON.stringify(h.headers).includes(KEY.slice(-12))).length;
-        figures.add((leaked === 0) ? 'cross-origin-redirects-without-the-key:held' : 'cross-origin-redirects-without-the-key:broken');
+        figures.add(leaked === 0 ? 'cross-origin-redirects-without-the-key:held' : 'cross-origin-redirects-without-the-key:broken');
         expect(leaked).toBe(0);
         expect(away.status).toBe(200);
         expect(elsewhere.seen.map((h) => h.path)).toEqual(['/landing']);

@@ -27,7 +27,13 @@ afterAll(() => {
   figures.print();
 });
 
-const login = (n: number) => ({ accessToken: `at-${n}-kill`, refreshToken: `rt-${n}-kill`, tokenType: 'Bearer', resourceUrl: 'portal.qwen.ai', expiresAt: 1_900_000_000_000 + n });
+const login = (n: number) => ({
+  accessToken: `at-${n}-kill`,
+  refreshToken: `rt-${n}-kill`,
+  tokenType: 'Bearer',
+  resourceUrl: 'portal.qwen.ai',
+  expiresAt: 1_900_000_000_000 + n,
+});
 
 /** Temporary files next to the credentials that hold a token. */
 function tokenLeftovers(dir: string): string[] {
@@ -102,7 +108,8 @@ describe('SIGKILL', () => {
         trees.push(tree);
         return { dir: tree.path('q') };
       });
-      const mint = (dir: string) => writeFileSync(`${dir}/oauth_creds.json`, JSON.stringify(server.mintCredentials({ expiresInSeconds: 3600 })), { mode: 0o600 });
+      const mint = (dir: string) =>
+        writeFileSync(`${dir}/oauth_creds.json`, JSON.stringify(server.mintCredentials({ expiresInSeconds: 3600 })), { mode: 0o600 });
       for (const lane of lanes) mint(lane.dir);
       const trials = Array.from({ length: REFRESH_KILLS }, (_, i) => i);
       await pool(trials, 2, async (i, worker) => {
@@ -132,7 +139,12 @@ describe('SIGKILL', () => {
         }
         figures.add('leftoversAfterKill', tokenLeftovers(lane.dir).length);
         // Does the login survive? The next process refreshes it.
-        const client = createQwenOAuthClient({ store: createFileTokenStore({ qwenDir: lane.dir }), env: {}, tokenEndpoint: server.tokenEndpoint, refreshRetry: { attempts: 1 } });
+        const client = createQwenOAuthClient({
+          store: createFileTokenStore({ qwenDir: lane.dir }),
+          env: {},
+          tokenEndpoint: server.tokenEndpoint,
+          refreshRetry: { attempts: 1 },
+        });
         const next = await client.refresh().catch((e: unknown) => e);
         if (isAuthError(next, 'LOGIN_REQUIRED')) {
           figures.add('lost'); // killed between the server's rotation and the save: inherent

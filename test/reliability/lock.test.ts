@@ -71,30 +71,42 @@ describe.skipIf(REPLAY)('the lock on real processes', () => {
     ['a folder', (p: string) => mkdirSync(p)],
     ['a dangling symlink', (p: string) => symlinkSync(`${p}.nowhere`, p)],
     ['a FIFO', (p: string) => execFileSync('mkfifo', [p])],
-    ['a symlink to a folder', (p: string) => { mkdirSync(`${p}.d`); symlinkSync(`${p}.d`, p); }],
-  ])('%s at the lock path (old): LOCK_TIMEOUT within the timeout, the CPU idle meanwhile', async (_name, plant) => {
-    for (let trial = 0; trial < 3; trial++) {
-      const t = tree();
-      const path = t.path('q/oauth_creds.lock');
-      plant(path);
-      try {
-        const old = new Date(Date.now() - 60_000);
-        utimesSync(path, old, old);
-      } catch {
-        /* a dangling symlink has no target to date */
+    [
+      'a symlink to a folder',
+      (p: string) => {
+        mkdirSync(`${p}.d`);
+        symlinkSync(`${p}.d`, p);
+      },
+    ],
+  ])(
+    '%s at the lock path (old): LOCK_TIMEOUT within the timeout, the CPU idle meanwhile',
+    async (_name, plant) => {
+      for (let trial = 0; trial < 3; trial++) {
+        const t = tree();
+        const path = t.path('q/oauth_creds.lock');
+        plant(path);
+        try {
+          const old = new Date(Date.now() - 60_000);
+          utimesSync(path, old, old);
+        } catch {
+          /* a dangling symlink has no target to date */
+        }
+        const started = Date.now();
+        const cpu = process.cpuUsage();
+        const error = await createFileTokenStore({ qwenDir: t.path('q'), lock: { timeoutMs: 300 } })
+          .lock()
+          .catch((e: unknown) => e);
+        const wall = Date.now() - started;
+        const used = process.cpuUsage(cpu);
+        figures.add('unreadableTrials');
+        figures.max('unreadableWallMsMax', wall);
+        figures.max('unreadableCpuMsMax', Math.round((used.user + used.system) / 1000));
+        expect(isAuthError(error, 'LOCK_TIMEOUT'), String(error)).toBe(true);
+        expect((error as { details: { waitedMs: number } }).details.waitedMs).toBeGreaterThanOrEqual(300);
+        expect(wall).toBeLessThan(300 + 2_000);
+        expect((used.user + used.system) / 1000).toBeLessThan(wall / 2);
       }
-      const started = Date.now();
-      const cpu = process.cpuUsage();
-      const error = await createFileTokenStore({ qwenDir: t.path('q'), lock: { timeoutMs: 300 } }).lock().catch((e: unknown) => e);
-      const wall = Date.now() - started;
-      const used = process.cpuUsage(cpu);
-      figures.add('unreadableTrials');
-      figures.max('unreadableWallMsMax', wall);
-      figures.max('unreadableCpuMsMax', Math.round((used.user + used.system) / 1000));
-      expect(isAuthError(error, 'LOCK_TIMEOUT'), String(error)).toBe(true);
-      expect((error as { details: { waitedMs: number } }).details.waitedMs).toBeGreaterThanOrEqual(300);
-      expect(wall).toBeLessThan(300 + 2_000);
-      expect((used.user + used.system) / 1000).toBeLessThan(wall / 2);
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 });

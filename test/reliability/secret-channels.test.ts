@@ -31,7 +31,12 @@ const S = {
   flagPassword: `Pw${word(r, 22)}`,
   loginPassword: `Pw${word(r, 22)}`,
 };
-const SECRETS = Object.entries(S).flatMap(([name, secret]) => secret.split(/[\r\n\u0000]/).filter((p) => p.length >= 12).map((part) => [name, part] as const));
+const SECRETS = Object.entries(S).flatMap(([name, secret]) =>
+  secret
+    .split(/[\r\n\u0000]/)
+    .filter((p) => p.length >= 12)
+    .map((part) => [name, part] as const),
+);
 
 let tree: Tree;
 const leaksByChannel = new Map<string, number>();
@@ -135,7 +140,11 @@ describe.skipIf(REPLAY)('secrets in new channels', () => {
       ['base URL with a password', { OPENAI_API_KEY: `sk-${word(r, 30)}`, OPENAI_BASE_URL: `http://user:${S.basePassword}@127.0.0.1:9/v1` }],
     ];
     for (const [name, env] of envCases) {
-      runs.push([`status, ${name}`, ['status'], env], [`status --json, ${name}`, ['status', '--json'], env], [`status --check, ${name}`, ['status', '--check'], env]);
+      runs.push(
+        [`status, ${name}`, ['status'], env],
+        [`status --json, ${name}`, ['status', '--json'], env],
+        [`status --check, ${name}`, ['status', '--check'], env],
+      );
       runs.push([`status --check --json, ${name}`, ['status', '--check', '--json'], env]);
     }
     const flagUrl = `http://u:${S.flagPassword}@127.0.0.1:9/v1`;

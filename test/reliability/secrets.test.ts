@@ -13,14 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createFileTokenStore,
-  createQwenOAuthClient,
-  inspectEnvironment,
-  type ResolveAuthOptions,
-  resolveAuth,
-  setSelectedAuthType,
-} from '../../src/index.js';
+import { createFileTokenStore, createQwenOAuthClient, inspectEnvironment, type ResolveAuthOptions, resolveAuth, setSelectedAuthType } from '../../src/index.js';
 import { deviceAnswer, type ScriptedServer, startScriptedServer, tokenAnswer } from '../support/scripted-server.js';
 import { makeTree, type Tree } from '../support/tree.js';
 import { Figures, inputRng, pool, REPLAY, word } from './harness.js';
@@ -120,8 +113,22 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<string> 
 
 beforeAll(async () => {
   server = await startScriptedServer((req) => {
-    if (req.path.includes('/reflect/')) return { status: 403, body: { error: `unknown client for ${req.form.get('refresh_token') ?? req.form.get('device_code')} ${S.refreshToken}`, error_description: S.accessToken } };
-    if (req.path.includes('/rotate/')) return { body: tokenAnswer({ access_token: S.serverAccessToken, refresh_token: S.serverRefreshToken, resource_url: `https://u:${S.serverResourcePassword}@evil.example` }) };
+    if (req.path.includes('/reflect/'))
+      return {
+        status: 403,
+        body: {
+          error: `unknown client for ${req.form.get('refresh_token') ?? req.form.get('device_code')} ${S.refreshToken}`,
+          error_description: S.accessToken,
+        },
+      };
+    if (req.path.includes('/rotate/'))
+      return {
+        body: tokenAnswer({
+          access_token: S.serverAccessToken,
+          refresh_token: S.serverRefreshToken,
+          resource_url: `https://u:${S.serverResourcePassword}@evil.example`,
+        }),
+      };
     if (req.kind === 'device') return { body: deviceAnswer(server.url, { device_code: S.accessToken }) };
     return { status: 400, body: { error: `invalid_grant ${req.form.get('refresh_token')}` } };
   });
@@ -132,7 +139,13 @@ beforeAll(async () => {
       env: { OPENAI_API_KEY: S.settingsEnvKey },
       modelProviders: { openai: [{ id: 'm-secret', baseUrl: `https://u:${S.providerBaseUrlPassword}@provider.example/v1`, envKey: 'DASHSCOPE_API_KEY' }] },
     }),
-    'home/.qwen/oauth_creds.json': JSON.stringify({ access_token: S.accessToken, refresh_token: S.refreshToken, token_type: 'Bearer', resource_url: `https://u:${S.resourceUrlPassword}@portal.qwen.ai`, expiry_date: 1 }),
+    'home/.qwen/oauth_creds.json': JSON.stringify({
+      access_token: S.accessToken,
+      refresh_token: S.refreshToken,
+      token_type: 'Bearer',
+      resource_url: `https://u:${S.resourceUrlPassword}@portal.qwen.ai`,
+      expiry_date: 1,
+    }),
   });
   figures.add('secretsPlanted', SECRETS.length);
 });
@@ -142,7 +155,11 @@ afterAll(async () => {
   figures.print();
 });
 
-const base = (): ResolveAuthOptions => ({ cwd: tree.path('w'), homeDir: tree.path('home'), env: { OPENAI_API_KEY: S.envKey, HTTPS_PROXY: `http://u:${S.proxyPassword}@127.0.0.1:9` } });
+const base = (): ResolveAuthOptions => ({
+  cwd: tree.path('w'),
+  homeDir: tree.path('home'),
+  env: { OPENAI_API_KEY: S.envKey, HTTPS_PROXY: `http://u:${S.proxyPassword}@127.0.0.1:9` },
+});
 
 describe.skipIf(REPLAY)('planted secrets', () => {
   it('the library: results, errors and their causes, diagnostics', async () => {
@@ -155,9 +172,27 @@ describe.skipIf(REPLAY)('planted secrets', () => {
     await capture('inspectEnvironment', () => inspectEnvironment(base()));
     await capture('setSelectedAuthType(pasted)', () => setSelectedAuthType(S.pastedAuthType as never, { homeDir: tree.path('home'), env: {} }));
     // Qwen OAuth: the cached login, then refreshes against hostile answers.
-    for (const [name, path] of [['reflecting', 'reflect'], ['rejecting', 'reject'], ['rotating to a hostile resource_url', 'rotate']] as const) {
-      writeFileSync(tree.path('home/.qwen/oauth_creds.json'), JSON.stringify({ access_token: S.accessToken, refresh_token: S.refreshToken, token_type: 'Bearer', resource_url: `https://u:${S.resourceUrlPassword}@portal.qwen.ai`, expiry_date: 1 }));
-      const options = { ...base(), env: {}, overrides: { authType: 'qwen-oauth' as const }, oauth: { tokenEndpoint: `${server.url}/${path}/token`, deviceAuthorizationEndpoint: `${server.url}/${path}/device/code` } };
+    for (const [name, path] of [
+      ['reflecting', 'reflect'],
+      ['rejecting', 'reject'],
+      ['rotating to a hostile resource_url', 'rotate'],
+    ] as const) {
+      writeFileSync(
+        tree.path('home/.qwen/oauth_creds.json'),
+        JSON.stringify({
+          access_token: S.accessToken,
+          refresh_token: S.refreshToken,
+          token_type: 'Bearer',
+          resource_url: `https://u:${S.resourceUrlPassword}@portal.qwen.ai`,
+          expiry_date: 1,
+        }),
+      );
+      const options = {
+        ...base(),
+        env: {},
+        overrides: { authType: 'qwen-oauth' as const },
+        oauth: { tokenEndpoint: `${server.url}/${path}/token`, deviceAuthorizationEndpoint: `${server.url}/${path}/device/code` },
+      };
       await capture(`qwen-oauth result (${name})`, () => resolveAuth(options));
       await capture(`getAccessToken (${name})`, async () => {
         const auth = await resolveAuth(options);
@@ -167,7 +202,13 @@ describe.skipIf(REPLAY)('planted secrets', () => {
       });
     }
     const client = (env: Record<string, string>, path = 'reflect') =>
-      createQwenOAuthClient({ store: createFileTokenStore({ qwenDir: tree.path('home/.qwen') }), env, tokenEndpoint: `${server.url}/${path}/token`, deviceAuthorizationEndpoint: `${server.url}/${path}/device/code`, refreshRetry: { attempts: 1 } });
+      createQwenOAuthClient({
+        store: createFileTokenStore({ qwenDir: tree.path('home/.qwen') }),
+        env,
+        tokenEndpoint: `${server.url}/${path}/token`,
+        deviceAuthorizationEndpoint: `${server.url}/${path}/device/code`,
+        refreshRetry: { attempts: 1 },
+      });
     await capture('device login against a reflecting server', () => client({}).authorizeDevice({ onVerification: () => undefined, openBrowser: false }));
     await capture('a proxy with a password, unparseable', () => client({ HTTPS_PROXY: `http://u:${S.proxyPassword}@[::1` }).refresh());
     await capture('a proxy with a password, unreachable', () => client({ HTTPS_PROXY: `http://u:${S.proxyPassword}@127.0.0.1:9` }).refresh());
@@ -191,9 +232,19 @@ describe.skipIf(REPLAY)('planted secrets', () => {
       ['providers --json', ['providers', '--json']],
       ['use, pasted type', ['use', S.flagPastedAuthType]],
       ['use --json', ['use', 'openai', '--json']],
-      ['login against a reflecting server', ['login', '--no-browser', '--device-endpoint', `${server.url}/reflect/device/code`, '--token-endpoint', `${server.url}/reflect/token`]],
-      ['login --json against a reflecting server', ['login', '--json', '--no-browser', '--device-endpoint', `${server.url}/reflect/device/code`, '--token-endpoint', `${server.url}/reflect/token`]],
-      ['login, a proxy with a password', ['login', '--no-browser', '--device-endpoint', `${server.url}/reflect/device/code`, '--token-endpoint', `${server.url}/reflect/token`], { HTTPS_PROXY: `http://u:${S.proxyPassword}@[::1` }],
+      [
+        'login against a reflecting server',
+        ['login', '--no-browser', '--device-endpoint', `${server.url}/reflect/device/code`, '--token-endpoint', `${server.url}/reflect/token`],
+      ],
+      [
+        'login --json against a reflecting server',
+        ['login', '--json', '--no-browser', '--device-endpoint', `${server.url}/reflect/device/code`, '--token-endpoint', `${server.url}/reflect/token`],
+      ],
+      [
+        'login, a proxy with a password',
+        ['login', '--no-browser', '--device-endpoint', `${server.url}/reflect/device/code`, '--token-endpoint', `${server.url}/reflect/token`],
+        { HTTPS_PROXY: `http://u:${S.proxyPassword}@[::1` },
+      ],
       ['login, pasted store', ['login', '--store', S.flagPastedAuthType]],
       ['a pasted command', [S.flagKey]],
       ['logout', ['logout']],

@@ -29,10 +29,11 @@ async function recorder(): Promise<{ url: string; seen: IncomingHttpHeaders[]; c
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -100,7 +101,12 @@ describe('where the credential goes', () => {
 
   it('an API key goes as x-api-key when the auth says so, and the caller Authorization to the endpoint is replaced', async () => {
     other = await recorder();
-    const provider = apiKeyProvider({ key: 'sk-ant-key-000000000000000000', baseUrl: `${other.url}/v1`, keyHeader: 'x-api-key', reload: async () => undefined });
+    const provider = apiKeyProvider({
+      key: 'sk-ant-key-000000000000000000',
+      baseUrl: `${other.url}/v1`,
+      keyHeader: 'x-api-key',
+      reload: async () => undefined,
+    });
     const auth = requestMethods({ provider, env: {}, model: 'm', oauth: false, registry: defaultRegistry() });
     await auth.fetch(`${other.url}/v1/messages`, { method: 'POST', body: '{}' });
     expect(other.seen[0]!['x-api-key']).toBe('sk-ant-key-000000000000000000');

@@ -39,7 +39,17 @@ function alibabaAt(baseUrl: string): ProviderRegistry {
   const port = Number(new URL(baseUrl).port);
   return createProviderRegistry([
     ...defaultProviders.filter((p) => !p.anyLoopback),
-    { id: 'test-alibaba', name: 'Alibaba (test)', vendor: 'alibaba-cloud', authType: 'openai', plan: 'pay-as-you-go', status: 'active', endpoints: [{ region: 'test', regionName: 'Test', baseUrl }], loopbackPorts: [port], envKeys: [] },
+    {
+      id: 'test-alibaba',
+      name: 'Alibaba (test)',
+      vendor: 'alibaba-cloud',
+      authType: 'openai',
+      plan: 'pay-as-you-go',
+      status: 'active',
+      endpoints: [{ region: 'test', regionName: 'Test', baseUrl }],
+      loopbackPorts: [port],
+      envKeys: [],
+    },
   ]);
 }
 
@@ -106,15 +116,18 @@ describe('each failure class, with the real bodies', () => {
     expect(r.suggestedBaseUrl).toBeUndefined();
   });
 
-  it.each(['coding-plan', 'dashscope', 'token-plan'] as const)('a model the key may not use (%s) → MODEL_NOT_AVAILABLE, after the list did not name it', async (flavor) => {
-    models = await startFakeModelServer({ apiKeys: { [KEY]: { models: ['qwen3.7-max'] } }, endpoints: [{ id: 'e', flavor }] });
-    const r = failed(await keyAuth(models.baseUrl, { registry: alibabaAt(models.baseUrl) }).check());
-    expect(r.code).toBe('MODEL_NOT_AVAILABLE');
-    expect(models.requests.map((q) => [q.method, q.status])).toEqual([
-      ['GET', 200],
-      ['POST', flavor === 'coding-plan' ? 400 : flavor === 'token-plan' ? 403 : 404],
-    ]);
-  });
+  it.each(['coding-plan', 'dashscope', 'token-plan'] as const)(
+    'a model the key may not use (%s) → MODEL_NOT_AVAILABLE, after the list did not name it',
+    async (flavor) => {
+      models = await startFakeModelServer({ apiKeys: { [KEY]: { models: ['qwen3.7-max'] } }, endpoints: [{ id: 'e', flavor }] });
+      const r = failed(await keyAuth(models.baseUrl, { registry: alibabaAt(models.baseUrl) }).check());
+      expect(r.code).toBe('MODEL_NOT_AVAILABLE');
+      expect(models.requests.map((q) => [q.method, q.status])).toEqual([
+        ['GET', 200],
+        ['POST', flavor === 'coding-plan' ? 400 : flavor === 'token-plan' ? 403 : 404],
+      ]);
+    },
+  );
 
   it('the per-minute throttle of DashScope (429 insufficient_quota) is RATE_LIMITED there, QUOTA_EXHAUSTED at OpenAI', async () => {
     models = await startFakeModelServer({ apiKeys: { [KEY]: {} } });
@@ -222,7 +235,17 @@ describe('secrets', () => {
 
 describe('the verdict codes', () => {
   it('include every code the contract names, each with a remedy', () => {
-    for (const code of ['KEY_REJECTED', 'WRONG_REGION', 'WRONG_PLAN_ENDPOINT', 'MODEL_NOT_AVAILABLE', 'QUOTA_EXHAUSTED', 'CLIENT_NOT_ALLOWED', 'LOGIN_REQUIRED', 'ENDPOINT_NOT_FOUND', 'NETWORK_ERROR'] as const) {
+    for (const code of [
+      'KEY_REJECTED',
+      'WRONG_REGION',
+      'WRONG_PLAN_ENDPOINT',
+      'MODEL_NOT_AVAILABLE',
+      'QUOTA_EXHAUSTED',
+      'CLIENT_NOT_ALLOWED',
+      'LOGIN_REQUIRED',
+      'ENDPOINT_NOT_FOUND',
+      'NETWORK_ERROR',
+    ] as const) {
       expect(AUTH_CHECK_CODES).toContain(code);
       expect(authCheckRemedy(code).length).toBeGreaterThan(20);
     }
@@ -232,9 +255,7 @@ describe('the verdict codes', () => {
 describe('the probe’s candidates', () => {
   const registry = defaultRegistry();
   const hosts = (baseUrl: string, key: string): string[] => probeCandidates(registry, baseUrl, key).map((c) => new URL(c.endpoint.baseUrl).host);
-  const vendorHosts = new Set(
-    defaultProviders.filter((p) => p.vendor === 'alibaba-cloud').flatMap((p) => p.endpoints.map((e) => new URL(e.baseUrl).host)),
-  );
+  const vendorHosts = new Set(defaultProviders.filter((p) => p.vendor === 'alibaba-cloud').flatMap((p) => p.endpoints.map((e) => new URL(e.baseUrl).host)));
 
   it('an sk-sp- key on a Coding Plan host: the other Coding Plan region, then Token Plan; never DashScope', () => {
     expect(hosts('https://coding-intl.dashscope.aliyuncs.com/v1', 'sk-sp-0123456789abcdef')).toEqual([

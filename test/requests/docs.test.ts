@@ -12,7 +12,11 @@ const section = page.slice(page.indexOf('### Every `AuthCheck` code'));
 const rows = new Map<string, string[]>();
 for (const line of section.split('\n')) {
   const m = /^\| `([A-Z_]+)` \|(.*)\|$/.exec(line);
-  if (m) rows.set(m[1]!, m[2]!.split(' | ').map((c) => c.trim()));
+  if (m)
+    rows.set(
+      m[1]!,
+      m[2]!.split(' | ').map((c) => c.trim()),
+    );
 }
 
 describe('docs/calling-a-model.md', () => {
@@ -35,7 +39,18 @@ describe('docs/calling-a-model.md', () => {
   });
 
   it('names the contract as it is spelled', () => {
-    for (const name of ['getToken', 'invalidate', 'fetch', 'check', 'AuthCheck', 'openAIClientOptions', 'openAICompatibleSettings', 'chatOpenAIFields', 'status --check', '--probe']) {
+    for (const name of [
+      'getToken',
+      'invalidate',
+      'fetch',
+      'check',
+      'AuthCheck',
+      'openAIClientOptions',
+      'openAICompatibleSettings',
+      'chatOpenAIFields',
+      'status --check',
+      '--probe',
+    ]) {
       expect(page).toContain(name);
     }
   });

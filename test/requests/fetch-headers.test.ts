@@ -45,7 +45,12 @@ describe('auth.fetch headers', () => {
       {},
       { headers: { Authorization: 'Bearer theirs', 'X-Trace': 'a' } },
       { headers: new Headers({ authorization: 'Bearer theirs', 'x-trace': 'a' }) },
-      { headers: [['AUTHORIZATION', 'Bearer theirs'], ['x-trace', 'a']] },
+      {
+        headers: [
+          ['AUTHORIZATION', 'Bearer theirs'],
+          ['x-trace', 'a'],
+        ],
+      },
     ];
     for (const init of shapes) await (await auth.fetch(`${url}/models`, init)).text();
     await (await auth.fetch(new Request(`${url}/models`, { headers: { Authorization: 'Bearer theirs', 'x-trace': 'a' } }))).text();

@@ -40,7 +40,11 @@ describe('the openai result', () => {
       expect(text).not.toContain(OLD);
       for (const m of METHODS) expect(text).not.toContain(m);
     }
-    expect(JSON.parse(JSON.stringify(auth))).toMatchObject({ type: 'openai', apiKey: 'sk-…0000', baseUrl: 'https://dashscope.aliyuncs.com/compatible-mode/v1' });
+    expect(JSON.parse(JSON.stringify(auth))).toMatchObject({
+      type: 'openai',
+      apiKey: 'sk-…0000',
+      baseUrl: 'https://dashscope.aliyuncs.com/compatible-mode/v1',
+    });
   });
 
   it('invalidate(key) re-reads the configuration once: a key edited in .env is picked up; any other token is ignored', async () => {
@@ -93,7 +97,12 @@ describe('the qwen-oauth result', () => {
     const minted = qwen.mintCredentials();
     tree = makeTree({ 'home/.qwen/oauth_creds.json': JSON.stringify({ ...minted, resource_url: 'https://old.qwen.example' }), 'w/.keep': '' });
     // A resource_url on another host than the token endpoint's must be allowed to be used.
-    const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {}, oauth: { ...qwen.oauthOptions, allowedResourceHosts: ['old.qwen.example'] } });
+    const auth = await resolveAuth({
+      cwd: tree.path('w'),
+      homeDir: tree.path('home'),
+      env: {},
+      oauth: { ...qwen.oauthOptions, allowedResourceHosts: ['old.qwen.example'] },
+    });
     if (auth.type !== 'qwen-oauth') throw new Error('expected qwen-oauth');
     for (const m of METHODS) expect(typeof auth[m]).toBe('function');
     expect(auth.baseUrl).toBe('https://old.qwen.example/v1');

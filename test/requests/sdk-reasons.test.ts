@@ -78,10 +78,12 @@ afterEach(async () => {
 function counted(): { calls: number; wrap: (f: FetchLike) => FetchLike } {
   const c = {
     calls: 0,
-    wrap: (f: FetchLike): FetchLike => (input, init) => {
-      c.calls++;
-      return f(input, init);
-    },
+    wrap:
+      (f: FetchLike): FetchLike =>
+      (input, init) => {
+        c.calls++;
+        return f(input, init);
+      },
   };
   return c;
 }
@@ -128,7 +130,13 @@ async function registryPlayed(keys: Record<string, readonly string[]>): Promise<
     const headers = new Headers(request.headers);
     headers.set('x-forwarded-host', url.host);
     const body = request.body ? await request.arrayBuffer() : undefined;
-    return fetch(`${models!.url}${url.pathname}${url.search}`, { method: request.method, headers, ...(body && { body }), redirect: 'manual', signal: request.signal });
+    return fetch(`${models!.url}${url.pathname}${url.search}`, {
+      method: request.method,
+      headers,
+      ...(body && { body }),
+      redirect: 'manual',
+      signal: request.signal,
+    });
   };
   return { transport, hosts };
 }

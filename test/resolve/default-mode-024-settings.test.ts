@@ -136,7 +136,14 @@ describe('D3: entries on the Responses wire are never sent to Chat Completions',
   });
 
   it('a Chat Completions entry of the same id is used', async () => {
-    const user = { ...providers, model: { name: 'gpt-r' }, modelProviders: { ...providers.modelProviders, openai: [...providers.modelProviders.openai, { id: 'gpt-r', baseUrl: L('chat'), envKey: 'K_C', wireApi: 'chat-completions' }] } };
+    const user = {
+      ...providers,
+      model: { name: 'gpt-r' },
+      modelProviders: {
+        ...providers.modelProviders,
+        openai: [...providers.modelProviders.openai, { id: 'gpt-r', baseUrl: L('chat'), envKey: 'K_C', wireApi: 'chat-completions' }],
+      },
+    };
     const auth = await resolveDefault({ user, env: { K_C: 'sk-c' } });
     expect(auth).toMatchObject({ baseUrl: L('chat'), apiKey: 'sk-c', endpoint: `${L('chat')}/chat/completions` });
   });
@@ -145,7 +152,12 @@ describe('D3: entries on the Responses wire are never sent to Chat Completions',
 describe('D4: providerProtocol', () => {
   it('modelProviders.<id> is read when providerProtocol maps it to openai', async () => {
     const auth = await resolveDefault({
-      user: { security: { auth: { selectedType: 'openai' } }, model: { name: 'p' }, providerProtocol: { proxy: 'openai' }, modelProviders: { proxy: [{ id: 'p', baseUrl: L('p'), envKey: 'K_P' }] } },
+      user: {
+        security: { auth: { selectedType: 'openai' } },
+        model: { name: 'p' },
+        providerProtocol: { proxy: 'openai' },
+        modelProviders: { proxy: [{ id: 'p', baseUrl: L('p'), envKey: 'K_P' }] },
+      },
       env: { K_P: 'sk-p' },
     });
     expect(auth).toMatchObject({ model: 'p', apiKey: 'sk-p', baseUrl: L('p') });
@@ -167,7 +179,10 @@ describe('D5: a selected model that exists only under another protocol', () => {
     const auth = await resolveDefault({
       user: {
         model: { name: 'claude-x' },
-        modelProviders: { anthropic: [{ id: 'claude-x', baseUrl: 'http://127.0.0.1:9/a', envKey: 'K_A' }], openai: [{ id: 'o1', baseUrl: L('o1'), envKey: 'K_O' }] },
+        modelProviders: {
+          anthropic: [{ id: 'claude-x', baseUrl: 'http://127.0.0.1:9/a', envKey: 'K_A' }],
+          openai: [{ id: 'o1', baseUrl: L('o1'), envKey: 'K_O' }],
+        },
       },
       env: { K_O: 'sk-o1' },
     });

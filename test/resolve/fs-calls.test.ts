@@ -38,7 +38,10 @@ describe('warm resolveAuth() file-system calls', () => {
 
     expect(calls.length, calls.join('\n')).toBe(new Set(calls).size);
     for (const inside of [join(cwd, '.qwen', '.env'), join(cwd, '.qwen', 'settings.json'), system, join(tree.path('no-system'), 'system-defaults.json')]) {
-      expect(calls.filter((c) => c.endsWith(` ${inside}`)), inside).toEqual([]);
+      expect(
+        calls.filter((c) => c.endsWith(` ${inside}`)),
+        inside,
+      ).toEqual([]);
     }
     // The option check's `.qwen` answer, the folder itself, the system folder, then the walk and the user settings.
     expect(calls.slice(0, 2)).toEqual([`statSync ${join(cwd, '.qwen')}`, `statSync ${cwd}`]);
@@ -49,7 +52,11 @@ describe('warm resolveAuth() file-system calls', () => {
   it('with a .qwen folder in the working folder, its files are looked at once each', async () => {
     tree = makeTree({ 'w/.qwen/settings.json': '{ "model": { "name": "m-ws" } }', 'home/.qwen': { dir: true } });
     const cwd = tree.path('w');
-    const options = { cwd, homeDir: tree.path('home'), env: { OPENAI_API_KEY: 'sk-fs-calls-0000000000', QWEN_CODE_SYSTEM_SETTINGS_PATH: tree.path('s/settings.json') } };
+    const options = {
+      cwd,
+      homeDir: tree.path('home'),
+      env: { OPENAI_API_KEY: 'sk-fs-calls-0000000000', QWEN_CODE_SYSTEM_SETTINGS_PATH: tree.path('s/settings.json') },
+    };
     const calls = await lookedAt(() => resolveAuth(options));
     expect(calls.filter((c) => c.startsWith('statSync ')).length, calls.join('\n')).toBe(new Set(calls.filter((c) => c.startsWith('statSync '))).size);
     expect(calls).toContain(`statSync ${join(cwd, '.qwen', '.env')}`);

@@ -75,16 +75,28 @@ describe('folder trust (settings-layers §1)', () => {
       expect(keyOf(r), q).toBe('sk-home-0000000000000000');
       expect(modelOf(r), q).not.toBe('model-from-workspace');
       const report = await inspectEnvironment({ ...setup({ files }), qwenCode: q });
-      expect(report.trust, q).toMatchObject({ enabled: true, verdict: 'untrusted', rule: { level: 'DO_NOT_TRUST', path: `${tree!.root}/w` }, workspaceApplied: false, projectEnvApplied: false });
+      expect(report.trust, q).toMatchObject({
+        enabled: true,
+        verdict: 'untrusted',
+        rule: { level: 'DO_NOT_TRUST', path: `${tree!.root}/w` },
+        workspaceApplied: false,
+        projectEnvApplied: false,
+      });
       const skipped = report.files.filter((f) => f.status === 'skipped');
-      expect(skipped.map((f) => [f.kind, f.scope, f.path]), q).toEqual(
+      expect(
+        skipped.map((f) => [f.kind, f.scope, f.path]),
+        q,
+      ).toEqual(
         expect.arrayContaining([
           ['settings', 'workspace', tree!.path('w/.qwen/settings.json')],
           ['env-file', 'workspace', tree!.path('w/.env')],
         ]),
       );
       for (const f of skipped) expect(f.reason, q).toContain(`rule DO_NOT_TRUST at ${tree!.root}/w in ${tree!.path('home/.qwen/trustedFolders.json')}`);
-      expect(report.unreadEnvFiles.map((f) => f.path), q).not.toContain(tree!.path('w/.env'));
+      expect(
+        report.unreadEnvFiles.map((f) => f.path),
+        q,
+      ).not.toContain(tree!.path('w/.env'));
     }
   });
 
@@ -136,11 +148,17 @@ describe('folder trust (settings-layers §1)', () => {
       ['user off beats system defaults on', { defaults: on, user: off }, false, false],
     ];
     for (const [label, layers, on24, on12] of cases) {
-      const files: Record<string, string> = { ...repo, 'home/.qwen/settings.json': json({ security: { auth: { selectedType: 'openai' }, ...(layers.user as { security?: object })?.security } }) };
+      const files: Record<string, string> = {
+        ...repo,
+        'home/.qwen/settings.json': json({ security: { auth: { selectedType: 'openai' }, ...(layers.user as { security?: object })?.security } }),
+      };
       if (layers.system) files['sys/settings.json'] = json(layers.system);
       if (layers.defaults) files['sys/system-defaults.json'] = json(layers.defaults);
       files['home/.qwen/trustedFolders.json'] = json({ '{root}/w': 'DO_NOT_TRUST' });
-      for (const [q, expected] of [['0.24', on24], ['0.12', on12]] as const) {
+      for (const [q, expected] of [
+        ['0.24', on24],
+        ['0.12', on12],
+      ] as const) {
         const report = await inspectEnvironment({ ...setup({ files }), qwenCode: q });
         expect(report.trust.enabled, `${label} ${q}`).toBe(expected);
         tree!.remove();
@@ -198,7 +216,10 @@ describe('folder trust (settings-layers §1)', () => {
       expect('code' in r && r.code, q).toBe('TRUST_FILE_INVALID');
       expect((r as { error: { details: unknown } }).error.details, q).toMatchObject({ path: tree!.path('home/.qwen/trustedFolders.json') });
       const report = await inspectEnvironment({ ...setup({ files }), qwenCode: q });
-      expect(report.diagnostics.map((d) => d.code), q).toContain('TRUST_FILE_INVALID');
+      expect(
+        report.diagnostics.map((d) => d.code),
+        q,
+      ).toContain('TRUST_FILE_INVALID');
       tree!.remove();
       const off = await run({ files: { ...files, 'home/.qwen/settings.json': plainUser } }, q);
       expect(keyOf(off), q).toBe('sk-project-00000000000000');
@@ -261,7 +282,10 @@ describe('system settings and system defaults (settings-layers §2)', () => {
     for (const q of DIALECTS) {
       const files = {
         'sys/system-defaults.json': json({ env: { OPENAI_MODEL: 'defaults-model', OPENAI_API_KEY: 'sk-defaults-000000000000' } }),
-        'home/.qwen/settings.json': json({ security: { auth: { selectedType: 'openai' } }, env: { OPENAI_MODEL: 'user-model', OPENAI_API_KEY: 'sk-user-0000000000000000' } }),
+        'home/.qwen/settings.json': json({
+          security: { auth: { selectedType: 'openai' } },
+          env: { OPENAI_MODEL: 'user-model', OPENAI_API_KEY: 'sk-user-0000000000000000' },
+        }),
         'sys/settings.json': json({ env: { OPENAI_API_KEY: 'sk-system-00000000000000' } }),
       };
       const r = await run({ files }, q);
@@ -278,9 +302,18 @@ describe('system settings and system defaults (settings-layers §2)', () => {
       system: '/Library/Application Support/QwenCode/settings.json',
       defaults: '/Library/Application Support/QwenCode/system-defaults.json',
     });
-    expect(systemSettingsPaths({}, 'win32', '/w')).toEqual({ system: 'C:\\ProgramData\\qwen-code\\settings.json', defaults: 'C:\\ProgramData\\qwen-code\\system-defaults.json' });
-    expect(systemSettingsPaths({ QWEN_CODE_SYSTEM_SETTINGS_PATH: '/s/x.json' }, 'linux', '/w')).toEqual({ system: '/s/x.json', defaults: '/s/system-defaults.json' });
-    expect(systemSettingsPaths({ QWEN_CODE_SYSTEM_DEFAULTS_PATH: '/d/y.json' }, 'linux', '/w')).toEqual({ system: '/etc/qwen-code/settings.json', defaults: '/d/y.json' });
+    expect(systemSettingsPaths({}, 'win32', '/w')).toEqual({
+      system: 'C:\\ProgramData\\qwen-code\\settings.json',
+      defaults: 'C:\\ProgramData\\qwen-code\\system-defaults.json',
+    });
+    expect(systemSettingsPaths({ QWEN_CODE_SYSTEM_SETTINGS_PATH: '/s/x.json' }, 'linux', '/w')).toEqual({
+      system: '/s/x.json',
+      defaults: '/s/system-defaults.json',
+    });
+    expect(systemSettingsPaths({ QWEN_CODE_SYSTEM_DEFAULTS_PATH: '/d/y.json' }, 'linux', '/w')).toEqual({
+      system: '/etc/qwen-code/settings.json',
+      defaults: '/d/y.json',
+    });
     expect(systemSettingsPaths({ QWEN_CODE_SYSTEM_SETTINGS_PATH: '' }, 'linux', '/w').system).toBe('/etc/qwen-code/settings.json');
   });
 
@@ -320,12 +353,21 @@ describe('system settings and system defaults (settings-layers §2)', () => {
       'alt/settings.json': json({ model: { name: 'from-alt-system' } }),
     };
     const home = { ...files, 'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-0000000000000000\nQWEN_CODE_SYSTEM_SETTINGS_PATH={root}/alt/settings.json\n' };
-    const project = { ...files, 'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-0000000000000000\n', 'w/.qwen/.env': 'OPENAI_API_KEY=sk-project-00000000000000\nQWEN_CODE_SYSTEM_SETTINGS_PATH={root}/alt/settings.json\n' };
+    const project = {
+      ...files,
+      'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-0000000000000000\n',
+      'w/.qwen/.env': 'OPENAI_API_KEY=sk-project-00000000000000\nQWEN_CODE_SYSTEM_SETTINGS_PATH={root}/alt/settings.json\n',
+    };
     const noShell = { QWEN_CODE_SYSTEM_SETTINGS_PATH: '' };
     expect(modelOf(await run({ files: home, env: noShell }, '0.24'))).toBe('from-alt-system');
     expect(modelOf(await run({ files: project, env: noShell }, '0.24'))).not.toBe('from-alt-system');
     // 0.12: the exported empty value counts as set, so take the shell variable away entirely.
-    const r12 = await resolveAuth({ ...setup({ files: project }), env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }, qwenCode: '0.12', homeDir: tree!.path('home') }).catch((e) => e);
+    const r12 = await resolveAuth({
+      ...setup({ files: project }),
+      env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+      qwenCode: '0.12',
+      homeDir: tree!.path('home'),
+    }).catch((e) => e);
     expect(modelOf(r12)).toBe('from-alt-system');
   });
 
@@ -346,7 +388,10 @@ describe('system settings and system defaults (settings-layers §2)', () => {
       tree!.remove();
     }
     // A bad workspace file is ignored by 0.24 too (it resets it).
-    const ws = await run({ files: { 'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-0000000000000000\n', 'home/.qwen/settings.json': plainUser, 'w/.qwen/settings.json': '[1]' } }, '0.24');
+    const ws = await run(
+      { files: { 'home/.qwen/.env': 'OPENAI_API_KEY=sk-home-0000000000000000\n', 'home/.qwen/settings.json': plainUser, 'w/.qwen/settings.json': '[1]' } },
+      '0.24',
+    );
     expect(keyOf(ws)).toBe('sk-home-0000000000000000');
   });
 

@@ -174,7 +174,11 @@ describe('the relaunch and $VAR (§7)', () => {
     it(`${qwenCode}: settings strings see names set only in a project .env or a settings.env`, async () => {
       const opts = setup({
         'w/.env': 'PROJKEY=sk-proj\nOPENAI_BASE_URL=http://127.0.0.1:9/f/v1\n',
-        'home/.qwen/settings.json': settings({ security: { auth: { selectedType: 'openai', apiKey: '$PROJKEY' } }, env: { SENVM: 'model-senv' }, model: { name: '${SENVM}' } }),
+        'home/.qwen/settings.json': settings({
+          security: { auth: { selectedType: 'openai', apiKey: '$PROJKEY' } },
+          env: { SENVM: 'model-senv' },
+          model: { name: '${SENVM}' },
+        }),
       });
       const auth = await resolveAuth(opts({ qwenCode }));
       expect(auth).toMatchObject({ apiKey: 'sk-proj', model: 'model-senv' });

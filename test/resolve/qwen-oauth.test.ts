@@ -47,7 +47,12 @@ describe('oauth.store', () => {
 
   it("'keychain' with a keychain that cannot be opened falls back to the file, with a typed reason and a diagnostic", async () => {
     tree = makeTree({
-      'home/.qwen/oauth_creds.json': JSON.stringify({ access_token: login.accessToken, refresh_token: login.refreshToken, token_type: 'Bearer', expiry_date: login.expiresAt }),
+      'home/.qwen/oauth_creds.json': JSON.stringify({
+        access_token: login.accessToken,
+        refresh_token: login.refreshToken,
+        token_type: 'Bearer',
+        expiry_date: login.expiresAt,
+      }),
       'work/.keep': '',
     });
     // Where no Secret Service answers (no session bus), keytar fails and the file store stands in;

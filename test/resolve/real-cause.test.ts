@@ -63,7 +63,9 @@ describe('an empty exported variable hiding a value (D7)', () => {
   });
 
   it('inspectEnvironment reports it (ENV_EMPTY_SHADOWS) for any variable, resolving nothing', async () => {
-    const report = await inspectEnvironment(options({ env: { OPENAI_API_KEY: '', SOME_OTHER: '' }, files: { 'w/.env': `OPENAI_API_KEY=${KEY}\nSOME_OTHER=1\n` } }));
+    const report = await inspectEnvironment(
+      options({ env: { OPENAI_API_KEY: '', SOME_OTHER: '' }, files: { 'w/.env': `OPENAI_API_KEY=${KEY}\nSOME_OTHER=1\n` } }),
+    );
     const found = report.diagnostics.filter((d) => d.code === 'ENV_EMPTY_SHADOWS').map((d) => [d.variable, d.path]);
     expect(found).toEqual([
       ['OPENAI_API_KEY', tree!.path('w/.env')],
@@ -79,7 +81,9 @@ describe("a provider's variable set alone", () => {
     .flatMap((p) => p.envKeys.filter((v) => v !== 'OPENAI_API_KEY').map((v) => [v, p] as const));
 
   it('covers the registry', () => {
-    expect(providerVariables.map(([v]) => v)).toEqual(expect.arrayContaining(['BAILIAN_CODING_PLAN_API_KEY', 'BAILIAN_TOKEN_PLAN_API_KEY', 'DASHSCOPE_API_KEY']));
+    expect(providerVariables.map(([v]) => v)).toEqual(
+      expect.arrayContaining(['BAILIAN_CODING_PLAN_API_KEY', 'BAILIAN_TOKEN_PLAN_API_KEY', 'DASHSCOPE_API_KEY']),
+    );
   });
 
   it.each(providerVariables)('%s: the error says it is set, read only with its base URL, and which to set', async (variable, provider) => {
@@ -174,7 +178,14 @@ describe('cwd is checked (INVALID_OPTION naming the path)', () => {
 });
 
 describe('a modelProviders entry picked by the model, its envKey unset, nothing selected', () => {
-  const entries = { modelProviders: { openai: [{ id: 'other', envKey: 'OTHER_KEY' }, { id: 'mine', envKey: 'MY_KEY', baseUrl: 'https://mine.example/v1' }] } };
+  const entries = {
+    modelProviders: {
+      openai: [
+        { id: 'other', envKey: 'OTHER_KEY' },
+        { id: 'mine', envKey: 'MY_KEY', baseUrl: 'https://mine.example/v1' },
+      ],
+    },
+  };
   it.each([
     ['model.name', { ...entries, model: { name: 'mine' } }, {}],
     ['overrides.model', entries, { overrides: { model: 'mine' } }],
@@ -188,7 +199,9 @@ describe('a modelProviders entry picked by the model, its envKey unset, nothing 
 
   it('a cached Qwen OAuth login still comes first (spec §3)', async () => {
     const creds = JSON.stringify({ access_token: 'at-0123456789abcdef', token_type: 'Bearer', expiry_date: Date.parse('2099-01-01') });
-    const auth = await resolveAuth(options({ files: { 'home/.qwen/settings.json': JSON.stringify({ ...entries, model: { name: 'mine' } }), 'home/.qwen/oauth_creds.json': creds } }));
+    const auth = await resolveAuth(
+      options({ files: { 'home/.qwen/settings.json': JSON.stringify({ ...entries, model: { name: 'mine' } }), 'home/.qwen/oauth_creds.json': creds } }),
+    );
     expect(auth.type).toBe('qwen-oauth');
   });
 });
@@ -210,7 +223,11 @@ describe('overrides that are dropped are reported (OVERRIDE_IGNORED)', () => {
   it('overrides.baseUrl when a modelProviders entry decides alone', async () => {
     const settings = { modelProviders: { openai: [{ id: 'mine', envKey: 'MY_KEY', baseUrl: 'https://mine.example/v1' }] } };
     const auth = await resolveAuth(
-      options({ files: { 'home/.qwen/settings.json': JSON.stringify(settings) }, env: { MY_KEY: 'k' }, options: { overrides: { model: 'mine', baseUrl: 'https://elsewhere.example/v1' } } }),
+      options({
+        files: { 'home/.qwen/settings.json': JSON.stringify(settings) },
+        env: { MY_KEY: 'k' },
+        options: { overrides: { model: 'mine', baseUrl: 'https://elsewhere.example/v1' } },
+      }),
     );
     expect(auth.baseUrl).toBe('https://mine.example/v1');
     expect(auth.diagnostics).toContainEqual(expect.objectContaining({ code: 'OVERRIDE_IGNORED', key: 'baseUrl' }));

@@ -31,7 +31,12 @@ const cached = { 'home/.qwen/oauth_creds.json': CREDS };
 
 describe('auth type (spec §3)', () => {
   it.each([
-    ['override beats everything', { env: { OPENAI_API_KEY: 'k', QWEN_OAUTH: '1' }, files: { ...selected('qwen-oauth'), ...cached }, options: { overrides: { authType: 'openai' } } }, 'openai', 'override'],
+    [
+      'override beats everything',
+      { env: { OPENAI_API_KEY: 'k', QWEN_OAUTH: '1' }, files: { ...selected('qwen-oauth'), ...cached }, options: { overrides: { authType: 'openai' } } },
+      'openai',
+      'override',
+    ],
     ['selectedType beats QWEN_OAUTH', { env: { OPENAI_API_KEY: 'k', QWEN_OAUTH: '1' }, files: { ...selected('openai'), ...cached } }, 'openai', 'settings'],
     ['QWEN_OAUTH beats an available key', { env: { OPENAI_API_KEY: 'k', QWEN_OAUTH: 'true' }, files: cached }, 'qwen-oauth', 'env'],
     ['QWEN_OAUTH from a .env file counts', { env: { OPENAI_API_KEY: 'k' }, files: { ...cached, 'w/.env': 'QWEN_OAUTH=1' } }, 'qwen-oauth', 'env-file'],
@@ -150,9 +155,7 @@ describe('secrets never print whole (spec §6)', () => {
     const auth = await resolveIn({ env: { OPENAI_API_KEY: ` ${KEY} `, OPENAI_BASE_URL: 'http://api.example.com/v1' } });
     const text = JSON.stringify(auth.diagnostics);
     expect(text).not.toContain(KEY);
-    expect(auth.diagnostics.map((d) => d.code)).toEqual(
-      expect.arrayContaining(['API_KEY_WHITESPACE', 'INSECURE_BASE_URL', 'KEY_PROVIDER_MISMATCH']),
-    );
+    expect(auth.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['API_KEY_WHITESPACE', 'INSECURE_BASE_URL', 'KEY_PROVIDER_MISMATCH']));
   });
 
   it('a base URL with credentials in it is redacted in errors', async () => {

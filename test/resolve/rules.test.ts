@@ -92,7 +92,13 @@ describe('resolveAuth against a plain restatement of the rules (random cases)', 
     let actual: unknown;
     try {
       // The precedence rules, as the differential tests compare them: the folder is vouched for (issue 16).
-      const a = await resolveAuth({ cwd: tree.path(c.cwd), homeDir: tree.path(c.home), env, overrides: { authType: 'openai', ...overrides }, trustWorkspace: true });
+      const a = await resolveAuth({
+        cwd: tree.path(c.cwd),
+        homeDir: tree.path(c.home),
+        env,
+        overrides: { authType: 'openai', ...overrides },
+        trustWorkspace: true,
+      });
       actual = a.type === 'openai' ? { key: a.apiKey, baseUrl: a.baseUrl, model: a.model } : a.type;
     } catch (error) {
       actual = isAuthError(error) ? error.code : error;

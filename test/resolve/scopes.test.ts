@@ -35,7 +35,11 @@ describe('every source carries its scope (contract: Scope)', () => {
       if (pick()) env.OPENAI_BASE_URL = 'http://127.0.0.1:9/v1';
       if (pick()) files['w/.env'] = 'OPENAI_API_KEY=sk-project-00000000000\nOPENAI_MODEL=m-project\n';
       if (pick()) files['home/.qwen/.env'] = 'OPENAI_API_KEY=sk-home-0000000000000\nOPENAI_BASE_URL=http://127.0.0.1:8/v1\n';
-      if (pick()) files['home/.qwen/settings.json'] = JSON.stringify({ security: { auth: { selectedType: 'openai', apiKey: 'sk-user-0000000000000' } }, env: { OPENAI_MODEL: 'm-user' } });
+      if (pick())
+        files['home/.qwen/settings.json'] = JSON.stringify({
+          security: { auth: { selectedType: 'openai', apiKey: 'sk-user-0000000000000' } },
+          env: { OPENAI_MODEL: 'm-user' },
+        });
       if (pick()) files['w/.qwen/settings.json'] = JSON.stringify({ model: { name: 'm-ws' }, security: { auth: { baseUrl: 'http://127.0.0.1:7/v1' } } });
       const overrides = pick() ? { apiKey: 'sk-override-000000000', authType: 'openai' as const } : {};
       tree = makeTree(files);

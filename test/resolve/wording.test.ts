@@ -5,15 +5,7 @@
  * resolveAuth({ interactive: true }).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type AuthOverrides,
-  ERROR_CODES,
-  isAuthError,
-  overridesFromFlags,
-  remedyFor,
-  type ResolvedAuth,
-  resolveAuth,
-} from '../../src/index.js';
+import { type AuthOverrides, ERROR_CODES, isAuthError, overridesFromFlags, remedyFor, type ResolvedAuth, resolveAuth } from '../../src/index.js';
 import type { ResolveAuthOptions } from '../../src/resolve/options.js';
 import { startFakeQwenServer } from '../../src/testing/index.js';
 import { makeTree, type Tree } from '../support/tree.js';
@@ -39,7 +31,12 @@ const overrideScenarios: readonly {
   { name: 'INVALID_BASE_URL', flags: { 'openai-base-url': 'ftp://x.example', 'openai-api-key': 'k' }, flag: '--openai-base-url' },
   { name: 'a provider variable set alone', flags: { model: 'm' }, env: { DASHSCOPE_API_KEY: 'sk-d' }, flag: '--openai-base-url' },
   { name: 'API_KEY_WHITESPACE', flags: { 'openai-api-key': ' sk-spaced-00000000 ' }, flag: '--openai-api-key' },
-  { name: 'OVERRIDE_IGNORED', flags: { 'auth-type': 'qwen-oauth', 'openai-base-url': 'https://x.example/v1' }, files: { 'home/.qwen/oauth_creds.json': creds }, flag: '--openai-base-url' },
+  {
+    name: 'OVERRIDE_IGNORED',
+    flags: { 'auth-type': 'qwen-oauth', 'openai-base-url': 'https://x.example/v1' },
+    files: { 'home/.qwen/oauth_creds.json': creds },
+    flag: '--openai-base-url',
+  },
 ];
 
 async function texts(s: (typeof overrideScenarios)[number], overrides: AuthOverrides, extra: Partial<ResolveAuthOptions> = {}): Promise<string> {

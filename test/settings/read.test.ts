@@ -41,10 +41,7 @@ describe('bad settings are reported and ignored, never fatal', () => {
     ['missing colon', '{\n  "model" { "name": "m" }\n}', 2, 11],
     ['truncated', '{\n  "model": {', 2, 13],
   ])('%s: path, line and column', async (_name, text, line, column) => {
-    const auth = await resolveWith(
-      { 'home/.qwen/settings.json': text, 'w/.qwen/settings.json': '{"model":{"name":"ws-model"}}' },
-      { OPENAI_API_KEY: 'sk-x' },
-    );
+    const auth = await resolveWith({ 'home/.qwen/settings.json': text, 'w/.qwen/settings.json': '{"model":{"name":"ws-model"}}' }, { OPENAI_API_KEY: 'sk-x' });
     const d = auth.diagnostics.find((x) => x.code === 'SETTINGS_INVALID_JSON');
     expect(d).toMatchObject({ level: 'error', path: tree!.path('home/.qwen/settings.json'), line, column });
     // The other scope still applies.
@@ -52,10 +49,7 @@ describe('bad settings are reported and ignored, never fatal', () => {
   });
 
   it('never quotes the file (which may hold a key) in the diagnostic', async () => {
-    const auth = await resolveWith(
-      { 'home/.qwen/settings.json': '{"security":{"auth":{"apiKey":"sk-secret-value-123456"}} tru}' },
-      { OPENAI_API_KEY: 'sk-x' },
-    );
+    const auth = await resolveWith({ 'home/.qwen/settings.json': '{"security":{"auth":{"apiKey":"sk-secret-value-123456"}} tru}' }, { OPENAI_API_KEY: 'sk-x' });
     expect(JSON.stringify(auth.diagnostics)).not.toContain('sk-secret');
   });
 
@@ -100,10 +94,13 @@ describe('scopes (spec §2)', () => {
   });
 
   it('an empty workspace value unsets the user one', async () => {
-    const auth = (await resolveWith({
-      'home/.qwen/settings.json': '{"model":{"name":"user-model"}}',
-      'w/.qwen/settings.json': '{"model":{"name":""}}',
-    }, { OPENAI_API_KEY: 'sk-x' })) as OpenAIAuth;
+    const auth = (await resolveWith(
+      {
+        'home/.qwen/settings.json': '{"model":{"name":"user-model"}}',
+        'w/.qwen/settings.json': '{"model":{"name":""}}',
+      },
+      { OPENAI_API_KEY: 'sk-x' },
+    )) as OpenAIAuth;
     expect(auth.model).toBe('qwen3.5-plus');
   });
 

@@ -1,13 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  folderTrustOf,
-  readTrustRules,
-  type TrustLevel,
-  type TrustRule,
-  trustedFoldersPath,
-} from '../../src/settings/trusted-folders.js';
+import { folderTrustOf, readTrustRules, type TrustLevel, type TrustRule, trustedFoldersPath } from '../../src/settings/trusted-folders.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 let tree: Tree | undefined;
@@ -101,7 +95,16 @@ describe('folderTrustOf: each rule', () => {
     expect(folderTrustOf(tie, '/p/q', '0.24').verdict).toBe('untrusted');
     expect(folderTrustOf([...tie].reverse(), '/p/q', '0.24').verdict).toBe('untrusted');
     // A TRUST_PARENT rule counts at its parent's depth: /p/q/x's parent /p/q ties with DO_NOT_TRUST /p/q.
-    expect(folderTrustOf([{ path: '/p/q/x', level: 'TRUST_PARENT' }, { path: '/p/q', level: 'DO_NOT_TRUST' }], '/p/q/y', '0.24').verdict).toBe('untrusted');
+    expect(
+      folderTrustOf(
+        [
+          { path: '/p/q/x', level: 'TRUST_PARENT' },
+          { path: '/p/q', level: 'DO_NOT_TRUST' },
+        ],
+        '/p/q/y',
+        '0.24',
+      ).verdict,
+    ).toBe('untrusted');
   });
 
   it('0.12: a covering trust rule beats DO_NOT_TRUST, which matches its exact path only', () => {

@@ -19,7 +19,9 @@ describe('setSelectedAuthType meets a v1 (flat) file (settings-layers.md §5)', 
     const r = await setSelectedAuthType('openai', { homeDir: tree.path('home'), env: {} });
     expect(r).toMatchObject({ previous: 'qwen-oauth', changed: true });
     expect(readAuth(r.path)).toEqual({ selectedType: 'openai', enforcedType: 'openai', useExternal: true });
-    await expect(resolveAuth({ homeDir: tree.path('home'), cwd: tree.path('home'), env: { OPENAI_API_KEY: 'sk-x' } })).resolves.toMatchObject({ type: 'openai' });
+    await expect(resolveAuth({ homeDir: tree.path('home'), cwd: tree.path('home'), env: { OPENAI_API_KEY: 'sk-x' } })).resolves.toMatchObject({
+      type: 'openai',
+    });
   });
 
   it('adds a flat key to a v1 file that has none (a nested security.auth would drop the flat policy keys)', async () => {

@@ -16,7 +16,12 @@ let tree: Tree | undefined;
 afterEach(() => tree?.remove());
 
 const CREDS = { accessToken: 'at-0123456789abcdef', refreshToken: 'rt-0123456789abcdef', tokenType: 'Bearer', expiresAt: Date.parse('2099-01-01') };
-const JSON_CREDS = JSON.stringify({ access_token: 'at-0123456789abcdef', refresh_token: 'rt-0123456789abcdef', token_type: 'Bearer', expiry_date: Date.parse('2099-01-01') });
+const JSON_CREDS = JSON.stringify({
+  access_token: 'at-0123456789abcdef',
+  refresh_token: 'rt-0123456789abcdef',
+  token_type: 'Bearer',
+  expiry_date: Date.parse('2099-01-01'),
+});
 const OLD = new Date(Date.now() - 120_000);
 
 /** A pid that belonged to a process that has exited. */
@@ -80,7 +85,9 @@ describe('temporary files left by writers', () => {
     chmodSync(tree.path('q'), 0o755);
     // The rename will fail: something that is not a file is at the target.
     mkdirSync(tree.path('q/oauth_creds.json/x'), { recursive: true });
-    const error = await createFileTokenStore({ qwenDir: tree.path('q') }).write(CREDS).catch((e: unknown) => e);
+    const error = await createFileTokenStore({ qwenDir: tree.path('q') })
+      .write(CREDS)
+      .catch((e: unknown) => e);
     expect(isAuthError(error, 'STORE_ERROR'), String(error)).toBe(true);
     expect(statSync(tree.path('q')).mode & 0o777).toBe(0o700);
     expect(readdirSync(tree.path('q')).filter((f) => f.endsWith('.tmp'))).toEqual([]);

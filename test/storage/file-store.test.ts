@@ -40,7 +40,10 @@ describe('file store', () => {
     const store = createFileTokenStore({ qwenDir: tree.path('q') });
     expect(await store.read()).toBeUndefined();
     for (const [text, expected] of [
-      ['{"access_token":"a","refresh_token":"r","token_type":"Bearer","expiry_date":5}', { accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer', expiresAt: 5 }],
+      [
+        '{"access_token":"a","refresh_token":"r","token_type":"Bearer","expiry_date":5}',
+        { accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer', expiresAt: 5 },
+      ],
       ['{"access_token":"a"}', { accessToken: 'a', tokenType: 'Bearer' }],
       ['{"access_token":""}', undefined],
       ['not json', undefined],

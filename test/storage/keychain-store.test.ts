@@ -157,7 +157,11 @@ describe('falling back to the file store', () => {
 
   it('a keychain that never answers: given up after the probe timeout', async () => {
     tree = makeTree();
-    const stuck: KeytarLike = { getPassword: () => new Promise(() => {}), setPassword: () => new Promise(() => {}), deletePassword: () => new Promise(() => {}) };
+    const stuck: KeytarLike = {
+      getPassword: () => new Promise(() => {}),
+      setPassword: () => new Promise(() => {}),
+      deletePassword: () => new Promise(() => {}),
+    };
     const store = await createKeychainTokenStore({ qwenDir: tree.path('q'), keytar: stuck, probeTimeoutMs: 50 });
     expect(store.kind).toBe('file');
     expect(store.fallbackReason).toMatch(/did not answer within 50 ms/);

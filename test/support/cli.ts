@@ -11,7 +11,10 @@ export interface CliRun {
 }
 
 /** Runs the built command in `cwd` with a clean environment (PATH and HOME, plus `env`). */
-export function runCli(args: readonly string[], options: { readonly cwd: string; readonly home: string; readonly env?: Record<string, string> }): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  options: { readonly cwd: string; readonly home: string; readonly env?: Record<string, string> },
+): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.home, ...options.env },

@@ -8,7 +8,14 @@ const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
   const first = args[0];
   const options = Array.isArray(first) ? first[0] : first;
-  const host = typeof options === 'object' && options !== null ? (options.path ? '127.0.0.1' : (options.host ?? 'localhost')) : typeof args[1] === 'string' ? args[1] : 'localhost';
+  const host =
+    typeof options === 'object' && options !== null
+      ? options.path
+        ? '127.0.0.1'
+        : (options.host ?? 'localhost')
+      : typeof args[1] === 'string'
+        ? args[1]
+        : 'localhost';
   if (!LOOPBACK.has(String(host).replace(/^\[|\]$/g, ''))) {
     throw new Error(`loopback-only: a docs example tried to connect to ${host}`);
   }

@@ -25,8 +25,17 @@ const sse = (events: readonly [string | undefined, object][]): string =>
 /** A short streamed answer ("ok") in the shape of the API the path names. */
 function answer(path: string, model: string): string | undefined {
   if (/\/chat\/completions$/.test(path)) {
-    const chunk = (delta: object, finish: string | null) => ({ id: 'x', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] });
-    return `${sse([[undefined, chunk({ role: 'assistant', content: 'ok' }, null)], [undefined, chunk({}, 'stop')]])}data: [DONE]\n\n`;
+    const chunk = (delta: object, finish: string | null) => ({
+      id: 'x',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+    return `${sse([
+      [undefined, chunk({ role: 'assistant', content: 'ok' }, null)],
+      [undefined, chunk({}, 'stop')],
+    ])}data: [DONE]\n\n`;
   }
   if (/\/responses$/.test(path)) {
     const done = {
@@ -45,7 +54,13 @@ function answer(path: string, model: string): string | undefined {
   }
   if (/\/messages$/.test(path)) {
     return sse([
-      ['message_start', { type: 'message_start', message: { id: 'm', type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { input_tokens: 1, output_tokens: 1 } } }],
+      [
+        'message_start',
+        {
+          type: 'message_start',
+          message: { id: 'm', type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { input_tokens: 1, output_tokens: 1 } },
+        },
+      ],
       ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
       ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'ok' } }],
       ['content_block_stop', { type: 'content_block_stop', index: 0 }],

@@ -33,8 +33,7 @@ export function run(script: string, args: readonly string[], env: NodeJS.Process
   return {
     child,
     done,
-    waitFor: (text) =>
-      stdout.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ text, resolve })),
+    waitFor: (text) => (stdout.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ text, resolve }))),
   };
 }
 

@@ -45,7 +45,12 @@ describe('apiKey: overrides > OPENAI_API_KEY > provider variable > security.auth
   it.each([
     ['all set', full, 'sk-override', 'override'],
     ['no override', { ...full, overrides: {} }, 'sk-env', 'env'],
-    ['no override, no OPENAI_API_KEY', { ...full, overrides: {}, env: { OPENAI_BASE_URL: CP_BJ, BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-provider-var-0001' } }, 'sk-sp-provider-var-0001', 'env'],
+    [
+      'no override, no OPENAI_API_KEY',
+      { ...full, overrides: {}, env: { OPENAI_BASE_URL: CP_BJ, BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-provider-var-0001' } },
+      'sk-sp-provider-var-0001',
+      'env',
+    ],
     ['only settings', { user: { security: { auth: { apiKey: 'sk-settings' } } } }, 'sk-settings', 'settings'],
     ['empty override and whitespace env are skipped', { ...full, overrides: { apiKey: '' }, env: { OPENAI_API_KEY: '   ' } }, 'sk-settings', 'settings'],
   ] as const)('%s', async (_name, setup, key, kind) => {
@@ -65,9 +70,10 @@ describe('apiKey: overrides > OPENAI_API_KEY > provider variable > security.auth
   });
 
   it('a provider variable is used only for its own endpoint', async () => {
-    await expect(
-      resolveOpenAI({ env: { OPENAI_BASE_URL: 'https://api.openai.com/v1', BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-x' } }),
-    ).rejects.toMatchObject({ code: 'MISSING_API_KEY', details: { variables: ['OPENAI_API_KEY'] } });
+    await expect(resolveOpenAI({ env: { OPENAI_BASE_URL: 'https://api.openai.com/v1', BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-x' } })).rejects.toMatchObject({
+      code: 'MISSING_API_KEY',
+      details: { variables: ['OPENAI_API_KEY'] },
+    });
     const dash = await resolveOpenAI({ env: { OPENAI_BASE_URL: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1', DASHSCOPE_API_KEY: 'sk-dash' } });
     expect(dash.apiKey).toBe('sk-dash');
     const token = await resolveOpenAI({
@@ -88,12 +94,24 @@ describe('apiKey: overrides > OPENAI_API_KEY > provider variable > security.auth
 
 describe('baseUrl: overrides > OPENAI_BASE_URL > security.auth.baseUrl > key-implied > DashScope (spec §4)', () => {
   it.each([
-    ['override', { overrides: { baseUrl: 'https://o.example/v1' }, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'https://e.example/v1' } }, 'https://o.example/v1'],
-    ['env', { env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'https://e.example/v1' }, user: { security: { auth: { baseUrl: 'https://s.example/v1' } } } }, 'https://e.example/v1'],
+    [
+      'override',
+      { overrides: { baseUrl: 'https://o.example/v1' }, env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'https://e.example/v1' } },
+      'https://o.example/v1',
+    ],
+    [
+      'env',
+      { env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'https://e.example/v1' }, user: { security: { auth: { baseUrl: 'https://s.example/v1' } } } },
+      'https://e.example/v1',
+    ],
     ['settings', { env: { OPENAI_API_KEY: 'k' }, user: { security: { auth: { baseUrl: 'https://s.example/v1' } } } }, 'https://s.example/v1'],
     ['default', { env: { OPENAI_API_KEY: 'sk-plain-key' } }, DASHSCOPE],
     ['sk-sp- key with nothing configured: Coding Plan Beijing (Differs)', { env: { OPENAI_API_KEY: 'sk-sp-abcdefgh12345678' } }, CP_BJ],
-    ['sk-sp- key never beats a configured URL', { env: { OPENAI_API_KEY: 'sk-sp-abcdefgh12345678' }, user: { security: { auth: { baseUrl: 'https://s.example/v1' } } } }, 'https://s.example/v1'],
+    [
+      'sk-sp- key never beats a configured URL',
+      { env: { OPENAI_API_KEY: 'sk-sp-abcdefgh12345678' }, user: { security: { auth: { baseUrl: 'https://s.example/v1' } } } },
+      'https://s.example/v1',
+    ],
   ] as const)('%s', async (_name, setup, expected) => {
     expect((await resolveOpenAI(setup)).baseUrl).toBe(expected);
   });
@@ -105,14 +123,11 @@ describe('baseUrl: overrides > OPENAI_BASE_URL > security.auth.baseUrl > key-imp
     expect(auth.provider).toMatchObject({ id: 'alibaba-coding-plan', region: 'cn-beijing', plan: 'coding-plan' });
   });
 
-  it.each(['dashscope.aliyuncs.com/compatible-mode/v1', 'ftp://x.example/v1', 'not a url', '/v1'])(
-    'rejects %j with INVALID_BASE_URL',
-    async (value) => {
-      const error = await resolveOpenAI({ env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: value } }).catch((e: unknown) => e);
-      expect(isAuthError(error, 'INVALID_BASE_URL')).toBe(true);
-      expect((error as Error).message).toContain('OPENAI_BASE_URL');
-    },
-  );
+  it.each(['dashscope.aliyuncs.com/compatible-mode/v1', 'ftp://x.example/v1', 'not a url', '/v1'])('rejects %j with INVALID_BASE_URL', async (value) => {
+    const error = await resolveOpenAI({ env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: value } }).catch((e: unknown) => e);
+    expect(isAuthError(error, 'INVALID_BASE_URL')).toBe(true);
+    expect((error as Error).message).toContain('OPENAI_BASE_URL');
+  });
 
   it('warns when a key would go over plain http to another machine, not to loopback', async () => {
     const remote = await resolveOpenAI({ env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://llm.example:8080/v1' } });
@@ -144,11 +159,7 @@ describe('model: overrides > OPENAI_MODEL > QWEN_MODEL > model.name > provider d
 describe('modelProviders (spec §4, "Providers from settings")', () => {
   const providers = {
     modelProviders: {
-      openai: [
-        { id: 'first', envKey: 'FIRST_KEY', baseUrl: 'https://first.example/v1' },
-        { id: 'second', envKey: 'SECOND_KEY' },
-        { id: 'third' },
-      ],
+      openai: [{ id: 'first', envKey: 'FIRST_KEY', baseUrl: 'https://first.example/v1' }, { id: 'second', envKey: 'SECOND_KEY' }, { id: 'third' }],
     },
   };
 
@@ -168,7 +179,7 @@ describe('modelProviders (spec §4, "Providers from settings")', () => {
     expect([auth.apiKey, auth.baseUrl, auth.model]).toEqual(['sk-first', 'https://first.example/v1', 'first']);
   });
 
-  it("a missing envKey variable is MISSING_API_KEY naming it, never another key", async () => {
+  it('a missing envKey variable is MISSING_API_KEY naming it, never another key', async () => {
     const error = await resolveOpenAI({ user: { ...providers, model: { name: 'first' } }, env: { OPENAI_API_KEY: 'sk-x' } }).catch((e) => e);
     expect(error).toMatchObject({ code: 'MISSING_API_KEY', details: { variables: ['FIRST_KEY'] } });
     expect(error.message).toContain('FIRST_KEY');

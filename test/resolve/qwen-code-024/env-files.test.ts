@@ -43,11 +43,55 @@ async function resolve024(setup: Setup): Promise<ApiKeyAuth> {
 describe('rule 1: the project file, then the home files, all applied', () => {
   it.each([
     // [name, files, cwd, home, expected key, expected path, expected fallbacks]
-    ['the project file wins, the home files fill below it', { 'w/p/.env': 'OPENAI_MODEL=p', 'home/.qwen/.env': 'OPENAI_API_KEY=sk-qwendir', 'home/.env': 'OPENAI_API_KEY=sk-home\nOPENAI_BASE_URL=http://127.0.0.1:9/h' }, 'w/p', 'home', 'sk-qwendir', 'w/p/.env', ['home/.qwen/.env', 'home/.env']],
-    ['D/.qwen/.env before D/.env; the first found ends the walk', { 'w/p/.qwen/.env': 'OPENAI_API_KEY=sk-qwenfolder', 'w/p/.env': 'OPENAI_API_KEY=sk-plain', 'w/.env': 'OPENAI_API_KEY=sk-parent' }, 'w/p', 'home', 'sk-qwenfolder', 'w/p/.qwen/.env', []],
-    ['the walk goes up to a parent', { 'w/.env': 'OPENAI_API_KEY=sk-parent', 'home/.env': 'OPENAI_API_KEY=sk-home' }, 'w/p', 'home', 'sk-parent', 'w/.env', ['home/.env']],
-    ['the walk stops at the home folder: nothing above it', { 'w/.env': 'OPENAI_API_KEY=sk-above-home', 'w/h/.env': 'OPENAI_API_KEY=sk-home', 'w/h/p/.keep': '' }, 'w/h/p', 'w/h', 'sk-home', 'w/h/.env', []],
-    ['cwd is the home folder: only the home files', { 'w/.env': 'OPENAI_API_KEY=sk-above', 'w/h/.qwen/.env': 'OPENAI_API_KEY=sk-qwendir', 'w/h/.env': 'OPENAI_API_KEY=sk-home' }, 'w/h', 'w/h', 'sk-qwendir', 'w/h/.qwen/.env', ['w/h/.env']],
+    [
+      'the project file wins, the home files fill below it',
+      {
+        'w/p/.env': 'OPENAI_MODEL=p',
+        'home/.qwen/.env': 'OPENAI_API_KEY=sk-qwendir',
+        'home/.env': 'OPENAI_API_KEY=sk-home\nOPENAI_BASE_URL=http://127.0.0.1:9/h',
+      },
+      'w/p',
+      'home',
+      'sk-qwendir',
+      'w/p/.env',
+      ['home/.qwen/.env', 'home/.env'],
+    ],
+    [
+      'D/.qwen/.env before D/.env; the first found ends the walk',
+      { 'w/p/.qwen/.env': 'OPENAI_API_KEY=sk-qwenfolder', 'w/p/.env': 'OPENAI_API_KEY=sk-plain', 'w/.env': 'OPENAI_API_KEY=sk-parent' },
+      'w/p',
+      'home',
+      'sk-qwenfolder',
+      'w/p/.qwen/.env',
+      [],
+    ],
+    [
+      'the walk goes up to a parent',
+      { 'w/.env': 'OPENAI_API_KEY=sk-parent', 'home/.env': 'OPENAI_API_KEY=sk-home' },
+      'w/p',
+      'home',
+      'sk-parent',
+      'w/.env',
+      ['home/.env'],
+    ],
+    [
+      'the walk stops at the home folder: nothing above it',
+      { 'w/.env': 'OPENAI_API_KEY=sk-above-home', 'w/h/.env': 'OPENAI_API_KEY=sk-home', 'w/h/p/.keep': '' },
+      'w/h/p',
+      'w/h',
+      'sk-home',
+      'w/h/.env',
+      [],
+    ],
+    [
+      'cwd is the home folder: only the home files',
+      { 'w/.env': 'OPENAI_API_KEY=sk-above', 'w/h/.qwen/.env': 'OPENAI_API_KEY=sk-qwendir', 'w/h/.env': 'OPENAI_API_KEY=sk-home' },
+      'w/h',
+      'w/h',
+      'sk-qwendir',
+      'w/h/.qwen/.env',
+      ['w/h/.env'],
+    ],
     ['at the root with nothing found: the home files', { 'home/.env': 'OPENAI_API_KEY=sk-home' }, 'w/p', 'home', 'sk-home', 'home/.env', []],
   ])('%s', async (_name, files, cwd, home, key, path, fallbacks) => {
     const auth = await resolve024({ files: { [`${cwd}/.keep`]: '', ...files }, cwd, home, env: OPENAI });
@@ -64,12 +108,15 @@ describe('rule 1: the project file, then the home files, all applied', () => {
     expect(report.envFile?.fallbacks.map((f) => f.path)).toEqual([tree!.path('home/.qwen/.env'), tree!.path('home/.env')]);
   });
 
-  it("envFile.homeFallback: false contradicts the mode: INVALID_OPTION", async () => {
+  it('envFile.homeFallback: false contradicts the mode: INVALID_OPTION', async () => {
     await expect(resolveAuth({ ...options({}), envFile: { homeFallback: false } })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
       details: { option: 'envFile.homeFallback' },
     });
-    await expect(resolveAuth({ ...options({}), qwenCode: '0.3' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION_TYPE', details: { option: 'qwenCode' } });
+    await expect(resolveAuth({ ...options({}), qwenCode: '0.3' as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTION_TYPE',
+      details: { option: 'qwenCode' },
+    });
   });
 
   it('the default mode keeps one file (the contrast)', async () => {
@@ -82,10 +129,26 @@ describe('rule 1: the project file, then the home files, all applied', () => {
 
 describe('rule 2: unset means undefined or empty', () => {
   it.each([
-    ['an exported empty variable is filled by a .env file', { env: { ...OPENAI, OPENAI_API_KEY: '' }, files: { 'w/p/.env': 'OPENAI_API_KEY=sk-file' } }, 'sk-file'],
-    ['an exported empty variable is filled by settings.env', { env: { ...OPENAI, OPENAI_API_KEY: '' }, files: { 'home/.qwen/settings.json': '{"env":{"OPENAI_API_KEY":"sk-senv"}}' } }, 'sk-senv'],
-    ['an empty value in the project file is filled by a home file', { env: OPENAI, files: { 'w/p/.env': 'OPENAI_API_KEY=', 'home/.env': 'OPENAI_API_KEY=sk-home' } }, 'sk-home'],
-    ['an empty value in every file is filled by settings.env', { env: OPENAI, files: { 'w/p/.env': 'OPENAI_API_KEY=', 'home/.qwen/settings.json': '{"env":{"OPENAI_API_KEY":"sk-senv"}}' } }, 'sk-senv'],
+    [
+      'an exported empty variable is filled by a .env file',
+      { env: { ...OPENAI, OPENAI_API_KEY: '' }, files: { 'w/p/.env': 'OPENAI_API_KEY=sk-file' } },
+      'sk-file',
+    ],
+    [
+      'an exported empty variable is filled by settings.env',
+      { env: { ...OPENAI, OPENAI_API_KEY: '' }, files: { 'home/.qwen/settings.json': '{"env":{"OPENAI_API_KEY":"sk-senv"}}' } },
+      'sk-senv',
+    ],
+    [
+      'an empty value in the project file is filled by a home file',
+      { env: OPENAI, files: { 'w/p/.env': 'OPENAI_API_KEY=', 'home/.env': 'OPENAI_API_KEY=sk-home' } },
+      'sk-home',
+    ],
+    [
+      'an empty value in every file is filled by settings.env',
+      { env: OPENAI, files: { 'w/p/.env': 'OPENAI_API_KEY=', 'home/.qwen/settings.json': '{"env":{"OPENAI_API_KEY":"sk-senv"}}' } },
+      'sk-senv',
+    ],
     ['a non-empty export still wins', { env: { ...OPENAI, OPENAI_API_KEY: 'sk-exported' }, files: { 'w/p/.env': 'OPENAI_API_KEY=sk-file' } }, 'sk-exported'],
   ])('%s', async (_name, setup, key) => {
     const auth = await resolve024(setup);
@@ -95,7 +158,11 @@ describe('rule 2: unset means undefined or empty', () => {
   it('says so with ENV_EMPTY_FILLED (the default mode says ENV_EMPTY_SHADOWS and fails)', async () => {
     const setup = { env: { ...OPENAI, OPENAI_API_KEY: '' }, files: { 'w/p/.env': 'OPENAI_API_KEY=sk-file' } };
     const auth = await resolve024(setup);
-    expect(auth.diagnostics.find((d) => d.code === 'ENV_EMPTY_FILLED')).toMatchObject({ variable: 'OPENAI_API_KEY', path: tree!.path('w/p/.env'), level: 'info' });
+    expect(auth.diagnostics.find((d) => d.code === 'ENV_EMPTY_FILLED')).toMatchObject({
+      variable: 'OPENAI_API_KEY',
+      path: tree!.path('w/p/.env'),
+      level: 'info',
+    });
     expect(auth.diagnostics.map((d) => d.code)).not.toContain('ENV_EMPTY_SHADOWS');
     await expect(resolveAuth({ ...options(setup), qwenCode: '0.12' })).rejects.toMatchObject({ code: 'MISSING_API_KEY' });
   });
@@ -135,7 +202,9 @@ describe('rule 3: what each file may set', () => {
   it('settings.env may not set the home-only or loader variables', async () => {
     const auth = await resolve024({
       env: OPENAI,
-      files: { 'home/.qwen/settings.json': JSON.stringify({ env: { OPENAI_API_KEY: 'sk-senv', QWEN_TLS_INSECURE: '1', NODE_OPTIONS: '--require x', PATH: '/evil' } }) },
+      files: {
+        'home/.qwen/settings.json': JSON.stringify({ env: { OPENAI_API_KEY: 'sk-senv', QWEN_TLS_INSECURE: '1', NODE_OPTIONS: '--require x', PATH: '/evil' } }),
+      },
     });
     expect(auth.apiKey).toBe('sk-senv');
     const report = await inspectEnvironment(options({ files: { 'home/.qwen/settings.json': JSON.stringify({ env: { QWEN_HOME: '/elsewhere' } }) } }));

@@ -65,7 +65,11 @@ const KEY = 'sk-ant-0123456789abcdef9f3a';
 
 describe('anthropic', () => {
   it("on Anthropic's own host: fetch sends x-api-key, never Authorization", async () => {
-    const auth = await resolve024({ security: { auth: { selectedType: 'anthropic' } }, model: { name: 'claude-x' } }, { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: 'https://api.anthropic.com' }, toLoopback);
+    const auth = await resolve024(
+      { security: { auth: { selectedType: 'anthropic' } }, model: { name: 'claude-x' } },
+      { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: 'https://api.anthropic.com' },
+      toLoopback,
+    );
     expect(auth.keyHeader).toBe('x-api-key');
     const r = await auth.fetch(auth.endpoint, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(r.status).toBe(200);
@@ -88,7 +92,11 @@ describe('anthropic', () => {
   });
 
   it('check() lists <base>/v1/models with anthropic-version and the key header', async () => {
-    const auth = await resolve024({ security: { auth: { selectedType: 'anthropic' } }, model: { name: 'claude-x' } }, { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: 'https://api.anthropic.com' }, toLoopback);
+    const auth = await resolve024(
+      { security: { auth: { selectedType: 'anthropic' } }, model: { name: 'claude-x' } },
+      { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: 'https://api.anthropic.com' },
+      toLoopback,
+    );
     const check = await auth.check();
     expect(check).toMatchObject({ ok: true, status: 200 });
     expect(seen[0]).toMatchObject({ method: 'GET', path: '/v1/models' });
@@ -101,7 +109,11 @@ describe('openai-responses', () => {
   it('fetch sends Bearer to the Responses endpoint; check() lists …/v1/models', async () => {
     const base = `http://127.0.0.1:${port}/r/v1`;
     const auth = await resolve024(
-      { security: { auth: { selectedType: 'openai' } }, model: { name: 'gpt-r' }, modelProviders: { openai: [{ id: 'gpt-r', baseUrl: base, envKey: 'K_R', wireApi: 'responses' }] } },
+      {
+        security: { auth: { selectedType: 'openai' } },
+        model: { name: 'gpt-r' },
+        modelProviders: { openai: [{ id: 'gpt-r', baseUrl: base, envKey: 'K_R', wireApi: 'responses' }] },
+      },
       { K_R: 'sk-r-0123456789abcdef' },
     );
     expect(auth).toMatchObject({ type: 'openai-responses', endpoint: `${base}/responses`, keyHeader: 'authorization' });

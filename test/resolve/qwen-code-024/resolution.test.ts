@@ -107,12 +107,27 @@ describe('rule 4: settings merged per provider id', () => {
 describe('rule 5: the auth type', () => {
   const key = { OPENAI_API_KEY: 'sk-o', OPENAI_BASE_URL: L('o'), OPENAI_MODEL: 'm' };
   it.each([
-    ['overrides.authType beats selectedType', { user: selected('openai'), overrides: { authType: 'anthropic' }, env: { ANTHROPIC_API_KEY: 'sk-ant-a', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/a' } }, 'anthropic', 'override'],
+    [
+      'overrides.authType beats selectedType',
+      { user: selected('openai'), overrides: { authType: 'anthropic' }, env: { ANTHROPIC_API_KEY: 'sk-ant-a', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/a' } },
+      'anthropic',
+      'override',
+    ],
     ['selectedType beats the inference', { user: selected('openai-responses'), env: key }, 'openai-responses', 'settings'],
     ['inferred openai: key, model and base URL', { env: key }, 'openai', 'env'],
     ['inferred openai with QWEN_MODEL', { env: { ...key, OPENAI_MODEL: '', QWEN_MODEL: 'q' } }, 'openai', 'env'],
-    ['inferred anthropic: key, model and base URL', { env: { ANTHROPIC_API_KEY: 'sk-ant-a', ANTHROPIC_MODEL: 'c', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/a' } }, 'anthropic', 'env'],
-    ['the inference sees .env files and settings.env', { files: { 'w/.env': 'OPENAI_API_KEY=sk-f\nOPENAI_BASE_URL=http://127.0.0.1:9/f/v1' }, user: { env: { OPENAI_MODEL: 'm' } } }, 'openai', 'env-file'],
+    [
+      'inferred anthropic: key, model and base URL',
+      { env: { ANTHROPIC_API_KEY: 'sk-ant-a', ANTHROPIC_MODEL: 'c', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/a' } },
+      'anthropic',
+      'env',
+    ],
+    [
+      'the inference sees .env files and settings.env',
+      { files: { 'w/.env': 'OPENAI_API_KEY=sk-f\nOPENAI_BASE_URL=http://127.0.0.1:9/f/v1' }, user: { env: { OPENAI_MODEL: 'm' } } },
+      'openai',
+      'env-file',
+    ],
   ])('%s', async (_name, setup, type, kind) => {
     const auth = await resolve024(setup as Setup);
     expect(auth.type).toBe(type);
@@ -125,7 +140,10 @@ describe('rule 5: the auth type', () => {
     ['gemini variables without a model', { GEMINI_API_KEY: 'g' }],
     ['nothing', {}],
   ])('no inference from %s: NO_AUTH_TYPE, and no cached Qwen OAuth login', async (_name, env) => {
-    const error = await failure({ env, files: { 'home/.qwen/oauth_creds.json': JSON.stringify({ access_token: 'at', refresh_token: 'rt', expiry_date: 4102444800000 }) } });
+    const error = await failure({
+      env,
+      files: { 'home/.qwen/oauth_creds.json': JSON.stringify({ access_token: 'at', refresh_token: 'rt', expiry_date: 4102444800000 }) },
+    });
     expect(error.code).toBe('NO_AUTH_TYPE');
     expect((error.details as { checked: string[] }).checked).toContain('QWEN_OAUTH');
   });
@@ -162,9 +180,27 @@ describe('rule 6: the variables of each type; the overrides feed every type', ()
   it.each([
     ['openai', { OPENAI_API_KEY: 'sk-o', OPENAI_BASE_URL: L('o'), OPENAI_MODEL: 'om', QWEN_MODEL: 'qm' }, 'sk-o', `${L('o')}/chat/completions`, 'om'],
     ['openai reads QWEN_MODEL second', { OPENAI_API_KEY: 'sk-o', OPENAI_BASE_URL: L('o'), QWEN_MODEL: 'qm' }, 'sk-o', `${L('o')}/chat/completions`, 'qm'],
-    ['openai-responses does not read QWEN_MODEL', { OPENAI_API_KEY: 'sk-o', OPENAI_BASE_URL: L('o'), QWEN_MODEL: 'qm' }, 'sk-o', 'http://127.0.0.1:9/o/v1/responses', 'coder-model'],
-    ['anthropic', { ANTHROPIC_API_KEY: 'sk-ant-a', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/a', ANTHROPIC_MODEL: 'claude' }, 'sk-ant-a', 'http://127.0.0.1:9/a/v1/messages', 'claude'],
-    ['anthropic does not read the OpenAI variables', { OPENAI_API_KEY: 'sk-o', ANTHROPIC_API_KEY: 'sk-ant-a', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/a', OPENAI_MODEL: 'om' }, 'sk-ant-a', 'http://127.0.0.1:9/a/v1/messages', 'coder-model'],
+    [
+      'openai-responses does not read QWEN_MODEL',
+      { OPENAI_API_KEY: 'sk-o', OPENAI_BASE_URL: L('o'), QWEN_MODEL: 'qm' },
+      'sk-o',
+      'http://127.0.0.1:9/o/v1/responses',
+      'coder-model',
+    ],
+    [
+      'anthropic',
+      { ANTHROPIC_API_KEY: 'sk-ant-a', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/a', ANTHROPIC_MODEL: 'claude' },
+      'sk-ant-a',
+      'http://127.0.0.1:9/a/v1/messages',
+      'claude',
+    ],
+    [
+      'anthropic does not read the OpenAI variables',
+      { OPENAI_API_KEY: 'sk-o', ANTHROPIC_API_KEY: 'sk-ant-a', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/a', OPENAI_MODEL: 'om' },
+      'sk-ant-a',
+      'http://127.0.0.1:9/a/v1/messages',
+      'coder-model',
+    ],
   ])('%s', async (name, env, key, endpoint, model) => {
     const type = name.split(' ')[0]!;
     const auth = await resolve024({ env, user: selected(type) });
@@ -216,20 +252,48 @@ describe('rule 7: entries and the requested model', () => {
 
   it.each([
     ['modelProviders.<known type>', { modelProviders: { anthropic: [{ id: 'c', baseUrl: 'http://127.0.0.1:9/c', envKey: 'K_C' }] } }, 'anthropic', true],
-    ['an id providerProtocol maps', { providerProtocol: { corp: 'anthropic' }, modelProviders: { corp: [{ id: 'c', baseUrl: 'http://127.0.0.1:9/c', envKey: 'K_C' }] } }, 'anthropic', true],
-    ['an unmapped id is skipped with PROVIDER_ID_UNMAPPED', { modelProviders: { corp: [{ id: 'c', baseUrl: 'http://127.0.0.1:9/c', envKey: 'K_C' }] } }, 'anthropic', false],
-    ['an id mapped to something unknown is skipped too', { providerProtocol: { corp: 'bogus' }, modelProviders: { corp: [{ id: 'c', baseUrl: 'http://127.0.0.1:9/c', envKey: 'K_C' }] } }, 'anthropic', false],
+    [
+      'an id providerProtocol maps',
+      { providerProtocol: { corp: 'anthropic' }, modelProviders: { corp: [{ id: 'c', baseUrl: 'http://127.0.0.1:9/c', envKey: 'K_C' }] } },
+      'anthropic',
+      true,
+    ],
+    [
+      'an unmapped id is skipped with PROVIDER_ID_UNMAPPED',
+      { modelProviders: { corp: [{ id: 'c', baseUrl: 'http://127.0.0.1:9/c', envKey: 'K_C' }] } },
+      'anthropic',
+      false,
+    ],
+    [
+      'an id mapped to something unknown is skipped too',
+      { providerProtocol: { corp: 'bogus' }, modelProviders: { corp: [{ id: 'c', baseUrl: 'http://127.0.0.1:9/c', envKey: 'K_C' }] } },
+      'anthropic',
+      false,
+    ],
   ])('protocol of %s', async (_name, settings, type, used) => {
-    const setup = { user: selected(type, { ...settings, model: { name: 'c' } }), env: { K_C: 'sk-ant-c', ANTHROPIC_API_KEY: 'sk-ant-env', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/env' } };
+    const setup = {
+      user: selected(type, { ...settings, model: { name: 'c' } }),
+      env: { K_C: 'sk-ant-c', ANTHROPIC_API_KEY: 'sk-ant-env', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/env' },
+    };
     const auth = await resolve024(setup);
     expect(auth.apiKey).toBe(used ? 'sk-ant-c' : 'sk-ant-env');
     expect(auth.diagnostics.some((d) => d.code === 'PROVIDER_ID_UNMAPPED')).toBe(!used);
   });
 
   it.each([
-    ['wireApi "responses" under openai switches openai → openai-responses', 'openai', { openai: [{ ...openaiEntry('r', 'r'), wireApi: 'responses' }] }, 'openai-responses'],
+    [
+      'wireApi "responses" under openai switches openai → openai-responses',
+      'openai',
+      { openai: [{ ...openaiEntry('r', 'r'), wireApi: 'responses' }] },
+      'openai-responses',
+    ],
     ['an id mapped to openai-responses switches openai → openai-responses', 'openai', { resp: [openaiEntry('r', 'r')] }, 'openai-responses'],
-    ['wireApi "chat-completions" switches openai-responses → openai', 'openai-responses', { openai: [{ ...openaiEntry('r', 'r'), wireApi: 'chat-completions' }] }, 'openai'],
+    [
+      'wireApi "chat-completions" switches openai-responses → openai',
+      'openai-responses',
+      { openai: [{ ...openaiEntry('r', 'r'), wireApi: 'chat-completions' }] },
+      'openai',
+    ],
     ['a plain openai entry does not switch openai-responses', 'openai-responses', { openai: [openaiEntry('r', 'r')] }, 'openai-responses'],
   ])('%s', async (_name, type, modelProviders, final) => {
     const auth = await resolve024({
@@ -247,11 +311,39 @@ describe('rule 8: values with an entry', () => {
   const entry = (more: object = {}) => ({ id: 'e', envKey: 'K_E', ...more });
   const providers = (more: object = {}) => selected('openai', { model: { name: 'e' }, modelProviders: { openai: [entry(more)] } });
   it.each([
-    ['the entry key first', providers({ baseUrl: L('e') }), { K_E: 'sk-e', OPENAI_API_KEY: 'sk-o' }, { apiKey: 'sk-cli' }, 'sk-e', `${L('e')}/chat/completions`],
-    ['then overrides.apiKey (a missing envKey is no error)', providers({ baseUrl: L('e') }), { OPENAI_API_KEY: 'sk-o' }, { apiKey: 'sk-cli' }, 'sk-cli', `${L('e')}/chat/completions`],
+    [
+      'the entry key first',
+      providers({ baseUrl: L('e') }),
+      { K_E: 'sk-e', OPENAI_API_KEY: 'sk-o' },
+      { apiKey: 'sk-cli' },
+      'sk-e',
+      `${L('e')}/chat/completions`,
+    ],
+    [
+      'then overrides.apiKey (a missing envKey is no error)',
+      providers({ baseUrl: L('e') }),
+      { OPENAI_API_KEY: 'sk-o' },
+      { apiKey: 'sk-cli' },
+      'sk-cli',
+      `${L('e')}/chat/completions`,
+    ],
     ['then OPENAI_API_KEY', providers({ baseUrl: L('e') }), { OPENAI_API_KEY: 'sk-o' }, {}, 'sk-o', `${L('e')}/chat/completions`],
-    ['then security.auth.apiKey', { ...providers({ baseUrl: L('e') }), security: { auth: { selectedType: 'openai', apiKey: 'sk-s' } } }, {}, {}, 'sk-s', `${L('e')}/chat/completions`],
-    ['the entry base URL beats the flag and OPENAI_BASE_URL', providers({ baseUrl: L('e') }), { K_E: 'sk-e', OPENAI_BASE_URL: L('env') }, { baseUrl: L('cli') }, 'sk-e', `${L('e')}/chat/completions`],
+    [
+      'then security.auth.apiKey',
+      { ...providers({ baseUrl: L('e') }), security: { auth: { selectedType: 'openai', apiKey: 'sk-s' } } },
+      {},
+      {},
+      'sk-s',
+      `${L('e')}/chat/completions`,
+    ],
+    [
+      'the entry base URL beats the flag and OPENAI_BASE_URL',
+      providers({ baseUrl: L('e') }),
+      { K_E: 'sk-e', OPENAI_BASE_URL: L('env') },
+      { baseUrl: L('cli') },
+      'sk-e',
+      `${L('e')}/chat/completions`,
+    ],
     ['no entry base URL: the flag', providers(), { K_E: 'sk-e', OPENAI_BASE_URL: L('env') }, { baseUrl: L('cli') }, 'sk-e', `${L('cli')}/chat/completions`],
     ['no entry base URL: OPENAI_BASE_URL', providers(), { K_E: 'sk-e', OPENAI_BASE_URL: L('env') }, {}, 'sk-e', `${L('env')}/chat/completions`],
     ['no base URL anywhere: api.openai.com', providers(), { K_E: 'sk-e' }, {}, 'sk-e', 'https://api.openai.com/v1/chat/completions'],
@@ -388,7 +480,10 @@ describe('rule 12: Coding Plan', () => {
     const env = { BAILIAN_CODING_PLAN_API_KEY: 'sk-sp-0123456789abcdef0000', OPENAI_BASE_URL: 'https://coding.dashscope.aliyuncs.com/v1' };
     await expect(resolveAuth(optionsOf({ user: selected('openai'), env }))).rejects.toMatchObject({ code: 'MISSING_API_KEY' });
     const auth = await resolve024({
-      user: selected('openai', { model: { name: 'qwen3.5-plus' }, modelProviders: { openai: [{ id: 'qwen3.5-plus', baseUrl: 'https://coding.dashscope.aliyuncs.com/v1', envKey: 'BAILIAN_CODING_PLAN_API_KEY' }] } }),
+      user: selected('openai', {
+        model: { name: 'qwen3.5-plus' },
+        modelProviders: { openai: [{ id: 'qwen3.5-plus', baseUrl: 'https://coding.dashscope.aliyuncs.com/v1', envKey: 'BAILIAN_CODING_PLAN_API_KEY' }] },
+      }),
       env,
     });
     expect(auth).toMatchObject({ apiKey: env.BAILIAN_CODING_PLAN_API_KEY, provider: { id: 'alibaba-coding-plan', region: 'cn-beijing' } });
@@ -400,7 +495,10 @@ describe('rule 12: Coding Plan', () => {
         user: selected('openai'),
         env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: 'https://token-plan.cn-beijing.maas.aliyuncs.com/compatible-mode/v1' },
       });
-      expect(auth.diagnostics.filter((d) => d.code.startsWith('KEY_')), key).toEqual([]);
+      expect(
+        auth.diagnostics.filter((d) => d.code.startsWith('KEY_')),
+        key,
+      ).toEqual([]);
     }
   });
 });

@@ -51,7 +51,13 @@ function oracle(cwd: string, home: string, real: Env, o: Record<string, string |
       }
     }
   }
-  const qwenDir = !qwenHome ? join(home, '.qwen') : qwenHome.startsWith('~/') ? join(home, qwenHome.slice(2)) : isAbsolute(qwenHome) ? qwenHome : resolve(cwd, qwenHome);
+  const qwenDir = !qwenHome
+    ? join(home, '.qwen')
+    : qwenHome.startsWith('~/')
+      ? join(home, qwenHome.slice(2))
+      : isAbsolute(qwenHome)
+        ? qwenHome
+        : resolve(cwd, qwenHome);
 
   // Rule 1: the project file (the walk stops at home), then the home files.
   const homeFiles = [join(qwenDir, '.env'), ...(qwenDir !== join(home, '.qwen') ? [join(home, '.qwen', '.env')] : []), join(home, '.env')];
@@ -110,7 +116,8 @@ function oracle(cwd: string, home: string, real: Env, o: Record<string, string |
   if (!VARS[type]) return 'UNSUPPORTED_AUTH_TYPE';
 
   // Rule 7: entries by protocol; the requested model; the wire switch; the entry.
-  const protocolOf = (id: string): string | undefined => (id in protocolMap ? (TYPES.includes(protocolMap[id]) ? protocolMap[id] : undefined) : TYPES.includes(id) ? id : undefined);
+  const protocolOf = (id: string): string | undefined =>
+    id in protocolMap ? (TYPES.includes(protocolMap[id]) ? protocolMap[id] : undefined) : TYPES.includes(id) ? id : undefined;
   const entries: { e: Json; p: string; pid: string }[] = [];
   for (const [pid, list] of Object.entries(providers)) {
     const p = protocolOf(pid);
@@ -133,8 +140,8 @@ function oracle(cwd: string, home: string, real: Env, o: Record<string, string |
   const mine = entries.filter((t) => t.p === type).map((t) => t.e);
   const defaultModel = type === 'openai' ? 'qwen3.7-max' : 'coder-model';
   let entry: Json | undefined = request
-    ? (pinned ? mine.find((e) => e.id === request && e.baseUrl === pinned) : undefined) ?? mine.find((e) => e.id === request)
-    : mine.find((e) => e.id === defaultModel && !e.baseUrl) ?? mine.find((e) => e.id === defaultModel);
+    ? ((pinned ? mine.find((e) => e.id === request && e.baseUrl === pinned) : undefined) ?? mine.find((e) => e.id === request))
+    : (mine.find((e) => e.id === defaultModel && !e.baseUrl) ?? mine.find((e) => e.id === defaultModel));
 
   // Rules 8–10.
   const keyChain = [o.apiKey, env[v.key], auth('apiKey')];
@@ -153,7 +160,9 @@ function oracle(cwd: string, home: string, real: Env, o: Record<string, string |
     model = entry.id;
   } else {
     key = first(...keyChain);
-    base = first(...baseChain) ?? (type === 'openai' ? 'https://dashscope.aliyuncs.com/compatible-mode/v1' : type === 'openai-responses' ? 'https://api.openai.com/v1' : undefined);
+    base =
+      first(...baseChain) ??
+      (type === 'openai' ? 'https://dashscope.aliyuncs.com/compatible-mode/v1' : type === 'openai-responses' ? 'https://api.openai.com/v1' : undefined);
     model = request ?? defaultModel;
   }
   if (!key) return 'MISSING_API_KEY';
@@ -174,7 +183,11 @@ function oracle(cwd: string, home: string, real: Env, o: Record<string, string |
 describe("qwenCode: '0.24' against a plain restatement of its rules (random cases)", () => {
   const seeds = Array.from({ length: Number(process.env.QWEN_AUTH_RULE_CASES ?? 300) }, (_, i) => 40000 + i)
     .map((seed) => generateCase024(seed, { layers: false }))
-    .filter((c) => c.env.QWEN_HOME !== '' && !Object.values(c.files).some((t) => /"wireApi": "(responses|chat-completions)"/.test(t) && /"providerProtocol"[^}]*"anthropic"/.test(t)));
+    .filter(
+      (c) =>
+        c.env.QWEN_HOME !== '' &&
+        !Object.values(c.files).some((t) => /"wireApi": "(responses|chat-completions)"/.test(t) && /"providerProtocol"[^}]*"anthropic"/.test(t)),
+    );
 
   it.each(seeds.map((c) => [c.seed, c] as const))('seed %i', async (_seed, c) => {
     tree = makeTree({});
@@ -186,7 +199,14 @@ describe("qwenCode: '0.24' against a plain restatement of its rules (random case
     let actual: unknown;
     try {
       // The precedence rules, as the differential tests compare them: the folder is vouched for (issue 16).
-      const a = await resolveAuth({ qwenCode: '0.24', cwd: tree.path(c.cwd), homeDir: tree.path(c.home), env, overrides: overrides as never, trustWorkspace: true });
+      const a = await resolveAuth({
+        qwenCode: '0.24',
+        cwd: tree.path(c.cwd),
+        homeDir: tree.path(c.home),
+        env,
+        overrides: overrides as never,
+        trustWorkspace: true,
+      });
       actual = a.type === 'qwen-oauth' ? a.type : { type: a.type, key: a.apiKey, endpoint: a.endpoint, keyHeader: a.keyHeader, model: a.model };
     } catch (error) {
       actual = isAuthError(error) ? error.code : error;
