@@ -107,6 +107,19 @@ interface Rule {
 const DEFAULT_MODELS = ['qwen3-coder-plus', 'qwen3.7-max'];
 const APIKEY_DOC = 'https://www.alibabacloud.com/help/en/model-studio/error-code#apikey-error';
 
+/** OpenAI's answer to a used-up quota, which OpenAI-compatible servers copy. */
+const OPENAI_QUOTA_EXCEEDED = {
+  status: 429,
+  body: {
+    error: {
+      message: 'You exceeded your current quota, please check your plan and billing details.',
+      type: 'insufficient_quota',
+      param: null,
+      code: 'insufficient_quota',
+    },
+  },
+} as const;
+
 /**
  * The bodies, as the providers send them (sources in docs/calling-a-model.md).
  * `undefined` body: no body at all.
@@ -134,18 +147,7 @@ export function fakeErrorAnswer(kind: FakeModelErrorKind, flavor: FakeModelFlavo
       }
       return { status: 401, body: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } };
     case 'arrearage':
-      if (!alibaba)
-        return {
-          status: 429,
-          body: {
-            error: {
-              message: 'You exceeded your current quota, please check your plan and billing details.',
-              type: 'insufficient_quota',
-              param: null,
-              code: 'insufficient_quota',
-            },
-          },
-        };
+      if (!alibaba) return OPENAI_QUOTA_EXCEEDED;
       // "plesase": the message as Alibaba Cloud sends and documents it.
       return {
         status: 400,
@@ -153,18 +155,7 @@ export function fakeErrorAnswer(kind: FakeModelErrorKind, flavor: FakeModelFlavo
       };
     case 'quota-exhausted':
       if (flavor === 'coding-plan') return { status: 429, body: { error: { message: 'hour allocated quota exceeded', type: 'invalid_request_error' } } };
-      if (!alibaba)
-        return {
-          status: 429,
-          body: {
-            error: {
-              message: 'You exceeded your current quota, please check your plan and billing details.',
-              type: 'insufficient_quota',
-              param: null,
-              code: 'insufficient_quota',
-            },
-          },
-        };
+      if (!alibaba) return OPENAI_QUOTA_EXCEEDED;
       return {
         status: 429,
         body: { error: { message: 'Free allocated quota exceeded.', type: 'Throttling.AllocationQuota', param: null, code: 'Throttling.AllocationQuota' } },
