@@ -8,11 +8,10 @@
  * `baseUrl` field itself. No output may hold a whole secret or 12
  * consecutive characters of one.
  */
-import { spawn } from 'node:child_process';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ResolveAuthOptions, resolveAuth } from '../../src/index.js';
-import { CLI } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { makeTree, type Tree } from '../support/tree.js';
 import { Figures, inputRng, pool, REPLAY, word } from './harness.js';
 
@@ -70,22 +69,10 @@ async function capture(where: string, fn: () => Promise<unknown>): Promise<void>
   }
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tree.path('home'), NO_COLOR: '1', ...env },
-      cwd: tree.path('w'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve(`${out}\n(exit ${code})`);
-    });
-  });
+/** The built command's whole output (stdout, stderr, exit code), for the scan. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const r = await runCli(args, { cwd: tree.path('w'), home: tree.path('home'), env: { NO_COLOR: '1', ...env } });
+  return `${r.stdout}${r.stderr}\n(exit ${r.code})`;
 }
 
 beforeAll(() => {

@@ -8,17 +8,15 @@
  * consecutive characters of one. (The fields that exist to hand a secret
  * over — `result.apiKey`, `getAccessToken()` — are not outputs.)
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileTokenStore, createQwenOAuthClient, inspectEnvironment, type ResolveAuthOptions, resolveAuth, setSelectedAuthType } from '../../src/index.js';
 import { deviceAnswer, type ScriptedServer, startScriptedServer, tokenAnswer } from '../support/scripted-server.js';
 import { makeTree, type Tree } from '../support/tree.js';
 import { Figures, inputRng, pool, REPLAY, word } from './harness.js';
+import { runCli } from '../support/cli.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const figures = new Figures('secrets');
 const r = inputRng('secrets', 0);
 const key = (): string => `sk-${word(r, 30)}`;
@@ -93,22 +91,10 @@ async function capture(where: string, fn: () => Promise<unknown>): Promise<void>
   }
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tree.path('home'), NO_COLOR: '1', ...env },
-      cwd: tree.path('w'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve(`${out}\n(exit ${code})`);
-    });
-  });
+/** The built command's whole output (stdout, stderr, exit code), for the scan. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const r = await runCli(args, { cwd: tree.path('w'), home: tree.path('home'), env: { NO_COLOR: '1', ...env } });
+  return `${r.stdout}${r.stderr}\n(exit ${r.code})`;
 }
 
 beforeAll(async () => {
