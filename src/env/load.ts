@@ -58,23 +58,38 @@ export function isInQwenFolder(path: string): boolean {
   return basename(dirname(path)) === '.qwen';
 }
 
+/** The names a dialect keeps out of `.env` files, beyond the excluded list of project files. */
+export interface EnvFileGuards {
+  /** Names only a home-level file may set. */
+  readonly homeOnly: (name: string) => boolean;
+  /** Names no file may set (Qwen Code 0.24's loader variables). */
+  readonly never?: (name: string) => boolean;
+}
+
+/** Qwen Code 0.12's guards: `QWEN_HOME` and `QWEN_RUNTIME_DIR` from home-level files only. */
+export const HOME_ONLY_GUARDS: EnvFileGuards = { homeOnly: (name) => HOME_ONLY_ENV_VARS.includes(name) };
+
 /**
  * Offers the keys of one parsed file to the environment, applying the rules:
- * excluded names are dropped from project files, home-only names from
- * anything that is not home-level, and names already set are shadowed.
+ * excluded names are dropped from project files (not home-level, not directly
+ * in a `.qwen` folder), home-only names from anything that is not home-level,
+ * the dialect's forbidden names from every file, and names already set are
+ * shadowed (what "set" means is the layers' `emptyIsUnset`).
  */
 export function applyEnvFile(
   env: LayeredEnv,
   file: { readonly path: string; readonly scope: 'project' | 'home' },
   values: Readonly<Record<string, string>>,
   excluded: readonly string[],
+  guards: EnvFileGuards = HOME_ONLY_GUARDS,
 ): EnvFileLayer {
-  const isProjectFile = file.scope === 'project' && !isInQwenFolder(file.path);
+  const home = file.scope === 'home';
+  const isProjectFile = !home && !isInQwenFolder(file.path);
   const applied: string[] = [];
   const dropped: string[] = [];
   const shadowed: string[] = [];
   for (const name of Object.keys(values)) {
-    if ((isProjectFile && excluded.includes(name)) || (file.scope !== 'home' && HOME_ONLY_ENV_VARS.includes(name))) {
+    if (guards.never?.(name) || (!home && guards.homeOnly(name)) || (isProjectFile && excluded.includes(name))) {
       dropped.push(name);
       continue;
     }

@@ -27,7 +27,7 @@ import type { EffectiveSettings } from '../settings/types.js';
 import type { EnvFileLayer, EnvFileReport, EnvRecord, LayerFile, QwenCodeVersion, SettingsScope } from '../types.js';
 import type { ResolveAuthOptions } from './options.js';
 import { dialectOf } from './dialects.js';
-import { applyQwenCode024EnvFile, applyQwenCode024SettingsEnv, settingsExpansionEnv } from './env-files-024.js';
+import { applyQwenCode024SettingsEnv, QWEN_CODE_024_GUARDS, settingsExpansionEnv } from './env-files-024.js';
 
 /** Folder trust as resolution applied it (spec settings-layers §1). */
 export interface TrustState {
@@ -264,11 +264,11 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   const applied = new Set<string>();
   const applyFiles = (list: readonly LoadedEnvFile[], settings: EffectiveSettings): void => {
     const excluded = settings.excludedEnvVars ?? options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
-    const apply = rulesOf.variablesFromFiles === 'guarded' ? applyQwenCode024EnvFile : applyEnvFile;
+    const guards = rulesOf.variablesFromFiles === 'guarded' ? QWEN_CODE_024_GUARDS : undefined;
     for (const { file: f, values } of list) {
       if (applied.has(f.path)) continue;
       applied.add(f.path);
-      envLayers.push(values ? apply(env, f, values, excluded) : { path: f.path, applied: [], excluded: [], shadowed: [] });
+      envLayers.push(values ? applyEnvFile(env, f, values, excluded, guards) : { path: f.path, applied: [], excluded: [], shadowed: [] });
     }
   };
   const applySettingsEnv = (settings: EffectiveSettings): void => {

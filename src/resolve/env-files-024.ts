@@ -1,9 +1,9 @@
 import { join, normalize } from 'node:path';
 import type { LayeredEnv } from '../env/layered-env.js';
-import { isInQwenFolder, type LoadedEnvFile } from '../env/load.js';
+import type { EnvFileGuards, LoadedEnvFile } from '../env/load.js';
 import type { QwenHome } from '../env/qwen-home.js';
 import type { EffectiveSettings } from '../settings/types.js';
-import type { EnvFileLayer, EnvRecord } from '../types.js';
+import type { EnvRecord } from '../types.js';
 
 /**
  * What Qwen Code 0.24 lets each `.env` file and `settings.env` set (spec
@@ -66,36 +66,11 @@ export function isHomeOnlyVar(name: string): boolean {
 }
 
 /**
- * Offers one `.env` file's keys, Qwen Code 0.24's way: loader variables
- * never; home-only variables from home-level files only; the excluded list
- * (`DEBUG`, `DEBUG_MODE`, or `advanced.excludedEnvVars`) dropped from files
- * that are neither home-level nor directly in a `.qwen` folder. A key fills a
- * name that is unset or empty (the layers are built with `emptyIsUnset`).
+ * Qwen Code 0.24's guards for `.env` files (0.24 §2 rule 3): loader variables
+ * never; home-only variables from home-level files only. The excluded list
+ * and the fill of empty names are `applyEnvFile`'s and the layers' own.
  */
-export function applyQwenCode024EnvFile(
-  env: LayeredEnv,
-  file: { readonly path: string; readonly scope: 'project' | 'home' },
-  values: Readonly<Record<string, string>>,
-  excluded: readonly string[],
-): EnvFileLayer {
-  const home = file.scope === 'home';
-  const qwenScoped = home || isInQwenFolder(file.path);
-  const applied: string[] = [];
-  const dropped: string[] = [];
-  const shadowed: string[] = [];
-  for (const name of Object.keys(values)) {
-    if (isLoaderVar(name) || (!home && isHomeOnlyVar(name)) || (!qwenScoped && excluded.includes(name))) {
-      dropped.push(name);
-      continue;
-    }
-    const taken = env.offer(name, {
-      value: values[name]!,
-      source: { kind: 'env-file', name, path: file.path, scope: file.scope === 'home' ? 'user' : 'workspace' },
-    });
-    (taken ? applied : shadowed).push(name);
-  }
-  return { path: file.path, applied, excluded: dropped, shadowed };
-}
+export const QWEN_CODE_024_GUARDS: EnvFileGuards = { homeOnly: isHomeOnlyVar, never: isLoaderVar };
 
 /** `settings.env` after the files: string values fill names still unset or empty; the blocked names never. */
 export function applyQwenCode024SettingsEnv(env: LayeredEnv, settings: EffectiveSettings): void {
