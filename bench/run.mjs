@@ -17,6 +17,17 @@ import { previousBuild, previousRev } from './prev.mjs';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '..');
 const quick = process.argv.includes('--quick');
+// `--only 2,4`: only those sections (numbered below); the results files are then not written.
+const onlyAt = process.argv.indexOf('--only');
+const only =
+  onlyAt === -1
+    ? undefined
+    : new Set(
+        String(process.argv[onlyAt + 1] ?? '')
+          .split(',')
+          .map(Number),
+      );
+const want = (n) => !only || only.has(n);
 const CUR = join(repo, 'dist');
 const prevRev = previousRev();
 console.error(`bench: building or reusing the previous build (${prevRev})…`);
@@ -111,7 +122,7 @@ try {
 
   // -------------------------------------------------------------------------
   // 1. The resolved result's getAccessToken() / getToken() on a valid token, against the floor.
-  {
+  if (want(1)) {
     const options = { cwd: oauthHome, homeDir: oauthHome, env: {} };
     const a = await cur.resolveAuth(options);
     const b = await prev.resolveAuth(options);
@@ -172,7 +183,7 @@ try {
 
   // -------------------------------------------------------------------------
   // 2. auth.fetch against a plain fetch with the header set by hand (loopback keep-alive POST).
-  {
+  if (want(2)) {
     const server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
@@ -250,7 +261,7 @@ try {
 
   // -------------------------------------------------------------------------
   // 3. Warm resolveAuth(), API key, cwd eight folders deep.
-  {
+  if (want(3)) {
     const options = { cwd: deep, homeDir: home, env: { OPENAI_API_KEY: 'sk-bench-0000000000000000' } };
     for (let i = 0; i < 300; i++) {
       await cur.resolveAuth(options);
@@ -285,7 +296,7 @@ try {
 
   // -------------------------------------------------------------------------
   // 4. Cold processes (CPU, user + system), interleaved, against an empty ES module and `node -e 0`.
-  {
+  if (want(4)) {
     const ohome = oauthHome;
     const cliEnv = { ...cleanEnv, HOME: home, OPENAI_API_KEY: 'sk-bench-0000000000000000' };
     const cold = (script, dist, cwd, h) => () => cpuOf([join(here, 'cold', script), dist, cwd, h]);
@@ -340,7 +351,7 @@ try {
 
   // -------------------------------------------------------------------------
   // 5. 1,000 concurrent callers on an expired login (this build), and 16 processes.
-  {
+  if (want(5)) {
     const server = await startFakeQwenServer({ refreshLatencyMs: 0 });
     try {
       const expired = server.mintCredentials({ expiresInSeconds: -60 });
@@ -396,7 +407,7 @@ try {
 
   // -------------------------------------------------------------------------
   // 6. The package: bytes of what `import('qwen-auth')` loads (static imports of our files).
-  {
+  if (want(6)) {
     const graph = (entry) => {
       const seen = new Map();
       const visit = (file) => {
@@ -432,7 +443,7 @@ try {
 
   // -------------------------------------------------------------------------
   // 7. Earlier issues' figures (this build only): check(), 100 concurrent 401s.
-  {
+  if (want(7)) {
     const server8 = await startFakeQwenServer({ refreshLatencyMs: 20 });
     try {
       const home8 = join(root, 'home8');
@@ -504,6 +515,10 @@ const md = [
   '',
   ...others.map((o) => `- ${o.group}: ${o.name}: ${o.value}`),
 ].join('\n');
+if (only) {
+  console.log('\n--only: bench/results not written');
+  process.exit(0);
+}
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'latest.md'), `${md}\n`);
 writeFileSync(
