@@ -14,9 +14,15 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** As fetch: more hops than this is a network error. */
 const MAX_HOPS = 20;
 
+/** True for a status fetch would follow (checked before anything else is done for a response). */
+export function isRedirect(status: number): boolean {
+  return REDIRECT_STATUSES.has(status);
+}
+
 export interface RedirectRequest {
   readonly method: string;
-  readonly headers: Headers;
+  /** The headers the first hop was sent with. */
+  readonly headers: NonNullable<RequestInit['headers']>;
   /** The body to resend on a 307/308, when it can be sent again; `null` when there is none or it cannot. */
   readonly body: NonNullable<RequestInit['body']> | null;
   /** True when the first hop sent a body. */
