@@ -25,15 +25,16 @@ export function headersOf(input: Input, init: RequestInit | undefined): Headers 
 }
 
 /**
- * A check that `value` can be sent as header `name`, remembering the last
- * value found valid (so it runs once per credential, not once per request).
- * A value no header can carry is INVALID_API_KEY, redacted: the header's own
+ * The value of credential header `name` for a token (`Bearer <token>` for
+ * `authorization`), checked and built once per token, not once per request.
+ * A token no header can carry is INVALID_API_KEY, redacted: the header's own
  * error would quote the credential whole.
  */
-export function credentialHeaderCheck(): (name: string, value: string, token: string) => void {
-  let valid: string | undefined;
-  return (name, value, token) => {
-    if (value === valid) return;
+export function credentialHeader(name: 'authorization' | 'x-api-key'): (token: string) => string {
+  let last: { readonly token: string; readonly value: string } | undefined;
+  return (token) => {
+    if (last?.token === token) return last.value;
+    const value = name === 'authorization' ? `Bearer ${token}` : token;
     try {
       new Headers().set(name, value);
     } catch {
@@ -41,11 +42,12 @@ export function credentialHeaderCheck(): (name: string, value: string, token: st
         details: { value: redact(token), origin: 'the credential in use' },
       });
     }
-    valid = value;
+    last = { token, value };
+    return value;
   };
 }
 
-/** The caller's headers with `name: value` set (replacing any spelling of `name`); `value` checked already. */
+/** The caller's headers with `name: value` set (replacing any spelling of `name`); the caller's own object is not changed. */
 export function withCredential(input: Input, init: RequestInit | undefined, name: string, value: string): NonNullable<RequestInit['headers']> {
   const own = init?.headers;
   if (own === undefined && !(input instanceof Request)) return { [name]: value };
