@@ -85,28 +85,41 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
     return parsedBase.url;
   };
 
-  /** Sends the request to `url` with `token`; redirects the caller lets fetch follow are followed here (./redirects.ts). */
-  const send = async (
+  /** Sends the request to `url` with `token` (a redirect comes back as it is when `follow`: see {@link followed}). */
+  const send = (
     transport: FetchLike,
     input: string | URL | Request,
     init: RequestInit | undefined,
     url: URL,
     requested: URL,
     token: string,
-    origin: string,
+    follow: boolean,
   ): Promise<Response> => {
     const headers = withCredential(input, init, keyName, valueOf(token));
-    // The credential never leaves the origin: fetch's own following would take x-api-key anywhere.
-    const follow = (init?.redirect ?? (input instanceof Request ? input.redirect : 'follow')) === 'follow';
     // `redirect` written first: V8 copies `init` into that shape cheaply, where adding it after the copy costs a µs.
     const sendInit: RequestInit = { redirect: 'manual', ...init, headers };
     if (follow) sendInit.redirect = 'manual';
     else if (init?.redirect === undefined) sendInit.redirect = (input as Request).redirect;
     const unmoved = url === requested || url.href === requested.href;
-    const response = await (input instanceof Request
+    return input instanceof Request
       ? transport(unmoved ? input : new Request(url, input), sendInit)
-      : transport(unmoved ? input : url.href, sendInit));
-    if (!follow || !isRedirect(response.status)) return response;
+      : transport(unmoved ? input : url.href, sendInit);
+  };
+
+  /**
+   * A redirect the caller lets fetch follow, followed here: the credential
+   * never leaves the origin (fetch's own following would take x-api-key
+   * anywhere; see ./redirects.ts).
+   */
+  const followed = (
+    transport: FetchLike,
+    response: Response,
+    input: string | URL | Request,
+    init: RequestInit | undefined,
+    url: URL,
+    token: string,
+    origin: string,
+  ): Promise<Response> => {
     const inInit = init?.body !== undefined && init.body !== null;
     const hasBody = inInit || (input instanceof Request && input.body !== null);
     return followRedirects(
@@ -115,7 +128,7 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
       origin,
       {
         method: init?.method ?? (input instanceof Request ? input.method : 'GET'),
-        headers,
+        headers: withCredential(input, init, keyName, valueOf(token)),
         body: inInit && isReplayableBody(init.body) ? init.body! : null,
         hasBody,
         bodyReplayable: inInit ? isReplayableBody(init.body) : !hasBody,
@@ -168,7 +181,9 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
         return noCredential(error, reasons);
       }
     }
-    const first = await send(transport, input, init, target, requested, token, base.origin);
+    const follow = (init?.redirect ?? (input instanceof Request ? input.redirect : 'follow')) === 'follow';
+    let first = await send(transport, input, init, target, requested, token, follow);
+    if (follow && isRedirect(first.status)) first = await followed(transport, first, input, init, target, token, base.origin);
     if (first.status !== 401) return final(first, token, target, reasons);
     if (!isReplayable(input, init)) {
       // Sent once and rejected: the caller gets the 401, the next request a fresh credential.
@@ -189,7 +204,9 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
     const again = now ? currentTarget(target, now, earlier) : undefined;
     if (!now || !again || again.origin !== now.origin) return final(first, token, target, reasons);
     await discard(first);
-    return final(await send(transport, input, init, again, requested, next, now.origin), next, again, reasons);
+    let second = await send(transport, input, init, again, requested, next, follow);
+    if (follow && isRedirect(second.status)) second = await followed(transport, second, input, init, again, next, now.origin);
+    return final(second, next, again, reasons);
   };
 
   return {
