@@ -57,27 +57,20 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     dts: false,
-    // One file: the QR code renderer (login only) is imported dynamically, so it sits in a
-    // function compiled on first use; a chunk of its own would add a module to every start.
+    // One file: each command's module (and help, and login's QR code renderer) is imported
+    // dynamically, so its code sits in a function compiled on first use; a chunk of its own
+    // would add a module to load.
     splitting: false,
     clean: false,
     treeshake: true,
     external: ['qwen-auth', 'qwen-auth/testing'],
-    noExternal: ['commander', 'uqr'],
+    noExternal: ['uqr'],
     // An application bundle: compact, but names kept for readable stack traces.
     esbuildOptions(options) {
       options.minifyWhitespace = true;
       options.minifySyntax = true;
     },
-    // commander is CommonJS and requires only Node's own modules: its bundled `require` calls get
-    // them from process.getBuiltinModule (no `node:module` to load), and child_process (which
-    // pulls in net, dgram and more, used only for executable subcommands) when first touched.
     define: { QWEN_AUTH_VERSION: JSON.stringify(version) },
-    banner: {
-      js: [
-        '#!/usr/bin/env node',
-        "const require = (id) => /^(node:)?child_process$/.test(id) ? new Proxy({}, { get: (_, key) => process.getBuiltinModule('node:child_process')[key] }) : process.getBuiltinModule(id);",
-      ].join('\n'),
-    },
+    banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -63,8 +63,8 @@ export type {
 } from './requests/types.js';
 
 // Wrapping qwen-auth in a command line
-export { authFlags, overridesFromFlags } from './flags.js';
-export type { AuthFlag, AuthFlagName, OverridesFromFlagsOptions } from './flags.js';
+export { authFlags, optionsFromFlags, overridesFromFlags } from './flags.js';
+export type { AuthFlag, AuthFlagName, AuthFlagOptions, AuthSwitchFlag, AuthValueFlag, OverridesFromFlagsOptions } from './flags.js';
 export { findAuthError } from './find-auth-error.js';
 
 // Errors and redaction
