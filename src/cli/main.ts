@@ -27,12 +27,6 @@ const argv = process.argv.slice(2);
 const json = wantsJson(argv);
 const USAGE_REMEDY = 'Run `qwen-auth help <command>` for its options; `qwen-auth --help` lists the commands.';
 
-// Piped into `head` and the like: stop quietly when the reader goes away.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
 /** Runs a command, its module loaded now; returns the exit code. */
 async function run(command: CommandName, flags: Flags, args: readonly string[]): Promise<number> {
   switch (command) {
@@ -83,9 +77,8 @@ async function run(command: CommandName, flags: Flags, args: readonly string[]):
 
 /** Help on stdout (exit 0), or on stderr when nothing was asked (exit 2). */
 async function help(command: CommandOrHelp | undefined, error: boolean): Promise<number> {
-  const stream = error ? process.stderr : process.stdout;
   const { helpText } = await import('./help.js');
-  stream.write(helpText(command, (stream.isTTY && stream.columns) || 80));
+  out[error ? 'error' : 'line'](helpText(command, out.width).trimEnd());
   return error ? EXIT.usage : EXIT.ok;
 }
 
@@ -118,7 +111,7 @@ let line: CommandLine | undefined;
 try {
   line = parseCommandLine(argv);
   if (line.kind === 'version') {
-    process.stdout.write(`${QWEN_AUTH_VERSION}\n`);
+    out.line(QWEN_AUTH_VERSION);
     process.exitCode = EXIT.ok;
   } else if (line.kind === 'help') {
     process.exitCode = await help(line.command, line.error === true);
