@@ -63,8 +63,20 @@ export default defineConfig([
     splitting: false,
     clean: false,
     treeshake: true,
-    external: ['qwen-auth', 'qwen-auth/testing'],
+    external: ['qwen-auth/testing'],
     noExternal: ['uqr'],
+    // The sources import the library by its public name; the bundle imports the very file that
+    // name gives an ES import (package.json exports["."].import: ./index.js, next to cli.js), so
+    // a start skips the package lookup (reading package.json, matching the exports) and still
+    // loads the one copy every user of the package gets. test/package checks the two agree.
+    esbuildPlugins: [
+      {
+        name: 'qwen-auth-next-door',
+        setup(build) {
+          build.onResolve({ filter: /^qwen-auth$/ }, () => ({ path: './index.js', external: true }));
+        },
+      },
+    ],
     // An application bundle: compact, but names kept for readable stack traces.
     esbuildOptions(options) {
       options.minifyWhitespace = true;

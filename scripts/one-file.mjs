@@ -61,7 +61,8 @@ const specifiers = (clause) =>
 const rewrites = new Map();
 for (const f of others) {
   let text = read(f);
-  const imports = staticImports(text).filter((i) => eager.has(i.file));
+  // index.js itself is the public face (the command imports it): only the chunks behind it are rewritten.
+  const imports = staticImports(text).filter((i) => eager.has(i.file) && i.file !== 'index.js');
   if (imports.length === 0) continue;
   if (f === 'testing.js' || f === 'cli.js') throw new Error(`one-file: ${f} imports ${imports[0].file}: an entry must not share chunks with index.js`);
   let first = true;
