@@ -184,16 +184,11 @@ export interface AuthFlagOptions {
 export function optionsFromFlags(values: Readonly<Record<string, unknown>>, options: OverridesFromFlagsOptions = {}): AuthFlagOptions {
   checkValues(values, 'optionsFromFlags');
   const overrides = overridesFromFlags(values, options);
-  let trustWorkspace = false;
-  for (const [name, spec] of Object.entries(authFlags) as [AuthFlagName, AuthFlag][]) {
-    if (spec.type !== 'boolean') continue;
-    const given = givenValues(values, name);
-    const bad = given.find((v) => typeof v !== 'boolean');
-    if (bad !== undefined)
-      throw invalidFlag(name, `--${name} takes no value, but the parser gave ${describeValue(bad)}.`, `Pass --${name} alone, without a value.`);
-    if (given.includes(true)) trustWorkspace = true;
-  }
-  return Object.freeze({ overrides, ...(trustWorkspace && { trustWorkspace: true as const }) });
+  const name = 'trust-workspace';
+  const given = givenValues(values, name);
+  const bad = given.find((v) => typeof v !== 'boolean');
+  if (bad !== undefined) throw invalidFlag(name, `--${name} takes no value, but the parser gave ${describeValue(bad)}.`, `Pass --${name} alone.`);
+  return Object.freeze({ overrides, ...(given.includes(true) && { trustWorkspace: true as const }) });
 }
 
 /** True when `overrides` was built by {@link overridesFromFlags} (any copy of the library). */
