@@ -27,6 +27,8 @@ const SEED = Number(process.env.QWEN_AUTH_FIDELITY_SEED ?? 1);
 const WORKERS = Number(process.env.QWEN_AUTH_FIDELITY_WORKERS ?? 4);
 /** Run only the seeds whose case has settings layers (layers.ts): QWEN_AUTH_FIDELITY_LAYERED=1. */
 const LAYERED_ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERED === '1';
+/** Only the seeds with a layer tag starting with this (layers.ts), e.g. QWEN_AUTH_FIDELITY_TAG=trust-. */
+const TAG = process.env.QWEN_AUTH_FIDELITY_TAG;
 const qwenCli = QWEN_CODE_CLI;
 const enabled = COUNT > 0 && qwenCli !== undefined && hasOpenssl();
 if (!enabled) {
@@ -157,6 +159,7 @@ describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec 
     await runSeeds(COUNT, SEED, WORKERS, async (seed) => {
       const c = generateCase(seed);
       if (LAYERED_ONLY && (c.layers ?? []).length === 0) return;
+      if (TAG && !(c.layers ?? []).some((t) => t.startsWith(TAG))) return;
       const { ours, theirs, stderr } = await runCase(c, ca);
       if (ours.differs) {
         skipped++;
