@@ -9,14 +9,17 @@
 //   2. hands the parts loaded later what they took from those chunks through
 //      one non-enumerable, symbol-keyed property of the entry's
 //      `resolveAuth` (not a name of the module's namespace, not in the types);
-//   3. deletes the chunks nothing loads any more.
+//   3. deletes the chunks nothing loads any more;
+//   4. compacts index.js and the later parts (whitespace and syntax, names
+//      kept for stack traces, as the command's bundle): V8 scans every byte
+//      of a module before it runs, so a start pays for comments and indents.
 // The parts loaded later are only ever imported after index.js has run, so
 // their bindings are ready when they read them. ESM only; the CommonJS build
 // keeps its chunks.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const KEY = 'qwen-auth.internals';
@@ -100,6 +103,8 @@ const result = await build({
   target: 'node20',
   write: false,
   treeShaking: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   logOverride: { 'ignored-bare-import': 'silent' },
   plugins: [
@@ -118,8 +123,12 @@ const result = await build({
   ],
 });
 writeFileSync(join(dist, 'index.js'), result.outputFiles[0].text);
-for (const [f, text] of rewrites) writeFileSync(join(dist, f), text);
 for (const f of shared) rmSync(join(dist, f));
+// The later parts, compacted like index.js (the public entries testing.js and cli.js are left as they are).
+for (const f of others.filter((x) => x !== 'testing.js' && x !== 'cli.js')) {
+  const compact = await transform(rewrites.get(f) ?? read(f), { format: 'esm', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, sourcefile: f });
+  writeFileSync(join(dist, f), compact.code);
+}
 
 // Nothing may still point at a removed chunk.
 for (const f of readdirSync(dist).filter((x) => x.endsWith('.js'))) {
