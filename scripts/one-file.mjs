@@ -14,8 +14,8 @@
 //      kept for stack traces, as the command's bundle): V8 scans every byte
 //      of a module before it runs, so a start pays for comments and indents.
 // The parts loaded later are only ever imported after index.js has run, so
-// their bindings are ready when they read them. ESM only; the CommonJS build
-// keeps its chunks.
+// their bindings are ready when they read them. Steps 1–3 are ESM only; the
+// CommonJS build keeps its chunks (step 4 compacts them too).
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +127,11 @@ for (const f of shared) rmSync(join(dist, f));
 // The later parts, compacted like index.js (the public entries testing.js and cli.js are left as they are).
 for (const f of others.filter((x) => x !== 'testing.js' && x !== 'cli.js')) {
   const compact = await transform(rewrites.get(f) ?? read(f), { format: 'esm', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, sourcefile: f });
+  writeFileSync(join(dist, f), compact.code);
+}
+// The CommonJS build keeps its chunks (bundling them into index.cjs as well measured no better), compacted the same way.
+for (const f of readdirSync(dist).filter((x) => x.endsWith('.cjs') && x !== 'testing.cjs' && x !== 'zod-mini.cjs')) {
+  const compact = await transform(read(f), { format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, sourcefile: f });
   writeFileSync(join(dist, f), compact.code);
 }
 
