@@ -74,93 +74,100 @@ const isStringList = (v: unknown): boolean => {
 };
 
 /**
- * Each boundary check: its zod schema, the one source of truth, and a quick
- * accept beside it. The accept answers only "certainly valid" (true) — for
- * the well-formed data every start reads (a settings file, a login) — so
- * zod need not load; anything else (false: "not obviously valid") goes to
- * zod, which decides and words the problem. An accept never rejects, so it
- * can only ever be narrower than its schema, never different: the property
- * test (test/internal/schemas.test.ts) runs both on generated values and
- * requires that whatever an accept passes, zod passes with the same value.
- * `providerDefinition` (a caller's data, off every cold path) has no accept.
+ * Each boundary check has two parts, by the same name: its zod schema
+ * ({@link zodSchemas}), the one source of truth, and a quick accept
+ * ({@link ACCEPT}) written against it. The accept answers only "certainly
+ * valid" (true) — for the well-formed data every start reads (a settings
+ * file, a login) — so zod need not load; anything else (false: "not
+ * obviously valid") goes to zod, which decides and words the problem. An
+ * accept never rejects, so it can only be narrower than its schema, never
+ * different: the property test (test/internal/schemas-accept.test.ts) runs
+ * both on generated values and requires that whatever an accept passes,
+ * zod passes with the same value. `providerDefinition` (a caller's data,
+ * off every cold path) has no accept.
  */
-function definitions(z: typeof Zod) {
+const ACCEPT = {
+  settingString: (v: unknown) => v === null || typeof v === 'string',
+  settingBoolean: (v: unknown) => v === null || typeof v === 'boolean',
+  settingStringList: isStringList,
+  settingObject: isObjectAsIs,
+  modelProviderList: Array.isArray,
+  modelProviderEntry: (v: unknown) =>
+    isObjectAsIs(v) && isNonEmptyString(v.id) && optString(v.name) && optString(v.baseUrl) && optString(v.envKey) && optString(v.wireApi),
+  // zod's number() refuses NaN and ±Infinity (JSON's 1e400 parses to Infinity).
+  credentialsJson: (v: unknown) =>
+    isObjectAsIs(v) &&
+    isNonEmptyString(v.access_token) &&
+    optNullString(v.refresh_token) &&
+    optNullString(v.token_type) &&
+    optNullString(v.resource_url) &&
+    (v.expiry_date === undefined || v.expiry_date === null || Number.isFinite(v.expiry_date)),
+  providerDefinition: (_: unknown) => false,
+  trustedFoldersFile: isObjectAsIs,
+  deviceCodeLifetime: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0,
+};
+
+/** The names of the checks. */
+export type CheckName = keyof typeof ACCEPT;
+
+/** The zod schemas, each built when first used: a start that checks one settings file builds only its few. */
+function zodSchemas(z: typeof Zod): Record<CheckName, () => ZodTypes.ZodMiniType> {
   const nonEmpty = () => z.string().check(z.minLength(1));
   return {
     // Settings (Qwen Code's settings.json). A leaf may be `null`: like an empty string, it unsets a lower scope's value.
-    settingString: [() => z.nullable(z.string()), (v: unknown) => v === null || typeof v === 'string'],
-    settingBoolean: [() => z.nullable(z.boolean()), (v: unknown) => v === null || typeof v === 'boolean'],
-    settingStringList: [() => z.array(z.string()), isStringList],
-    settingObject: [() => z.looseObject({}), isObjectAsIs],
-    modelProviderList: [() => z.array(z.unknown()), Array.isArray],
-    modelProviderEntry: [
-      () =>
-        z.looseObject({
-          id: nonEmpty(),
-          name: z.optional(z.string()),
-          baseUrl: z.optional(z.string()),
-          envKey: z.optional(z.string()),
-          wireApi: z.optional(z.string()),
-        }),
-      (v: unknown) => isObjectAsIs(v) && isNonEmptyString(v.id) && optString(v.name) && optString(v.baseUrl) && optString(v.envKey) && optString(v.wireApi),
-    ],
+    settingString: () => z.nullable(z.string()),
+    settingBoolean: () => z.nullable(z.boolean()),
+    settingStringList: () => z.array(z.string()),
+    settingObject: () => z.looseObject({}),
+    modelProviderList: () => z.array(z.unknown()),
+    modelProviderEntry: () =>
+      z.looseObject({
+        id: nonEmpty(),
+        name: z.optional(z.string()),
+        baseUrl: z.optional(z.string()),
+        envKey: z.optional(z.string()),
+        wireApi: z.optional(z.string()),
+      }),
     // Qwen Code's oauth_creds.json (the file, or a keychain entry). Unknown fields are ignored.
-    credentialsJson: [
-      () =>
-        z.looseObject({
-          access_token: nonEmpty(),
-          refresh_token: z.optional(z.nullable(z.string())),
-          token_type: z.optional(z.nullable(z.string())),
-          resource_url: z.optional(z.nullable(z.string())),
-          expiry_date: z.optional(z.nullable(z.number())),
-        }),
-      // zod's number() refuses NaN and ±Infinity (JSON's 1e400 parses to Infinity).
-      (v: unknown) =>
-        isObjectAsIs(v) &&
-        isNonEmptyString(v.access_token) &&
-        optNullString(v.refresh_token) &&
-        optNullString(v.token_type) &&
-        optNullString(v.resource_url) &&
-        (v.expiry_date === undefined || v.expiry_date === null || Number.isFinite(v.expiry_date)),
-    ],
+    credentialsJson: () =>
+      z.looseObject({
+        access_token: nonEmpty(),
+        refresh_token: z.optional(z.nullable(z.string())),
+        token_type: z.optional(z.nullable(z.string())),
+        resource_url: z.optional(z.nullable(z.string())),
+        expiry_date: z.optional(z.nullable(z.number())),
+      }),
     // A provider definition as the public types describe it (a caller's data).
-    providerDefinition: [
-      () =>
-        z.looseObject({
-          id: nonEmpty(),
-          name: z.string(),
-          authType: z.enum(RESOLVED_AUTH_TYPES),
-          plan: z.string(),
-          status: z.enum(['active', 'discontinued']),
-          discontinuedOn: z.optional(z.string()),
-          endpoints: z.array(z.looseObject({ region: z.string(), regionName: z.string(), baseUrl: z.string() })),
-          hosts: z.optional(z.array(nonEmpty())),
-          loopbackPorts: z.optional(z.array(z.int().check(z.gte(1), z.lte(65_535)))),
-          anyLoopback: z.optional(z.boolean()),
-          envKeys: z.array(z.string()),
-          keyPrefixes: z.optional(z.array(nonEmpty())),
-          requiresKeyPrefix: z.optional(z.boolean()),
-          impliedByKey: z.optional(z.boolean()),
-          defaultModel: z.optional(z.string()),
-          quotas: z.optional(z.array(z.unknown())),
-          docs: z.optional(z.string()),
-          note: z.optional(z.string()),
-        }),
-      () => false,
-    ],
+    providerDefinition: () =>
+      z.looseObject({
+        id: nonEmpty(),
+        name: z.string(),
+        authType: z.enum(RESOLVED_AUTH_TYPES),
+        plan: z.string(),
+        status: z.enum(['active', 'discontinued']),
+        discontinuedOn: z.optional(z.string()),
+        endpoints: z.array(z.looseObject({ region: z.string(), regionName: z.string(), baseUrl: z.string() })),
+        hosts: z.optional(z.array(nonEmpty())),
+        loopbackPorts: z.optional(z.array(z.int().check(z.gte(1), z.lte(65_535)))),
+        anyLoopback: z.optional(z.boolean()),
+        envKeys: z.array(z.string()),
+        keyPrefixes: z.optional(z.array(nonEmpty())),
+        requiresKeyPrefix: z.optional(z.boolean()),
+        impliedByKey: z.optional(z.boolean()),
+        defaultModel: z.optional(z.string()),
+        quotas: z.optional(z.array(z.unknown())),
+        docs: z.optional(z.string()),
+        note: z.optional(z.string()),
+      }),
     // Qwen Code's trustedFolders.json: an object of folder → level (levels are checked by the reader).
-    trustedFoldersFile: [() => z.looseObject({}), isObjectAsIs],
+    trustedFoldersFile: () => z.looseObject({}),
     // The device authorization's `expires_in` (the rest is checked by openid-client): a positive, finite number.
-    deviceCodeLifetime: [() => z.number().check(z.positive()), (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0],
-  } satisfies Record<string, readonly [() => ZodTypes.ZodMiniType, (value: unknown) => boolean]>;
+    deviceCodeLifetime: () => z.number().check(z.positive()),
+  };
 }
 
-type Definitions = ReturnType<typeof definitions>;
-/** The names of the checks. */
-export type CheckName = keyof Definitions;
-
 let zodModule: typeof Zod | undefined;
-let defined: Definitions | undefined;
+let builders: Record<CheckName, () => ZodTypes.ZodMiniType> | undefined;
 const made = new Map<CheckName, ZodTypes.ZodMiniType>();
 
 /** `zod/mini`, required on first use. */
@@ -173,8 +180,8 @@ function zod(): typeof Zod {
 function schemaOf(name: CheckName): ZodTypes.ZodMiniType {
   let schema = made.get(name);
   if (!schema) {
-    defined ??= definitions(zod());
-    schema = defined[name][0]();
+    builders ??= zodSchemas(zod());
+    schema = builders[name]();
     made.set(name, schema);
   }
   return schema;
@@ -188,31 +195,22 @@ export function zodParse(name: CheckName, value: unknown): { success: boolean; d
 
 /** Only for the equivalence test: the quick accept of a check (no zod). */
 export function quickAccept(name: CheckName, value: unknown): boolean {
-  return accepts()[name](value);
+  return ACCEPT[name](value);
 }
 
-type Accepts = { [K in CheckName]: (value: unknown) => boolean };
-let acceptList: Accepts | undefined;
-/** The quick accepts, without zod: `definitions` reads `z` only inside the schema builders. */
-function accepts(): Accepts {
-  acceptList ??= Object.fromEntries(
-    Object.entries(definitions(undefined as unknown as typeof Zod)).map(([name, [, accept]]) => [name, accept]),
-  ) as Accepts;
-  return acceptList;
+function check(name: CheckName): Check {
+  const accept = ACCEPT[name];
+  return (value) => {
+    if (accept(value)) return undefined;
+    const r = zod().safeParse(schemaOf(name), value);
+    if (r.success) return undefined;
+    const issue = r.error.issues[0];
+    return issue ? { path: issue.path, code: issue.code, ...('expected' in issue && { expected: String(issue.expected) }) } : { path: [], code: 'invalid' };
+  };
 }
 
 function build() {
-  const quick = accepts();
-  const check =
-    (name: CheckName): Check =>
-    (value) => {
-      if (quick[name](value)) return undefined;
-      const r = zod().safeParse(schemaOf(name), value);
-      if (r.success) return undefined;
-      const issue = r.error.issues[0];
-      return issue ? { path: issue.path, code: issue.code, ...('expected' in issue && { expected: String(issue.expected) }) } : { path: [], code: 'invalid' };
-    };
-  return Object.fromEntries(Object.keys(quick).map((name) => [name, check(name as CheckName)])) as { [K in CheckName]: Check };
+  return Object.fromEntries(Object.keys(ACCEPT).map((name) => [name, check(name as CheckName)])) as { [K in CheckName]: Check };
 }
 
 /** The checks, by name. */
