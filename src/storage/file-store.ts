@@ -5,7 +5,7 @@ import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode, readRegularFile, statOrUndefined } from '../internal/fs.js';
 import type { QwenHomeOptions } from '../env/qwen-home.js';
 import { parseCredentialsJson, toQwenJson } from './credentials-json.js';
-import { acquireFileLock, type FileLockOptions } from './lock.js';
+import type { FileLockOptions } from './lock.js';
 import type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './types.js';
 
 import { fileStorePaths } from './paths.js';
@@ -139,7 +139,9 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
         return undefined;
       }
     },
-    lock(opts: LockOptions = {}): Promise<ReleaseLock | undefined> {
+    // The lock (its files, staleness and waiting) loads on the first write or refresh, not to read a login.
+    async lock(opts: LockOptions = {}): Promise<ReleaseLock | undefined> {
+      const { acquireFileLock } = await import('./lock.js');
       return acquireFileLock(lockPath, {
         ...lockOptions,
         ...(opts.signal && { signal: opts.signal }),
