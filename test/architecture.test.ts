@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
@@ -245,12 +245,19 @@ describe('the built package at run time', () => {
         expect(bare.zod, `${entry}: no zod without outside data`).toEqual([]);
         expect(readFileSync(log, 'utf8')).not.toMatch(/node_modules\/zod\//);
         // Well-formed outside data passes the quick accepts beside the schemas: zod stays unloaded.
+        writeFileSync(log, '');
         const apiKey = run(entry, wellFormed);
         expect([apiKey.type, apiKey.diagnostics], entry).toEqual(['openai', []]);
         expect(apiKey.zod, `${entry}: a well-formed settings file needs no zod`).toEqual([]);
         const oauth = run(entry, wellFormed, {});
         expect(oauth.type, entry).toBe('qwen-oauth');
         expect(oauth.zod, `${entry}: a well-formed cached login needs no zod`).toEqual([]);
+        if (entry === 'index.js') {
+          // The cold paths load index.js and, for the login, the Qwen OAuth chunk: no writer, lock, browser opener or check.
+          const ours = pathToFileURL(DIST).href;
+          const loaded = [...new Set(readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith(ours)))].map((u) => u.slice(ours.length).replace(/-[A-Z0-9]{8}\.js$/, '.js'));
+          expect(loaded.sort()).toEqual(['index.js', 'oauth-parts.js']);
+        }
         // The positive control: a settings file is outside data, checked by zod, worded as before.
         const checked = run(entry, withSettings);
         expect(checked.zod, `${entry}: the bundled zod checks the settings file`).toEqual([join(DIST, 'zod-mini.cjs')]);
