@@ -31,6 +31,8 @@ const WORKERS = Number(process.env.QWEN_AUTH_FIDELITY_024_WORKERS ?? 4);
 const REPORT = process.env.QWEN_AUTH_FIDELITY_024_REPORT;
 /** Run only the seeds whose case has settings layers (layers.ts): QWEN_AUTH_FIDELITY_LAYERED=1. */
 const LAYERED_ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERED === '1';
+/** Only the seeds with a layer tag starting with this (layers.ts), e.g. QWEN_AUTH_FIDELITY_TAG=trust-. */
+const TAG = process.env.QWEN_AUTH_FIDELITY_TAG;
 const cli = QWEN_CODE_024_CLI;
 const enabled = COUNT > 0 && cli !== undefined && hasOpenssl();
 if (!enabled) {
@@ -138,6 +140,7 @@ describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (r
     await runSeeds(COUNT, SEED, WORKERS, async (seed) => {
       const c = generateCase024(seed);
       if (LAYERED_ONLY && (c.layers ?? []).length === 0) return;
+      if (TAG && !(c.layers ?? []).some((t) => t.startsWith(TAG))) return;
       ran++;
       const { ours, theirs, stderr } = await runCase(c, ca);
       if (ours.differs) {
