@@ -126,7 +126,14 @@ writeFileSync(join(dist, 'index.js'), result.outputFiles[0].text);
 for (const f of shared) rmSync(join(dist, f));
 // The later parts, compacted like index.js (the public entries testing.js and cli.js are left as they are).
 for (const f of others.filter((x) => x !== 'testing.js' && x !== 'cli.js')) {
-  const compact = await transform(rewrites.get(f) ?? read(f), { format: 'esm', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, sourcefile: f });
+  const compact = await transform(rewrites.get(f) ?? read(f), {
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcefile: f,
+  });
   writeFileSync(join(dist, f), compact.code);
 }
 // The same for the CommonJS build: index.cjs with every chunk it requires, one file; the files
@@ -146,7 +153,9 @@ const visitCjs = (f) => {
 visitCjs('index.cjs');
 const cjsEntry = read('index.cjs');
 // The export names, for Node's CommonJS export detection (import of the .cjs from an ES module).
-const names = [...new Set([...cjsEntry.matchAll(/(?:exports\.([\w$]+)\s*=|Object\.defineProperty\(exports,\s*"([\w$]+)")/g)].map((m) => m[1] ?? m[2]))].filter((n) => n !== '__esModule');
+const names = [...new Set([...cjsEntry.matchAll(/(?:exports\.([\w$]+)\s*=|Object\.defineProperty\(exports,\s*"([\w$]+)")/g)].map((m) => m[1] ?? m[2]))].filter(
+  (n) => n !== '__esModule',
+);
 const cjsLines = [
   'const lib = require("./index.cjs");',
   `const chunks = { ${[...cjsEager].map((c) => `${JSON.stringify(c)}: require("./${c}")`).join(', ')} };`,
@@ -179,7 +188,8 @@ const cjsResult = await build({
   ],
 });
 const cjsLater = readdirSync(dist).filter((x) => x.endsWith('.cjs') && x !== 'index.cjs' && x !== 'testing.cjs' && x !== 'zod-mini.cjs' && !cjsEager.has(x));
-for (const f of ['testing.cjs']) if (read(f).match(CHUNK_REQUIRE)) throw new Error(`one-file: ${f} requires a chunk: an entry must not share chunks with index.cjs`);
+for (const f of ['testing.cjs'])
+  if (read(f).match(CHUNK_REQUIRE)) throw new Error(`one-file: ${f} requires a chunk: an entry must not share chunks with index.cjs`);
 // The names once more, as Node's CommonJS export detection reads them (after the bundle: its compaction would drop them).
 writeFileSync(join(dist, 'index.cjs'), `${cjsResult.outputFiles[0].text}0 && (module.exports = { ${names.join(', ')} });\n`);
 for (const f of cjsLater) {
@@ -198,4 +208,6 @@ for (const f of readdirSync(dist).filter((x) => x.endsWith('.js') || x.endsWith(
   const text = read(f);
   for (const gone of [...shared, ...cjsEager]) if (text.includes(`./${gone}`)) throw new Error(`one-file: ${f} still refers to ${gone}`);
 }
-console.log(`one-file: index.js now holds ${shared.length + 1} files, index.cjs ${cjsEager.size + 1}; ${rewrites.size} + ${cjsLater.length} later parts read from them`);
+console.log(
+  `one-file: index.js now holds ${shared.length + 1} files, index.cjs ${cjsEager.size + 1}; ${rewrites.size} + ${cjsLater.length} later parts read from them`,
+);

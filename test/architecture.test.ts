@@ -223,11 +223,21 @@ describe('the built package at run time', () => {
         join(wellFormed, '.qwen', 'settings.json'),
         '{\n  // user settings\n  "model": { "name": "qwen3-coder-plus" },\n  "env": { "X_SETTING": "1" },\n  "advanced": { "excludedEnvVars": ["DEBUG"] },\n  "modelProviders": { "openai": [{ "id": "qwen3-coder-plus", "baseUrl": "https://dashscope.aliyuncs.com/compatible-mode/v1" }] }\n}\n',
       );
-      const login = { access_token: 'at-0000', refresh_token: 'rt-0000', token_type: 'Bearer', resource_url: 'portal.qwen.ai', expiry_date: Date.now() + 3_600_000 };
+      const login = {
+        access_token: 'at-0000',
+        refresh_token: 'rt-0000',
+        token_type: 'Bearer',
+        resource_url: 'portal.qwen.ai',
+        expiry_date: Date.now() + 3_600_000,
+      };
       writeFileSync(join(wellFormed, '.qwen', 'oauth_creds.json'), JSON.stringify(login));
       // Both builds; the CJS module cache holds every file require() took (dist/zod-mini.cjs included).
       // node_modules/zod (a development dependency) is never taken by the built package.
-      const run = (entry: string, homeDir: string, env: Record<string, string> = { OPENAI_API_KEY: 'sk-x' }): { type: string; zod: string[]; diagnostics: string[] } => {
+      const run = (
+        entry: string,
+        homeDir: string,
+        env: Record<string, string> = { OPENAI_API_KEY: 'sk-x' },
+      ): { type: string; zod: string[]; diagnostics: string[] } => {
         const main = `import { createRequire } from 'node:module';
           const { resolveAuth } = await import(${JSON.stringify(join(DIST, entry))});
           const imported = Object.keys(createRequire(import.meta.url).cache).filter((k) => (k.includes('/node_modules/zod/') || k.endsWith('/dist/zod-mini.cjs')));
@@ -255,7 +265,13 @@ describe('the built package at run time', () => {
         if (entry === 'index.js') {
           // The cold paths load index.js and, for the login, the Qwen OAuth chunk: no writer, lock, browser opener or check.
           const ours = pathToFileURL(DIST).href;
-          const loaded = [...new Set(readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith(ours)))].map((u) => u.slice(ours.length).replace(/-[A-Z0-9]{8}\.js$/, '.js'));
+          const loaded = [
+            ...new Set(
+              readFileSync(log, 'utf8')
+                .split('\n')
+                .filter((u) => u.startsWith(ours)),
+            ),
+          ].map((u) => u.slice(ours.length).replace(/-[A-Z0-9]{8}\.js$/, '.js'));
           expect(loaded.sort()).toEqual(['index.js', 'oauth-parts.js']);
         }
         // The positive control: a settings file is outside data, checked by zod, worded as before.

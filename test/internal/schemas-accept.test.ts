@@ -27,7 +27,23 @@ const random = rng(0x5eed);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
 const chance = (p: number): boolean => random() < p;
 
-const NUMBERS = [0, -0, 1, -1, 1.5, 600, 1e21, 1e308, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, JSON.parse('1e400') as number, Date.now()];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  1.5,
+  600,
+  1e21,
+  1e308,
+  Number.MAX_SAFE_INTEGER,
+  Number.MIN_VALUE,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  JSON.parse('1e400') as number,
+  Date.now(),
+];
 const STRINGS = ['', 'a', ' ', 'sk-x', 'portal.qwen.ai', '\u0000', '\uD800', '😀', 'x'.repeat(300), '__proto__', 'null'];
 
 /** Any value: JSON's kinds and a few a caller could pass (undefined, Date, Map, null-prototype objects, holes). */
@@ -66,7 +82,9 @@ function anyValue(depth: number): unknown {
 
 /** One field's value: usually one of the shapes the schemas name, sometimes anything. */
 function fieldValue(): unknown {
-  return chance(0.6) ? pick([undefined, null, 'a', '', 'sk-x', 5, Number.NaN, 1e400 as number, Number.POSITIVE_INFINITY, Date.now(), true, [], {}]) : anyValue(1);
+  return chance(0.6)
+    ? pick([undefined, null, 'a', '', 'sk-x', 5, Number.NaN, JSON.parse('1e400') as number, Number.POSITIVE_INFINITY, Date.now(), true, [], {}])
+    : anyValue(1);
 }
 
 /** An object with some of `fields`; the first (the required one) usually well-formed. */
@@ -137,7 +155,9 @@ describe('quick accepts (no zod) against zod', () => {
     expect(quickAccept('settingString', 'qwen3-coder-plus')).toBe(true);
     expect(quickAccept('settingStringList', ['DEBUG'])).toBe(true);
     expect(quickAccept('modelProviderEntry', { id: 'qwen3-coder-plus', baseUrl: 'https://x', envKey: 'K', extra: [1] })).toBe(true);
-    expect(quickAccept('credentialsJson', { access_token: 'a', refresh_token: 'r', token_type: 'Bearer', resource_url: 'portal.qwen.ai', expiry_date: 1 })).toBe(true);
+    expect(
+      quickAccept('credentialsJson', { access_token: 'a', refresh_token: 'r', token_type: 'Bearer', resource_url: 'portal.qwen.ai', expiry_date: 1 }),
+    ).toBe(true);
     expect(quickAccept('credentialsJson', { access_token: 'a', expiry_date: JSON.parse('1e400') })).toBe(false);
     expect(quickAccept('trustedFoldersFile', { '/a': 'TRUST_FOLDER' })).toBe(true);
   });
