@@ -1,24 +1,10 @@
-/**
- * Differential test against the real Qwen Code CLI (`@qwen-code/qwen-code@0.12.0`):
- * random cases over spec §1–4 are resolved by qwen-auth and run through the
- * CLI, whose first model request is caught on loopback (directly for http
- * base URLs, through a TLS-terminating proxy for https ones). The key,
- * endpoint and model that reach the server must be the ones we resolve,
- * except where the spec says we differ on purpose.
- *
- * Slow (a CLI start per case): opt in with QWEN_AUTH_FIDELITY=<number of cases>.
- */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
-import { startMitmProxy } from '../support/mitm-proxy.js';
-import { startModelServer } from '../support/model-server.js';
-import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, type TestCa } from '../support/tls.js';
 import { QWEN_CODE_CLI } from '../support/qwen-code.js';
 import { type Case, generateCase } from './generate.js';
-import { materialize, oursOptions, runCli, runSeeds } from './harness.js';
+import { materialize, oursOptions, runCli, runSeeds, startCaseServers, useTestCa } from './harness.js';
 import { LayerTally } from './layers.js';
 
 const COUNT = Number(process.env.QWEN_AUTH_FIDELITY ?? 0);
@@ -50,9 +36,8 @@ interface Outcome {
 }
 
 async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Outcome; stderr: string }> {
-  const model = await startModelServer();
-  // Every https host goes to the fake server; the proxy tells it which host was asked for.
-  const proxy = await startMitmProxy({ ca, route: (_host, p) => (p === 443 ? { host: '127.0.0.1', port: model.port } : undefined) });
+  const servers = await startCaseServers(ca);
+  const { model, proxy } = servers;
   const m = materialize(c, model.port);
   const { tree } = m;
   const overrides = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, m.sub(v)]));
@@ -97,21 +82,12 @@ async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Ou
     return { ours, theirs, stderr };
   } finally {
     tree.remove();
-    await proxy.close();
-    await model.close();
+    await servers.close();
   }
 }
 
 describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec §1–4)', () => {
-  let dir: string;
-  let ca: TestCa;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
-    ca = await createTestCa(dir);
-  });
-  afterAll(() => {
-    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-  });
+  const testCa = useTestCa();
 
   it(`${COUNT} cases from seed ${SEED}`, { timeout: 0 }, async () => {
     const mismatches: string[] = [];
@@ -123,7 +99,7 @@ describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec 
       const c = generateCase(seed);
       if (LAYERED_ONLY && (c.layers ?? []).length === 0) return;
       if (TAG && !(c.layers ?? []).some((t) => t.startsWith(TAG))) return;
-      const { ours, theirs, stderr } = await runCase(c, ca);
+      const { ours, theirs, stderr } = await runCase(c, testCa());
       if (ours.differs) {
         skipped++;
         perLayer.add(c.layers, false, false);
