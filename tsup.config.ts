@@ -11,8 +11,10 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 // jsonc-parser stay external and are loaded only by the paths that need them.
 // zod is not a dependency: the parts of zod/mini that src/internal/schemas.ts
 // uses are bundled into one file of their own, dist/zod-mini.cjs (the third
-// build), which schemas.ts requires only when there is outside data to check
-// (QWEN_AUTH_ZOD names it); no chunk of the library holds zod.
+// build), which schemas.ts requires only when outside data is not obviously
+// valid (its quick accepts pass well-formed data without zod; QWEN_AUTH_ZOD
+// names the file); no chunk of the library holds zod. scripts/one-file.mjs
+// then makes index.js and index.cjs one file each.
 //
 // The command (`bin: qwen-auth`) is ESM only and imports the library through
 // its public name, so it uses exactly what users get and never a second copy.
