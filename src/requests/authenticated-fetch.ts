@@ -10,7 +10,6 @@ import type { FetchLike } from '../types.js';
 import type { CredentialSource } from './credential-source.js';
 import { finalAnswer, type GiveUpOptions, reasonResponse } from './give-up.js';
 import { credentialHeader, withCredential, withoutOwnCredentials } from './outgoing-headers.js';
-import { followRedirects, isRedirect } from './redirects.js';
 import { isReplayable, isReplayableBody } from './replayable-body.js';
 import { currentTarget } from './request-target.js';
 
@@ -39,6 +38,9 @@ async function discard(response: Response): Promise<void> {
     /* already consumed or errored */
   }
 }
+
+/** The statuses fetch follows: the redirects ./redirects.ts follows by hand (loaded on the first one). */
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** How many request URLs are remembered as going to the current base URL. */
 const TARGETS_KEPT = 64;
@@ -111,7 +113,7 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
    * never leaves the origin (fetch's own following would take x-api-key
    * anywhere; see ./redirects.ts).
    */
-  const followed = (
+  const followed = async (
     transport: FetchLike,
     response: Response,
     input: string | URL | Request,
@@ -120,6 +122,7 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
     token: string,
     origin: string,
   ): Promise<Response> => {
+    const { followRedirects } = await import('./redirects.js');
     const inInit = init?.body !== undefined && init.body !== null;
     const hasBody = inInit || (input instanceof Request && input.body !== null);
     return followRedirects(
@@ -183,7 +186,7 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
     }
     const follow = (init?.redirect ?? (input instanceof Request ? input.redirect : 'follow')) === 'follow';
     let first = await send(transport, input, init, target, requested, token, follow);
-    if (follow && isRedirect(first.status)) first = await followed(transport, first, input, init, target, token, base.origin);
+    if (follow && REDIRECTS.has(first.status)) first = await followed(transport, first, input, init, target, token, base.origin);
     if (first.status !== 401) return final(first, token, target, reasons);
     if (!isReplayable(input, init)) {
       // Sent once and rejected: the caller gets the 401, the next request a fresh credential.
@@ -205,7 +208,7 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
     if (!now || !again || again.origin !== now.origin) return final(first, token, target, reasons);
     await discard(first);
     let second = await send(transport, input, init, again, requested, next, follow);
-    if (follow && isRedirect(second.status)) second = await followed(transport, second, input, init, again, next, now.origin);
+    if (follow && REDIRECTS.has(second.status)) second = await followed(transport, second, input, init, again, next, now.origin);
     return final(second, next, again, reasons);
   };
 

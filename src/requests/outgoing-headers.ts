@@ -71,17 +71,7 @@ export function withoutOwnCredentials(
   init: RequestInit | undefined,
   isOwnCredential: (value: string) => boolean,
 ): [Input, RequestInit | undefined] {
-  const own = init?.headers;
-  if (own === undefined && !(input instanceof Request)) return [input, init];
-  if (isRecord(own)) {
-    let out: Record<string, string> | undefined;
-    for (const key in own) {
-      if (!isOwnCredential(String(own[key]))) continue;
-      out ??= { ...own };
-      delete out[key];
-    }
-    return out ? [input, { ...init, headers: out }] : [input, init];
-  }
+  if (init?.headers === undefined && !(input instanceof Request)) return [input, init];
   const headers = headersOf(input, init);
   const found = [...headers].filter(([, value]) => isOwnCredential(value)).map(([key]) => key);
   if (found.length === 0) return [input, init];

@@ -14,11 +14,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** As fetch: more hops than this is a network error. */
 const MAX_HOPS = 20;
 
-/** True for a status fetch would follow (checked before anything else is done for a response). */
-export function isRedirect(status: number): boolean {
-  return REDIRECT_STATUSES.has(status);
-}
-
 export interface RedirectRequest {
   readonly method: string;
   /** The headers the first hop was sent with. */
