@@ -68,7 +68,7 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
   };
 
   const keyName = source.keyHeader === 'x-api-key' ? 'x-api-key' : 'authorization';
-  const valueOf = credentialHeader(keyName);
+  const credentialValue = credentialHeader(keyName);
   const isOwn = (value: string): boolean => source.isOwnCredential(value);
   const earlier = (): readonly string[] => source.earlierBaseUrls();
 
@@ -97,15 +97,13 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
     token: string,
     follow: boolean,
   ): Promise<Response> => {
-    const headers = withCredential(input, init, keyName, valueOf(token));
+    const headers = withCredential(input, init, keyName, credentialValue(token));
     // `redirect` written first: V8 copies `init` into that shape cheaply, where adding it after the copy costs a µs.
     const sendInit: RequestInit = { redirect: 'manual', ...init, headers };
     if (follow) sendInit.redirect = 'manual';
     else if (init?.redirect === undefined) sendInit.redirect = (input as Request).redirect;
     const unmoved = url === requested || url.href === requested.href;
-    return input instanceof Request
-      ? transport(unmoved ? input : new Request(url, input), sendInit)
-      : transport(unmoved ? input : url.href, sendInit);
+    return input instanceof Request ? transport(unmoved ? input : new Request(url, input), sendInit) : transport(unmoved ? input : url.href, sendInit);
   };
 
   /**
@@ -131,7 +129,7 @@ export function createAuthenticatedFetches(options: AuthenticatedFetchOptions): 
       origin,
       {
         method: init?.method ?? (input instanceof Request ? input.method : 'GET'),
-        headers: withCredential(input, init, keyName, valueOf(token)),
+        headers: withCredential(input, init, keyName, credentialValue(token)),
         body: inInit && isReplayableBody(init.body) ? init.body! : null,
         hasBody,
         bodyReplayable: inInit ? isReplayableBody(init.body) : !hasBody,

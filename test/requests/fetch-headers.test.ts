@@ -134,7 +134,11 @@ describe('auth.fetch headers', () => {
   it('a same-origin redirect keeps the credential (once) and the caller headers; another origin gets neither credential', async () => {
     const other = await recorder();
     const home = await recorder((s) =>
-      s.path === '/v1/moved' ? { status: 307, headers: { location: '/v1/here' } } : s.path === '/v1/away' ? { status: 302, headers: { location: `${other.origin}/landing` } } : undefined,
+      s.path === '/v1/moved'
+        ? { status: 307, headers: { location: '/v1/here' } }
+        : s.path === '/v1/away'
+          ? { status: 302, headers: { location: `${other.origin}/landing` } }
+          : undefined,
     );
     const key = 'sk-test-333333333333333333333333';
     for (const keyHeader of ['authorization', 'x-api-key'] as const) {
