@@ -10,7 +10,7 @@ import { selectFetch } from '../internal/transport.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { EnvRecord, FetchLike } from '../types.js';
 import type { RemedyWording } from '../errors.js';
-import { createAuthenticatedFetches } from './authenticated-fetch.js';
+import { type AuthenticatedFetches, createAuthenticatedFetches } from './authenticated-fetch.js';
 import type { FoundElsewhere } from './give-up.js';
 import type { CheckWire } from './check.js';
 import { type CredentialProvider, trackCredentials } from './credential-source.js';
@@ -83,7 +83,10 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
     }
     return probe;
   };
-  const { fetch, plain } = createAuthenticatedFetches({
+  // The fetch (its header handling, renewals, reasons) is built on the first request, not per resolve.
+  let fetches: AuthenticatedFetches | undefined;
+  const fetchesNow = (): AuthenticatedFetches =>
+    (fetches ??= createAuthenticatedFetches({
     source,
     transport: loadTransport,
     giveUp: {
@@ -93,17 +96,17 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
       redactIn: (text) => source.redactIn(text),
       ...(options.probeOnFailure === true && !options.oauth && !options.wire && { locate }),
     },
-  });
+  }));
   return {
     getToken: source.getToken,
     invalidate: (token) => source.invalidate(token),
-    fetch,
+    fetch: (input, init) => fetchesNow().fetch(input, init),
     // The check (classification, the region probe) is loaded on its first use.
     check: async (o) =>
       (await import('./check.js')).runCheck(
         {
           source,
-          fetch: plain,
+          fetch: fetchesNow().plain,
           transport: loadTransport,
           wording: options.wording,
           model: options.model,

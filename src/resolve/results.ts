@@ -9,9 +9,9 @@ import type { RemedyWording } from '../errors.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import { redact, redactUrl, withRedactedView } from '../redact.js';
 import { checkWireFor } from './endpoints.js';
-import { apiKeyProvider } from '../requests/api-key-provider.js';
+import { type ApiKeyProvider, apiKeyProvider } from '../requests/api-key-provider.js';
 import { requestMethods } from '../requests/request-methods.js';
-import type { KeyHeader } from '../requests/types.js';
+import type { AuthRequests, KeyHeader } from '../requests/types.js';
 import type { EnvFileReport, EnvRecord, FetchLike, Provenance, ProviderMatch } from '../types.js';
 import type { AnthropicAuth, ApiKeyAuth, OpenAIAuth, OpenAIResponsesAuth } from './types.js';
 
@@ -55,18 +55,33 @@ function hide(text: string, secret: string): string {
 
 function build<T extends ApiKeyAuth>(type: T['type'], given: ApiKeyResultInputs): T {
   const inputs = { ...given, baseUrl: withoutUserInfo(given.baseUrl), endpoint: withoutUserInfo(given.endpoint) };
-  const key = apiKeyProvider({ key: inputs.apiKey, baseUrl: inputs.baseUrl, keyHeader: inputs.keyHeader, reload: inputs.reload });
-  const methods = requestMethods({
-    provider: key,
-    known: [inputs.apiKey],
-    env: inputs.requestEnv,
-    ...(inputs.transport && { transport: inputs.transport }),
-    model: inputs.model,
-    oauth: false,
-    registry: inputs.registry,
-    wire: checkWireFor(type),
-    ...inputs.requests,
-  });
+  // The request side (the key's re-read, the tracked credentials, the fetch) is built on the first
+  // call of one of its methods: a resolve that only reads the values never compiles any of it.
+  let key: ApiKeyProvider | undefined;
+  let methods: AuthRequests | undefined;
+  const requests = (): AuthRequests => {
+    if (methods) return methods;
+    key = apiKeyProvider({ key: inputs.apiKey, baseUrl: inputs.baseUrl, keyHeader: inputs.keyHeader, reload: inputs.reload });
+    methods = requestMethods({
+      provider: key,
+      known: [inputs.apiKey],
+      env: inputs.requestEnv,
+      ...(inputs.transport && { transport: inputs.transport }),
+      model: inputs.model,
+      oauth: false,
+      registry: inputs.registry,
+      wire: checkWireFor(type),
+      ...inputs.requests,
+    });
+    return methods;
+  };
+  const lazy: AuthRequests = {
+    getToken: (o) => (methods ?? requests()).getToken(o),
+    invalidate: (token) => (methods ?? requests()).invalidate(token),
+    fetch: (input, init) => (methods ?? requests()).fetch(input, init),
+    check: (o) => (methods ?? requests()).check(o),
+  };
+  const current = (): string => (key ? key.key : inputs.apiKey);
   const data = {
     type,
     baseUrl: inputs.baseUrl,
@@ -80,17 +95,17 @@ function build<T extends ApiKeyAuth>(type: T['type'], given: ApiKeyResultInputs)
     qwenDir: inputs.qwenDir,
   };
   // apiKey is the key in use now: a getter, so a key re-read after a rejection shows here too.
-  const result = Object.defineProperties({ ...data, ...methods }, { apiKey: { get: () => key.key, enumerable: true } }) as unknown as T;
+  const result = Object.defineProperties({ ...data, ...lazy }, { apiKey: { get: current, enumerable: true } }) as unknown as T;
   const { type: t, ...rest } = data;
   // A password in the base URL's (or endpoint's) user-info is redacted in the views, as the key is.
   // The key itself, wherever else it was put (the model, a URL's path or query), is redacted too.
   const view = (): object => ({
     type: t,
-    apiKey: redact(key.key),
+    apiKey: redact(current()),
     ...rest,
-    model: hide(rest.model, key.key),
-    baseUrl: redactUrl(hide(rest.baseUrl, key.key)),
-    endpoint: redactUrl(hide(rest.endpoint, key.key)),
+    model: hide(rest.model, current()),
+    baseUrl: redactUrl(hide(rest.baseUrl, current())),
+    endpoint: redactUrl(hide(rest.endpoint, current())),
   });
   return Object.freeze(withRedactedView(result, view));
 }
