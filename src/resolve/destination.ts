@@ -137,6 +137,12 @@ export function destinationVerdict(ctx: ResolutionContext, inputs: DestinationIn
   if (baseScope !== 'workspace' && entry?.scope !== 'workspace') {
     return { ok: true, trust: ctx.options.trustWorkspace === true ? 'trust-workspace' : 'same-or-more-trusted-scope' };
   }
+  return workspaceVerdict(ctx, inputs, baseScope);
+}
+
+/** The verdict when a workspace file chose the base URL or the entry (its own function: most resolves never compile it). */
+function workspaceVerdict(ctx: ResolutionContext, inputs: DestinationInputs, baseScope: Scope): DestinationVerdict {
+  const entry = inputs.entry;
   const keyScope = scopeIn(ctx, inputs.apiKey);
   const credential = describeSource(inputs.apiKey, { flags: wordingOf(ctx.options).flags === true });
   const url = parseHttpUrl(inputs.baseUrl.trim());

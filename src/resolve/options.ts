@@ -185,7 +185,7 @@ export function checkOptions(options: ResolveAuthOptions, statOf?: StatOf): void
     }
   }
   if (options.registry !== undefined) checkedRegistry(options.registry);
-  checkOAuthOptions(options.oauth, 'oauth', { storeChoice: true });
+  if (options.oauth !== undefined) checkOAuthOptions(options.oauth, 'oauth', { storeChoice: true });
   for (const name of ['now', 'onVerification'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw wrongType(name, `options.${name} must be a function.`);
   }

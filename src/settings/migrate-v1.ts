@@ -184,7 +184,11 @@ export function migrateV1Settings(data: Readonly<Json>, dialect: QwenCodeVersion
   if (found.length === 0) return { data, migrated: false, ignored: [] };
   const version = data.$version;
   if (typeof version === 'number' && version >= 2) return { data, migrated: false, ignored: found };
+  return { data: migrated(data, dialect), migrated: true, ignored: [] };
+}
 
+/** The v2 object of a v1 one (its own function: a v2 file never compiles it). */
+function migrated(data: Readonly<Json>, dialect: QwenCodeVersion): Json {
   const out: Json = {};
   const moved = new Map<string, string>();
   for (const [key, path] of movesOf(dialect)) {
@@ -223,5 +227,5 @@ export function migrateV1Settings(data: Readonly<Json>, dialect: QwenCodeVersion
     }
   }
   out.$version = 2;
-  return { data: out, migrated: true, ignored: [] };
+  return out;
 }

@@ -7,7 +7,7 @@ import { errnoCode, statOrUndefined } from '../internal/fs.js';
 import { jsonNestingDepth, locateJsonError, MAX_SETTINGS_DEPTH, stripJsonComments } from '../internal/jsonc.js';
 import type { Diagnostic, QwenCodeVersion, SettingsScope } from '../types.js';
 import { expandEnvReferences, neverExpanded024 } from './expand.js';
-import { migrateV1Settings } from './migrate-v1.js';
+import { migrateV1Settings, type V1Migration } from './migrate-v1.js';
 import { isPlainObject, schemas } from '../internal/schemas.js';
 
 /** Settings files larger than this are reported and ignored. */
@@ -89,6 +89,14 @@ export async function readSettingsFile(
     return undefined;
   }
   const v1 = migrateV1Settings(parsed as Record<string, unknown>, dialect);
+  if (v1.migrated || v1.ignored.length > 0) noteLegacy(path, parsed as Record<string, unknown>, v1, diagnostics);
+  const references = new Set<string>();
+  const data = expandEnvReferences(v1.data, env, { names: references, ...(dialect === '0.24' && { keep: neverExpanded024 }) }) as Record<string, unknown>;
+  return { scope, path, data, references: [...references] };
+}
+
+/** The diagnostic of a v1 file (migrated, or its flat keys ignored): its own function, off a v2 file's path. */
+function noteLegacy(path: string, parsed: Record<string, unknown>, v1: V1Migration, diagnostics: Diagnostic[]): void {
   if (v1.migrated) {
     diagnostics.push(
       diagnostic(
@@ -101,14 +109,11 @@ export async function readSettingsFile(
     diagnostics.push(
       diagnostic(
         'SETTINGS_LEGACY_KEYS_IGNORED',
-        `${path} has "$version" ${String((parsed as Record<string, unknown>).$version)} but flat v1 keys at the top level (${v1.ignored.join(', ')}); Qwen Code ignores them, and so does qwen-auth.`,
+        `${path} has "$version" ${String(parsed.$version)} but flat v1 keys at the top level (${v1.ignored.join(', ')}); Qwen Code ignores them, and so does qwen-auth.`,
         { path },
       ),
     );
   }
-  const references = new Set<string>();
-  const data = expandEnvReferences(v1.data, env, { names: references, ...(dialect === '0.24' && { keep: neverExpanded024 }) }) as Record<string, unknown>;
-  return { scope, path, data, references: [...references] };
 }
 
 /**
