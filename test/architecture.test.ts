@@ -167,6 +167,17 @@ describe('the import graph', () => {
     ]);
   });
 
+  it('the authenticated fetch is only ever imported lazily (requests/fetch-parts, on the first request)', () => {
+    const eager = imports.filter(
+      (i) =>
+        /^requests\/(authenticated-fetch|fetch-parts|give-up)$/.test(target(i)) &&
+        !i.dynamic &&
+        !i.typeOnly &&
+        !/^requests\/(fetch-parts|authenticated-fetch)\.ts$/.test(i.file),
+    );
+    expect(eager).toEqual([]);
+  });
+
   it('openid-client, undici, jsonc-parser, dotenv, keytar and @napi-rs/keyring are only ever loaded lazily', () => {
     const heavy = /^(openid-client|undici|jsonc-parser|dotenv|keytar|@napi-rs\/keyring)$/;
     const eager = imports.filter((i) => heavy.test(i.specifier) && !i.typeOnly && !i.dynamic && i.file !== 'oauth/protocol.ts');

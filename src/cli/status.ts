@@ -124,8 +124,6 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
     return EXIT.failed;
   }
 
-  // The .env report with the files not read (no second git run: resolveAuth's diagnostics have it).
-  const report = await inspectEnvironment(resolveOptions(ctx, { gitCheck: false }));
   const problems = flags.strict ? strictProblems(auth.diagnostics) : [];
   const first = problems[0];
   const failure = first && {
@@ -139,6 +137,9 @@ export async function status(ctx: Context, flags: GlobalFlags, out: Output): Pro
     const shown = JSON.parse(JSON.stringify(auth)) as object;
     out.json({ ok, ...(failure && { error: failure }), ...shown, destination: destinationOf(auth), ...(check && { check }) });
   } else {
+    // The .env report with the files not read (no second git run: resolveAuth's diagnostics have it).
+    // Only the text shows it: --json prints the result itself and reads the layers once.
+    const report = await inspectEnvironment(resolveOptions(ctx, { gitCheck: false }));
     printAuth(ctx, auth, report, out, Date.now());
     if (check) printCheck(out, check);
     if (failure) {

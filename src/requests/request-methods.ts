@@ -3,18 +3,21 @@
  * `fetch` and `check`. Building them costs a few closures: the transport
  * (the global fetch, or undici's proxy agent when a proxy is configured) is
  * chosen on the first request, so resolving an API key stays as cheap as
- * before and loads no proxy agent. The fetch ships in the core chunk; the
- * check and its probe are loaded on the first `check()`.
+ * before and loads no proxy agent. The fetch's code (fetch-parts.ts) is
+ * loaded and built on the first request; the check and its probe on the
+ * first `check()`. `getToken` and `invalidate` need neither.
  */
 import { selectFetch } from '../internal/transport.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { EnvRecord, FetchLike } from '../types.js';
 import type { RemedyWording } from '../errors.js';
-import { type AuthenticatedFetches, createAuthenticatedFetches } from './authenticated-fetch.js';
+import type { AuthenticatedFetches } from './authenticated-fetch.js';
 import type { FoundElsewhere } from './give-up.js';
 import type { CheckWire } from './check.js';
 import { type CredentialProvider, trackCredentials } from './credential-source.js';
 import type { AuthRequests } from './types.js';
+
+type FetchParts = typeof import('./fetch-parts.js');
 
 export interface RequestMethodsOptions {
   readonly provider: CredentialProvider;
@@ -44,6 +47,12 @@ const PROBES_KEPT = 8;
 /** Builds the four methods over one credential provider. */
 export function requestMethods(options: RequestMethodsOptions): AuthRequests {
   const source = trackCredentials(options.provider, options.known);
+  // The fetch's code is a chunk of its own, loaded on the first request (fetch-parts.ts).
+  let parts: FetchParts | undefined;
+  const loadParts = async (): Promise<FetchParts> => {
+    parts ??= await import('./fetch-parts.js');
+    return parts;
+  };
   let transport: Promise<FetchLike> | undefined;
   const loadTransport = (): Promise<FetchLike> => {
     transport ??= selectFetch(options.env, options.transport);
@@ -84,29 +93,39 @@ export function requestMethods(options: RequestMethodsOptions): AuthRequests {
     return probe;
   };
   // The fetch (its header handling, renewals, reasons) is built on the first request, not per resolve.
+  // One instance for every caller (its renewals are shared): concurrent first requests wait for the same one.
   let fetches: AuthenticatedFetches | undefined;
-  const fetchesNow = (): AuthenticatedFetches =>
-    (fetches ??= createAuthenticatedFetches({
-    source,
-    transport: loadTransport,
-    giveUp: {
-      oauth: options.oauth,
-      vendor,
-      wording: options.wording,
-      redactIn: (text) => source.redactIn(text),
-      ...(options.probeOnFailure === true && !options.oauth && !options.wire && { locate }),
-    },
-  }));
+  let loadingFetches: Promise<AuthenticatedFetches> | undefined;
+  const build = (p: FetchParts): AuthenticatedFetches =>
+    (fetches ??= p.createAuthenticatedFetches({
+      source,
+      transport: loadTransport,
+      giveUp: {
+        oauth: options.oauth,
+        vendor,
+        wording: options.wording,
+        redactIn: (text) => source.redactIn(text),
+        ...(options.probeOnFailure === true && !options.oauth && !options.wire && { locate }),
+      },
+    }));
+  const loadFetches = (): Promise<AuthenticatedFetches> => {
+    if (fetches) return Promise.resolve(fetches);
+    loadingFetches ??= loadParts().then(build, (error: unknown) => {
+      loadingFetches = undefined;
+      throw error;
+    });
+    return loadingFetches;
+  };
   return {
     getToken: source.getToken,
     invalidate: (token) => source.invalidate(token),
-    fetch: (input, init) => fetchesNow().fetch(input, init),
+    fetch: (input, init) => (fetches ? fetches.fetch(input, init) : loadFetches().then((f) => f.fetch(input, init))),
     // The check (classification, the region probe) is loaded on its first use.
     check: async (o) =>
       (await import('./check.js')).runCheck(
         {
           source,
-          fetch: fetchesNow().plain,
+          fetch: (await loadFetches()).plain,
           transport: loadTransport,
           wording: options.wording,
           model: options.model,
