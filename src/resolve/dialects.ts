@@ -6,6 +6,7 @@
  * their facts here instead of asking which version they serve.
  * Sources: docs/resolution.md (0.12), the 0.24 and settings-layers specs.
  */
+import { HOME_ONLY_ENV_VARS } from '../env/load.js';
 import type { QwenCodeAuthType, QwenCodeVersion } from '../types.js';
 
 /** The environment variables one auth type reads, highest first, and its default model. */
@@ -51,13 +52,6 @@ export interface Dialect {
     readonly envFiles: 'first-file' | 'project-and-home';
     /** An empty value counts as unset (a lower layer may fill it). */
     readonly emptyIsUnset: boolean;
-    /**
-     * What `.env` files and `settings.env` may set: `all` (0.12: every name but
-     * the excluded ones of a project file), or `guarded` (0.24: never the
-     * loader variables, the home-only ones only from home files, and
-     * `settings.env` never the launch-only names; qwen-code-024/env-files.ts).
-     */
-    readonly variablesFromFiles: 'all' | 'guarded';
     /** `$VAR` in settings also sees the home `.env` files (0.24 loads them before the settings). */
     readonly expandFromHomeEnvFiles: boolean;
     /** A system, system-defaults or user settings file that is not a JSON object stops the CLI. */
@@ -70,6 +64,23 @@ export interface Dialect {
     readonly undecidedIsTrusted: boolean;
     /** A `.env` file in a parent folder that the rules call untrusted is skipped (0.24, rule 6). */
     readonly skipsUntrustedParentEnvFiles: boolean;
+  };
+  /**
+   * The names `.env` files and `settings.env` may not set (env-file-rules.ts
+   * reads them). 0.12: resolution.md §2 (`QWEN_HOME`, `QWEN_RUNTIME_DIR` from
+   * home files only, compared exactly); 0.24: qwen-code-0.24.md §1.2.3–5 and
+   * §2 rules 2–3 (compared ignoring case; the lists hold the names that
+   * matter for resolution and safety — Qwen Code's own are longer).
+   */
+  readonly envNames: {
+    /** Only home-level `.env` files may set these. */
+    readonly homeOnly: readonly string[];
+    /** Whether `homeOnly` ignores case. */
+    readonly homeOnlyIgnoresCase: boolean;
+    /** No file and no `settings.env` may set these (npm's `a_b` and `a-b` alike; also `BASH_FUNC_*` when non-empty). */
+    readonly loader: readonly string[];
+    /** `settings.env` may not set these, nor the home-only and loader names; `undefined`: it sets every name. */
+    readonly settingsEnvBlocked: readonly string[] | undefined;
   };
   /** Names that are secrets beyond the registry's variables (for the git check). */
   readonly extraKeyVariables: readonly string[];
@@ -100,7 +111,6 @@ const QWEN_CODE_012: Dialect = {
   layers: {
     envFiles: 'first-file',
     emptyIsUnset: false,
-    variablesFromFiles: 'all',
     expandFromHomeEnvFiles: false,
     unreadableSettingsStop: false,
     trustSwitchFrom: ['system', 'user'],
@@ -108,6 +118,7 @@ const QWEN_CODE_012: Dialect = {
     undecidedIsTrusted: true,
     skipsUntrustedParentEnvFiles: false,
   },
+  envNames: { homeOnly: HOME_ONLY_ENV_VARS, homeOnlyIgnoresCase: false, loader: [], settingsEnvBlocked: undefined },
   extraKeyVariables: [],
   wires: { openai: CHAT },
 };
@@ -152,13 +163,47 @@ const QWEN_CODE_024: Dialect = {
   layers: {
     envFiles: 'project-and-home',
     emptyIsUnset: true,
-    variablesFromFiles: 'guarded',
     expandFromHomeEnvFiles: true,
     unreadableSettingsStop: true,
     trustSwitchFrom: ['system-defaults', 'user', 'system'],
     trustFileIn: 'qwen-dir',
     undecidedIsTrusted: false,
     skipsUntrustedParentEnvFiles: true,
+  },
+  envNames: {
+    homeOnly: [
+      'QWEN_HOME',
+      'QWEN_RUNTIME_DIR',
+      'NODE_EXTRA_CA_CERTS',
+      'NODE_TLS_REJECT_UNAUTHORIZED',
+      'QWEN_TLS_INSECURE',
+      'QWEN_UPDATE_BASE_URL',
+      'QWEN_CODE_SYSTEM_SETTINGS_PATH',
+      'QWEN_CODE_SYSTEM_DEFAULTS_PATH',
+      'QWEN_CODE_MCP_APPROVALS_PATH',
+      'QWEN_CODE_TRUSTED_FOLDERS_PATH',
+    ],
+    homeOnlyIgnoresCase: true,
+    loader: [
+      'NODE_OPTIONS',
+      'NODE_PATH',
+      'NODE_REPL_EXTERNAL_MODULE',
+      'OPENSSL_CONF',
+      'LD_PRELOAD',
+      'LD_AUDIT',
+      'DYLD_INSERT_LIBRARIES',
+      'BASH_ENV',
+      'ZDOTDIR',
+      'npm_config_node_options',
+      'npm_config_userconfig',
+      'npm_config_globalconfig',
+      'npm_config_script_shell',
+      'npm_config_prefix',
+      'npm_config_node_gyp',
+      'npm_config_init_module',
+    ],
+    // Qwen Code 0.24 keeps these to the launch environment.
+    settingsEnvBlocked: ['qwen_server_token', 'ld_library_path', 'dyld_library_path', 'env', 'path', 'home'],
   },
   extraKeyVariables: ['ANTHROPIC_API_KEY'],
   wires: {
