@@ -7,6 +7,7 @@
  * Sources: docs/resolution.md (0.12), the 0.24 and settings-layers specs.
  */
 import { HOME_ONLY_ENV_VARS } from '../env/load.js';
+import { OPENAI_SDK_DEFAULT_BASE_URL } from './endpoints.js';
 import type { QwenCodeAuthType, QwenCodeVersion } from '../types.js';
 
 /** The environment variables one auth type reads, highest first, and its default model. */
@@ -16,6 +17,17 @@ export interface TypeVariables {
   readonly model: readonly string[];
   /** The model when nothing names one. */
   readonly defaultModel: string;
+  /** The base URL when nothing configures one and no `modelProviders` entry decides (none: the type requires one). */
+  readonly defaultBaseUrl?: string;
+  /** The base URL of a `modelProviders` entry that has none, when nothing else gives one (none: the entry requires one). */
+  readonly entryDefaultBaseUrl?: string;
+}
+
+/** A message and its remedy, with `{placeholders}` (see auth-type.ts). */
+export interface Words {
+  readonly message: string;
+  /** Undefined: the code's own remedy in the caller's wording (remedyFor). */
+  readonly remedy?: string;
 }
 
 /** The wire a resolved type speaks. */
@@ -35,8 +47,8 @@ export interface Dialect {
   readonly resolves: readonly string[];
   /** The variables per auth type. */
   readonly variables: Readonly<Partial<Record<QwenCodeAuthType, TypeVariables>>>;
-  /** The `openai` base URL when nothing configures one and no `modelProviders` entry decides. */
-  readonly defaultBaseUrl: string;
+  /** How messages name these rules: `qwen-auth's default mode`, `Qwen Code 0.24`. */
+  readonly label: string;
   /**
    * The auth type when nothing selects one: `key-then-login` (0.12: an
    * available OpenAI-compatible key means `openai`, then a cached Qwen OAuth
@@ -44,8 +56,66 @@ export interface Dialect {
    * whose variables are all set; nothing else).
    */
   readonly inferBy: 'key-then-login' | 'rules';
-  /** Inference rules in order: a type, and alternative lists of variables that must all be set. */
-  readonly inference: readonly (readonly [string, readonly (readonly string[])[]])[];
+  /**
+   * Inference rules in order: a type, alternative lists of variables that
+   * must all be set, and the rule in words (for NO_AUTH_TYPE's list).
+   */
+  readonly inference: readonly (readonly [string, readonly (readonly string[])[], string])[];
+  /**
+   * A non-empty `QWEN_OAUTH` selects `qwen-oauth` like a setting, below
+   * `security.auth.selectedType` (0.12, resolution.md §3). In 0.24 it is the
+   * first inference rule instead (qwen-code-0.24.md §1.3).
+   */
+  readonly qwenOAuthVariableSelects: boolean;
+  /** Types this version refuses outright, with the date they were discontinued (0.24: `qwen-oauth`, qwen-code-0.24.md §2 rule 5). */
+  readonly discontinued: Readonly<Record<string, string>>;
+  /**
+   * The refusal of a type it does not resolve (UNSUPPORTED_AUTH_TYPE):
+   * `known` for a type Qwen Code 0.24 reads through its own variables,
+   * `google` for gemini and vertex-ai, `unknown` for any other name.
+   * Placeholders: {type} {origin} {variables} {resolves} {selectAuthType} {orNewerMode}.
+   */
+  readonly refusals: { readonly known: Words; readonly google: Words; readonly unknown: Words };
+  /**
+   * How a `modelProviders` entry is chosen and what it decides
+   * (model-providers.ts, api-key.ts). 0.12: resolution.md §4 "Providers
+   * from settings" with qwen-code-0.24.md §3 D1, D3–D5, D9; 0.24:
+   * qwen-code-0.24.md §1.5 and §2 rules 7–9.
+   */
+  readonly models: {
+    /**
+     * The model variables outrank `model.name` (0.12: overrides > OPENAI_MODEL
+     * > QWEN_MODEL > model.name); 0.24: overrides > model.name > the type's variables.
+     */
+    readonly variablesAboveModelName: boolean;
+    /** The type's model variables may name an entry (0.24 rule 7); in 0.12 only overrides.model and model.name do. */
+    readonly variablesNameEntry: boolean;
+    /** With nothing requested, the type's default model id names an entry (0.24, measured on 0.24.4). */
+    readonly defaultModelNamesEntry: boolean;
+    /**
+     * A requested model declared only on the other OpenAI wire: `switch`
+     * (0.24 §1.5.2: openai ↔ openai-responses), or `refuse` (the default
+     * mode, D3: UNSUPPORTED_AUTH_TYPE; a model of another protocol is reported).
+     */
+    readonly otherWire: 'switch' | 'refuse';
+    /** Image-, voice- and realtime-only entries never stand in as the first entry (0.24 rule 9). */
+    readonly standInSkipsSelectorOnly: boolean;
+    /**
+     * An entry's key and base URL fall back to the type's chains (0.24 rule
+     * 8: envKey > overrides > variables > security.auth.*). Otherwise (0.12)
+     * the entry decides alone: its `envKey` (the type's key variable when it
+     * names none) and its `baseUrl`, and overrides are reported as ignored.
+     */
+    readonly entryFallsBackToChains: boolean;
+    /**
+     * Without an entry, the provider registry fills in (the default mode's
+     * own rules, resolution.md §4): a provider's key variable for its
+     * endpoint, the endpoint a key prefix implies, a provider's default model.
+     */
+    readonly registryFillsLayers: boolean;
+  };
+  /** A built-in default base URL while the key's prefix implies another provider's endpoint is KEY_ENDPOINT_MISMATCH (0.24 §2 rule 12). */
+  readonly keyEndpointMismatch: boolean;
   /** `.env` files, settings layers and folder trust. */
   readonly layers: {
     /** `first-file`: the first `.env` of the walk alone; `project-and-home`: the project file, then the home files below it. */
@@ -96,18 +166,56 @@ export const QWEN_CODE_024_DEFAULT_OPENAI_MODEL = 'qwen3.7-max';
 export const QWEN_CODE_024_FALLBACK_MODEL = 'coder-model';
 /** DashScope's OpenAI-compatible endpoint: both versions' default base URL. */
 export const DASHSCOPE_BASE_URL = 'https://dashscope.aliyuncs.com/compatible-mode/v1';
+/** The OpenAI SDK's base URL (endpoints.ts's OPENAI_SDK_DEFAULT_BASE_URL). */
+const OPENAI_SDK_BASE_URL = OPENAI_SDK_DEFAULT_BASE_URL;
 
 const CHAT: Wire = { endpoint: 'chat-completions', keyHeader: 'authorization', protocol: 'openai' };
 
 const QWEN_CODE_012: Dialect = {
   version: '0.12',
+  label: "qwen-auth's default mode",
   resolves: ['openai', 'qwen-oauth'],
   variables: {
-    openai: { apiKey: ['OPENAI_API_KEY'], baseUrl: ['OPENAI_BASE_URL'], model: ['OPENAI_MODEL', 'QWEN_MODEL'], defaultModel: DEFAULT_OPENAI_MODEL_012 },
+    openai: {
+      apiKey: ['OPENAI_API_KEY'],
+      baseUrl: ['OPENAI_BASE_URL'],
+      model: ['OPENAI_MODEL', 'QWEN_MODEL'],
+      defaultModel: DEFAULT_OPENAI_MODEL_012,
+      defaultBaseUrl: DASHSCOPE_BASE_URL,
+      entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
+    },
   },
-  defaultBaseUrl: DASHSCOPE_BASE_URL,
   inferBy: 'key-then-login',
   inference: [],
+  qwenOAuthVariableSelects: true,
+  discontinued: {},
+  refusals: {
+    known: {
+      message:
+        "The auth type '{type}' from {origin} is one Qwen Code 0.24 knows (it reads {variables}), but qwen-auth's default mode resolves only {resolves}; " +
+        "it does not fall back to 'openai', which would send that key to a Chat Completions URL.",
+      remedy: "Select 'openai' with an OpenAI-compatible key ({selectAuthType}){orNewerMode}.",
+    },
+    google: {
+      message:
+        "The auth type '{type}' from {origin} is one Qwen Code 0.24 knows (it reads {variables}), but qwen-auth's default mode resolves only {resolves}; " +
+        "it does not fall back to 'openai', which would send that key to a Chat Completions URL.",
+      remedy: "'{type}' (Google's SDK) cannot be used here: select 'openai' with an OpenAI-compatible key ({selectAuthType}).",
+    },
+    unknown: {
+      message: "The auth type {type} from {origin} is not supported; qwen-auth resolves {resolves} (and, under Qwen Code 0.24's rules, 'anthropic' and 'openai-responses').",
+    },
+  },
+  models: {
+    variablesAboveModelName: true,
+    variablesNameEntry: false,
+    defaultModelNamesEntry: false,
+    otherWire: 'refuse',
+    standInSkipsSelectorOnly: false,
+    entryFallsBackToChains: false,
+    registryFillsLayers: true,
+  },
+  keyEndpointMismatch: false,
   layers: {
     envFiles: 'first-file',
     emptyIsUnset: false,
@@ -125,6 +233,7 @@ const QWEN_CODE_012: Dialect = {
 
 const QWEN_CODE_024: Dialect = {
   version: '0.24',
+  label: 'Qwen Code 0.24',
   resolves: ['openai', 'openai-responses', 'anthropic'],
   variables: {
     openai: {
@@ -132,34 +241,70 @@ const QWEN_CODE_024: Dialect = {
       baseUrl: ['OPENAI_BASE_URL'],
       model: ['OPENAI_MODEL', 'QWEN_MODEL'],
       defaultModel: QWEN_CODE_024_DEFAULT_OPENAI_MODEL,
+      defaultBaseUrl: DASHSCOPE_BASE_URL,
+      entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
     },
-    'openai-responses': { apiKey: ['OPENAI_API_KEY'], baseUrl: ['OPENAI_BASE_URL'], model: ['OPENAI_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+    // The Responses wire: the OpenAI SDK's base URL, with or without an entry.
+    'openai-responses': {
+      apiKey: ['OPENAI_API_KEY'],
+      baseUrl: ['OPENAI_BASE_URL'],
+      model: ['OPENAI_MODEL'],
+      defaultModel: QWEN_CODE_024_FALLBACK_MODEL,
+      defaultBaseUrl: OPENAI_SDK_BASE_URL,
+      entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
+    },
+    // anthropic has no default base URL: the checks require one (MISSING_BASE_URL).
     anthropic: { apiKey: ['ANTHROPIC_API_KEY'], baseUrl: ['ANTHROPIC_BASE_URL'], model: ['ANTHROPIC_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
     gemini: { apiKey: ['GEMINI_API_KEY'], baseUrl: [], model: ['GEMINI_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
     'vertex-ai': { apiKey: ['GOOGLE_API_KEY'], baseUrl: [], model: ['GOOGLE_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
     'qwen-oauth': { apiKey: [], baseUrl: [], model: [], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
   },
-  defaultBaseUrl: DASHSCOPE_BASE_URL,
   inferBy: 'rules',
   inference: [
-    ['qwen-oauth', [['QWEN_OAUTH']]],
+    ['qwen-oauth', [['QWEN_OAUTH']], 'QWEN_OAUTH'],
     [
       'openai',
       [
         ['OPENAI_API_KEY', 'OPENAI_MODEL', 'OPENAI_BASE_URL'],
         ['OPENAI_API_KEY', 'QWEN_MODEL', 'OPENAI_BASE_URL'],
       ],
+      'OPENAI_API_KEY with OPENAI_MODEL or QWEN_MODEL, and OPENAI_BASE_URL',
     ],
-    ['gemini', [['GEMINI_API_KEY', 'GEMINI_MODEL']]],
+    ['gemini', [['GEMINI_API_KEY', 'GEMINI_MODEL']], 'GEMINI_API_KEY with GEMINI_MODEL'],
     [
       'vertex-ai',
       [
         ['GOOGLE_API_KEY', 'GOOGLE_MODEL'],
         ['GOOGLE_CLOUD_PROJECT', 'GOOGLE_MODEL'],
       ],
+      'GOOGLE_API_KEY or GOOGLE_CLOUD_PROJECT, with GOOGLE_MODEL',
     ],
-    ['anthropic', [['ANTHROPIC_API_KEY', 'ANTHROPIC_MODEL', 'ANTHROPIC_BASE_URL']]],
+    ['anthropic', [['ANTHROPIC_API_KEY', 'ANTHROPIC_MODEL', 'ANTHROPIC_BASE_URL']], 'ANTHROPIC_API_KEY with ANTHROPIC_MODEL and ANTHROPIC_BASE_URL'],
   ],
+  qwenOAuthVariableSelects: false,
+  discontinued: { 'qwen-oauth': '2026-04-15' },
+  refusals: {
+    // No type Qwen Code 0.24 knows is refused here but gemini and vertex-ai (and qwen-oauth, discontinued).
+    known: { message: "The auth type '{type}' ({origin}) is one Qwen Code 0.24 knows (it reads {variables}); qwen-auth does not resolve it." },
+    google: {
+      message: "The auth type '{type}' ({origin}) is one Qwen Code 0.24 resolves through Google's SDK (it reads {variables}); qwen-auth does not resolve it.",
+      remedy: "'{type}' (Google's SDK) cannot be used here: select {resolves} ({selectAuthType}) with that type's key.",
+    },
+    unknown: {
+      message: 'The auth type {type} ({origin}) is not one Qwen Code 0.24 knows ("Invalid auth method selected").',
+      remedy: 'Select {resolves} ({selectAuthType}).',
+    },
+  },
+  models: {
+    variablesAboveModelName: false,
+    variablesNameEntry: true,
+    defaultModelNamesEntry: true,
+    otherWire: 'switch',
+    standInSkipsSelectorOnly: true,
+    entryFallsBackToChains: true,
+    registryFillsLayers: false,
+  },
+  keyEndpointMismatch: true,
   layers: {
     envFiles: 'project-and-home',
     emptyIsUnset: true,
