@@ -14,13 +14,12 @@
  * 4. an entry decides: its id, its `envKey` and `baseUrl` — alone (0.12), or
  *    above the chains (0.24); without one, the chains, filled in by the
  *    provider registry where the dialect says so (0.12), then the defaults;
- * 5. a missing key is returned (missing-key.ts words it); a missing
- *    Anthropic base URL is MISSING_BASE_URL;
+ * 5. a missing key is returned (missing-key.ts words it); a type without
+ *    a default base URL meets the dialect's rule (0.24: anthropic);
  * 6. the checks on the key and base URL (value-checks.ts), the endpoint and
  *    the key's header of the type's wire.
  */
 import { addOnce, diagnostic } from '../diagnostics.js';
-import { QwenAuthError } from '../errors.js';
 import { redact } from '../redact.js';
 import type { ProviderEntry } from '../settings/types.js';
 import type { Diagnostic, Provenance, ProviderMatch, QwenCodeAuthType } from '../types.js';
@@ -30,8 +29,8 @@ import type { KeyHeader } from '../requests/types.js';
 import { type Candidate, choose, type Chosen, describeSource, envCandidate, isPresent, sourcesOfPresent } from './provenance.js';
 import { entriesByType, entryKey } from './provider-protocols.js';
 import { buildChains, type Chains } from './chains.js';
-import { requestedModel, type Selection, selectEntry, switchWire } from './model-providers.js';
-import { type Dialect, dialectOf, type TypeVariables, type Wire } from './dialects.js';
+import { pinnedBaseUrl, requestedModel, type Selection, selectEntry } from './model-providers.js';
+import type { Dialect, TypeVariables, Wire } from './dialects.js';
 import { enforceAuthType } from './auth-type.js';
 import { checkKeyAndBase } from './value-checks.js';
 import { trustedGatewaysOf } from './trusted-gateways.js';
@@ -200,7 +199,7 @@ function fromLayers(ctx: ResolutionContext, dialect: Dialect, type: string, chai
  * is returned, not thrown.
  */
 export function resolveKeyValues(ctx: ResolutionContext, chosen: string, authType: Provenance, enforce: boolean): KeyResolution {
-  const dialect = dialectOf(ctx.qwenCode);
+  const dialect = ctx.dialect;
   const diagnostics: Diagnostic[] = [];
   const chainInputs = { overrides: ctx.options.overrides ?? {}, env: ctx.env, settings: ctx.settings, diagnostics };
   const byType = entriesByType(ctx.settings, ctx.diagnostics);
@@ -208,7 +207,7 @@ export function resolveKeyValues(ctx: ResolutionContext, chosen: string, authTyp
   // Step 2: the request (by the chosen type's variables), then the wire it is declared on.
   let chains = buildChains(chainInputs, dialect.variables[chosen as QwenCodeAuthType]!, dialect);
   const request = requestedModel(chains);
-  const wire = switchWire(dialect, chosen, request, byType, ctx.settings);
+  const wire = dialect.switchWire?.(chosen, request?.candidate.value, pinnedBaseUrl(request, ctx.settings), byType, ctx.settings) ?? { type: chosen };
   const type = wire.type as QwenCodeAuthType;
   const v = dialect.variables[type]!;
   if (type !== chosen) chains = buildChains(chainInputs, v, dialect);
@@ -243,8 +242,7 @@ export function resolveKeyValues(ctx: ResolutionContext, chosen: string, authTyp
       },
     };
   }
-  const base = c.baseUrl ?? missingBaseUrl(ctx, type, selection?.entry);
-  if (type === 'anthropic' && ctx.settings.useExternal?.value !== true) requireAnthropicBase(ctx, selection?.entry);
+  const base = dialect.requireBaseUrl ? dialect.requireBaseUrl(ctx.settings, ctx.env, type, selection?.entry, c.baseUrl) : c.baseUrl!;
 
   // Step 6: the checks on what was chosen, the endpoint and the key's header.
   const speaks = dialect.wires[type]!;
@@ -275,42 +273,3 @@ export function resolveKeyValues(ctx: ResolutionContext, chosen: string, authTyp
   };
 }
 
-/**
- * No base URL at all (a type without a default, anthropic): with
- * `security.auth.useExternal`, which skips Qwen Code's own checks
- * (settings-layers.md §4), MISSING_BASE_URL says what was looked at;
- * otherwise requireAnthropicBase's error.
- */
-function missingBaseUrl(ctx: ResolutionContext, type: string, entry: ProviderEntry | undefined): never {
-  if (ctx.settings.useExternal?.value === true) {
-    throw new QwenAuthError(
-      'MISSING_BASE_URL',
-      `No base URL for ${type}: security.auth.useExternal (in ${ctx.settings.useExternal.path}) skips Qwen Code's checks, but no entry baseUrl, override, ANTHROPIC_BASE_URL or security.auth.baseUrl gives one.`,
-      { details: { authType: type, variables: ['ANTHROPIC_BASE_URL'], ...(entry && { entry: entryKey(entry) }) } },
-    );
-  }
-  requireAnthropicBase(ctx, entry);
-  throw new Error('unreachable: a type without a default base URL');
-}
-
-/**
- * Qwen Code 0.24's validateAuthMethod for anthropic: an entry needs its own
- * `baseUrl`; without an entry, ANTHROPIC_BASE_URL (security.auth.baseUrl and
- * the override do not count).
- */
-function requireAnthropicBase(ctx: ResolutionContext, entry: ProviderEntry | undefined): void {
-  if (entry && !entry.baseUrl) {
-    throw new QwenAuthError(
-      'MISSING_BASE_URL',
-      `${entryKey(entry)} in ${entry.path} has no baseUrl, which an Anthropic-compatible entry requires (Qwen Code 0.24: "Anthropic provider missing required baseUrl").`,
-      { details: { authType: 'anthropic', variables: ['ANTHROPIC_BASE_URL'], entry: entryKey(entry) } },
-    );
-  }
-  if (!entry && !ctx.env.value('ANTHROPIC_BASE_URL')) {
-    throw new QwenAuthError(
-      'MISSING_BASE_URL',
-      'ANTHROPIC_BASE_URL is not set, and no modelProviders entry gives a baseUrl; Qwen Code 0.24 requires it even when security.auth.baseUrl or --openai-base-url is set.',
-      { details: { authType: 'anthropic', variables: ['ANTHROPIC_BASE_URL'] } },
-    );
-  }
-}

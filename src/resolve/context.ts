@@ -26,7 +26,8 @@ import {
 import type { EffectiveSettings } from '../settings/types.js';
 import type { EnvFileLayer, EnvFileReport, EnvRecord, LayerFile, QwenCodeVersion, SettingsScope } from '../types.js';
 import type { ResolveAuthOptions } from './options.js';
-import { dialectOf } from './dialects.js';
+import { DEFAULT_DIALECT, type Dialect } from './dialects.js';
+import { checkDialectOptions } from './options.js';
 import { applySettingsEnv, envFileGuards, settingsExpansionEnv } from './env-file-rules.js';
 
 /** Folder trust as resolution applied it (spec settings-layers §1). */
@@ -51,6 +52,8 @@ export interface ResolutionContext {
   readonly options: ResolveAuthOptions;
   /** Whose rules: `'0.12'` (default) or `'0.24'`. */
   readonly qwenCode: QwenCodeVersion;
+  /** Those rules, as data (dialects.ts). */
+  readonly dialect: Dialect;
   readonly cwd: string;
   readonly homeDir: string;
   readonly qwenDir: string;
@@ -77,6 +80,16 @@ export interface ResolutionContext {
    */
   readonly fatalSettings: readonly Diagnostic[];
 }
+
+/**
+ * Each version's rules (dialects.ts). The default mode's table is at hand;
+ * Qwen Code 0.24's, with the steps only it takes, is loaded on first use
+ * (qwen-code-0.24.ts), so the default mode's import stays light.
+ */
+const DIALECTS: Readonly<Record<QwenCodeVersion, () => Dialect | Promise<Dialect>>> = {
+  '0.12': () => DEFAULT_DIALECT,
+  '0.24': async () => (await import('./qwen-code-0.24.js')).QWEN_CODE_024,
+};
 
 /** The variables that move the system files and the trust rules. */
 const PATH_VARIABLES = [SYSTEM_SETTINGS_VARIABLE, SYSTEM_DEFAULTS_VARIABLE, TRUSTED_FOLDERS_VARIABLE] as const;
@@ -131,8 +144,11 @@ function relaunchEnv(env: LayeredEnv, names: readonly string[], first: EnvRecord
  */
 export async function loadContext(options: ResolveAuthOptions, statOf: StatCache = statCache()): Promise<ResolutionContext> {
   const realEnv: EnvRecord = options.env ?? process.env;
+  const dialect = await DIALECTS[options.qwenCode ?? '0.12']();
+  checkDialectOptions(options, dialect);
   const first = await loadOnce(
     options,
+    dialect,
     pathEnvOf((n) => realEnv[n]),
     statOf,
   );
@@ -142,10 +158,10 @@ export async function loadContext(options: ResolveAuthOptions, statOf: StatCache
     pathEnvOf((n) => realEnv[n]),
   )
     ? first
-    : loadOnce(options, after, statOf);
+    : loadOnce(options, dialect, after, statOf);
 }
 
-async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: StatCache): Promise<ResolutionContext> {
+async function loadOnce(options: ResolveAuthOptions, dialect: Dialect, pathEnv: PathEnv, statOf: StatCache): Promise<ResolutionContext> {
   const realEnv: EnvRecord = options.env ?? process.env;
   const homeDir = resolvePath(options.homeDir ?? homedir());
   const cwd = resolvePath(options.cwd ?? process.cwd());
@@ -155,7 +171,6 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   const platform = options.platform ?? process.platform;
   const diagnostics: Diagnostic[] = [];
   const qwenCode: QwenCodeVersion = options.qwenCode ?? '0.12';
-  const dialect = dialectOf(qwenCode);
   const rulesOf = dialect.layers;
   const expansionEnv = (from: EnvRecord, list: readonly LoadedEnvFile[], h: QwenHome): EnvRecord => settingsExpansionEnv(dialect, from, list, h, homeDir);
   const trustedBy = (verdict: FolderTrust): boolean => (rulesOf.undecidedIsTrusted ? verdict !== 'untrusted' : verdict === 'trusted');
@@ -333,6 +348,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   return {
     options,
     qwenCode,
+    dialect,
     cwd,
     homeDir,
     qwenDir: home.qwenDir,

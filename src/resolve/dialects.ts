@@ -1,14 +1,24 @@
 /**
  * The two Qwen Code versions qwen-auth follows, as data: which variables
  * each auth type reads, the defaults, how the auth type is inferred, how
- * `.env` files and settings layers are read, folder trust, the wires. The
- * steps of resolution (context.ts, the OpenAI branch, the 0.24 branch) read
- * their facts here instead of asking which version they serve.
+ * `.env` files and settings layers are read, folder trust, how a
+ * `modelProviders` entry is chosen, the wires. One algorithm reads them
+ * (context.ts, env-file-rules.ts, auth-type.ts, chains.ts,
+ * model-providers.ts, api-key.ts, missing-key.ts) instead of asking which
+ * version it serves. Qwen Code 0.24's table is in qwen-code-0.24.ts, loaded
+ * on first use.
  * Sources: docs/resolution.md (0.12), the 0.24 and settings-layers specs.
  */
 import { HOME_ONLY_ENV_VARS } from '../env/load.js';
 import { OPENAI_SDK_DEFAULT_BASE_URL } from './endpoints.js';
-import type { QwenCodeAuthType, QwenCodeVersion } from '../types.js';
+import type { Diagnostic, EnvRecord, QwenCodeAuthType, QwenCodeVersion } from '../types.js';
+import type { QwenAuthError, RemedyWording } from '../errors.js';
+import type { LayeredEnv } from '../env/layered-env.js';
+import type { LoadedEnvFile } from '../env/load.js';
+import type { QwenHome } from '../env/qwen-home.js';
+import type { EffectiveSettings, ProviderEntry } from '../settings/types.js';
+import type { EntriesByType } from './provider-protocols.js';
+import type { Chosen } from './provenance.js';
 
 /** The environment variables one auth type reads, highest first, and its default model. */
 export interface TypeVariables {
@@ -50,12 +60,23 @@ export interface Dialect {
   /** How messages name these rules: `qwen-auth's default mode`, `Qwen Code 0.24`. */
   readonly label: string;
   /**
-   * The auth type when nothing selects one: `key-then-login` (0.12: an
-   * available OpenAI-compatible key means `openai`, then a cached Qwen OAuth
-   * login) or `rules` (0.24: the first rule of {@link Dialect.inference}
-   * whose variables are all set; nothing else).
+   * The auth type when nothing selects one, by rules (0.24, qwen-code-0.24.md
+   * §1.3 and §2 rule 5): `infer` gives the first rule of
+   * {@link Dialect.inference} whose variables are all set, and `none` the
+   * NO_AUTH_TYPE error when no rule applies. Without it (0.12,
+   * resolution.md §3): an available OpenAI-compatible key means `openai`,
+   * then a cached Qwen OAuth login (resolve-auth.ts).
    */
-  readonly inferBy: 'key-then-login' | 'rules';
+  readonly inferByRules?: {
+    readonly infer: (env: LayeredEnv, diagnostics: Diagnostic[]) => Chosen | undefined;
+    readonly none: (wording: RemedyWording, settingsFiles: readonly { readonly path: string }[]) => QwenAuthError<'NO_AUTH_TYPE'>;
+  };
+  /**
+   * `$VAR` in settings also sees the home `.env` files (0.24 loads them
+   * before the settings, qwen-code-0.24.md §2 rule 2): the environment the
+   * expansion reads.
+   */
+  readonly homeEnvBeforeSettings?: (realEnv: EnvRecord, files: readonly LoadedEnvFile[], home: QwenHome, homeDir: string) => EnvRecord;
   /**
    * Inference rules in order: a type, alternative lists of variables that
    * must all be set, and the rule in words (for NO_AUTH_TYPE's list).
@@ -122,8 +143,6 @@ export interface Dialect {
     readonly envFiles: 'first-file' | 'project-and-home';
     /** An empty value counts as unset (a lower layer may fill it). */
     readonly emptyIsUnset: boolean;
-    /** `$VAR` in settings also sees the home `.env` files (0.24 loads them before the settings). */
-    readonly expandFromHomeEnvFiles: boolean;
     /** A system, system-defaults or user settings file that is not a JSON object stops the CLI. */
     readonly unreadableSettingsStop: boolean;
     /** The settings files the folder-trust switch is read from (without the workspace), lowest first. */
@@ -156,20 +175,52 @@ export interface Dialect {
   readonly extraKeyVariables: readonly string[];
   /** The wire of each type it resolves to an API-key result. */
   readonly wires: Readonly<Record<string, Wire>>;
+  /**
+   * A type Qwen Code 0.24 infers that this dialect does not resolve, and the
+   * variables it infers it from: reported (UNSUPPORTED_AUTH_TYPE) where the
+   * default mode would otherwise say NO_CREDENTIALS (qwen-code-0.24.md §3 D2).
+   */
+  readonly reportsInferenceOf?: readonly [string, readonly string[]];
+  /**
+   * The wire switch, for a dialect whose `models.otherWire` is `switch`
+   * (qwen-code-0.24.md §1.5.2; model-providers.ts describes it).
+   */
+  readonly switchWire?: SwitchWire;
+  /**
+   * The base URL rule of a type without a default one (Qwen Code 0.24's
+   * validateAuthMethod for anthropic, with `security.auth.useExternal`,
+   * settings-layers.md §4): the base URL to use, or a MISSING_BASE_URL error.
+   */
+  readonly requireBaseUrl?: RequireBaseUrl;
 }
+
+/** See {@link Dialect.switchWire}. */
+export type SwitchWire = (
+  type: string,
+  /** The requested model id, and `model.baseUrl` when it came from `model.name`. */
+  id: string | undefined,
+  pinned: string | null | undefined,
+  byType: EntriesByType,
+  settings: EffectiveSettings,
+) => { type: string; because?: ProviderEntry };
+
+/** See {@link Dialect.requireBaseUrl}. */
+export type RequireBaseUrl = (settings: EffectiveSettings, env: LayeredEnv, type: string, entry: ProviderEntry | undefined, base: Chosen | undefined) => Chosen;
 
 /** `qwen3.5-plus`: Qwen Code 0.12's default model for `openai`. */
 export const DEFAULT_OPENAI_MODEL_012 = 'qwen3.5-plus';
-/** `qwen3.7-max`: Qwen Code 0.24's default model for `openai`. */
-export const QWEN_CODE_024_DEFAULT_OPENAI_MODEL = 'qwen3.7-max';
-/** What Qwen Code 0.24 sends when an auth type has no default model. */
-export const QWEN_CODE_024_FALLBACK_MODEL = 'coder-model';
 /** DashScope's OpenAI-compatible endpoint: both versions' default base URL. */
 export const DASHSCOPE_BASE_URL = 'https://dashscope.aliyuncs.com/compatible-mode/v1';
 /** The OpenAI SDK's base URL (endpoints.ts's OPENAI_SDK_DEFAULT_BASE_URL). */
-const OPENAI_SDK_BASE_URL = OPENAI_SDK_DEFAULT_BASE_URL;
+export const OPENAI_SDK_BASE_URL = OPENAI_SDK_DEFAULT_BASE_URL;
 
-const CHAT: Wire = { endpoint: 'chat-completions', keyHeader: 'authorization', protocol: 'openai' };
+/** The default mode's refusal of a type Qwen Code 0.24 knows (qwen-code-0.24.md §3 D2). */
+const KNOWN_TO_NEWER =
+  "The auth type '{type}' from {origin} is one Qwen Code 0.24 knows (it reads {variables}), but qwen-auth's default mode resolves only {resolves}; " +
+  "it does not fall back to 'openai', which would send that key to a Chat Completions URL.";
+
+/** The Chat Completions wire. */
+export const CHAT: Wire = { endpoint: 'chat-completions', keyHeader: 'authorization', protocol: 'openai' };
 
 const QWEN_CODE_012: Dialect = {
   version: '0.12',
@@ -185,23 +236,12 @@ const QWEN_CODE_012: Dialect = {
       entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
     },
   },
-  inferBy: 'key-then-login',
   inference: [],
   qwenOAuthVariableSelects: true,
   discontinued: {},
   refusals: {
-    known: {
-      message:
-        "The auth type '{type}' from {origin} is one Qwen Code 0.24 knows (it reads {variables}), but qwen-auth's default mode resolves only {resolves}; " +
-        "it does not fall back to 'openai', which would send that key to a Chat Completions URL.",
-      remedy: "Select 'openai' with an OpenAI-compatible key ({selectAuthType}){orNewerMode}.",
-    },
-    google: {
-      message:
-        "The auth type '{type}' from {origin} is one Qwen Code 0.24 knows (it reads {variables}), but qwen-auth's default mode resolves only {resolves}; " +
-        "it does not fall back to 'openai', which would send that key to a Chat Completions URL.",
-      remedy: "'{type}' (Google's SDK) cannot be used here: select 'openai' with an OpenAI-compatible key ({selectAuthType}).",
-    },
+    known: { message: KNOWN_TO_NEWER, remedy: "Select 'openai' with an OpenAI-compatible key ({selectAuthType}){orNewerMode}." },
+    google: { message: KNOWN_TO_NEWER, remedy: "'{type}' (Google's SDK) cannot be used here: select 'openai' with an OpenAI-compatible key ({selectAuthType})." },
     unknown: {
       message: "The auth type {type} from {origin} is not supported; qwen-auth resolves {resolves} (and, under Qwen Code 0.24's rules, 'anthropic' and 'openai-responses').",
     },
@@ -216,10 +256,10 @@ const QWEN_CODE_012: Dialect = {
     registryFillsLayers: true,
   },
   keyEndpointMismatch: false,
+  reportsInferenceOf: ['anthropic', ['ANTHROPIC_API_KEY', 'ANTHROPIC_MODEL', 'ANTHROPIC_BASE_URL']],
   layers: {
     envFiles: 'first-file',
     emptyIsUnset: false,
-    expandFromHomeEnvFiles: false,
     unreadableSettingsStop: false,
     trustSwitchFrom: ['system', 'user'],
     trustFileIn: 'home-qwen',
@@ -231,152 +271,12 @@ const QWEN_CODE_012: Dialect = {
   wires: { openai: CHAT },
 };
 
-const QWEN_CODE_024: Dialect = {
-  version: '0.24',
-  label: 'Qwen Code 0.24',
-  resolves: ['openai', 'openai-responses', 'anthropic'],
-  variables: {
-    openai: {
-      apiKey: ['OPENAI_API_KEY'],
-      baseUrl: ['OPENAI_BASE_URL'],
-      model: ['OPENAI_MODEL', 'QWEN_MODEL'],
-      defaultModel: QWEN_CODE_024_DEFAULT_OPENAI_MODEL,
-      defaultBaseUrl: DASHSCOPE_BASE_URL,
-      entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
-    },
-    // The Responses wire: the OpenAI SDK's base URL, with or without an entry.
-    'openai-responses': {
-      apiKey: ['OPENAI_API_KEY'],
-      baseUrl: ['OPENAI_BASE_URL'],
-      model: ['OPENAI_MODEL'],
-      defaultModel: QWEN_CODE_024_FALLBACK_MODEL,
-      defaultBaseUrl: OPENAI_SDK_BASE_URL,
-      entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
-    },
-    // anthropic has no default base URL: the checks require one (MISSING_BASE_URL).
-    anthropic: { apiKey: ['ANTHROPIC_API_KEY'], baseUrl: ['ANTHROPIC_BASE_URL'], model: ['ANTHROPIC_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
-    gemini: { apiKey: ['GEMINI_API_KEY'], baseUrl: [], model: ['GEMINI_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
-    'vertex-ai': { apiKey: ['GOOGLE_API_KEY'], baseUrl: [], model: ['GOOGLE_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
-    'qwen-oauth': { apiKey: [], baseUrl: [], model: [], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
-  },
-  inferBy: 'rules',
-  inference: [
-    ['qwen-oauth', [['QWEN_OAUTH']], 'QWEN_OAUTH'],
-    [
-      'openai',
-      [
-        ['OPENAI_API_KEY', 'OPENAI_MODEL', 'OPENAI_BASE_URL'],
-        ['OPENAI_API_KEY', 'QWEN_MODEL', 'OPENAI_BASE_URL'],
-      ],
-      'OPENAI_API_KEY with OPENAI_MODEL or QWEN_MODEL, and OPENAI_BASE_URL',
-    ],
-    ['gemini', [['GEMINI_API_KEY', 'GEMINI_MODEL']], 'GEMINI_API_KEY with GEMINI_MODEL'],
-    [
-      'vertex-ai',
-      [
-        ['GOOGLE_API_KEY', 'GOOGLE_MODEL'],
-        ['GOOGLE_CLOUD_PROJECT', 'GOOGLE_MODEL'],
-      ],
-      'GOOGLE_API_KEY or GOOGLE_CLOUD_PROJECT, with GOOGLE_MODEL',
-    ],
-    ['anthropic', [['ANTHROPIC_API_KEY', 'ANTHROPIC_MODEL', 'ANTHROPIC_BASE_URL']], 'ANTHROPIC_API_KEY with ANTHROPIC_MODEL and ANTHROPIC_BASE_URL'],
-  ],
-  qwenOAuthVariableSelects: false,
-  discontinued: { 'qwen-oauth': '2026-04-15' },
-  refusals: {
-    // No type Qwen Code 0.24 knows is refused here but gemini and vertex-ai (and qwen-oauth, discontinued).
-    known: { message: "The auth type '{type}' ({origin}) is one Qwen Code 0.24 knows (it reads {variables}); qwen-auth does not resolve it." },
-    google: {
-      message: "The auth type '{type}' ({origin}) is one Qwen Code 0.24 resolves through Google's SDK (it reads {variables}); qwen-auth does not resolve it.",
-      remedy: "'{type}' (Google's SDK) cannot be used here: select {resolves} ({selectAuthType}) with that type's key.",
-    },
-    unknown: {
-      message: 'The auth type {type} ({origin}) is not one Qwen Code 0.24 knows ("Invalid auth method selected").',
-      remedy: 'Select {resolves} ({selectAuthType}).',
-    },
-  },
-  models: {
-    variablesAboveModelName: false,
-    variablesNameEntry: true,
-    defaultModelNamesEntry: true,
-    otherWire: 'switch',
-    standInSkipsSelectorOnly: true,
-    entryFallsBackToChains: true,
-    registryFillsLayers: false,
-  },
-  keyEndpointMismatch: true,
-  layers: {
-    envFiles: 'project-and-home',
-    emptyIsUnset: true,
-    expandFromHomeEnvFiles: true,
-    unreadableSettingsStop: true,
-    trustSwitchFrom: ['system-defaults', 'user', 'system'],
-    trustFileIn: 'qwen-dir',
-    undecidedIsTrusted: false,
-    skipsUntrustedParentEnvFiles: true,
-  },
-  envNames: {
-    homeOnly: [
-      'QWEN_HOME',
-      'QWEN_RUNTIME_DIR',
-      'NODE_EXTRA_CA_CERTS',
-      'NODE_TLS_REJECT_UNAUTHORIZED',
-      'QWEN_TLS_INSECURE',
-      'QWEN_UPDATE_BASE_URL',
-      'QWEN_CODE_SYSTEM_SETTINGS_PATH',
-      'QWEN_CODE_SYSTEM_DEFAULTS_PATH',
-      'QWEN_CODE_MCP_APPROVALS_PATH',
-      'QWEN_CODE_TRUSTED_FOLDERS_PATH',
-    ],
-    homeOnlyIgnoresCase: true,
-    loader: [
-      'NODE_OPTIONS',
-      'NODE_PATH',
-      'NODE_REPL_EXTERNAL_MODULE',
-      'OPENSSL_CONF',
-      'LD_PRELOAD',
-      'LD_AUDIT',
-      'DYLD_INSERT_LIBRARIES',
-      'BASH_ENV',
-      'ZDOTDIR',
-      'npm_config_node_options',
-      'npm_config_userconfig',
-      'npm_config_globalconfig',
-      'npm_config_script_shell',
-      'npm_config_prefix',
-      'npm_config_node_gyp',
-      'npm_config_init_module',
-    ],
-    // Qwen Code 0.24 keeps these to the launch environment.
-    settingsEnvBlocked: ['qwen_server_token', 'ld_library_path', 'dyld_library_path', 'env', 'path', 'home'],
-  },
-  extraKeyVariables: ['ANTHROPIC_API_KEY'],
-  wires: {
-    openai: CHAT,
-    'openai-responses': { endpoint: 'responses', keyHeader: 'authorization', protocol: 'openai' },
-    anthropic: { endpoint: 'messages', keyHeader: 'anthropic', protocol: 'anthropic' },
-  },
-};
+/** The default mode's table; Qwen Code 0.24's is in qwen-code-0.24.ts, loaded on first use (context.ts, `DIALECTS`). */
+export const DEFAULT_DIALECT: Dialect = QWEN_CODE_012;
 
-const DIALECTS: Readonly<Record<QwenCodeVersion, Dialect>> = Object.freeze({ '0.12': QWEN_CODE_012, '0.24': QWEN_CODE_024 });
+const VERSIONS: readonly string[] = ['0.12', '0.24'];
 
 /** True for a version qwen-auth has rules for. */
 export function isQwenCodeVersion(value: unknown): value is QwenCodeVersion {
-  return typeof value === 'string' && Object.hasOwn(DIALECTS, value);
-}
-
-/** The rules of a version (default `'0.12'`). */
-export function dialectOf(version: QwenCodeVersion | undefined): Dialect {
-  return DIALECTS[version ?? '0.12'];
-}
-
-/** The variables of an auth type under Qwen Code 0.24 (the version that reads every type). */
-export function variablesOf(type: QwenCodeAuthType): TypeVariables {
-  return QWEN_CODE_024.variables[type]!;
-}
-
-/** Every variable of a type, key first, for messages (`vertex-ai` also names GOOGLE_CLOUD_PROJECT). */
-export function allVariablesOf(type: QwenCodeAuthType): string[] {
-  const v = variablesOf(type);
-  return [...v.apiKey, ...v.baseUrl, ...v.model, ...(type === 'vertex-ai' ? ['GOOGLE_CLOUD_PROJECT'] : [])];
+  return typeof value === 'string' && VERSIONS.includes(value);
 }

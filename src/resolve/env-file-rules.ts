@@ -1,4 +1,3 @@
-import { join, normalize } from 'node:path';
 import type { LayeredEnv } from '../env/layered-env.js';
 import type { EnvFileGuards, LoadedEnvFile } from '../env/load.js';
 import type { QwenHome } from '../env/qwen-home.js';
@@ -67,10 +66,9 @@ export function applySettingsEnv(env: LayeredEnv, settings: EffectiveSettings, d
 }
 
 /**
- * What `$VAR` references in settings see: the real environment, and where
- * the dialect loads the home `.env` files first (0.24), the values of
- * `<qwenDir>/.env` and (when `QWEN_HOME` is not set anywhere) `~/.env` for
- * names the environment does not define.
+ * What `$VAR` references in settings see: the real environment, and where the
+ * dialect loads the home `.env` files before the settings (0.24: its
+ * `homeEnvBeforeSettings`), their values for names the environment does not define.
  */
 export function settingsExpansionEnv(
   dialect: Dialect,
@@ -79,14 +77,5 @@ export function settingsExpansionEnv(
   home: QwenHome,
   homeDir: string,
 ): EnvRecord {
-  if (!dialect.layers.expandFromHomeEnvFiles) return realEnv;
-  const paths = [normalize(join(home.qwenDir, '.env')), ...(home.source.kind === 'default' ? [normalize(join(homeDir, '.env'))] : [])];
-  const out: Record<string, string | undefined> = {};
-  for (const path of paths) {
-    const values = files.find((f) => f.file.path === path)?.values;
-    for (const [name, value] of Object.entries<string>(values ?? {})) {
-      if (!Object.hasOwn(realEnv, name) && !Object.hasOwn(out, name)) out[name] = value;
-    }
-  }
-  return { ...out, ...realEnv };
+  return dialect.homeEnvBeforeSettings?.(realEnv, files, home, homeDir) ?? realEnv;
 }

@@ -11,7 +11,6 @@ import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
 import { type MissingKeyHint, overrideName, QwenAuthError, remedyPhrases, type RemedyWording } from '../errors.js';
 import { remedyFor } from './remedies.js';
 import type { QwenCodeAuthType, ValueSource } from '../types.js';
-import { dialectOf } from './dialects.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource, isPresent } from './provenance.js';
 
@@ -127,7 +126,7 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
   }
 
   // 2. A provider's own variable, set without that provider's base URL (not when an entry decides; only where the registry fills in).
-  if (!missing.entry && missing.type === 'openai' && dialectOf(ctx.qwenCode).models.registryFillsLayers) {
+  if (!missing.entry && missing.type === 'openai' && ctx.dialect.models.registryFillsLayers) {
     const registry = ctx.registry;
     const seen = new Set(missing.variables);
     for (const provider of registry.providers) {
@@ -213,8 +212,8 @@ export function explainMissingKey(ctx: ResolutionContext, missing: MissingKey, w
 }
 
 /** The remedy when nothing specific was found: the code's own for `openai`, else the type's key variable. */
-function plainRemedy(missing: MissingKey, wording: RemedyWording): string {
-  const variable = dialectOf('0.24').variables[missing.type as QwenCodeAuthType]?.apiKey[0] ?? 'OPENAI_API_KEY';
+function plainRemedy(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWording): string {
+  const variable = ctx.dialect.variables[missing.type as QwenCodeAuthType]?.apiKey[0] ?? 'OPENAI_API_KEY';
   if (variable === 'OPENAI_API_KEY') return remedyFor('MISSING_API_KEY', wording);
   return `Set ${variable} in the environment or a .env file, or security.auth.apiKey in settings.json${remedyPhrases(wording).orFlag('apiKey')}.`;
 }
@@ -238,6 +237,6 @@ export function missingKeyError(ctx: ResolutionContext, missing: MissingKey, wor
       hints,
       ...(missing.entry && { requiredBy: missing.entry.at }),
     },
-    remedy: remedy ?? entry?.remedy ?? plainRemedy(missing, wording),
+    remedy: remedy ?? entry?.remedy ?? plainRemedy(ctx, missing, wording),
   });
 }

@@ -1,11 +1,11 @@
 import { addOnce, diagnostic } from '../diagnostics.js';
 import { QwenAuthError } from '../errors.js';
 import { type Candidate, choose, describeSource, isPresent } from './provenance.js';
-import { entryKey, type EntriesByType, providerProtocolOf } from './provider-protocols.js';
+import { entryKey, type EntriesByType } from './provider-protocols.js';
 import type { EffectiveSettings, ProviderEntry } from '../settings/types.js';
 import type { Diagnostic, QwenCodeAuthType } from '../types.js';
 import type { Chains } from './chains.js';
-import { type Dialect, variablesOf } from './dialects.js';
+import type { Dialect } from './dialects.js';
 
 /**
  * Which `modelProviders` entry decides, for both dialects (resolution.md §4
@@ -35,40 +35,8 @@ export function requestedModel(chains: Chains): ModelRequest | undefined {
 }
 
 /** `model.baseUrl` when the model came from `model.name` (null and '' kept: they prefer entries without a base URL). */
-function pinnedBaseUrl(request: ModelRequest | undefined, settings: EffectiveSettings): string | null | undefined {
+export function pinnedBaseUrl(request: ModelRequest | undefined, settings: EffectiveSettings): string | null | undefined {
   return request?.fromSettings && settings.modelBaseUrl ? settings.modelBaseUrl.value : undefined;
-}
-
-/**
- * The wire switch (0.24 §1.5.2; dialects whose `otherWire` is `switch`): a
- * requested model declared only on the other OpenAI wire switches `openai` ↔
- * `openai-responses`. Candidates are the entries with that id of the current
- * type, or of either wire when the entry says so (`wireApi`, or an id routed
- * to `openai-responses`); the current type is preferred, and with
- * `model.baseUrl`, the entries with that base URL.
- */
-export function switchWire(
-  dialect: Dialect,
-  type: string,
-  request: ModelRequest | undefined,
-  byType: EntriesByType,
-  settings: EffectiveSettings,
-): { type: string; because?: ProviderEntry } {
-  if (dialect.models.otherWire !== 'switch' || !request || (type !== 'openai' && type !== 'openai-responses')) return { type };
-  const id = request.candidate.value;
-  const candidates = byType.all.filter(
-    (t) =>
-      t.entry.id === id &&
-      (t.protocol === type ||
-        ((t.entry.wireApi !== undefined || providerProtocolOf(t.entry.provider, settings) === 'openai-responses') &&
-          (t.protocol === 'openai' || t.protocol === 'openai-responses'))),
-  );
-  const preferred = (list: typeof candidates) => list.find((t) => t.protocol === type) ?? list[0];
-  const pinned = pinnedBaseUrl(request, settings);
-  const exact = pinned === undefined ? undefined : preferred(candidates.filter((t) => (t.entry.baseUrl || null) === (pinned || null)));
-  const pick = exact ?? preferred(candidates);
-  if (!pick || pick.protocol === type) return { type };
-  return { type: pick.protocol, because: pick.entry };
 }
 
 /** The entry that decides, and how it was chosen. */
@@ -125,7 +93,7 @@ export function selectEntry(
     if (entry) return { entry, request, standsIn: false };
     if (dialect.models.otherWire === 'refuse') refuseOtherWire(request, type, byType, diagnostics);
   } else if (dialect.models.defaultModelNamesEntry) {
-    const id = variablesOf(type).defaultModel;
+    const id = dialect.variables[type]!.defaultModel;
     const entry = entries.find((e) => e.id === id && !e.baseUrl) ?? entries.find((e) => e.id === id);
     if (entry) return { entry, request: undefined, standsIn: false };
   }

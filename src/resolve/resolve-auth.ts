@@ -4,7 +4,7 @@ import { requestOptionsOf } from './wording.js';
 import { remedyFor } from './remedies.js';
 import type { Provenance } from '../types.js';
 import type { ApiKeyAuth, ResolvedAuth } from './types.js';
-import { acceptAuthType, chooseAuthType, enforceAuthType, inferredElsewhere, noAuthType } from './auth-type.js';
+import { chooseAuthType, enforceAuthType, inferredElsewhere, originOf, resolvableAuthType } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
 import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from './results.js';
 import { explainMissingKey, missingKeyError } from './missing-key.js';
@@ -13,7 +13,6 @@ import { type DestinationInputs, destinationVerdict, envKeyExpansionVerdict, gua
 import type { Diagnostic } from '../diagnostics.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
 import { addGitCheckDiagnostics } from './secret-files.js';
-import { dialectOf } from './dialects.js';
 import { wordingOf } from './wording.js';
 import { addProjectTransportDiagnostics, requestEnv } from './transport-env.js';
 
@@ -39,14 +38,14 @@ function inferredFromKey(apiKey: Provenance): Provenance {
  * `undefined` from the choice: the type is not an API-key type here.
  */
 function keyValuesOf(ctx: ResolutionContext, enforce: boolean): KeyResolution | undefined {
-  const dialect = dialectOf(ctx.qwenCode);
+  const dialect = ctx.dialect;
   const chosen = chooseAuthType(ctx, dialect);
   if (!chosen) {
-    if (dialect.inferBy === 'rules') throw noAuthType(ctx, dialect);
+    if (dialect.inferByRules) throw dialect.inferByRules.none(wordingOf(ctx.options), ctx.settings.files);
     return inferOpenAI(ctx);
   }
-  const type = acceptAuthType(ctx, dialect, chosen);
-  return type === 'qwen-oauth' ? undefined : resolveKeyValues(ctx, type, chosen.provenance, enforce);
+  const type = resolvableAuthType(ctx, dialect, chosen);
+  return type === undefined || type === 'qwen-oauth' ? undefined : resolveKeyValues(ctx, type, chosen.provenance, enforce);
 }
 
 /** The default mode with nothing chosen: `openai` when a key is available, its source standing for the auth type's. */
@@ -167,13 +166,14 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   addProjectTransportDiagnostics(ctx);
   const expansion = envKeyExpansionVerdict(ctx);
   if (expansion) throw untrustedError(ctx, expansion);
-  const dialect = dialectOf(ctx.qwenCode);
+  const dialect = ctx.dialect;
   const wording = wordingOf(options);
   const chosen = chooseAuthType(ctx, dialect);
 
   if (chosen) {
     // A type the dialect does not resolve meets security.auth.enforcedType, then is refused.
-    const type = acceptAuthType(ctx, dialect, chosen);
+    const type = resolvableAuthType(ctx, dialect, chosen);
+    if (type === undefined) throw (await import('./refused-type.js')).refusedAuthType(dialect, chosen.value, originOf(ctx, chosen.provenance), wording);
     if (type === 'qwen-oauth') {
       enforceAuthType(ctx, type, chosen.provenance);
       return (await import('./oauth-parts.js')).resolveQwenOAuth(ctx, chosen.provenance);
@@ -183,7 +183,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
     return apiKeyResult(ctx, r.values);
   }
   // Qwen Code 0.24: nothing selected and no rule infers a type.
-  if (dialect.inferBy === 'rules') throw noAuthType(ctx, dialect);
+  if (dialect.inferByRules) throw dialect.inferByRules.none(wording, ctx.settings.files);
 
   // The default mode, nothing selected: an available key means `openai`…
   const inferred = inferOpenAI(ctx);
@@ -201,7 +201,7 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   }
   // Qwen Code 0.24 would infer anthropic here: say so rather than start a Qwen login (spec 0.24 §3 D2).
   const elsewhere = inferredElsewhere(ctx, dialect);
-  if (elsewhere) throw elsewhere;
+  if (elsewhere) throw (await import('./refused-type.js')).refusedAuthType(dialect, elsewhere.type, elsewhere.origin, wording);
   if (options.interactive) {
     const login = { kind: 'default', scope: 'built-in', detail: 'interactive login: nothing else is configured', shadowed: [] } as const;
     enforceAuthType(ctx, 'qwen-oauth', login);
