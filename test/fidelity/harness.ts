@@ -6,9 +6,50 @@
  * few workers.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { ResolveAuthOptions } from '../../src/index.js';
-import type { TestCa } from '../support/tls.js';
+import { type MitmProxy, startMitmProxy } from '../support/mitm-proxy.js';
+import { type ModelServer, startModelServer } from '../support/model-server.js';
+import { createTestCa, type TestCa } from '../support/tls.js';
 import { makeTree, type Tree } from '../support/tree.js';
+
+/** A test CA for the suite (made before its tests, removed after): call inside `describe`. */
+export function useTestCa(): () => TestCa {
+  let dir: string | undefined;
+  let ca: TestCa | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
+    ca = await createTestCa(dir);
+  });
+  afterAll(() => {
+    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => ca!;
+}
+
+/** The loopback model server and, in front of it, the TLS proxy that every https host goes to. */
+export interface CaseServers {
+  readonly model: ModelServer;
+  readonly proxy: MitmProxy;
+  close(): Promise<void>;
+}
+
+export async function startCaseServers(ca: TestCa): Promise<CaseServers> {
+  const model = await startModelServer();
+  // The proxy tells the model server which host was asked for (x-forwarded-host).
+  const proxy = await startMitmProxy({ ca, route: (_host, p) => (p === 443 ? { host: '127.0.0.1', port: model.port } : undefined) });
+  return {
+    model,
+    proxy,
+    close: async () => {
+      await proxy.close();
+      await model.close();
+    },
+  };
+}
 
 /** What every generated case has. */
 export interface GeneratedCase {
@@ -44,10 +85,21 @@ export function oursOptions(c: GeneratedCase, m: Materialized, more: Partial<Res
 
 /** Runs the real CLI non-interactively on the case; resolves with what it printed. */
 export function runCli(cli: string, args: readonly string[], c: GeneratedCase, m: Materialized, ca: TestCa, timeout: number): Promise<string> {
+  return runCliIn(cli, args, { cwd: m.tree.path(c.cwd), home: m.tree.path(c.home), env: m.env }, ca, timeout);
+}
+
+/** Runs the real CLI in a folder with a home and an environment; resolves with what it printed. */
+export function runCliIn(
+  cli: string,
+  args: readonly string[],
+  where: { readonly cwd: string; readonly home: string; readonly env: Record<string, string> },
+  ca: TestCa,
+  timeout: number,
+): Promise<string> {
   return new Promise<string>((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
-      cwd: m.tree.path(c.cwd),
-      env: { ...m.env, HOME: m.tree.path(c.home), PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: ca.certPath, NO_COLOR: '1' },
+      cwd: where.cwd,
+      env: { ...where.env, HOME: where.home, PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: ca.certPath, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout,
     });

@@ -1,23 +1,11 @@
-/**
- * Folder trust and the system layers against the real CLIs (Qwen Code
- * 0.24.4 and 0.12.0): a fixed set of cases, each run by qwen-auth and by the
- * CLI, whose first model request is caught on loopback. The random
- * generators (generate*.ts) are extended separately; this is the cheap check.
- *
- * Slow (a CLI start per case and version): opt in with QWEN_AUTH_FIDELITY_LAYERS=1.
- */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
 import type { QwenCodeVersion } from '../../src/types.js';
-import { startMitmProxy } from '../support/mitm-proxy.js';
-import { startModelServer } from '../support/model-server.js';
 import { QWEN_CODE_024_CLI, QWEN_CODE_CLI } from '../support/qwen-code.js';
-import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, type TestCa } from '../support/tls.js';
 import { makeTree } from '../support/tree.js';
+import { runCliIn, startCaseServers, useTestCa } from './harness.js';
 
 const enabled = process.env.QWEN_AUTH_FIDELITY_LAYERS === '1' && QWEN_CODE_024_CLI !== undefined && QWEN_CODE_CLI !== undefined && hasOpenssl();
 
@@ -137,8 +125,8 @@ interface Outcome {
 }
 
 async function runBoth(c: LayerCase, version: QwenCodeVersion, ca: TestCa): Promise<{ ours: Outcome; theirs: Outcome; stderr: string }> {
-  const model = await startModelServer();
-  const proxy = await startMitmProxy({ ca, route: () => undefined });
+  const servers = await startCaseServers(ca);
+  const { model, proxy } = servers;
   const tree = makeTree({});
   const sub = (v: string): string => v.replaceAll('{port}', String(model.port)).replaceAll('{root}', tree.root);
   tree.write(Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, sub(v)])));
@@ -160,18 +148,7 @@ async function runBoth(c: LayerCase, version: QwenCodeVersion, ca: TestCa): Prom
       ours = { ok: false };
     }
     const cli = version === '0.24' ? QWEN_CODE_024_CLI! : QWEN_CODE_CLI!;
-    const stderr = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, [cli, '--auth-type', 'openai', '-p', 'hi', '--proxy', proxy.url], {
-        cwd,
-        env: { ...env, HOME: tree.path('home'), PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_EXTRA_CA_CERTS: ca.certPath, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 90_000,
-      });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d));
-      child.stdout.on('data', (d: Buffer) => (err += d));
-      child.on('close', () => resolve(err));
-    });
+    const stderr = await runCliIn(cli, ['--auth-type', 'openai', '-p', 'hi', '--proxy', proxy.url], { cwd, home: tree.path('home'), env }, ca, 90_000);
     const hit = model.hits.find((h) => /\/chat\/completions(\?|$)/.test(h.path));
     const theirs: Outcome = hit
       ? { ok: true, key: hit.authorization?.replace(/^Bearer /, '') ?? '', path: hit.path.replace(/\/v1\/chat\/completions.*$/, ''), model: hit.model }
@@ -179,21 +156,12 @@ async function runBoth(c: LayerCase, version: QwenCodeVersion, ca: TestCa): Prom
     return { ours, theirs, stderr };
   } finally {
     tree.remove();
-    await proxy.close();
-    await model.close();
+    await servers.close();
   }
 }
 
 describe.skipIf(!enabled)('folder trust and system layers against the real CLIs', () => {
-  let dir: string;
-  let ca: TestCa;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
-    ca = await createTestCa(dir);
-  });
-  afterAll(() => {
-    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-  });
+  const testCa = useTestCa();
 
   it(`${CASES.length} cases × 2 versions (less the version-only ones)`, { timeout: 0 }, async () => {
     const mismatches: string[] = [];
@@ -202,7 +170,7 @@ describe.skipIf(!enabled)('folder trust and system layers against the real CLIs'
       for (const c of CASES) {
         if (c.only && c.only !== version) continue;
         if (ONLY && !c.name.includes(ONLY)) continue;
-        const { ours, theirs, stderr } = await runBoth(c, version, ca);
+        const { ours, theirs, stderr } = await runBoth(c, version, testCa());
         const same = JSON.stringify(ours) === JSON.stringify(theirs);
         lines.push(`${version} ${same ? 'same' : 'DIFF'} ${c.name}: ${JSON.stringify(theirs)}`);
         if (!same) mismatches.push(`${version} ${c.name}:\n  ours ${JSON.stringify(ours)}\n  qwen ${JSON.stringify(theirs)}\n  stderr ${stderr.slice(-400)}`);

@@ -144,7 +144,11 @@ export function addLayers(seed: number, c: LayeredCase, dialect: '0.12' | '0.24'
     edit(files, where === 'system' ? systemPath! : where === 'workspace' ? wsPath : userPath, (s) => setIn(s, 'security.folderTrust.enabled', on));
     const folders = foldersOf(cwd);
     const rules: Record<string, string> = {};
-    const choice = r.int(7);
+    // The rules: the folder itself, an ancestor, a child, a sibling, and the ties each version
+    // settles its own way (0.24: longest match, DO_NOT_TRUST wins a tie, undecided is untrusted;
+    // 0.12: a covering TRUST_* beats DO_NOT_TRUST, which matches its own path only).
+    const choice = r.int(12);
+    const sibling = `{root}/${folders[0]}-sibling`;
     if (choice === 1) rules[`{root}/${cwd}`] = 'TRUST_FOLDER';
     else if (choice === 2) rules[`{root}/${folders[0]}`] = 'TRUST_FOLDER';
     else if (choice === 3) rules[`{root}/${cwd}/x`] = 'TRUST_PARENT';
@@ -155,10 +159,21 @@ export function addLayers(seed: number, c: LayeredCase, dialect: '0.12' | '0.24'
     } else if (choice === 6) {
       rules[`{root}/${folders[0]}`] = 'TRUST_FOLDER';
       rules[`{root}/${cwd}`] = 'DO_NOT_TRUST';
+    } else if (choice === 7) rules[`{root}/${folders[0]}`] = 'DO_NOT_TRUST';
+    else if (choice === 8) rules[sibling] = 'TRUST_FOLDER';
+    else if (choice === 9) rules[`{root}/${cwd}`] = 'TRUST_PARENT';
+    else if (choice === 10) {
+      rules[`{root}/${cwd}`] = 'DO_NOT_TRUST';
+      rules[`{root}/${cwd}/x`] = 'TRUST_PARENT';
+    } else if (choice === 11) {
+      rules[`{root}/${folders[0]}`] = 'DO_NOT_TRUST';
+      rules[sibling] = 'TRUST_FOLDER';
     }
     if (choice !== 0 || r.chance(0.5)) files[`${home}/.qwen/trustedFolders.json`] = `${JSON.stringify(rules, null, 2)}\n`;
-    const level = rules[`{root}/${cwd}`] ?? (choice === 2 || choice === 3 ? 'TRUST_FOLDER' : undefined);
-    tags.push(!on ? 'trust-off' : level === 'DO_NOT_TRUST' ? 'trust-untrusted' : level ? 'trust-trusted' : 'trust-undecided');
+    // The tag is a rough class for the tally (the versions disagree on some of these by design).
+    const untrusted = [4, 6, 7, 10, 11].includes(choice);
+    const trusted = [1, 2, 3, 5, 9].includes(choice);
+    tags.push(!on ? 'trust-off' : untrusted ? 'trust-untrusted' : trusted ? 'trust-trusted' : 'trust-undecided');
   }
 
   // security.auth.enforcedType in one layer.

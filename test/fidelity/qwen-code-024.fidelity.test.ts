@@ -11,17 +11,13 @@
  *
  * Slow (a CLI start per case, ~2–3 s): opt in with QWEN_AUTH_FIDELITY_024=<number of cases>.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
-import { startMitmProxy } from '../support/mitm-proxy.js';
-import { startModelServer } from '../support/model-server.js';
 import { QWEN_CODE_024_CLI } from '../support/qwen-code.js';
-import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, type TestCa } from '../support/tls.js';
 import { type Case024, generateCase024 } from './generate-024.js';
-import { materialize, oursOptions, runCli, runSeeds } from './harness.js';
+import { materialize, oursOptions, runCli, runSeeds, startCaseServers, useTestCa } from './harness.js';
 import { LayerTally } from './layers.js';
 
 const COUNT = Number(process.env.QWEN_AUTH_FIDELITY_024 ?? 0);
@@ -31,6 +27,8 @@ const WORKERS = Number(process.env.QWEN_AUTH_FIDELITY_024_WORKERS ?? 4);
 const REPORT = process.env.QWEN_AUTH_FIDELITY_024_REPORT;
 /** Run only the seeds whose case has settings layers (layers.ts): QWEN_AUTH_FIDELITY_LAYERED=1. */
 const LAYERED_ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERED === '1';
+/** Only the seeds with a layer tag starting with this (layers.ts), e.g. QWEN_AUTH_FIDELITY_TAG=trust-. */
+const TAG = process.env.QWEN_AUTH_FIDELITY_TAG;
 const cli = QWEN_CODE_024_CLI;
 const enabled = COUNT > 0 && cli !== undefined && hasOpenssl();
 if (!enabled) {
@@ -64,9 +62,8 @@ export function codeOfMessage(text: string): string {
 }
 
 async function runCase(c: Case024, ca: TestCa): Promise<{ ours: Outcome; theirs: Outcome; stderr: string }> {
-  const model = await startModelServer();
-  // Every https host goes to the fake server; the proxy tells it which host was asked for.
-  const proxy = await startMitmProxy({ ca, route: (_host, p) => (p === 443 ? { host: '127.0.0.1', port: model.port } : undefined) });
+  const servers = await startCaseServers(ca);
+  const { model, proxy } = servers;
   const m = materialize(c, model.port);
   const { tree } = m;
   const o = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, m.sub(v)])) as Case024['overrides'];
@@ -112,21 +109,12 @@ async function runCase(c: Case024, ca: TestCa): Promise<{ ours: Outcome; theirs:
     return { ours, theirs, stderr };
   } finally {
     tree.remove();
-    await proxy.close();
-    await model.close();
+    await servers.close();
   }
 }
 
 describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (random cases)", () => {
-  let dir: string;
-  let ca: TestCa;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
-    ca = await createTestCa(dir);
-  });
-  afterAll(() => {
-    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-  });
+  const testCa = useTestCa();
 
   it(`${COUNT} cases from seed ${SEED}`, { timeout: 0 }, async () => {
     const mismatches: string[] = [];
@@ -138,8 +126,9 @@ describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (r
     await runSeeds(COUNT, SEED, WORKERS, async (seed) => {
       const c = generateCase024(seed);
       if (LAYERED_ONLY && (c.layers ?? []).length === 0) return;
+      if (TAG && !(c.layers ?? []).some((t) => t.startsWith(TAG))) return;
       ran++;
-      const { ours, theirs, stderr } = await runCase(c, ca);
+      const { ours, theirs, stderr } = await runCase(c, testCa());
       if (ours.differs) {
         count('skipped (documented difference)');
         perLayer.add(c.layers ?? [], false, false);

@@ -1,25 +1,10 @@
-/**
- * Differential test against the real Qwen Code CLI (`@qwen-code/qwen-code@0.12.0`):
- * random cases over spec §1–4 are resolved by qwen-auth and run through the
- * CLI, whose first model request is caught on loopback (directly for http
- * base URLs, through a TLS-terminating proxy for https ones). The key,
- * endpoint and model that reach the server must be the ones we resolve,
- * except where the spec says we differ on purpose.
- *
- * Slow (a CLI start per case): opt in with QWEN_AUTH_FIDELITY=<number of cases>.
- */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
-import { startMitmProxy } from '../support/mitm-proxy.js';
-import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, type TestCa } from '../support/tls.js';
 import { QWEN_CODE_CLI } from '../support/qwen-code.js';
 import { type Case, generateCase } from './generate.js';
-import { materialize, oursOptions, runCli, runSeeds } from './harness.js';
+import { materialize, oursOptions, runCli, runSeeds, startCaseServers, useTestCa } from './harness.js';
 import { LayerTally } from './layers.js';
 
 const COUNT = Number(process.env.QWEN_AUTH_FIDELITY ?? 0);
@@ -27,6 +12,8 @@ const SEED = Number(process.env.QWEN_AUTH_FIDELITY_SEED ?? 1);
 const WORKERS = Number(process.env.QWEN_AUTH_FIDELITY_WORKERS ?? 4);
 /** Run only the seeds whose case has settings layers (layers.ts): QWEN_AUTH_FIDELITY_LAYERED=1. */
 const LAYERED_ONLY = process.env.QWEN_AUTH_FIDELITY_LAYERED === '1';
+/** Only the seeds with a layer tag starting with this (layers.ts), e.g. QWEN_AUTH_FIDELITY_TAG=trust-. */
+const TAG = process.env.QWEN_AUTH_FIDELITY_TAG;
 const qwenCli = QWEN_CODE_CLI;
 const enabled = COUNT > 0 && qwenCli !== undefined && hasOpenssl();
 if (!enabled) {
@@ -35,39 +22,6 @@ if (!enabled) {
   );
 }
 
-/** What reached a fake model server. */
-interface Hit {
-  readonly origin: string;
-  readonly path: string;
-  readonly key: string;
-  readonly model: string;
-}
-
-/** A fake OpenAI-compatible server answering with a short SSE completion. */
-async function startModelServer(origin: (port: number) => string, hits: Hit[]): Promise<Server> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c));
-    req.on('end', () => {
-      let model = '';
-      try {
-        model = String((JSON.parse(body) as { model?: unknown }).model ?? '');
-      } catch {
-        /* not JSON */
-      }
-      const port = (server.address() as AddressInfo).port;
-      hits.push({ origin: origin(port), path: req.url ?? '', key: (req.headers.authorization ?? '').replace(/^Bearer /, ''), model });
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const chunk = (delta: object, finish: string | null) =>
-        `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-      res.end(`${chunk({ role: 'assistant', content: 'ok' }, null)}${chunk({}, 'stop')}data: [DONE]\n\n`);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return server;
-}
-
-const HTTPS_HOSTS = ['dashscope.aliyuncs.com', 'coding.dashscope.aliyuncs.com', 'api.openai.com'];
 /** Variables a generated case may put in advanced.excludedEnvVars (see generate.ts). */
 const EXCLUDABLE = new Set(['OPENAI_MODEL', 'OPENAI_API_KEY', 'DEBUG', 'QWEN_MODEL']);
 
@@ -82,19 +36,9 @@ interface Outcome {
 }
 
 async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Outcome; stderr: string }> {
-  const hits: Hit[] = [];
-  const local = await startModelServer((port) => `http://127.0.0.1:${port}`, hits);
-  const port = (local.address() as AddressInfo).port;
-  const remote = new Map<string, Server>();
-  for (const host of HTTPS_HOSTS) remote.set(host, await startModelServer(() => `https://${host}`, hits));
-  const proxy = await startMitmProxy({
-    ca,
-    route: (host, p) => {
-      const s = p === 443 ? remote.get(host) : undefined;
-      return s ? { host: '127.0.0.1', port: (s.address() as AddressInfo).port } : undefined;
-    },
-  });
-  const m = materialize(c, port);
+  const servers = await startCaseServers(ca);
+  const { model, proxy } = servers;
+  const m = materialize(c, model.port);
   const { tree } = m;
   const overrides = Object.fromEntries(Object.entries(c.overrides).map(([k, v]) => [k, m.sub(v)]));
   try {
@@ -125,28 +69,25 @@ async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Ou
     if (overrides.baseUrl) args.push('--openai-base-url', overrides.baseUrl);
     if (overrides.model) args.push('--model', overrides.model);
     const stderr = await runCli(qwenCli!, args.slice(1), c, m, ca, 60_000);
-    const hit = hits[0];
+    // The first model request (the CLI's telemetry also goes through the proxy).
+    const hit = model.hits.find((h) => /\/chat\/completions(\?|$)/.test(h.path));
     const theirs: Outcome = hit
-      ? { ok: true, key: hit.key, baseUrl: `${hit.origin}${hit.path.replace(/\/chat\/completions.*$/, '')}`, model: hit.model }
+      ? {
+          ok: true,
+          key: (hit.authorization ?? '').replace(/^Bearer /, ''),
+          baseUrl: `${hit.origin}${hit.path.replace(/\/chat\/completions.*$/, '')}`,
+          model: hit.model,
+        }
       : { ok: false };
     return { ours, theirs, stderr };
   } finally {
     tree.remove();
-    await proxy.close();
-    for (const s of [local, ...remote.values()]) await new Promise((r) => s.close(r));
+    await servers.close();
   }
 }
 
 describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec §1–4)', () => {
-  let dir: string;
-  let ca: TestCa;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
-    ca = await createTestCa(dir);
-  });
-  afterAll(() => {
-    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-  });
+  const testCa = useTestCa();
 
   it(`${COUNT} cases from seed ${SEED}`, { timeout: 0 }, async () => {
     const mismatches: string[] = [];
@@ -157,7 +98,8 @@ describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec 
     await runSeeds(COUNT, SEED, WORKERS, async (seed) => {
       const c = generateCase(seed);
       if (LAYERED_ONLY && (c.layers ?? []).length === 0) return;
-      const { ours, theirs, stderr } = await runCase(c, ca);
+      if (TAG && !(c.layers ?? []).some((t) => t.startsWith(TAG))) return;
+      const { ours, theirs, stderr } = await runCase(c, testCa());
       if (ours.differs) {
         skipped++;
         perLayer.add(c.layers, false, false);
