@@ -174,7 +174,9 @@ function fromLayers(ctx: ResolutionContext, dialect: Dialect, type: string, chai
       );
     }
   }
-  const defaultBase: Candidate[] = v.defaultBaseUrl ? [{ value: v.defaultBaseUrl, source: { kind: 'default', scope: 'built-in', detail: 'the built-in default' } }] : [];
+  const defaultBase: Candidate[] = v.defaultBaseUrl
+    ? [{ value: v.defaultBaseUrl, source: { kind: 'default', scope: 'built-in', detail: 'the built-in default' } }]
+    : [];
   const baseUrl = choose([...chains.baseUrl, ...(implied ? [implied] : []), ...defaultBase]);
 
   const provider = fills && baseUrl ? registry.matchBaseUrl(baseUrl.value)?.provider : undefined;
@@ -272,4 +274,3 @@ export function resolveKeyValues(ctx: ResolutionContext, chosen: string, authTyp
     },
   };
 }
-

@@ -21,10 +21,7 @@ import { wordingOf } from './wording.js';
  * Code 0.24 stops (`inferByRules.none`: NO_AUTH_TYPE).
  */
 export function chooseAuthType(ctx: ResolutionContext, dialect: Dialect = ctx.dialect): Chosen | undefined {
-  const explicit = [
-    overrideCandidate(ctx.options.overrides?.authType, 'authType'),
-    settingCandidate(ctx.settings.selectedType, 'security.auth.selectedType'),
-  ];
+  const explicit = [overrideCandidate(ctx.options.overrides?.authType, 'authType'), settingCandidate(ctx.settings.selectedType, 'security.auth.selectedType')];
   if (dialect.qwenOAuthVariableSelects) {
     const flag = envCandidate(ctx.env, 'QWEN_OAUTH', ctx.diagnostics);
     explicit.push({ ...flag, value: flag.value ? 'qwen-oauth' : undefined });

@@ -241,9 +241,13 @@ const QWEN_CODE_012: Dialect = {
   discontinued: {},
   refusals: {
     known: { message: KNOWN_TO_NEWER, remedy: "Select 'openai' with an OpenAI-compatible key ({selectAuthType}){orNewerMode}." },
-    google: { message: KNOWN_TO_NEWER, remedy: "'{type}' (Google's SDK) cannot be used here: select 'openai' with an OpenAI-compatible key ({selectAuthType})." },
+    google: {
+      message: KNOWN_TO_NEWER,
+      remedy: "'{type}' (Google's SDK) cannot be used here: select 'openai' with an OpenAI-compatible key ({selectAuthType}).",
+    },
     unknown: {
-      message: "The auth type {type} from {origin} is not supported; qwen-auth resolves {resolves} (and, under Qwen Code 0.24's rules, 'anthropic' and 'openai-responses').",
+      message:
+        "The auth type {type} from {origin} is not supported; qwen-auth resolves {resolves} (and, under Qwen Code 0.24's rules, 'anthropic' and 'openai-responses').",
     },
   },
   models: {

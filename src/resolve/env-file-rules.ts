@@ -70,12 +70,6 @@ export function applySettingsEnv(env: LayeredEnv, settings: EffectiveSettings, d
  * dialect loads the home `.env` files before the settings (0.24: its
  * `homeEnvBeforeSettings`), their values for names the environment does not define.
  */
-export function settingsExpansionEnv(
-  dialect: Dialect,
-  realEnv: EnvRecord,
-  files: readonly LoadedEnvFile[],
-  home: QwenHome,
-  homeDir: string,
-): EnvRecord {
+export function settingsExpansionEnv(dialect: Dialect, realEnv: EnvRecord, files: readonly LoadedEnvFile[], home: QwenHome, homeDir: string): EnvRecord {
   return dialect.homeEnvBeforeSettings?.(realEnv, files, home, homeDir) ?? realEnv;
 }

@@ -49,7 +49,14 @@ export interface Selection {
 }
 
 /** The entry of `entries` that a requested id names: with `model.baseUrl` pinned, the one with that base URL, else the first id match with MODEL_BASEURL_STALE. */
-function entryForId(entries: readonly ProviderEntry[], id: string, pinned: string | null | undefined, type: string, settings: EffectiveSettings, diagnostics: Diagnostic[]) {
+function entryForId(
+  entries: readonly ProviderEntry[],
+  id: string,
+  pinned: string | null | undefined,
+  type: string,
+  settings: EffectiveSettings,
+  diagnostics: Diagnostic[],
+) {
   const first = entries.find((e) => e.id === id);
   if (!first || !pinned) return first;
   const exact = entries.find((e) => e.id === id && e.baseUrl === pinned);

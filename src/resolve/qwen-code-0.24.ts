@@ -60,27 +60,27 @@ const QWEN_CODE_024_FALLBACK_MODEL = 'coder-model';
  * dialect's `requireBaseUrl` asks for one).
  */
 export const KNOWN_TYPES: Readonly<Record<QwenCodeAuthType, TypeVariables>> = {
-    openai: {
-      apiKey: ['OPENAI_API_KEY'],
-      baseUrl: ['OPENAI_BASE_URL'],
-      model: ['OPENAI_MODEL', 'QWEN_MODEL'],
-      defaultModel: QWEN_CODE_024_DEFAULT_OPENAI_MODEL,
-      defaultBaseUrl: DASHSCOPE_BASE_URL,
-      entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
-    },
-    'openai-responses': {
-      apiKey: ['OPENAI_API_KEY'],
-      baseUrl: ['OPENAI_BASE_URL'],
-      model: ['OPENAI_MODEL'],
-      defaultModel: QWEN_CODE_024_FALLBACK_MODEL,
-      defaultBaseUrl: OPENAI_SDK_BASE_URL,
-      entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
-    },
-    anthropic: { apiKey: ['ANTHROPIC_API_KEY'], baseUrl: ['ANTHROPIC_BASE_URL'], model: ['ANTHROPIC_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
-    gemini: { apiKey: ['GEMINI_API_KEY'], baseUrl: [], model: ['GEMINI_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
-    'vertex-ai': { apiKey: ['GOOGLE_API_KEY'], baseUrl: [], model: ['GOOGLE_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
-    'qwen-oauth': { apiKey: [], baseUrl: [], model: [], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
-  };
+  openai: {
+    apiKey: ['OPENAI_API_KEY'],
+    baseUrl: ['OPENAI_BASE_URL'],
+    model: ['OPENAI_MODEL', 'QWEN_MODEL'],
+    defaultModel: QWEN_CODE_024_DEFAULT_OPENAI_MODEL,
+    defaultBaseUrl: DASHSCOPE_BASE_URL,
+    entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
+  },
+  'openai-responses': {
+    apiKey: ['OPENAI_API_KEY'],
+    baseUrl: ['OPENAI_BASE_URL'],
+    model: ['OPENAI_MODEL'],
+    defaultModel: QWEN_CODE_024_FALLBACK_MODEL,
+    defaultBaseUrl: OPENAI_SDK_BASE_URL,
+    entryDefaultBaseUrl: OPENAI_SDK_BASE_URL,
+  },
+  anthropic: { apiKey: ['ANTHROPIC_API_KEY'], baseUrl: ['ANTHROPIC_BASE_URL'], model: ['ANTHROPIC_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+  gemini: { apiKey: ['GEMINI_API_KEY'], baseUrl: [], model: ['GEMINI_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+  'vertex-ai': { apiKey: ['GOOGLE_API_KEY'], baseUrl: [], model: ['GOOGLE_MODEL'], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+  'qwen-oauth': { apiKey: [], baseUrl: [], model: [], defaultModel: QWEN_CODE_024_FALLBACK_MODEL },
+};
 
 /** The variables of an auth type Qwen Code 0.24 knows. */
 export function variablesOf(type: QwenCodeAuthType): TypeVariables {

@@ -16,13 +16,17 @@ const quoted = (types: readonly string[]): string => {
   return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list.at(-1)}` : (list[0] ?? '');
 };
 
-
 /**
  * The error for a type `dialect` does not resolve: QWEN_OAUTH_DISCONTINUED for
  * a discontinued one, else UNSUPPORTED_AUTH_TYPE in the dialect's words
  * (`details.knownTo` and the variables for a type Qwen Code 0.24 knows).
  */
-export function refusedAuthType(dialect: Dialect, value: string, origin: string, wording: RemedyWording = {}): QwenAuthError<'UNSUPPORTED_AUTH_TYPE' | 'QWEN_OAUTH_DISCONTINUED'> {
+export function refusedAuthType(
+  dialect: Dialect,
+  value: string,
+  origin: string,
+  wording: RemedyWording = {},
+): QwenAuthError<'UNSUPPORTED_AUTH_TYPE' | 'QWEN_OAUTH_DISCONTINUED'> {
   const discontinuedOn = dialect.discontinued[value];
   if (discontinuedOn !== undefined) {
     return new QwenAuthError(
@@ -52,4 +56,3 @@ export function refusedAuthType(dialect: Dialect, value: string, origin: string,
     remedy: words.remedy === undefined ? remedyFor('UNSUPPORTED_AUTH_TYPE', wording) : fill(words.remedy),
   });
 }
-
