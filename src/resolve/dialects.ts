@@ -135,6 +135,12 @@ export interface Dialect {
      */
     readonly registryFillsLayers: boolean;
   };
+  /**
+   * MISSING_API_KEY's remedy when nothing more specific was found, with
+   * {variable} (the type's key variable, or the one an entry requires) and
+   * {orFlag}; undefined: the code's own (remedyFor) and the `model-provider-key` text.
+   */
+  readonly missingKeyRemedy?: { readonly plain: string; readonly entry: string };
   /** A built-in default base URL while the key's prefix implies another provider's endpoint is KEY_ENDPOINT_MISMATCH (0.24 §2 rule 12). */
   readonly keyEndpointMismatch: boolean;
   /** `.env` files, settings layers and folder trust. */

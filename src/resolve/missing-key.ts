@@ -213,9 +213,10 @@ export function explainMissingKey(ctx: ResolutionContext, missing: MissingKey, w
 
 /** The remedy when nothing specific was found: the code's own for `openai`, else the type's key variable. */
 function plainRemedy(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWording): string {
-  const variable = ctx.dialect.variables[missing.type as QwenCodeAuthType]?.apiKey[0] ?? 'OPENAI_API_KEY';
-  if (variable === 'OPENAI_API_KEY') return remedyFor('MISSING_API_KEY', wording);
-  return `Set ${variable} in the environment or a .env file, or security.auth.apiKey in settings.json${remedyPhrases(wording).orFlag('apiKey')}.`;
+  const own = ctx.dialect.missingKeyRemedy?.plain;
+  if (own === undefined) return remedyFor('MISSING_API_KEY', wording);
+  const variable = ctx.dialect.variables[missing.type as QwenCodeAuthType]!.apiKey[0]!;
+  return fillText(own, { variable, orFlag: remedyPhrases(wording).orFlag('apiKey') });
 }
 
 /** The `MISSING_API_KEY` error, for every API-key type and both dialects: what was checked, and the real cause when one was found. */
@@ -237,6 +238,9 @@ export function missingKeyError(ctx: ResolutionContext, missing: MissingKey, wor
       hints,
       ...(missing.entry && { requiredBy: missing.entry.at }),
     },
-    remedy: remedy ?? entry?.remedy ?? plainRemedy(ctx, missing, wording),
+    remedy:
+      remedy ??
+      (entry && (ctx.dialect.missingKeyRemedy ? fillText(ctx.dialect.missingKeyRemedy.entry, { variable: requires! }) : entry.remedy)) ??
+      plainRemedy(ctx, missing, wording),
   });
 }

@@ -226,6 +226,10 @@ export const QWEN_CODE_024: Dialect = {
     registryFillsLayers: false,
   },
   keyEndpointMismatch: true,
+  missingKeyRemedy: {
+    plain: 'Set {variable} in the environment or a .env file, or security.auth.apiKey in settings.json{orFlag}.',
+    entry: 'Set {variable} in the environment or a .env file (e.g. ~/.qwen/.env), or in settings.json "env".',
+  },
   layers: {
     envFiles: 'project-and-home',
     emptyIsUnset: true,
