@@ -76,7 +76,7 @@ const entrySource = (entry: ProviderEntry, field: string): Provenance => ({
 const builtIn = (value: string, detail: string): Chosen => ({ value, provenance: { kind: 'default', scope: 'built-in', detail, shadowed: [] } });
 
 /** What step 4 produces; a missing key or base URL is left for the checks. */
-interface Chosen4 {
+interface FieldValues {
   readonly apiKey: Chosen | undefined;
   /** Undefined only for a type without a default base URL (anthropic). */
   readonly baseUrl: Chosen | undefined;
@@ -88,7 +88,7 @@ interface Chosen4 {
 }
 
 /** The entry decides (step 4). */
-function fromEntry(ctx: ResolutionContext, dialect: Dialect, chains: Chains, v: TypeVariables, selection: Selection, diagnostics: Diagnostic[]): Chosen4 {
+function fromEntry(ctx: ResolutionContext, dialect: Dialect, chains: Chains, v: TypeVariables, selection: Selection, diagnostics: Diagnostic[]): FieldValues {
   const { entry } = selection;
   const at = entryKey(entry);
   const fallsBack = dialect.models.entryFallsBackToChains && !selection.standsIn;
@@ -150,7 +150,7 @@ function fromEntry(ctx: ResolutionContext, dialect: Dialect, chains: Chains, v: 
 }
 
 /** No entry decides (step 4): the chains, the registry where the dialect lets it fill in, the defaults. */
-function fromLayers(ctx: ResolutionContext, dialect: Dialect, type: string, chains: Chains, v: TypeVariables, diagnostics: Diagnostic[]): Chosen4 {
+function fromLayers(ctx: ResolutionContext, dialect: Dialect, type: string, chains: Chains, v: TypeVariables, diagnostics: Diagnostic[]): FieldValues {
   const registry = ctx.registry;
   const fills = dialect.models.registryFillsLayers;
   const configured = choose(chains.baseUrl);
@@ -193,7 +193,7 @@ function fromLayers(ctx: ResolutionContext, dialect: Dialect, type: string, chai
 
 /**
  * The key, base URL and model of `chosen`, an API-key type the dialect
- * resolves. `authType` is the type's source; when given, the type after the
+ * resolves. `authType` is the type's source; with `enforce`, the type after the
  * wire switch meets `security.auth.enforcedType` here (the default mode's
  * inference checks it itself, once it knows a key was found).
  * Throws INVALID_BASE_URL, MISSING_BASE_URL, UNSUPPORTED_AUTH_TYPE (a model
