@@ -11,8 +11,10 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 // jsonc-parser stay external and are loaded only by the paths that need them.
 // zod is not a dependency: the parts of zod/mini that src/internal/schemas.ts
 // uses are bundled into one file of their own, dist/zod-mini.cjs (the third
-// build), which schemas.ts requires only when there is outside data to check
-// (QWEN_AUTH_ZOD names it); no chunk of the library holds zod.
+// build), which schemas.ts requires only when outside data is not obviously
+// valid (its quick accepts pass well-formed data without zod; QWEN_AUTH_ZOD
+// names the file); no chunk of the library holds zod. scripts/one-file.mjs
+// then makes index.js and index.cjs one file each.
 //
 // The command (`bin: qwen-auth`) is ESM only and imports the library through
 // its public name, so it uses exactly what users get and never a second copy.
@@ -57,27 +59,32 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     dts: false,
-    // One file: the QR code renderer (login only) is imported dynamically, so it sits in a
-    // function compiled on first use; a chunk of its own would add a module to every start.
+    // One file: each command's module (and help, and login's QR code renderer) is imported
+    // dynamically, so its code sits in a function compiled on first use; a chunk of its own
+    // would add a module to load.
     splitting: false,
     clean: false,
     treeshake: true,
-    external: ['qwen-auth', 'qwen-auth/testing'],
-    noExternal: ['commander', 'uqr'],
+    external: ['qwen-auth/testing'],
+    noExternal: ['uqr'],
+    // The sources import the library by its public name; the bundle imports the very file that
+    // name gives an ES import (package.json exports["."].import: ./index.js, next to cli.js), so
+    // a start skips the package lookup (reading package.json, matching the exports) and still
+    // loads the one copy every user of the package gets. test/package checks the two agree.
+    esbuildPlugins: [
+      {
+        name: 'qwen-auth-next-door',
+        setup(build) {
+          build.onResolve({ filter: /^qwen-auth$/ }, () => ({ path: './index.js', external: true }));
+        },
+      },
+    ],
     // An application bundle: compact, but names kept for readable stack traces.
     esbuildOptions(options) {
       options.minifyWhitespace = true;
       options.minifySyntax = true;
     },
-    // commander is CommonJS and requires only Node's own modules: its bundled `require` calls get
-    // them from process.getBuiltinModule (no `node:module` to load), and child_process (which
-    // pulls in net, dgram and more, used only for executable subcommands) when first touched.
     define: { QWEN_AUTH_VERSION: JSON.stringify(version) },
-    banner: {
-      js: [
-        '#!/usr/bin/env node',
-        "const require = (id) => /^(node:)?child_process$/.test(id) ? new Proxy({}, { get: (_, key) => process.getBuiltinModule('node:child_process')[key] }) : process.getBuiltinModule(id);",
-      ].join('\n'),
-    },
+    banner: { js: '#!/usr/bin/env node' },
   },
 ]);

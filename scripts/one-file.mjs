@@ -9,14 +9,17 @@
 //   2. hands the parts loaded later what they took from those chunks through
 //      one non-enumerable, symbol-keyed property of the entry's
 //      `resolveAuth` (not a name of the module's namespace, not in the types);
-//   3. deletes the chunks nothing loads any more.
+//   3. deletes the chunks nothing loads any more;
+//   4. compacts index.js and the later parts (whitespace and syntax, names
+//      kept for stack traces, as the command's bundle): V8 scans every byte
+//      of a module before it runs, so a start pays for comments and indents.
 // The parts loaded later are only ever imported after index.js has run, so
-// their bindings are ready when they read them. ESM only; the CommonJS build
-// keeps its chunks.
+// their bindings are ready when they read them. The CommonJS build gets the
+// same three steps (its chunks' exports handed over the same way) and step 4.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const KEY = 'qwen-auth.internals';
@@ -61,7 +64,8 @@ const specifiers = (clause) =>
 const rewrites = new Map();
 for (const f of others) {
   let text = read(f);
-  const imports = staticImports(text).filter((i) => eager.has(i.file));
+  // index.js itself is the public face (the command imports it): only the chunks behind it are rewritten.
+  const imports = staticImports(text).filter((i) => eager.has(i.file) && i.file !== 'index.js');
   if (imports.length === 0) continue;
   if (f === 'testing.js' || f === 'cli.js') throw new Error(`one-file: ${f} imports ${imports[0].file}: an entry must not share chunks with index.js`);
   let first = true;
@@ -100,6 +104,8 @@ const result = await build({
   target: 'node20',
   write: false,
   treeShaking: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   logOverride: { 'ignored-bare-import': 'silent' },
   plugins: [
@@ -118,12 +124,91 @@ const result = await build({
   ],
 });
 writeFileSync(join(dist, 'index.js'), result.outputFiles[0].text);
-for (const [f, text] of rewrites) writeFileSync(join(dist, f), text);
 for (const f of shared) rmSync(join(dist, f));
+// The later parts, compacted like index.js (the public entries testing.js and cli.js are left as they are).
+for (const f of others.filter((x) => x !== 'testing.js' && x !== 'cli.js')) {
+  const compact = await transform(rewrites.get(f) ?? read(f), {
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcefile: f,
+  });
+  writeFileSync(join(dist, f), compact.code);
+}
+// The same for the CommonJS build: index.cjs with every chunk it requires, one file; the files
+// required later (the OAuth parts, the writers, …) take those chunks' exports from a symbol-keyed,
+// non-enumerable property of its `resolveAuth`. (Each chunk is a CommonJS module of its own inside
+// the bundle, evaluated once, so a later part sees the very objects index.cjs uses.)
+const CJS_KEY = 'qwen-auth.cjs-chunks';
+const CHUNK_REQUIRE = /require\(["']\.\/(chunk-[A-Z0-9]+\.cjs)["']\)/g;
+const cjsEager = new Set();
+const visitCjs = (f) => {
+  for (const m of read(f).matchAll(CHUNK_REQUIRE)) {
+    if (cjsEager.has(m[1])) continue;
+    cjsEager.add(m[1]);
+    visitCjs(m[1]);
+  }
+};
+visitCjs('index.cjs');
+const cjsEntry = read('index.cjs');
+// The export names, for Node's CommonJS export detection (import of the .cjs from an ES module).
+const names = [...new Set([...cjsEntry.matchAll(/(?:exports\.([\w$]+)\s*=|Object\.defineProperty\(exports,\s*"([\w$]+)")/g)].map((m) => m[1] ?? m[2]))].filter(
+  (n) => n !== '__esModule',
+);
+const cjsLines = [
+  'const lib = require("./index.cjs");',
+  `const chunks = { ${[...cjsEager].map((c) => `${JSON.stringify(c)}: require("./${c}")`).join(', ')} };`,
+  `Object.defineProperty(lib.resolveAuth, Symbol.for(${JSON.stringify(CJS_KEY)}), { value: Object.freeze(chunks) });`,
+  'module.exports = lib;',
+];
+const cjsResult = await build({
+  stdin: { contents: cjsLines.join('\n'), resolveDir: dist, sourcefile: 'one-file-entry.cjs', loader: 'js' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  write: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'keep-later-parts-and-packages-outside',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (args) => {
+          if (args.kind === 'entry-point') return undefined;
+          if (!args.path.startsWith('.')) return { path: args.path, external: true };
+          const file = resolve(args.resolveDir, args.path).slice(dist.length);
+          if (file !== 'index.cjs' && !cjsEager.has(file)) return { path: args.path, external: true };
+          return undefined;
+        });
+      },
+    },
+  ],
+});
+const cjsLater = readdirSync(dist).filter((x) => x.endsWith('.cjs') && x !== 'index.cjs' && x !== 'testing.cjs' && x !== 'zod-mini.cjs' && !cjsEager.has(x));
+for (const f of ['testing.cjs'])
+  if (read(f).match(CHUNK_REQUIRE)) throw new Error(`one-file: ${f} requires a chunk: an entry must not share chunks with index.cjs`);
+// The names once more, as Node's CommonJS export detection reads them (after the bundle: its compaction would drop them).
+writeFileSync(join(dist, 'index.cjs'), `${cjsResult.outputFiles[0].text}0 && (module.exports = { ${names.join(', ')} });\n`);
+for (const f of cjsLater) {
+  const text = read(f).replace(CHUNK_REQUIRE, (whole, chunk) =>
+    cjsEager.has(chunk) ? `require("./index.cjs").resolveAuth[Symbol.for(${JSON.stringify(CJS_KEY)})][${JSON.stringify(chunk)}]` : whole,
+  );
+  // Whitespace only: index.cjs takes them with import(), so Node's export detection must still read
+  // `Object.defineProperty(exports, "x", { enumerable: true, get … })`, which `!0` for `true` would hide.
+  const compact = await transform(text, { format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, sourcefile: f });
+  writeFileSync(join(dist, f), compact.code);
+}
+for (const f of cjsEager) rmSync(join(dist, f));
 
 // Nothing may still point at a removed chunk.
-for (const f of readdirSync(dist).filter((x) => x.endsWith('.js'))) {
+for (const f of readdirSync(dist).filter((x) => x.endsWith('.js') || x.endsWith('.cjs'))) {
   const text = read(f);
-  for (const gone of shared) if (text.includes(`./${gone}`)) throw new Error(`one-file: ${f} still refers to ${gone}`);
+  for (const gone of [...shared, ...cjsEager]) if (text.includes(`./${gone}`)) throw new Error(`one-file: ${f} still refers to ${gone}`);
 }
-console.log(`one-file: index.js now holds ${shared.length + 1} files; ${rewrites.size} later parts read ${wanted.size} bindings from it`);
+console.log(
+  `one-file: index.js now holds ${shared.length + 1} files, index.cjs ${cjsEager.size + 1}; ${rewrites.size} + ${cjsLater.length} later parts read from them`,
+);

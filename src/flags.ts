@@ -1,16 +1,18 @@
 /**
  * Helpers for wrapping qwen-auth in a command line: {@link authFlags}, the
- * options spec of Qwen Code's four auth flags, and {@link overridesFromFlags},
- * which turns what a parser produced into `AuthOverrides` that make every
- * message and remedy name the flags (`--openai-base-url`), not the API.
+ * options spec of Qwen Code's four auth flags and `--trust-workspace`;
+ * {@link optionsFromFlags}, which turns what a parser produced into the
+ * `resolveAuth` options they carry; and {@link overridesFromFlags}, the
+ * `AuthOverrides` part alone. Overrides built here make every message and
+ * remedy name the flags (`--openai-base-url`), not the API.
  */
 import { redactText } from './redact.js';
 import { QwenAuthError } from './errors.js';
 import { type AuthOverrides, isAuthType, QWEN_CODE_AUTH_TYPES, type QwenCodeAuthType, type QwenCodeVersion } from './types.js';
 
-/** One flag of {@link authFlags}: a `node:util` `parseArgs` option, plus what a help text and a mapping need. */
-export interface AuthFlag {
-  /** Always `'string'`: each flag takes one value. */
+/** A flag of {@link authFlags} that takes a value: one of Qwen Code's auth flags, carrying an `AuthOverrides` field. */
+export interface AuthValueFlag {
+  /** `'string'`: the flag takes one value. */
   readonly type: 'string';
   /** One line for `--help`. */
   readonly description: string;
@@ -20,21 +22,46 @@ export interface AuthFlag {
   readonly override: keyof AuthOverrides;
 }
 
-const flag = (override: keyof AuthOverrides, valueName: string, description: string): AuthFlag =>
-  Object.freeze({ type: 'string', valueName, description, override });
+/** A flag of {@link authFlags} that takes no value: it sets a `resolveAuth` option to true. */
+export interface AuthSwitchFlag {
+  /** `'boolean'`: the flag takes no value. */
+  readonly type: 'boolean';
+  /** One line for `--help`. */
+  readonly description: string;
+  /** The `resolveAuth` option it sets to true. */
+  readonly option: 'trustWorkspace';
+}
 
 /**
- * Qwen Code's auth flags, keyed by their long name without dashes. It is a
- * valid `parseArgs` options object as it stands
+ * One flag of {@link authFlags}: a `node:util` `parseArgs` option, plus what
+ * a help text and a mapping need. Tell the two kinds apart by `type`.
+ */
+export type AuthFlag = AuthValueFlag | AuthSwitchFlag;
+
+const flag = (override: keyof AuthOverrides, valueName: string, description: string): AuthValueFlag =>
+  Object.freeze({ type: 'string', valueName, description, override });
+const switchFlag = (option: AuthSwitchFlag['option'], description: string): AuthSwitchFlag => Object.freeze({ type: 'boolean', description, option });
+
+/**
+ * The flags a tool wrapping qwen-auth takes, keyed by their long name
+ * without dashes: Qwen Code's four auth flags (each takes a value and
+ * carries an `AuthOverrides` field) and `--trust-workspace` (a switch, the
+ * `trustWorkspace` option; remedies name it when a folder's file chose where
+ * a key goes). It is a valid `parseArgs` options object as it stands
  * (`parseArgs({ options: { ...authFlags, ...yours } })`), and maps to
- * commander (`program.option(`--${name} <${f.valueName}>`, f.description)`)
- * or yargs (`{ type: 'string', describe: f.description }`).
+ * commander (`f.type === 'string' ? `--${name} <${f.valueName}>` : `--${name}``)
+ * or yargs (`{ type: f.type, describe: f.description }`). Hand what the parser
+ * gives to {@link optionsFromFlags}.
  */
 export const authFlags = Object.freeze({
   'auth-type': flag('authType', 'type', "auth method: 'openai' (an OpenAI-compatible key) or 'qwen-oauth'"),
   'openai-api-key': flag('apiKey', 'key', 'API key for the OpenAI-compatible method'),
   'openai-base-url': flag('baseUrl', 'url', 'base URL of the OpenAI-compatible endpoint'),
   model: flag('model', 'model', 'model name'),
+  'trust-workspace': switchFlag(
+    'trustWorkspace',
+    'vouch for this folder: let its .env and .qwen/settings.json choose where a key from a more trusted place goes',
+  ),
 } as const satisfies Record<string, AuthFlag>);
 
 /** The long name (without dashes) of each of {@link authFlags}. */
@@ -45,6 +72,11 @@ const FROM_FLAGS = Symbol.for('qwen-auth.overrides-from-flags');
 /** `openai-base-url` → `openaiBaseUrl`, as commander and yargs spell parsed options. */
 function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The values a parser gave for a flag, under its dashed and camelCase names (each once). */
+function givenValues(values: Readonly<Record<string, unknown>>, name: string): unknown[] {
+  return [...new Set([name, camel(name)])].filter((key) => Object.hasOwn(values, key) && values[key] !== undefined).map((key) => values[key]);
 }
 
 function describeValue(value: unknown): string {
@@ -60,14 +92,24 @@ function invalidFlag(name: string, message: string, remedy?: string): QwenAuthEr
   });
 }
 
-/** Options of {@link overridesFromFlags}. */
+/** The values object a parser gave, checked. */
+function checkValues(values: unknown, fn: string): asserts values is Readonly<Record<string, unknown>> {
+  if (typeof values !== 'object' || values === null) {
+    throw new QwenAuthError('INVALID_OPTION_TYPE', `${fn}() takes the values object of a parser.`, {
+      details: { option: 'values' },
+    });
+  }
+}
+
+/** Options of {@link overridesFromFlags} and {@link optionsFromFlags}. */
 export interface OverridesFromFlagsOptions {
   /** `'0.24'`: `--auth-type` also takes the types Qwen Code 0.24 knows (resolve with the same `qwenCode`). */
   readonly qwenCode?: QwenCodeVersion;
 }
 
 /**
- * `AuthOverrides` from a parser's values, by the flags' dashed names
+ * `AuthOverrides` from a parser's values (the four flags that take a value;
+ * {@link optionsFromFlags} takes `--trust-workspace` too), by the flags' dashed names
  * (`openai-base-url`, as `parseArgs` and yargs give them) or camelCase ones
  * (`openaiBaseUrl`, as commander and yargs give them). Other keys are
  * ignored; an unset flag is left out. `--auth-type` must be `openai` or
@@ -80,14 +122,11 @@ export interface OverridesFromFlagsOptions {
  * object drops the mark: pass `flags: true` to `resolveAuth()` then.
  */
 export function overridesFromFlags(values: Readonly<Record<string, unknown>>, options: OverridesFromFlagsOptions = {}): AuthOverrides {
-  if (typeof values !== 'object' || values === null) {
-    throw new QwenAuthError('INVALID_OPTION_TYPE', 'overridesFromFlags() takes the values object of a parser.', {
-      details: { option: 'values' },
-    });
-  }
+  checkValues(values, 'overridesFromFlags');
   const out: { -readonly [K in keyof AuthOverrides]: AuthOverrides[K] } = {};
   for (const [name, spec] of Object.entries(authFlags) as [AuthFlagName, AuthFlag][]) {
-    const given = [...new Set([name, camel(name)])].filter((key) => Object.hasOwn(values, key) && values[key] !== undefined).map((key) => values[key]);
+    if (spec.type !== 'string') continue;
+    const given = givenValues(values, name);
     if (given.length === 0) continue;
     const bad = given.find((v) => typeof v !== 'string');
     if (bad !== undefined) throw invalidFlag(name, `--${name} takes one value, but the parser gave ${describeValue(bad)}.`);
@@ -119,6 +158,37 @@ export function overridesFromFlags(values: Readonly<Record<string, unknown>>, op
   }
   Object.defineProperty(out, FROM_FLAGS, { value: true, enumerable: false });
   return Object.freeze(out);
+}
+
+/** The `resolveAuth` options that {@link authFlags} carry, as {@link optionsFromFlags} returns them. */
+export interface AuthFlagOptions {
+  /** From Qwen Code's four flags, marked as {@link overridesFromFlags} marks them. */
+  readonly overrides: AuthOverrides;
+  /** `--trust-workspace` was given; absent otherwise. */
+  readonly trustWorkspace?: true;
+}
+
+/**
+ * Everything {@link authFlags} carry, from a parser's values, ready to spread
+ * into `resolveAuth()`: `overrides` (as {@link overridesFromFlags} builds
+ * them, so messages and remedies name the flags) and `trustWorkspace: true`
+ * when `--trust-workspace` was given (as `trust-workspace` or
+ * `trustWorkspace`). A switch given a value other than true or false is
+ * an `INVALID_OPTION` naming the flag.
+ *
+ * ```ts
+ * const { values } = parseArgs({ options: { ...authFlags } });
+ * const auth = await resolveAuth({ ...optionsFromFlags(values), loginCommand: 'mytool login' });
+ * ```
+ */
+export function optionsFromFlags(values: Readonly<Record<string, unknown>>, options: OverridesFromFlagsOptions = {}): AuthFlagOptions {
+  checkValues(values, 'optionsFromFlags');
+  const overrides = overridesFromFlags(values, options);
+  const name = 'trust-workspace';
+  const given = givenValues(values, name);
+  const bad = given.find((v) => typeof v !== 'boolean');
+  if (bad !== undefined) throw invalidFlag(name, `--${name} takes no value, but the parser gave ${describeValue(bad)}.`, `Pass --${name} alone.`);
+  return Object.freeze({ overrides, ...(given.includes(true) && { trustWorkspace: true as const }) });
 }
 
 /** True when `overrides` was built by {@link overridesFromFlags} (any copy of the library). */

@@ -63,8 +63,8 @@ export type {
 } from './requests/types.js';
 
 // Wrapping qwen-auth in a command line
-export { authFlags, overridesFromFlags } from './flags.js';
-export type { AuthFlag, AuthFlagName, OverridesFromFlagsOptions } from './flags.js';
+export { authFlags, optionsFromFlags, overridesFromFlags } from './flags.js';
+export type { AuthFlag, AuthFlagName, AuthFlagOptions, AuthSwitchFlag, AuthValueFlag, OverridesFromFlagsOptions } from './flags.js';
 export { findAuthError } from './find-auth-error.js';
 
 // Errors and redaction
@@ -84,9 +84,10 @@ export { locateQwenHome } from './env/qwen-home.js';
 export type { QwenHome, QwenHomeInputs, QwenHomeOptions } from './env/qwen-home.js';
 
 // Settings
-export { setSelectedAuthType } from './settings/writer.js';
-export { trustFilePath, trustFolder } from './settings/trust-writer.js';
-export type { TrustFolderOptions, TrustFolderResult } from './settings/trust-writer.js';
+export { setSelectedAuthType, trustFolder } from './settings/on-first-use.js';
+export { trustFilePath } from './settings/trust-path.js';
+export type { TrustFolderOptions } from './settings/trust-path.js';
+export type { TrustFolderResult } from './settings/trust-writer.js';
 export type { TrustLevel } from './settings/trusted-folders.js';
 export type { SetSelectedAuthTypeOptions, SetSelectedAuthTypeResult, WritableSettingsScope } from './settings/writer.js';
 export type { ModelProviderEntry } from './settings/types.js';

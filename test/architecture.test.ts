@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
@@ -189,7 +189,7 @@ describe('the import graph', () => {
 });
 
 describe('the built package at run time', () => {
-  it("import('qwen-auth') and an API-key resolution with no files never load zod; a settings file does", () => {
+  it("import('qwen-auth'), an API-key resolution and a cached login never load zod when the files are well-formed; a wrong value does", () => {
     // zod is bundled into dist/zod-mini.cjs alone, required when first needed: no other file holds its code.
     expect(readFileSync(join(DIST, 'zod-mini.cjs'), 'utf8')).toMatch(/ZodError/);
     for (const f of readdirSync(DIST).filter((n) => /\.(c?js)$/.test(n) && n !== 'zod-mini.cjs')) {
@@ -213,16 +213,36 @@ describe('the built package at run time', () => {
       writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});`);
       const home = join(dir, 'home');
       const withSettings = join(dir, 'with-settings');
+      const wellFormed = join(dir, 'well-formed');
       mkdirSync(home);
       mkdirSync(join(withSettings, '.qwen'), { recursive: true });
       writeFileSync(join(withSettings, '.qwen', 'settings.json'), JSON.stringify({ model: { name: 5 } }));
+      // The cold path: a user settings file with a comment, env and a model provider, and a cached Qwen OAuth login.
+      mkdirSync(join(wellFormed, '.qwen'), { recursive: true });
+      writeFileSync(
+        join(wellFormed, '.qwen', 'settings.json'),
+        '{\n  // user settings\n  "model": { "name": "qwen3-coder-plus" },\n  "env": { "X_SETTING": "1" },\n  "advanced": { "excludedEnvVars": ["DEBUG"] },\n  "modelProviders": { "openai": [{ "id": "qwen3-coder-plus", "baseUrl": "https://dashscope.aliyuncs.com/compatible-mode/v1" }] }\n}\n',
+      );
+      const login = {
+        access_token: 'at-0000',
+        refresh_token: 'rt-0000',
+        token_type: 'Bearer',
+        resource_url: 'portal.qwen.ai',
+        expiry_date: Date.now() + 3_600_000,
+      };
+      writeFileSync(join(wellFormed, '.qwen', 'oauth_creds.json'), JSON.stringify(login));
       // Both builds; the CJS module cache holds every file require() took (dist/zod-mini.cjs included).
       // node_modules/zod (a development dependency) is never taken by the built package.
-      const run = (entry: string, homeDir: string): { type: string; zod: string[]; diagnostics: string[] } => {
+      const run = (
+        entry: string,
+        homeDir: string,
+        env: Record<string, string> = { OPENAI_API_KEY: 'sk-x' },
+      ): { type: string; zod: string[]; diagnostics: string[] } => {
         const main = `import { createRequire } from 'node:module';
           const { resolveAuth } = await import(${JSON.stringify(join(DIST, entry))});
           const imported = Object.keys(createRequire(import.meta.url).cache).filter((k) => (k.includes('/node_modules/zod/') || k.endsWith('/dist/zod-mini.cjs')));
-          const a = await resolveAuth({ cwd: ${JSON.stringify(homeDir)}, homeDir: ${JSON.stringify(homeDir)}, env: { OPENAI_API_KEY: 'sk-x', PATH: process.env.PATH } });
+          const a = await resolveAuth({ cwd: ${JSON.stringify(homeDir)}, homeDir: ${JSON.stringify(homeDir)}, env: { ...${JSON.stringify(env)}, PATH: process.env.PATH } });
+          if (a.type === 'qwen-oauth' && !(await a.getAccessToken())) throw new Error('no token');
           const zod = Object.keys(createRequire(import.meta.url).cache).filter((k) => (k.includes('/node_modules/zod/') || k.endsWith('/dist/zod-mini.cjs')));
           if (imported.length) zod.unshift('at import: ' + imported[0]);
           process.stdout.write(JSON.stringify({ type: a.type, zod, diagnostics: a.diagnostics.map((d) => d.message) }));`;
@@ -234,6 +254,26 @@ describe('the built package at run time', () => {
         expect(bare.type).toBe('openai');
         expect(bare.zod, `${entry}: no zod without outside data`).toEqual([]);
         expect(readFileSync(log, 'utf8')).not.toMatch(/node_modules\/zod\//);
+        // Well-formed outside data passes the quick accepts beside the schemas: zod stays unloaded.
+        writeFileSync(log, '');
+        const apiKey = run(entry, wellFormed);
+        expect([apiKey.type, apiKey.diagnostics], entry).toEqual(['openai', []]);
+        expect(apiKey.zod, `${entry}: a well-formed settings file needs no zod`).toEqual([]);
+        const oauth = run(entry, wellFormed, {});
+        expect(oauth.type, entry).toBe('qwen-oauth');
+        expect(oauth.zod, `${entry}: a well-formed cached login needs no zod`).toEqual([]);
+        if (entry === 'index.js') {
+          // The cold paths load index.js and, for the login, the Qwen OAuth chunk: no writer, lock, browser opener or check.
+          const ours = pathToFileURL(DIST).href;
+          const loaded = [
+            ...new Set(
+              readFileSync(log, 'utf8')
+                .split('\n')
+                .filter((u) => u.startsWith(ours)),
+            ),
+          ].map((u) => u.slice(ours.length).replace(/-[A-Z0-9]{8}\.js$/, '.js'));
+          expect(loaded.sort()).toEqual(['index.js', 'oauth-parts.js']);
+        }
         // The positive control: a settings file is outside data, checked by zod, worded as before.
         const checked = run(entry, withSettings);
         expect(checked.zod, `${entry}: the bundled zod checks the settings file`).toEqual([join(DIST, 'zod-mini.cjs')]);

@@ -1,26 +1,27 @@
 /**
  * The helpers for wrapping qwen-auth in a command line: authFlags works with
- * node:util parseArgs as it stands and maps to commander; overridesFromFlags
- * takes either spelling and checks --auth-type.
+ * node:util parseArgs as it stands (Qwen Code's four flags and
+ * --trust-workspace); overridesFromFlags takes either spelling and checks
+ * --auth-type; optionsFromFlags gives everything the flags carry, and a
+ * remedy that names --trust-workspace names a flag the tool now has.
  */
 import { parseArgs } from 'node:util';
-import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
-import { authFlags, isAuthError, overridesFromFlags } from '../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { authFlags, isAuthError, optionsFromFlags, overridesFromFlags, resolveAuth } from '../src/index.js';
 import { isFromFlags } from '../src/flags.js';
 import { OVERRIDE_FLAGS } from '../src/override-flags.js';
+import { makeTree, type Tree } from './support/tree.js';
 
 const ARGS = ['--auth-type', 'openai', '--openai-api-key', 'sk-flag-000000000000', '--openai-base-url', 'https://openrouter.ai/api/v1', '--model', 'm1'];
 const EXPECTED = { authType: 'openai', apiKey: 'sk-flag-000000000000', baseUrl: 'https://openrouter.ai/api/v1', model: 'm1' };
 
 describe('authFlags', () => {
-  it('spells exactly the flags of the overrides', () => {
-    expect(
-      Object.keys(authFlags)
-        .map((n) => `--${n}`)
-        .sort(),
-    ).toEqual(Object.values(OVERRIDE_FLAGS).sort());
-    for (const [name, f] of Object.entries(authFlags)) expect(OVERRIDE_FLAGS[f.override]).toBe(`--${name}`);
+  it('spells exactly the flags of the overrides (those taking a value), and --trust-workspace (a switch)', () => {
+    const values = Object.entries(authFlags).filter(([, f]) => f.type === 'string');
+    expect(values.map(([n]) => `--${n}`).sort()).toEqual(Object.values(OVERRIDE_FLAGS).sort());
+    for (const [name, f] of values) expect(f.type === 'string' && OVERRIDE_FLAGS[f.override]).toBe(`--${name}`);
+    expect(authFlags['trust-workspace']).toEqual({ type: 'boolean', option: 'trustWorkspace', description: expect.stringContaining('vouch for this folder') });
+    expect(Object.isFrozen(authFlags['trust-workspace'])).toBe(true);
   });
 
   it('is a parseArgs options spec as it stands, and its values make the overrides', () => {
@@ -28,12 +29,23 @@ describe('authFlags', () => {
     expect(overridesFromFlags(values)).toEqual(EXPECTED);
   });
 
-  it('maps to commander in one line, whose camelCase values make the same overrides', () => {
-    const program = new Command().exitOverride();
-    for (const [name, f] of Object.entries(authFlags)) program.option(`--${name} <${f.valueName}>`, f.description);
-    program.parse(ARGS, { from: 'user' });
-    expect(program.opts()).toMatchObject({ openaiBaseUrl: 'https://openrouter.ai/api/v1' });
-    expect(overridesFromFlags(program.opts())).toEqual(EXPECTED);
+  it('parses --trust-workspace as a switch with parseArgs, and optionsFromFlags carries it', () => {
+    const { values } = parseArgs({ args: [...ARGS, '--trust-workspace'], options: { ...authFlags }, strict: true });
+    expect(values['trust-workspace']).toBe(true);
+    expect(optionsFromFlags(values)).toEqual({ overrides: EXPECTED, trustWorkspace: true });
+    expect(() => parseArgs({ args: ['--trust-workspace=yes'], options: { ...authFlags }, strict: true })).toThrow();
+  });
+
+  it('camelCase values (as commander and yargs give them) make the same overrides', () => {
+    const camel = {
+      authType: 'openai',
+      openaiApiKey: 'sk-flag-000000000000',
+      openaiBaseUrl: 'https://openrouter.ai/api/v1',
+      model: 'm1',
+      trustWorkspace: true,
+    };
+    expect(overridesFromFlags(camel)).toEqual(EXPECTED);
+    expect(optionsFromFlags(camel)).toEqual({ overrides: EXPECTED, trustWorkspace: true });
   });
 
   it('takes yargs-style values (both spellings, same value)', () => {
@@ -75,5 +87,70 @@ describe('overridesFromFlags', () => {
     expect(Object.isFrozen(o)).toBe(true);
     expect(isFromFlags({ ...o })).toBe(false);
     expect(isFromFlags({ model: 'm' })).toBe(false);
+  });
+});
+
+describe('optionsFromFlags', () => {
+  it('leaves trustWorkspace out unless the switch is on; the overrides are marked', () => {
+    for (const values of [{}, { 'trust-workspace': false }, { trustWorkspace: undefined }]) {
+      const o = optionsFromFlags(values);
+      expect(o).toEqual({ overrides: {} });
+      expect(Object.hasOwn(o, 'trustWorkspace')).toBe(false);
+      expect(isFromFlags(o.overrides)).toBe(true);
+    }
+    expect(Object.isFrozen(optionsFromFlags({ model: 'm' }))).toBe(true);
+  });
+
+  it('checks the values like overridesFromFlags, with { qwenCode } too', () => {
+    expect(optionsFromFlags({ 'auth-type': 'anthropic' }, { qwenCode: '0.24' }).overrides).toEqual({ authType: 'anthropic' });
+    expect(() => optionsFromFlags({ 'auth-type': 'anthropic' })).toThrow(/--auth-type/);
+    expect(() => optionsFromFlags(null as never)).toThrow(/optionsFromFlags\(\) takes the values object/);
+  });
+
+  it.each([[{ 'trust-workspace': 'yes' }], [{ trustWorkspace: ['a'] }]])('%j is INVALID_OPTION naming --trust-workspace', (values) => {
+    let error: unknown;
+    try {
+      optionsFromFlags(values);
+    } catch (e) {
+      error = e;
+    }
+    expect(isAuthError(error, 'INVALID_OPTION')).toBe(true);
+    expect(error).toMatchObject({ details: { option: '--trust-workspace' } });
+    expect((error as { remedy: string }).remedy).toContain('--trust-workspace');
+  });
+});
+
+describe('a wrapping tool: the remedy names --trust-workspace, a flag of authFlags, and passing it works', () => {
+  let tree: Tree | undefined;
+  afterEach(() => tree?.remove());
+  const KEY = 'sk-user-flags-000000000000000000';
+  const EVIL = 'http://127.0.0.1:9/v1';
+
+  it.each(['0.12', '0.24'] as const)('qwenCode %s', async (qwenCode) => {
+    tree = makeTree({
+      'home/.qwen/settings.json': '{"security":{"auth":{"selectedType":"openai"}}}',
+      'w/.qwen/settings.json': JSON.stringify({ security: { auth: { baseUrl: EVIL } } }),
+    });
+    const resolve = (args: string[]) => {
+      const { values } = parseArgs({ args, options: { ...authFlags }, strict: true });
+      return resolveAuth({
+        ...optionsFromFlags(values, { qwenCode }),
+        qwenCode,
+        cwd: tree!.path('w'),
+        homeDir: tree!.path('home'),
+        env: { OPENAI_API_KEY: KEY },
+      });
+    };
+    const error = await resolve([]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isAuthError(error, 'UNTRUSTED_DESTINATION')).toBe(true);
+    const remedy = (error as { remedy: string }).remedy;
+    const named = /--[a-z-]+/.exec(remedy.slice(remedy.indexOf('--trust-workspace')))?.[0];
+    expect(named).toBe('--trust-workspace');
+    expect(Object.keys(authFlags)).toContain(named!.slice(2));
+    const auth = await resolve(['--trust-workspace']);
+    expect(auth.baseUrl).toBe(EVIL);
   });
 });

@@ -5,7 +5,7 @@ import {
   createFileTokenStore,
   createKeychainTokenStore,
   type OpenedKeychainStore,
-  overridesFromFlags,
+  optionsFromFlags,
   redactText,
   type QwenCodeVersion,
   type QwenOAuthOptions,
@@ -13,7 +13,7 @@ import {
   type TokenStore,
 } from 'qwen-auth';
 
-/** What commander hands the actions: every option of ./options.ts, camelCase. */
+/** What the parser (./parse.ts) hands the commands: every option of ./options.ts, camelCase. */
 export interface GlobalFlags {
   readonly cwd?: string;
   readonly authType?: string;
@@ -38,13 +38,23 @@ export interface GlobalFlags {
   readonly trustWorkspace?: boolean;
 }
 
-/** A mistake in the command line: exit 2. */
-export class UsageError extends Error {}
+/** A mistake in the command line: exit 2. `command`: the command whose help the hint names. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `status` and `env` ask git about the files holding keys unless `--no-git-check`. */
+export const gitCheck = (flags: GlobalFlags) => ({ gitCheck: flags.gitCheck !== false });
 
 /** The store kinds `--store` takes. */
 export const STORE_KINDS = ['file', 'keychain'] as const;
 
-/** The store kind named by `--store`, checked (default `file`; commander checks the choices too). */
+/** The store kind named by `--store`, checked (default `file`; the parser checks the choices too). */
 export function storeKind(value: string | undefined): (typeof STORE_KINDS)[number] {
   if (value === undefined) return 'file';
   if ((STORE_KINDS as readonly string[]).includes(value)) return value as (typeof STORE_KINDS)[number];
@@ -63,7 +73,7 @@ export function fallbackReason(store: TokenStore): string | undefined {
   return typeof reason === 'string' ? reason : undefined;
 }
 
-/** The mode named by `--qwen-code`, checked (commander checks the choices too). */
+/** The mode named by `--qwen-code`, checked (the parser checks the choices too). */
 export function qwenCodeFlag(value: string | undefined): QwenCodeVersion | undefined {
   if (value === undefined) return undefined;
   if (value === '0.12' || value === '0.24') return value;
@@ -99,14 +109,16 @@ function cwdFlag(value: string | undefined): string {
 
 export function contextFrom(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): Context {
   const qwenCode = qwenCodeFlag(flags.qwenCode);
+  const cwd = cwdFlag(flags.cwd);
+  // The library checks --auth-type and names the flags in its messages; --trust-workspace is one of its flags too.
+  const fromFlags = optionsFromFlags(flags as Record<string, unknown>, qwenCode ? { qwenCode } : {});
   return {
     ...(qwenCode && { qwenCode }),
-    ...(flags.trustWorkspace === true && { trustWorkspace: true }),
-    cwd: cwdFlag(flags.cwd),
+    ...(fromFlags.trustWorkspace && { trustWorkspace: true }),
+    cwd,
     homeDir: homedir(),
     env,
-    // The library checks --auth-type and names the flags in its messages.
-    overrides: overridesFromFlags(flags as Record<string, unknown>, qwenCode ? { qwenCode } : {}),
+    overrides: fromFlags.overrides,
     oauth: {
       ...(flags.deviceEndpoint && { deviceAuthorizationEndpoint: flags.deviceEndpoint }),
       ...(flags.tokenEndpoint && { tokenEndpoint: flags.tokenEndpoint }),

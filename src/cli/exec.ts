@@ -7,7 +7,7 @@
  */
 import { delimiter, isAbsolute, join } from 'node:path';
 import { type Context, type GlobalFlags, UsageError } from './context.js';
-import { EXIT } from './commands.js';
+import { EXIT } from './exit.js';
 import type { Output } from './output.js';
 import { nodeChildProcess, nodeFs, nodeOs, statSync } from './node.js';
 import { resolveForTool, tokenReport, type TokenReport } from './token.js';

@@ -2,160 +2,93 @@
  * `qwen-auth`: which key is in use, from where, why it fails, which `.env`
  * was read — and the Qwen OAuth login. Built on the public API only; also
  * the reference example of wrapping the library in a command.
+ *
+ * A start costs what the command runs: the line is parsed from two small
+ * tables (./commands.ts, ./options.ts), and only then is the chosen
+ * command's code loaded (help's too).
  */
-import { Command, CommanderError } from 'commander';
 import { isAuthError, redactText } from 'qwen-auth';
-import { env, EXIT, login, logout, providers, status, use } from './commands.js';
-import { contextFrom, type GlobalFlags, UsageError } from './context.js';
-import { addOptions, COMMANDS, wantsJson } from './options.js';
+import type { CommandOrHelp } from './commands.js';
+import { contextFrom, UsageError } from './context.js';
+import { EXIT } from './exit.js';
+import { type CommandName, wantsJson } from './options.js';
 import { createOutput, printFailure } from './output.js';
-import { exec } from './exec.js';
-import { serve, type ServeFlags } from './serve.js';
-import { token } from './token.js';
-import { trust } from './trust.js';
+import { type CommandLine, parseCommandLine } from './parse.js';
+import type { ServeFlags } from './serve.js';
+
+/** Every command's flags (./options.ts), as the parser gives them. */
+type Flags = ServeFlags & { readonly browser?: boolean; readonly qr?: boolean; readonly scope?: string };
 
 /** Replaced with package.json's version at build time. */
 declare const QWEN_AUTH_VERSION: string;
 
 const out = createOutput();
-const json = wantsJson(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const json = wantsJson(argv);
 const USAGE_REMEDY = 'Run `qwen-auth help <command>` for its options; `qwen-auth --help` lists the commands.';
 
-// Piped into `head` and the like: stop quietly when the reader goes away.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-function program(): Command {
-  const cmd = new Command('qwen-auth')
-    .description("Qwen Code's authentication and configuration, explained.")
-    .version(QWEN_AUTH_VERSION)
-    .exitOverride()
-    .helpCommand(false)
-    // With --json, parsing errors are reported once, as JSON on stdout (see the catch below).
-    .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => (json ? true : process.stderr.write(s)),
-      // Commander quotes the arguments it rejects: a key pasted into the wrong place is shown redacted.
-      outputError: (s, write) =>
-        write(
-          s
-            .split('\n')
-            .map((line) => redactText(line, 2_000))
-            .join('\n'),
-        ),
-    });
-  if (!json) cmd.showHelpAfterError();
-
-  addOptions(cmd.command('status'), 'status')
-    .description('what resolves here: type, provider, base URL, model, key (redacted), each with its source')
-    .action(async (flags: GlobalFlags) => {
-      process.exitCode = await status(contextFrom(flags), flags, out);
-    });
-
-  addOptions(cmd.command('env'), 'env')
-    .description('the .env search: folders searched, the file used, keys applied / excluded / shadowed, files not read')
-    .action(async (flags: GlobalFlags) => {
-      process.exitCode = await env(contextFrom(flags), flags, out);
-    });
-
-  addOptions(cmd.command('providers'), 'providers')
-    .description('the provider registry: endpoints per region, key formats, variables, status, quotas')
-    .action((flags: GlobalFlags) => {
-      process.exitCode = providers(flags, out);
-    });
-
-  addOptions(cmd.command('use'), 'use')
-    .description("switch the auth method (Qwen Code's /auth), in settings.json")
-    .argument('<type>', 'openai or qwen-oauth; with --qwen-code 0.24 also anthropic, openai-responses, gemini, vertex-ai')
-    .action(async (type: string, flags: GlobalFlags & { scope: string }) => {
-      process.exitCode = await use(contextFrom(flags), type, flags.scope, out, flags.json === true);
-    });
-
-  addOptions(cmd.command('login'), 'login')
-    .description('log in with the Qwen OAuth device flow')
-    .action(async (flags: GlobalFlags & { browser?: boolean; qr?: boolean }) => {
+/** Runs a command, its module loaded now; returns the exit code. */
+async function run(command: CommandName, flags: Flags, args: readonly string[]): Promise<number> {
+  switch (command) {
+    case 'status':
+      return (await import('./status.js')).status(contextFrom(flags), flags, out);
+    case 'env':
+      return (await import('./env.js')).env(contextFrom(flags), flags, out);
+    case 'providers':
+      return (await import('./providers.js')).providers(flags, out);
+    case 'use':
+      return (await import('./use.js')).use(contextFrom(flags), args[0]!, String(flags.scope), out, flags.json === true);
+    case 'login': {
+      const { login } = await import('./login.js');
       const controller = new AbortController();
       // A command may own SIGINT (the library never does): Ctrl-C cancels the login cleanly.
       const onSigint = (): void => controller.abort();
       process.once('SIGINT', onSigint);
       try {
-        process.exitCode = await login(contextFrom(flags), flags, out, controller.signal);
+        return await login(contextFrom(flags), flags, out, controller.signal);
       } finally {
         process.off('SIGINT', onSigint);
       }
-    });
-
-  addOptions(cmd.command('logout'), 'logout')
-    .description('forget the Qwen OAuth login')
-    .action(async (flags: GlobalFlags) => {
-      process.exitCode = await logout(contextFrom(flags), flags, out);
-    });
-
-  addOptions(cmd.command('token'), 'token')
-    .description('print the credential a tool would send (API key, or a fresh Qwen OAuth token) and a newline')
-    .action(async (flags: GlobalFlags) => {
-      process.exitCode = await token(contextFrom(flags), flags, out);
-    });
-
-  addOptions(cmd.command('exec'), 'exec')
-    .description('run a command with OPENAI_API_KEY, OPENAI_BASE_URL and OPENAI_MODEL set from what resolves here')
-    .usage('[options] -- <command> [args...]')
-    .argument('<command...>', 'the command to run, after --')
-    .action(async (argv: string[], flags: GlobalFlags) => {
-      process.exitCode = await exec(contextFrom(flags), flags, argv, out);
-    });
-
-  addOptions(cmd.command('serve'), 'serve')
-    .description('a loopback endpoint for any client: forwards to the resolved endpoint with a fresh credential')
-    .action(async (flags: ServeFlags) => {
+    }
+    case 'logout':
+      return (await import('./login.js')).logout(contextFrom(flags), flags, out);
+    case 'token':
+      return (await import('./token.js')).token(contextFrom(flags), flags, out);
+    case 'exec':
+      return (await import('./exec.js')).exec(contextFrom(flags), flags, args, out);
+    case 'serve': {
+      const { serve } = await import('./serve.js');
       const stop = new AbortController();
       // A command may own SIGINT/SIGTERM (the library never does): either stops the server cleanly.
       const onSignal = (): void => stop.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        process.exitCode = await serve(contextFrom(flags), flags, out, stop.signal);
+        return await serve(contextFrom(flags), flags, out, stop.signal);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
-    });
+    }
+    case 'trust':
+      return (await import('./trust.js')).trust(contextFrom(flags), args[0], out, flags.json === true);
+  }
+}
 
-  addOptions(cmd.command('trust'), 'trust')
-    .description("trust a folder in Qwen Code's trusted-folders file: its files may then choose where a key goes")
-    .argument('[dir]', 'the folder (default: the current one)')
-    .action(async (dir: string | undefined, flags: GlobalFlags) => {
-      process.exitCode = await trust(contextFrom(flags), dir, out, flags.json === true);
-    });
-
-  cmd
-    .command('help')
-    .description('help for a command')
-    .argument('[command]', COMMANDS.join(', '))
-    .option('--json', 'failures as JSON on stdout')
-    .action((name: string | undefined) => {
-      if (name === undefined) cmd.help();
-      const sub = cmd.commands.find((c) => c.name() === name);
-      if (!sub) throw new UsageError(`unknown command '${name}'; the commands are ${COMMANDS.join(', ')}.`);
-      sub.help();
-    });
-
-  return cmd;
+/** Help on stdout (exit 0), or on stderr when nothing was asked (exit 2). */
+async function help(command: CommandOrHelp | undefined, error: boolean): Promise<number> {
+  const { helpText } = await import('./help.js');
+  out[error ? 'error' : 'line'](helpText(command, out.width).trimEnd());
+  return error ? EXIT.usage : EXIT.ok;
 }
 
 /** Reports any failure (as JSON on stdout with --json) and returns the exit code. */
-function fail(error: unknown): number {
-  if (error instanceof CommanderError) {
-    if (error.exitCode === 0) return EXIT.ok; // --help, --version
-    // commander has printed the message (and the help) to stderr, unless --json.
-    if (json) printFailure(out, true, { code: 'USAGE', message: redactText(error.message.replace(/^error: /, ''), 2_000), remedy: USAGE_REMEDY });
-    return EXIT.usage;
-  }
+function fail(error: unknown, command: string | undefined): number {
   if (error instanceof UsageError) {
-    if (json) printFailure(out, true, { code: 'USAGE', message: error.message, remedy: USAGE_REMEDY });
-    else out.error(`error: ${error.message}\n${USAGE_REMEDY}`);
+    const about = error.command ?? command;
+    const remedy = about ? `Run \`qwen-auth help ${about}\` for its options; \`qwen-auth --help\` lists the commands.` : USAGE_REMEDY;
+    if (json) printFailure(out, true, { code: 'USAGE', message: error.message, remedy });
+    else out.error(`error: ${error.message}\n${remedy}`);
     return EXIT.usage;
   }
   if (isAuthError(error)) {
@@ -164,13 +97,27 @@ function fail(error: unknown): number {
     return error.code === 'INVALID_OPTION' || error.code === 'INVALID_OPTION_TYPE' ? EXIT.usage : error.code === 'ABORTED' ? EXIT.cancelled : EXIT.failed;
   }
   const message = error instanceof Error ? error.message : String(error);
-  if (json) printFailure(out, true, { code: 'INTERNAL', message, remedy: 'This is a bug in qwen-auth; please report it with this output.' });
+  if (json)
+    printFailure(out, true, {
+      code: 'INTERNAL',
+      message: redactText(message, 2_000),
+      remedy: 'This is a bug in qwen-auth; please report it with this output.',
+    });
   else out.error(error instanceof Error && error.stack ? error.stack : message);
   return EXIT.failed;
 }
 
+let line: CommandLine | undefined;
 try {
-  await program().parseAsync(process.argv);
+  line = parseCommandLine(argv);
+  if (line.kind === 'version') {
+    out.line(QWEN_AUTH_VERSION);
+    process.exitCode = EXIT.ok;
+  } else if (line.kind === 'help') {
+    process.exitCode = await help(line.command, line.error === true);
+  } else {
+    process.exitCode = await run(line.command, line.flags as Flags, line.args);
+  }
 } catch (error) {
-  process.exitCode = fail(error);
+  process.exitCode = fail(error, line?.kind === 'run' ? line.command : undefined);
 }

@@ -10,11 +10,13 @@ import type * as Crypto from 'node:crypto';
 import type * as Fs from 'node:fs';
 import type * as Http from 'node:http';
 import type * as Os from 'node:os';
+import type * as Util from 'node:util';
 
 export const nodeFs = (): typeof Fs => process.getBuiltinModule('node:fs');
 export const nodeOs = (): typeof Os => process.getBuiltinModule('node:os') as typeof Os;
 export const nodeChildProcess = (): typeof ChildProcess => process.getBuiltinModule('node:child_process') as typeof ChildProcess;
 export const nodeCrypto = (): typeof Crypto => process.getBuiltinModule('node:crypto') as typeof Crypto;
+export const nodeUtil = (): typeof Util => process.getBuiltinModule('node:util') as typeof Util;
 export const nodeHttp = (): typeof Http => process.getBuiltinModule('node:http') as typeof Http;
 
 export const existsSync = (path: string): boolean => nodeFs().existsSync(path);

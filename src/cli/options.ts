@@ -3,7 +3,6 @@
  * to. docs/cli.md has the same table, and a test compares it with each
  * command's `--help`. To add an option, add a row here.
  */
-import { type Command, Option } from 'commander';
 import { authFlags } from 'qwen-auth';
 import { STORE_KINDS } from './context.js';
 
@@ -11,7 +10,7 @@ export const COMMANDS = ['status', 'env', 'providers', 'use', 'login', 'logout',
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliOption {
-  /** commander's flags string, e.g. `--cwd <dir>`. */
+  /** The option as help shows it: `--cwd <dir>` (takes a value), `--json` (a switch), `--no-qr` (a switch that turns `qr` off). */
   readonly flags: string;
   readonly description: string;
   readonly commands: readonly CommandName[];
@@ -35,19 +34,13 @@ export const OPTIONS: readonly CliOption[] = [
     choices: ['0.12', '0.24'],
     commands: [...FOLDER_COMMANDS, 'trust'],
   },
-  // Qwen Code's own flags, from the library's authFlags.
+  // The library's flags for wrapping tools: Qwen Code's own four, and --trust-workspace.
   ...Object.entries(authFlags).map(
-    ([name, f]): CliOption => ({
-      flags: `--${name} <${f.valueName}>`,
-      description: `${f.description}, as Qwen Code takes it`,
-      commands: ['status', ...TOOL_COMMANDS],
-    }),
+    ([name, f]): CliOption =>
+      f.type === 'string'
+        ? { flags: `--${name} <${f.valueName}>`, description: `${f.description}, as Qwen Code takes it`, commands: ['status', ...TOOL_COMMANDS] }
+        : { flags: `--${name}`, description: f.description, commands: ['status', 'env', ...TOOL_COMMANDS] },
   ),
-  {
-    flags: '--trust-workspace',
-    description: 'vouch for this folder: let its .env and .qwen/settings.json choose where a key from a more trusted place goes',
-    commands: ['status', 'env', ...TOOL_COMMANDS],
-  },
   { flags: '--strict', description: 'exit 1 when a diagnostic of level warning or error is present', commands: ['status'] },
   {
     flags: '--check',
@@ -81,16 +74,28 @@ export const OPTIONS: readonly CliOption[] = [
   { flags: '--no-qr', description: 'do not print a QR code', commands: ['login'] },
 ];
 
-/** Adds to `cmd` every option that applies to the command `name`. */
-export function addOptions(cmd: Command, name: CommandName): Command {
-  for (const o of OPTIONS) {
-    if (!o.commands.includes(name)) continue;
-    const option = new Option(o.flags, o.description);
-    if (o.choices) option.choices(o.choices);
-    if (o.defaultValue !== undefined) option.default(o.defaultValue);
-    cmd.addOption(option);
-  }
-  return cmd;
+/** An option as the parser sees it. */
+export interface ParsedOption {
+  /** The long name without dashes, as typed: `cwd`, `no-git-check`. */
+  readonly name: string;
+  /** Where its value goes in the flags: `cwd`, `gitCheck` (camelCase, without `no-`). */
+  readonly key: string;
+  /** Takes a value (`--cwd <dir>`); else a switch. */
+  readonly takesValue: boolean;
+  /** A `--no-…` switch: sets its key to false. */
+  readonly negated: boolean;
+  readonly spec: CliOption;
+}
+
+const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** The options of a command, in the order help lists them (`extra`: options of its own, as `help` has). */
+export function optionsOf(command: string, extra: readonly CliOption[] = []): ParsedOption[] {
+  return [...OPTIONS.filter((o) => (o.commands as readonly string[]).includes(command)), ...extra].map((spec) => {
+    const name = /^--([a-z0-9-]+)/.exec(spec.flags)![1]!;
+    const negated = name.startsWith('no-');
+    return { name, key: camel(negated ? name.slice(3) : name), takesValue: spec.flags.includes('<'), negated, spec };
+  });
 }
 
 /** True when `--json` is among the arguments (before a `--`): failures of parsing are JSON too. */

@@ -2,9 +2,13 @@
  * Terminal output: colour only on a TTY and never with NO_COLOR, plain text
  * when piped, JSON when asked.
  */
+import { fdSink, type Sink, streamSink } from './sink.js';
+
 export interface Output {
   readonly color: boolean;
   readonly tty: boolean;
+  /** Columns for text laid out to fit (help): the terminal's, 80 when stdout is not one. */
+  readonly width: number;
   line(text?: string): void;
   error(text?: string): void;
   json(value: unknown): void;
@@ -22,6 +26,8 @@ const SEQUENCES =
   /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|(?:\u001b[PX^_]|[\u0090\u0098\u009e\u009f])[^\u001b\u009c]*(?:\u001b\\|\u009c)?|\u001b[\s\S]?/g;
 /** What is left that a terminal acts on: C0 but tab and newline, DEL, C1, and the bidirectional overrides. */
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** Any character either of the above starts with: most text has none, and is returned as it is. */
+const ANY_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 /* eslint-enable no-control-regex */
 
 /**
@@ -30,7 +36,8 @@ const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u
  * characters shown as U+FFFD. Tab and newline stay.
  */
 export function clean(text: string): string {
-  return String(text).replace(SEQUENCES, '').replace(CONTROLS, '\ufffd');
+  const s = String(text);
+  return ANY_CONTROL.test(s) ? s.replace(SEQUENCES, '').replace(CONTROLS, '\ufffd') : s;
 }
 
 /** The colours this command paints, the only escape sequences it prints through {@link Output}. */
@@ -56,20 +63,24 @@ export function safeJson(value: unknown): string {
   );
 }
 
-export function createOutput(
-  stdout: NodeJS.WriteStream = process.stdout,
-  stderr: NodeJS.WriteStream = process.stderr,
-  env: NodeJS.ProcessEnv = process.env,
-): Output {
-  const tty = stdout.isTTY === true;
+/**
+ * The command's output: by default descriptors 1 and 2 (see ./sink.ts; stderr is
+ * looked at only when something is written to it); tests pass streams.
+ */
+export function createOutput(stdout?: NodeJS.WriteStream, stderr?: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Output {
+  const out = stdout ? streamSink(stdout) : fdSink(1, () => process.stdout);
+  let err: Sink | undefined = stderr && streamSink(stderr);
+  const errSink = (): Sink => (err ??= fdSink(2, () => process.stderr));
+  const tty = out.tty;
   const color = tty && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   const paint = (code: number, reset: number) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[${reset}m` : text);
   return {
     color,
     tty,
-    line: (text = '') => void stdout.write(`${safeLine(text, color)}\n`),
-    error: (text = '') => void stderr.write(`${safeLine(text, color)}\n`),
-    json: (value) => void stdout.write(`${safeJson(value)}\n`),
+    width: out.columns || 80,
+    line: (text = '') => out.write(`${safeLine(text, color)}\n`),
+    error: (text = '') => errSink().write(`${safeLine(text, color)}\n`),
+    json: (value) => out.write(`${safeJson(value)}\n`),
     bold: paint(1, 22),
     dim: paint(2, 22),
     red: paint(31, 39),

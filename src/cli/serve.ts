@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAuthError, redactText, redactUrl, type ResolvedAuth } from 'qwen-auth';
-import { EXIT } from './commands.js';
+import { EXIT } from './exit.js';
 import { type Context, type GlobalFlags, UsageError } from './context.js';
 import type { Output } from './output.js';
 import { nodeCrypto, nodeHttp } from './node.js';

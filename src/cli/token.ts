@@ -5,7 +5,7 @@
  */
 import { type ResolvedAuth, resolveAuth } from 'qwen-auth';
 import { type Context, type GlobalFlags, resolveOptions, storeKind } from './context.js';
-import { EXIT } from './commands.js';
+import { EXIT } from './exit.js';
 import type { Output } from './output.js';
 
 /** What `token --json` prints (field names are a contract). */

@@ -3,11 +3,13 @@
  * `modelProviders` entries), the credentials file and keychain entries, a
  * caller's provider definitions, the trusted-folders file — as zod schemas.
  *
- * Off the cold path: importing this file loads no zod. `zod/mini` (bundled
- * into the package as `dist/zod-mini.cjs`, see ./zod-mini.ts) is required
- * synchronously, like dotenv, the first time {@link schemas} is called,
- * which happens only when there is outside data to check: a resolution with
- * an API key from the environment and no files never calls it.
+ * Off the cold path: zod stays the one source of truth, but importing this
+ * file loads no zod, and neither does checking well-formed data. Each check
+ * first runs a quick accept written beside its schema, which can only say
+ * "certainly valid"; only when it cannot is `zod/mini` (bundled into the
+ * package as `dist/zod-mini.cjs`, see ./zod-mini.ts) required —
+ * synchronously, like dotenv — to decide and to word the problem. So a
+ * start that reads a well-formed settings file or login never loads zod.
  *
  * A check answers the first problem it finds ({@link Issue}) or undefined;
  * {@link describeIssue} words it for a diagnostic. No zod type leaves this
@@ -47,27 +49,78 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function build(z: typeof Zod) {
-  // Each schema is built when first used: a start that checks one settings file builds only its few.
-  const check = (make: () => ZodTypes.ZodMiniType): Check => {
-    let schema: ZodTypes.ZodMiniType | undefined;
-    return (value) => {
-      schema ??= make();
-      const r = z.safeParse(schema, value);
-      if (r.success) return undefined;
-      const issue = r.error.issues[0];
-      return issue ? { path: issue.path, code: issue.code, ...('expected' in issue && { expected: String(issue.expected) }) } : { path: [], code: 'invalid' };
-    };
-  };
+/**
+ * A `{ … }` that zod's looseObject hands back as it is: a plain object (the
+ * prototype JSON.parse gives, or none) without an own `__proto__` key
+ * (JSON.parse makes one; zod's copy would make it the copy's prototype).
+ * Anything else — class instances, inherited keys — is left to zod.
+ */
+const isObjectAsIs = (v: unknown): v is Record<string, unknown> => {
+  if (!isPlainObject(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && !Object.hasOwn(v, '__proto__');
+};
+/** A string with at least one character (zod's `minLength(1)` counts UTF-16 units, as `length` does). */
+const isNonEmptyString = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+/** `z.optional(z.string())`. */
+const optString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+/** `z.optional(z.nullable(z.string()))`. */
+const optNullString = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+/** Every index of an array (holes included: zod reads them as undefined) holds a string. */
+const isStringList = (v: unknown): boolean => {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  return true;
+};
+
+/**
+ * Each boundary check has two parts, by the same name: its zod schema
+ * ({@link zodSchemas}), the one source of truth, and a quick accept
+ * ({@link ACCEPT}) written against it. The accept answers only "certainly
+ * valid" (true) — for the well-formed data every start reads (a settings
+ * file, a login) — so zod need not load; anything else (false: "not
+ * obviously valid") goes to zod, which decides and words the problem. An
+ * accept never rejects, so it can only be narrower than its schema, never
+ * different: the property test (test/internal/schemas-accept.test.ts) runs
+ * both on generated values and requires that whatever an accept passes,
+ * zod passes with the same value. `providerDefinition` (a caller's data,
+ * off every cold path) has no accept.
+ */
+const ACCEPT = {
+  settingString: (v: unknown) => v === null || typeof v === 'string',
+  settingBoolean: (v: unknown) => v === null || typeof v === 'boolean',
+  settingStringList: isStringList,
+  settingObject: isObjectAsIs,
+  modelProviderList: Array.isArray,
+  modelProviderEntry: (v: unknown) =>
+    isObjectAsIs(v) && isNonEmptyString(v.id) && optString(v.name) && optString(v.baseUrl) && optString(v.envKey) && optString(v.wireApi),
+  // zod's number() refuses NaN and ±Infinity (JSON's 1e400 parses to Infinity).
+  credentialsJson: (v: unknown) =>
+    isObjectAsIs(v) &&
+    isNonEmptyString(v.access_token) &&
+    optNullString(v.refresh_token) &&
+    optNullString(v.token_type) &&
+    optNullString(v.resource_url) &&
+    (v.expiry_date === undefined || v.expiry_date === null || Number.isFinite(v.expiry_date)),
+  providerDefinition: (_: unknown) => false,
+  trustedFoldersFile: isObjectAsIs,
+  deviceCodeLifetime: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0,
+};
+
+/** The names of the checks. */
+export type CheckName = keyof typeof ACCEPT;
+
+/** The zod schemas, each built when first used: a start that checks one settings file builds only its few. */
+function zodSchemas(z: typeof Zod): Record<CheckName, () => ZodTypes.ZodMiniType> {
   const nonEmpty = () => z.string().check(z.minLength(1));
   return {
     // Settings (Qwen Code's settings.json). A leaf may be `null`: like an empty string, it unsets a lower scope's value.
-    settingString: check(() => z.nullable(z.string())),
-    settingBoolean: check(() => z.nullable(z.boolean())),
-    settingStringList: check(() => z.array(z.string())),
-    settingObject: check(() => z.looseObject({})),
-    modelProviderList: check(() => z.array(z.unknown())),
-    modelProviderEntry: check(() =>
+    settingString: () => z.nullable(z.string()),
+    settingBoolean: () => z.nullable(z.boolean()),
+    settingStringList: () => z.array(z.string()),
+    settingObject: () => z.looseObject({}),
+    modelProviderList: () => z.array(z.unknown()),
+    modelProviderEntry: () =>
       z.looseObject({
         id: nonEmpty(),
         name: z.optional(z.string()),
@@ -75,9 +128,8 @@ function build(z: typeof Zod) {
         envKey: z.optional(z.string()),
         wireApi: z.optional(z.string()),
       }),
-    ),
     // Qwen Code's oauth_creds.json (the file, or a keychain entry). Unknown fields are ignored.
-    credentialsJson: check(() =>
+    credentialsJson: () =>
       z.looseObject({
         access_token: nonEmpty(),
         refresh_token: z.optional(z.nullable(z.string())),
@@ -85,9 +137,8 @@ function build(z: typeof Zod) {
         resource_url: z.optional(z.nullable(z.string())),
         expiry_date: z.optional(z.nullable(z.number())),
       }),
-    ),
     // A provider definition as the public types describe it (a caller's data).
-    providerDefinition: check(() =>
+    providerDefinition: () =>
       z.looseObject({
         id: nonEmpty(),
         name: z.string(),
@@ -108,12 +159,58 @@ function build(z: typeof Zod) {
         docs: z.optional(z.string()),
         note: z.optional(z.string()),
       }),
-    ),
     // Qwen Code's trustedFolders.json: an object of folder → level (levels are checked by the reader).
-    trustedFoldersFile: check(() => z.looseObject({})),
+    trustedFoldersFile: () => z.looseObject({}),
     // The device authorization's `expires_in` (the rest is checked by openid-client): a positive, finite number.
-    deviceCodeLifetime: check(() => z.number().check(z.positive())),
+    deviceCodeLifetime: () => z.number().check(z.positive()),
   };
+}
+
+let zodModule: typeof Zod | undefined;
+let builders: Record<CheckName, () => ZodTypes.ZodMiniType> | undefined;
+const made = new Map<CheckName, ZodTypes.ZodMiniType>();
+
+/** `zod/mini`, required on first use. */
+function zod(): typeof Zod {
+  zodModule ??= createRequire(import.meta.url)(typeof QWEN_AUTH_ZOD === 'string' ? QWEN_AUTH_ZOD : 'zod/mini') as typeof Zod;
+  return zodModule;
+}
+
+/** The zod schema of a check, built when first used (loads zod). */
+function schemaOf(name: CheckName): ZodTypes.ZodMiniType {
+  let schema = made.get(name);
+  if (!schema) {
+    builders ??= zodSchemas(zod());
+    schema = builders[name]();
+    made.set(name, schema);
+  }
+  return schema;
+}
+
+/** Only for the equivalence test: zod's own answer for `value` (loads zod). */
+export function zodParse(name: CheckName, value: unknown): { success: boolean; data?: unknown } {
+  const r = zod().safeParse(schemaOf(name), value);
+  return r.success ? { success: true, data: r.data } : { success: false };
+}
+
+/** Only for the equivalence test: the quick accept of a check (no zod). */
+export function quickAccept(name: CheckName, value: unknown): boolean {
+  return ACCEPT[name](value);
+}
+
+function check(name: CheckName): Check {
+  const accept = ACCEPT[name];
+  return (value) => {
+    if (accept(value)) return undefined;
+    const r = zod().safeParse(schemaOf(name), value);
+    if (r.success) return undefined;
+    const issue = r.error.issues[0];
+    return issue ? { path: issue.path, code: issue.code, ...('expected' in issue && { expected: String(issue.expected) }) } : { path: [], code: 'invalid' };
+  };
+}
+
+function build() {
+  return Object.fromEntries(Object.keys(ACCEPT).map((name) => [name, check(name as CheckName)])) as { [K in CheckName]: Check };
 }
 
 /** The checks, by name. */
@@ -121,8 +218,8 @@ export type Schemas = ReturnType<typeof build>;
 
 let built: Schemas | undefined;
 
-/** The checks; `zod/mini` is loaded and the schemas are built on the first call. */
+/** The checks. Loads no zod: each check loads it (and builds its schema) the first time its quick accept cannot answer. */
 export function schemas(): Schemas {
-  built ??= build(createRequire(import.meta.url)(typeof QWEN_AUTH_ZOD === 'string' ? QWEN_AUTH_ZOD : 'zod/mini') as typeof Zod);
+  built ??= build();
   return built;
 }

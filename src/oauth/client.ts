@@ -5,7 +5,6 @@ import { createFileTokenStore } from '../storage/file-store.js';
 import type { QwenCredentials, TokenStore } from '../storage/types.js';
 import { checkResourceUrl } from './base-url.js';
 import type { GetTokenOptions } from '../requests/types.js';
-import { browserUnavailableReason, openBrowser } from './browser.js';
 import { resolveEndpoints } from './endpoints.js';
 import type { RetryPolicy } from './protocol.js';
 import { credentialsFromGrant, TokenManager } from './token-manager.js';
@@ -182,8 +181,10 @@ export function createQwenOAuthClient(options: QwenOAuthClientOptions = {}): Qwe
       const p = await protocol();
       const authorization = await p.protocol.startDeviceAuthorization(p.config, p.settings);
       const page = authorization.verificationUriComplete ?? authorization.verificationUri;
-      const wantBrowser = (o.openBrowser ?? options.openBrowser ?? true) && browserUnavailableReason(env) === undefined;
-      const browserOpened = wantBrowser ? await openBrowser(page, process.platform, env) : false;
+      // The browser opener (and its program search) loads here, on a login, not with a cached one.
+      const browser = await import('./browser.js');
+      const wantBrowser = (o.openBrowser ?? options.openBrowser ?? true) && browser.browserUnavailableReason(env) === undefined;
+      const browserOpened = wantBrowser ? await browser.openBrowser(page, process.platform, env) : false;
       await onVerification({
         userCode: authorization.userCode,
         verificationUri: authorization.verificationUri,

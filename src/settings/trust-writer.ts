@@ -3,31 +3,14 @@
  * adds `{ "<folder>": "TRUST_FOLDER" }`, in Qwen Code's format, keeping every
  * other rule; writes atomically with mode 0600. The reader is trusted-folders.ts.
  */
-import { fsp, homedir } from '../internal/node.js';
-import { join, resolve } from 'node:path';
-import { locateQwenHome } from '../env/qwen-home.js';
+import { fsp } from '../internal/node.js';
+import { resolve } from 'node:path';
 import { QwenAuthError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode } from '../internal/fs.js';
 import { stripJsonComments } from '../internal/jsonc.js';
-import type { EnvRecord, QwenCodeVersion } from '../types.js';
-import { folderTrustOf, readTrustRules, type TrustLevel, trustedFoldersPath } from './trusted-folders.js';
-
-export interface TrustFolderOptions {
-  /** Folder a relative `folder` is taken from (default `process.cwd()`). */
-  readonly cwd?: string;
-  readonly homeDir?: string;
-  /** Read for `QWEN_HOME` and `QWEN_CODE_TRUSTED_FOLDERS_PATH` (default `process.env`). */
-  readonly env?: EnvRecord;
-  /** Qwen's home folder (default as `resolveAuth` finds it for the mode). */
-  readonly qwenDir?: string;
-  /**
-   * Whose file: `'0.12'` (default) reads and writes `~/.qwen/trustedFolders.json`
-   * (Qwen Code 0.12 never followed `QWEN_HOME` there); `'0.24'` the one in
-   * Qwen's home folder. `QWEN_CODE_TRUSTED_FOLDERS_PATH` moves both.
-   */
-  readonly qwenCode?: QwenCodeVersion;
-}
+import { folderTrustOf, readTrustRules, type TrustLevel } from './trusted-folders.js';
+import { type TrustFolderOptions, trustFilePath } from './trust-path.js';
 
 export interface TrustFolderResult {
   /** The rules file written (or that already trusted the folder). */
@@ -40,22 +23,7 @@ export interface TrustFolderResult {
   readonly changed: boolean;
 }
 
-/** The trusted-folders file a mode reads: the one `resolveAuth`'s folder-trust check reads too. */
-export function trustFilePath(options: TrustFolderOptions = {}): string {
-  const env = options.env ?? process.env;
-  const homeDir = resolve(options.homeDir ?? homedir());
-  const cwd = resolve(options.cwd ?? process.cwd());
-  const qwenDir = options.qwenDir ?? (options.qwenCode === '0.24' ? locateQwenHome({ homeDir, env, cwd }).qwenDir : join(homeDir, '.qwen'));
-  return trustedFoldersPath(qwenDir, env, cwd);
-}
-
-/**
- * Trusts a folder for Qwen Code (and for qwen-auth's destination rule): adds
- * `"<folder>": "TRUST_FOLDER"` to the trusted-folders file, keeping every
- * other rule, and writes it atomically (mode 0600). A `DO_NOT_TRUST` on the
- * same path is replaced. Nothing is written when a rule already trusts it.
- * A file that is not one JSON object is left untouched (SETTINGS_INVALID).
- */
+/** trustFolder(), as settings/on-first-use.ts exports it (its documentation is there). */
 export async function trustFolder(folder: string, options: TrustFolderOptions = {}): Promise<TrustFolderResult> {
   if (typeof folder !== 'string' || folder === '' || folder.includes('\0')) {
     throw new QwenAuthError('INVALID_OPTION', 'The folder to trust must be a non-empty path.', { details: { option: 'folder' } });

@@ -57,14 +57,7 @@ function selectedTypePath(data: Record<string, unknown>, dialect: QwenCodeVersio
   return nested ? [...KEY_PATH] : ['selectedAuthType'];
 }
 
-/**
- * Switches the auth method without a restart, as Qwen Code's `/auth` does:
- * changes only `security.auth.selectedType` (in a v1 file that Qwen Code
- * migrates on load, the flat `selectedAuthType`) in the chosen settings file,
- * keeping every other value, the comments and the formatting, and writes
- * atomically. A file that is not valid JSON with comments is left untouched
- * (SETTINGS_INVALID, with line and column).
- */
+/** setSelectedAuthType(), as settings/on-first-use.ts exports it (its documentation is there). */
 export async function setSelectedAuthType(type: AuthType | QwenCodeAuthType, options: SetSelectedAuthTypeOptions = {}): Promise<SetSelectedAuthTypeResult> {
   const v024 = options.qwenCode === '0.24';
   if (!(v024 ? (QWEN_CODE_AUTH_TYPES as readonly string[]).includes(type) : isAuthType(type))) {

@@ -1,11 +1,10 @@
 import { fsp } from '../internal/node.js';
 import { dirname } from 'node:path';
 import { QwenAuthError } from '../errors.js';
-import { cleanTempFiles, writeFileAtomic } from '../internal/atomic-write.js';
 import { errnoCode, readRegularFile, statOrUndefined } from '../internal/fs.js';
 import type { QwenHomeOptions } from '../env/qwen-home.js';
 import { parseCredentialsJson, toQwenJson } from './credentials-json.js';
-import { acquireFileLock, type FileLockOptions } from './lock.js';
+import type { FileLockOptions } from './lock.js';
 import type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './types.js';
 
 import { fileStorePaths } from './paths.js';
@@ -111,6 +110,8 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
       return read.kind === 'text' ? parseCredentialsJson(read.text) : undefined;
     },
     async write(credentials: QwenCredentials): Promise<void> {
+      // Atomic writes (shared with the settings writers) load on the first write, not to read a login.
+      const { cleanTempFiles, writeFileAtomic } = await import('../internal/atomic-write.js');
       try {
         // The folder first: a writer killed right after the rename leaves no open folder behind.
         await prepareFolder(dirname(path));
@@ -129,6 +130,7 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
         if (errnoCode(error) !== 'ENOENT') throw storeError('delete', path, error);
       }
       // Copies a killed writer left behind hold the login too.
+      const { cleanTempFiles } = await import('../internal/atomic-write.js');
       await cleanTempFiles(path, { now, all: true });
     },
     async version(): Promise<string | undefined> {
@@ -139,7 +141,9 @@ export function createFileTokenStore(options: FileTokenStoreOptions = {}): FileT
         return undefined;
       }
     },
-    lock(opts: LockOptions = {}): Promise<ReleaseLock | undefined> {
+    // The lock (its files, staleness and waiting) loads on the first write or refresh, not to read a login.
+    async lock(opts: LockOptions = {}): Promise<ReleaseLock | undefined> {
+      const { acquireFileLock } = await import('./lock.js');
       return acquireFileLock(lockPath, {
         ...lockOptions,
         ...(opts.signal && { signal: opts.signal }),

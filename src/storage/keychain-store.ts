@@ -3,7 +3,7 @@ import { QwenAuthError } from '../errors.js';
 import { locateQwenHome, type QwenHomeOptions } from '../env/qwen-home.js';
 import { parseCredentialsJson, toQwenJson } from './credentials-json.js';
 import { createFileTokenStore, LOCK_FILE } from './file-store.js';
-import { acquireFileLock, type FileLockOptions } from './lock.js';
+import type { FileLockOptions } from './lock.js';
 import type { LockOptions, QwenCredentials, ReleaseLock, TokenStore } from './types.js';
 
 /**
@@ -201,7 +201,9 @@ export async function createKeychainTokenStore(options: KeychainTokenStoreOption
         throw fail('delete', error);
       }
     },
-    lock(o: LockOptions = {}): Promise<ReleaseLock | undefined> {
+    // The lock loads on the first write or refresh (as the file store's).
+    async lock(o: LockOptions = {}): Promise<ReleaseLock | undefined> {
+      const { acquireFileLock } = await import('./lock.js');
       return acquireFileLock(lockPath, {
         ...options.lock,
         ...(o.signal && { signal: o.signal }),
