@@ -24,13 +24,12 @@ import { redact } from '../redact.js';
 import type { ProviderEntry } from '../settings/types.js';
 import type { Diagnostic, Provenance, ProviderMatch, QwenCodeAuthType } from '../types.js';
 import type { ResolutionContext } from './context.js';
-import { anthropicKeyHeader, chatCompletionsEndpoint, messagesEndpoint, responsesEndpoint } from './endpoints.js';
 import type { KeyHeader } from '../requests/types.js';
 import { type Candidate, choose, type Chosen, describeSource, envCandidate, isPresent, sourcesOfPresent } from './provenance.js';
 import { entriesByType, entryKey } from './provider-protocols.js';
 import { buildChains, type Chains } from './chains.js';
 import { pinnedBaseUrl, requestedModel, type Selection, selectEntry } from './model-providers.js';
-import type { Dialect, TypeVariables, Wire } from './dialects.js';
+import type { Dialect, TypeVariables } from './dialects.js';
 import { enforceAuthType } from './auth-type.js';
 import { checkKeyAndBase } from './value-checks.js';
 import { trustedGatewaysOf } from './trusted-gateways.js';
@@ -57,13 +56,6 @@ export interface KeyValues {
 
 /** Values, or what is known about the missing key (so the default mode can go on to a login without throwing). */
 export type KeyResolution = { readonly ok: true; readonly values: KeyValues } | { readonly ok: false; readonly missing: MissingKey };
-
-/** The URL of each wire's requests. */
-const ENDPOINTS: Readonly<Record<Wire['endpoint'], (base: string) => string>> = {
-  'chat-completions': chatCompletionsEndpoint,
-  responses: responsesEndpoint,
-  messages: messagesEndpoint,
-};
 
 const entrySource = (entry: ProviderEntry, field: string): Provenance => ({
   kind: 'settings',
@@ -265,8 +257,8 @@ export function resolveKeyValues(ctx: ResolutionContext, chosen: string, authTyp
       apiKey: checked.apiKey,
       baseUrl: checked.baseUrl,
       model: c.model.value,
-      endpoint: ENDPOINTS[speaks.endpoint](checked.baseUrl),
-      keyHeader: speaks.keyHeader === 'anthropic' ? anthropicKeyHeader(checked.baseUrl) : 'authorization',
+      endpoint: speaks.endpoint(checked.baseUrl),
+      keyHeader: speaks.keyHeader?.(checked.baseUrl) ?? 'authorization',
       sources: { authType: { ...source, shadowed: source.shadowed ?? [] }, apiKey: c.apiKey.provenance, baseUrl: base.provenance, model: c.model.provenance },
       provider: checked.provider,
       entry: selection?.entry,

@@ -10,7 +10,8 @@
  * Sources: docs/resolution.md (0.12), the 0.24 and settings-layers specs.
  */
 import { HOME_ONLY_ENV_VARS } from '../env/load.js';
-import { OPENAI_SDK_DEFAULT_BASE_URL } from './endpoints.js';
+import { chatCompletionsEndpoint, OPENAI_SDK_DEFAULT_BASE_URL } from './endpoints.js';
+import type { KeyHeader } from '../requests/types.js';
 import type { Diagnostic, EnvRecord, QwenCodeAuthType, QwenCodeVersion } from '../types.js';
 import type { QwenAuthError, RemedyWording } from '../errors.js';
 import type { LayeredEnv } from '../env/layered-env.js';
@@ -33,19 +34,12 @@ export interface TypeVariables {
   readonly entryDefaultBaseUrl?: string;
 }
 
-/** A message and its remedy, with `{placeholders}` (see auth-type.ts). */
-export interface Words {
-  readonly message: string;
-  /** Undefined: the code's own remedy in the caller's wording (remedyFor). */
-  readonly remedy?: string;
-}
-
 /** The wire a resolved type speaks. */
 export interface Wire {
-  /** The path a request goes to. */
-  readonly endpoint: 'chat-completions' | 'responses' | 'messages';
-  /** How the key is sent: `authorization` (Bearer), or Anthropic's rule (`x-api-key` unless the host wants Bearer). */
-  readonly keyHeader: 'authorization' | 'anthropic';
+  /** The URL a request goes to, from the base URL. */
+  readonly endpoint: (baseUrl: string) => string;
+  /** The header the key is sent in for a base URL (none: `Authorization: Bearer`). */
+  readonly keyHeader?: (baseUrl: string) => KeyHeader;
   /** Which key ↔ endpoint table the checks use. */
   readonly protocol: 'openai' | 'anthropic';
 }
@@ -90,13 +84,6 @@ export interface Dialect {
   readonly qwenOAuthVariableSelects: boolean;
   /** Types this version refuses outright, with the date they were discontinued (0.24: `qwen-oauth`, qwen-code-0.24.md §2 rule 5). */
   readonly discontinued: Readonly<Record<string, string>>;
-  /**
-   * The refusal of a type it does not resolve (UNSUPPORTED_AUTH_TYPE):
-   * `known` for a type Qwen Code 0.24 reads through its own variables,
-   * `google` for gemini and vertex-ai, `unknown` for any other name.
-   * Placeholders: {type} {origin} {variables} {resolves} {selectAuthType} {orNewerMode}.
-   */
-  readonly refusals: { readonly known: Words; readonly google: Words; readonly unknown: Words };
   /**
    * How a `modelProviders` entry is chosen and what it decides
    * (model-providers.ts, api-key.ts). 0.12: resolution.md §4 "Providers
@@ -220,13 +207,8 @@ export const DASHSCOPE_BASE_URL = 'https://dashscope.aliyuncs.com/compatible-mod
 /** The OpenAI SDK's base URL (endpoints.ts's OPENAI_SDK_DEFAULT_BASE_URL). */
 export const OPENAI_SDK_BASE_URL = OPENAI_SDK_DEFAULT_BASE_URL;
 
-/** The default mode's refusal of a type Qwen Code 0.24 knows (qwen-code-0.24.md §3 D2). */
-const KNOWN_TO_NEWER =
-  "The auth type '{type}' from {origin} is one Qwen Code 0.24 knows (it reads {variables}), but qwen-auth's default mode resolves only {resolves}; " +
-  "it does not fall back to 'openai', which would send that key to a Chat Completions URL.";
-
 /** The Chat Completions wire. */
-export const CHAT: Wire = { endpoint: 'chat-completions', keyHeader: 'authorization', protocol: 'openai' };
+export const CHAT: Wire = { endpoint: chatCompletionsEndpoint, protocol: 'openai' };
 
 const QWEN_CODE_012: Dialect = {
   version: '0.12',
@@ -245,17 +227,6 @@ const QWEN_CODE_012: Dialect = {
   inference: [],
   qwenOAuthVariableSelects: true,
   discontinued: {},
-  refusals: {
-    known: { message: KNOWN_TO_NEWER, remedy: "Select 'openai' with an OpenAI-compatible key ({selectAuthType}){orNewerMode}." },
-    google: {
-      message: KNOWN_TO_NEWER,
-      remedy: "'{type}' (Google's SDK) cannot be used here: select 'openai' with an OpenAI-compatible key ({selectAuthType}).",
-    },
-    unknown: {
-      message:
-        "The auth type {type} from {origin} is not supported; qwen-auth resolves {resolves} (and, under Qwen Code 0.24's rules, 'anthropic' and 'openai-responses').",
-    },
-  },
   models: {
     variablesAboveModelName: true,
     variablesNameEntry: false,

@@ -15,6 +15,8 @@ import type { Diagnostic, EnvRecord, QwenCodeAuthType } from '../types.js';
 import type { EffectiveSettings, ProviderEntry } from '../settings/types.js';
 import { type Chosen, envCandidate } from './provenance.js';
 import { entryKey, type EntriesByType, providerProtocolOf } from './provider-protocols.js';
+import { messagesEndpoint, responsesEndpoint } from './endpoints.js';
+import type { KeyHeader } from '../requests/types.js';
 import { CHAT, DASHSCOPE_BASE_URL, type Dialect, OPENAI_SDK_BASE_URL, type TypeVariables } from './dialects.js';
 
 /**
@@ -176,6 +178,20 @@ function homeEnvBeforeSettings(realEnv: EnvRecord, files: readonly LoadedEnvFile
   return { ...out, ...realEnv };
 }
 
+/**
+ * Where an Anthropic-compatible key travels: `x-api-key` on Anthropic's own
+ * hosts (`api.anthropic.com`, `*.anthropic.com`), `Authorization: Bearer`
+ * everywhere else (Qwen Code 0.24 treats other hosts as proxies).
+ */
+function anthropicKeyHeader(baseUrl: string): KeyHeader {
+  try {
+    const host = new URL(baseUrl).hostname.toLowerCase();
+    return host === 'api.anthropic.com' || host.endsWith('.anthropic.com') ? 'x-api-key' : 'authorization';
+  } catch {
+    return 'authorization';
+  }
+}
+
 export const QWEN_CODE_024: Dialect = {
   version: '0.24',
   label: 'Qwen Code 0.24',
@@ -204,18 +220,6 @@ export const QWEN_CODE_024: Dialect = {
   ],
   qwenOAuthVariableSelects: false,
   discontinued: { 'qwen-oauth': '2026-04-15' },
-  refusals: {
-    // No type Qwen Code 0.24 knows is refused here but gemini and vertex-ai (and qwen-oauth, discontinued).
-    known: { message: "The auth type '{type}' ({origin}) is one Qwen Code 0.24 knows (it reads {variables}); qwen-auth does not resolve it." },
-    google: {
-      message: "The auth type '{type}' ({origin}) is one Qwen Code 0.24 resolves through Google's SDK (it reads {variables}); qwen-auth does not resolve it.",
-      remedy: "'{type}' (Google's SDK) cannot be used here: select {resolves} ({selectAuthType}) with that type's key.",
-    },
-    unknown: {
-      message: 'The auth type {type} ({origin}) is not one Qwen Code 0.24 knows ("Invalid auth method selected").',
-      remedy: 'Select {resolves} ({selectAuthType}).',
-    },
-  },
   models: {
     variablesAboveModelName: false,
     variablesNameEntry: true,
@@ -277,8 +281,8 @@ export const QWEN_CODE_024: Dialect = {
   extraKeyVariables: ['ANTHROPIC_API_KEY'],
   wires: {
     openai: CHAT,
-    'openai-responses': { endpoint: 'responses', keyHeader: 'authorization', protocol: 'openai' },
-    anthropic: { endpoint: 'messages', keyHeader: 'anthropic', protocol: 'anthropic' },
+    'openai-responses': { endpoint: responsesEndpoint, protocol: 'openai' },
+    anthropic: { endpoint: messagesEndpoint, keyHeader: anthropicKeyHeader, protocol: 'anthropic' },
   },
   inferByRules: { infer, none },
   homeEnvBeforeSettings,

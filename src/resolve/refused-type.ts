@@ -1,15 +1,59 @@
 /**
  * The error for a type a dialect does not resolve, in the dialect's words
- * (dialects.ts, `discontinued` and `refusals`). Only a failing resolution
+ * (`discontinued` in dialects.ts; the words below). Only a failing resolution
  * needs it, so it is loaded on that path.
  */
 import { QwenAuthError, remedyPhrases, type RemedyWording } from '../errors.js';
 import { remedyFor } from './remedies.js';
 import { redactText } from '../redact.js';
-import type { QwenCodeAuthType } from '../types.js';
+import type { QwenCodeAuthType, QwenCodeVersion } from '../types.js';
 import type { Dialect } from './dialects.js';
 import { allVariablesOf, KNOWN_TYPES } from './qwen-code-0.24.js';
 import { fillText } from './missing-key.js';
+
+/** A message and its remedy, with `{placeholders}`: {type} {origin} {variables} {resolves} {selectAuthType} {orNewerMode}. */
+interface Words {
+  readonly message: string;
+  /** Undefined: the code's own remedy in the caller's wording (remedyFor). */
+  readonly remedy?: string;
+}
+
+/** The default mode's refusal of a type Qwen Code 0.24 knows (qwen-code-0.24.md §3 D2). */
+const KNOWN_TO_NEWER =
+  "The auth type '{type}' from {origin} is one Qwen Code 0.24 knows (it reads {variables}), but qwen-auth's default mode resolves only {resolves}; " +
+  "it does not fall back to 'openai', which would send that key to a Chat Completions URL.";
+
+/**
+ * Each version's refusal of a type it does not resolve (UNSUPPORTED_AUTH_TYPE):
+ * `known` for a type Qwen Code 0.24 reads through its own variables, `google`
+ * for gemini and vertex-ai, `unknown` for any other name. Only this error path
+ * reads them, so they load with it rather than with the dialect tables.
+ */
+const REFUSALS: Readonly<Record<QwenCodeVersion, { readonly known: Words; readonly google: Words; readonly unknown: Words }>> = {
+  '0.12': {
+    known: { message: KNOWN_TO_NEWER, remedy: "Select 'openai' with an OpenAI-compatible key ({selectAuthType}){orNewerMode}." },
+    google: {
+      message: KNOWN_TO_NEWER,
+      remedy: "'{type}' (Google's SDK) cannot be used here: select 'openai' with an OpenAI-compatible key ({selectAuthType}).",
+    },
+    unknown: {
+      message:
+        "The auth type {type} from {origin} is not supported; qwen-auth resolves {resolves} (and, under Qwen Code 0.24's rules, 'anthropic' and 'openai-responses').",
+    },
+  },
+  '0.24': {
+    // No type Qwen Code 0.24 knows is refused here but gemini and vertex-ai (and qwen-oauth, discontinued).
+    known: { message: "The auth type '{type}' ({origin}) is one Qwen Code 0.24 knows (it reads {variables}); qwen-auth does not resolve it." },
+    google: {
+      message: "The auth type '{type}' ({origin}) is one Qwen Code 0.24 resolves through Google's SDK (it reads {variables}); qwen-auth does not resolve it.",
+      remedy: "'{type}' (Google's SDK) cannot be used here: select {resolves} ({selectAuthType}) with that type's key.",
+    },
+    unknown: {
+      message: 'The auth type {type} ({origin}) is not one Qwen Code 0.24 knows ("Invalid auth method selected").',
+      remedy: 'Select {resolves} ({selectAuthType}).',
+    },
+  },
+};
 
 const quoted = (types: readonly string[]): string => {
   const list = types.map((t) => `'${t}'`);
@@ -38,7 +82,8 @@ export function refusedAuthType(
   }
   const p = remedyPhrases(wording);
   const known = value !== 'qwen-oauth' && Object.hasOwn(KNOWN_TYPES, value);
-  const words = !known ? dialect.refusals.unknown : value === 'gemini' || value === 'vertex-ai' ? dialect.refusals.google : dialect.refusals.known;
+  const refusals = REFUSALS[dialect.version];
+  const words = !known ? refusals.unknown : value === 'gemini' || value === 'vertex-ai' ? refusals.google : refusals.known;
   // A key pasted into the auth type is quoted redacted.
   const shown = known ? value : redactText(value, 80);
   const variables = known ? allVariablesOf(value as QwenCodeAuthType) : [];
