@@ -16,7 +16,8 @@ const MAX_HOPS = 20;
 
 export interface RedirectRequest {
   readonly method: string;
-  readonly headers: Headers;
+  /** The headers the first hop was sent with. */
+  readonly headers: NonNullable<RequestInit['headers']>;
   /** The body to resend on a 307/308, when it can be sent again; `null` when there is none or it cannot. */
   readonly body: NonNullable<RequestInit['body']> | null;
   /** True when the first hop sent a body. */

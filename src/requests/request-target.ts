@@ -4,12 +4,6 @@
  */
 import { parseHttpUrl } from '../internal/url.js';
 
-/** The absolute URL a fetch input names, or undefined (relative or not http(s)). */
-export function targetOf(input: string | URL | Request): URL | undefined {
-  const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  return parseHttpUrl(href);
-}
-
 const withoutSlash = (href: string): string => href.replace(/\/+$/, '');
 
 /** The rest of `target` below `base` (`''`, `/…`, `?…`), or undefined when it is not below it. */

@@ -231,9 +231,11 @@ describe('a refreshed resource_url moves the base URL', () => {
     expect(models.requests.map((r) => r.status)).toEqual([401]);
     const sent = qwen.apiRequests.map((r) => [r.path, r.status]);
     expect(sent).toEqual([['/v1/chat/completions', 200]]);
-    // A client built with the old base URL keeps working.
+    // A client built with the old base URL keeps working, the URL already sent once included (it is placed anew).
     expect((await auth.fetch(`${oldBase}/models`)).status).toBe(200);
+    expect((await chat(auth, oldBase)).status).toBe(200);
     expect(models.requests.length).toBe(1);
+    expect(qwen.apiRequests.map((r) => r.path)).toEqual(['/v1/chat/completions', '/v1/models', '/v1/chat/completions']);
     const newToken = (await store.read())!.accessToken;
     expect(models.requests.every((r) => r.authorization !== `Bearer ${newToken}`)).toBe(true);
   });
