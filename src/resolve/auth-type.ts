@@ -1,72 +1,67 @@
-import { QwenAuthError, remedyPhrases, type RemedyWording } from '../errors.js';
-import { remedyFor } from './remedies.js';
-import { redactText } from '../redact.js';
-import { type AuthType, isAuthType, listAuthTypes, type Provenance, type QwenCodeAuthType } from '../types.js';
+import type { Provenance } from '../types.js';
 import type { ResolutionContext } from './context.js';
+import { checkEnforcedType } from './enforced-type.js';
 import { choose, type Chosen, describeSource, envCandidate, isPresent, overrideCandidate, settingCandidate } from './provenance.js';
-import { allVariablesOf, dialectOf } from './dialects.js';
+import type { Dialect } from './dialects.js';
+import { wordingOf } from './wording.js';
 
 /**
- * The explicit part of the §3 chain, highest first: `overrides.authType` >
- * `security.auth.selectedType` > a non-empty `QWEN_OAUTH` (whatever its value).
+ * How the auth type is chosen, for both dialects (resolution.md §3,
+ * qwen-code-0.24.md §1.3 and §2 rule 5), reading the dialect table: the
+ * explicit chain, the inference, the refusal of the types a dialect does not
+ * resolve.
  */
-export function explicitAuthType(ctx: ResolutionContext): Chosen | undefined {
-  const oauthFlag = envCandidate(ctx.env, 'QWEN_OAUTH', ctx.diagnostics);
-  return choose([
-    overrideCandidate(ctx.options.overrides?.authType, 'authType'),
-    settingCandidate(ctx.settings.selectedType, 'security.auth.selectedType'),
-    { ...oauthFlag, value: oauthFlag.value ? 'qwen-oauth' : undefined },
-  ]);
-}
-
-const LATER_TYPES: readonly string[] = ['anthropic', 'openai-responses', 'gemini', 'vertex-ai'];
 
 /**
- * UNSUPPORTED_AUTH_TYPE for a type the default mode does not resolve (spec
- * 0.24 §3 D2): for the types Qwen Code 0.24 knows, `details.knownTo` and the
- * variables it reads, and a remedy that points to `qwenCode: '0.24'` where
- * that mode resolves them.
+ * The auth type, highest first: `overrides.authType` >
+ * `security.auth.selectedType` > a non-empty `QWEN_OAUTH` where it selects
+ * (0.12) > the dialect's inference rules (0.24: `inferByRules`, the first
+ * rule of its `inference` table whose variables are all set). Undefined when
+ * nothing chooses: the default mode then looks for a key, then a login; Qwen
+ * Code 0.24 stops (`inferByRules.none`: NO_AUTH_TYPE).
  */
-export function unsupportedAuthType(value: string, origin: string, wording: RemedyWording = {}): QwenAuthError<'UNSUPPORTED_AUTH_TYPE'> {
-  if (!LATER_TYPES.includes(value)) {
-    // A key pasted into the auth type is quoted redacted.
-    const shown = redactText(value, 80);
-    return new QwenAuthError(
-      'UNSUPPORTED_AUTH_TYPE',
-      `The auth type ${JSON.stringify(shown)} from ${origin} is not supported; qwen-auth resolves ${listAuthTypes()} (and, under Qwen Code 0.24's rules, 'anthropic' and 'openai-responses').`,
-      { details: { value: shown, origin }, remedy: remedyFor('UNSUPPORTED_AUTH_TYPE', wording) },
-    );
+export function chooseAuthType(ctx: ResolutionContext, dialect: Dialect = ctx.dialect): Chosen | undefined {
+  const explicit = [overrideCandidate(ctx.options.overrides?.authType, 'authType'), settingCandidate(ctx.settings.selectedType, 'security.auth.selectedType')];
+  if (dialect.qwenOAuthVariableSelects) {
+    const flag = envCandidate(ctx.env, 'QWEN_OAUTH', ctx.diagnostics);
+    explicit.push({ ...flag, value: flag.value ? 'qwen-oauth' : undefined });
   }
-  const variables = allVariablesOf(value as QwenCodeAuthType);
-  const google = value === 'gemini' || value === 'vertex-ai';
-  const p = remedyPhrases(wording);
-  return new QwenAuthError(
-    'UNSUPPORTED_AUTH_TYPE',
-    `The auth type '${value}' from ${origin} is one Qwen Code 0.24 knows (it reads ${variables.join(', ')}), ` +
-      `but qwen-auth's default mode resolves only ${listAuthTypes()}; it does not fall back to 'openai', which would send that key to a Chat Completions URL.`,
-    {
-      details: { value, origin, knownTo: 'Qwen Code 0.24', variables },
-      remedy: google
-        ? `'${value}' (Google's SDK) cannot be used here: select 'openai' with an OpenAI-compatible key (${p.selectAuthType}).`
-        : `Select 'openai' with an OpenAI-compatible key (${p.selectAuthType})${p.orNewerMode(`use '${value}'`)}.`,
-    },
-  );
-}
-
-/** The chosen name as an auth type the default mode resolves, or UNSUPPORTED_AUTH_TYPE. */
-export function checkAuthType(value: string, provenance: Provenance, wording: RemedyWording = {}): AuthType {
-  if (isAuthType(value)) return value;
-  throw unsupportedAuthType(value, describeSource(provenance, { flags: wording.flags === true }), wording);
+  return choose(explicit) ?? dialect.inferByRules?.infer(ctx.env, ctx.diagnostics);
 }
 
 /**
- * Qwen Code 0.24's inference of `anthropic` (spec 0.24 §1.3): ANTHROPIC_API_KEY,
- * ANTHROPIC_MODEL and ANTHROPIC_BASE_URL all set. The default mode reports it
- * (D2) where it would otherwise say NO_CREDENTIALS.
+ * A chosen type the dialect resolves, or undefined: a type it does not
+ * resolve meets `security.auth.enforcedType` first (as in Qwen Code: a
+ * leftover qwen-oauth with another enforced type ends in the mismatch), then
+ * is refused (refused-type.ts, loaded on that path). A type it resolves meets
+ * its enforcedType check after Qwen Code 0.24's wire switch (api-key.ts).
  */
-export function inferredAnthropic(ctx: ResolutionContext, wording: RemedyWording = {}): QwenAuthError<'UNSUPPORTED_AUTH_TYPE'> | undefined {
-  // Qwen Code 0.24's own rule for anthropic (dialects.ts).
-  const names = dialectOf('0.24').inference.find(([type]) => type === 'anthropic')![1][0]!;
+export function resolvableAuthType(ctx: ResolutionContext, dialect: Dialect, chosen: Chosen): string | undefined {
+  if (dialect.resolves.includes(chosen.value)) return chosen.value;
+  checkEnforcedType(ctx.settings, chosen.value, () => originOf(ctx, chosen.provenance), { wording: wordingOf(ctx.options), homeDir: ctx.homeDir });
+  return undefined;
+}
+
+/** Where a type came from, in the caller's words. */
+export function originOf(ctx: ResolutionContext, provenance: Provenance): string {
+  return describeSource(provenance, { flags: wordingOf(ctx.options).flags === true, homeDir: ctx.homeDir });
+}
+
+/** `security.auth.enforcedType` against the type in use (settings-layers.md §3): never selects; stops a run whose type differs. */
+export function enforceAuthType(ctx: ResolutionContext, type: string, provenance: Provenance): void {
+  checkEnforcedType(ctx.settings, type, () => originOf(ctx, provenance), { wording: wordingOf(ctx.options), homeDir: ctx.homeDir });
+}
+
+/**
+ * Qwen Code 0.24's inference of a type the default mode does not resolve
+ * (spec 0.24 §3 D2: `anthropic` from ANTHROPIC_API_KEY, ANTHROPIC_MODEL and
+ * ANTHROPIC_BASE_URL): the type and where it comes from, which the default
+ * mode reports (UNSUPPORTED_AUTH_TYPE) where it would otherwise say NO_CREDENTIALS.
+ */
+export function inferredElsewhere(ctx: ResolutionContext, dialect: Dialect): { type: string; origin: string } | undefined {
+  const rule = dialect.reportsInferenceOf;
+  if (!rule) return undefined;
+  const [type, names] = rule;
   if (!names.every((n) => isPresent(ctx.env.value(n)))) return undefined;
-  return unsupportedAuthType('anthropic', `the environment (${names.join(', ')} are all set, from which Qwen Code 0.24 infers anthropic)`, wording);
+  return { type, origin: `the environment (${names.join(', ')} are all set, from which Qwen Code 0.24 infers ${type})` };
 }

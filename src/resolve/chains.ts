@@ -1,38 +1,47 @@
 import type { LayeredEnv } from '../env/layered-env.js';
-import { type Candidate, type Chosen, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
+import { type Candidate, envCandidate, overrideCandidate, settingCandidate } from './provenance.js';
 import type { EffectiveSettings } from '../settings/types.js';
 import type { AuthOverrides, Diagnostic } from '../types.js';
-import { dialectOf, type TypeVariables } from './dialects.js';
+import type { Dialect, TypeVariables } from './dialects.js';
 
-/** The variables of `openai` under the default rules (Qwen Code 0.12). */
-export const OPENAI_012: TypeVariables = dialectOf('0.12').variables.openai!;
-
-/** The candidates of the OpenAI-compatible fields, highest first, before any default (spec §4). */
+/**
+ * The candidates of an API-key type's fields, highest first, before any
+ * `modelProviders` entry or default (resolution.md §4, qwen-code-0.24.md §2
+ * rule 8): overrides, the type's variables (dialects.ts), `security.auth.*`
+ * and `model.name`. One builder for every type and both dialects.
+ */
 export interface Chains {
   readonly baseUrl: readonly Candidate[];
-  /** overrides.apiKey, OPENAI_API_KEY (provider variables go between these and the settings key). */
+  /** overrides.apiKey and the type's key variables (the default mode puts a provider's variables between these and the settings key). */
   readonly keyHead: readonly Candidate[];
   /** security.auth.apiKey. */
   readonly keyTail: Candidate;
+  /** overrides.model, then the type's model variables and model.name in the dialect's order. */
   readonly model: readonly Candidate[];
+  /** The candidates of `model` that may name a `modelProviders` entry, in order: overrides.model, model.name, and (0.24) the model variables. */
+  readonly request: readonly Candidate[];
 }
 
-/** What a way of choosing the values produces. */
-export interface ChosenValues {
-  readonly apiKey: Chosen | undefined;
-  readonly baseUrl: Chosen;
-  readonly model: Chosen;
-  /** The variables that were read for the key, for a missing-key error. */
-  readonly keyVariables: readonly string[];
+/** The inputs every chain reads. */
+export interface ChainInputs {
+  readonly overrides: AuthOverrides;
+  readonly env: LayeredEnv;
+  readonly settings: EffectiveSettings;
+  readonly diagnostics: Diagnostic[];
 }
 
-export function buildChains(overrides: AuthOverrides, env: LayeredEnv, settings: EffectiveSettings, diagnostics: Diagnostic[]): Chains {
-  const v = OPENAI_012;
+export function buildChains(inputs: ChainInputs, variables: TypeVariables, dialect: Dialect): Chains {
+  const { overrides, env, settings, diagnostics } = inputs;
   const fromEnv = (names: readonly string[]): Candidate[] => names.map((name) => envCandidate(env, name, diagnostics));
+  const override = overrideCandidate(overrides.model, 'model');
+  const modelName = settingCandidate(settings.modelName, 'model.name');
+  const modelVariables = fromEnv(variables.model);
+  const models = dialect.models.variablesAboveModelName ? [...modelVariables, modelName] : [modelName, ...modelVariables];
   return {
-    baseUrl: [overrideCandidate(overrides.baseUrl, 'baseUrl'), ...fromEnv(v.baseUrl), settingCandidate(settings.baseUrl, 'security.auth.baseUrl')],
-    keyHead: [overrideCandidate(overrides.apiKey, 'apiKey'), ...fromEnv(v.apiKey)],
+    baseUrl: [overrideCandidate(overrides.baseUrl, 'baseUrl'), ...fromEnv(variables.baseUrl), settingCandidate(settings.baseUrl, 'security.auth.baseUrl')],
+    keyHead: [overrideCandidate(overrides.apiKey, 'apiKey'), ...fromEnv(variables.apiKey)],
     keyTail: settingCandidate(settings.apiKey, 'security.auth.apiKey'),
-    model: [overrideCandidate(overrides.model, 'model'), ...fromEnv(v.model), settingCandidate(settings.modelName, 'model.name')],
+    model: [override, ...models],
+    request: [override, modelName, ...(dialect.models.variablesNameEntry ? modelVariables : [])],
   };
 }

@@ -26,8 +26,9 @@ import {
 import type { EffectiveSettings } from '../settings/types.js';
 import type { EnvFileLayer, EnvFileReport, EnvRecord, LayerFile, QwenCodeVersion, SettingsScope } from '../types.js';
 import type { ResolveAuthOptions } from './options.js';
-import { dialectOf } from './dialects.js';
-import { applyQwenCode024SettingsEnv, QWEN_CODE_024_GUARDS, settingsExpansionEnv } from './env-files-024.js';
+import { DEFAULT_DIALECT, type Dialect } from './dialects.js';
+import { checkDialectOptions } from './options.js';
+import { applySettingsEnv, envFileGuards, settingsExpansionEnv } from './env-file-rules.js';
 
 /** Folder trust as resolution applied it (spec settings-layers §1). */
 export interface TrustState {
@@ -51,6 +52,8 @@ export interface ResolutionContext {
   readonly options: ResolveAuthOptions;
   /** Whose rules: `'0.12'` (default) or `'0.24'`. */
   readonly qwenCode: QwenCodeVersion;
+  /** Those rules, as data (dialects.ts). */
+  readonly dialect: Dialect;
   readonly cwd: string;
   readonly homeDir: string;
   readonly qwenDir: string;
@@ -77,6 +80,16 @@ export interface ResolutionContext {
    */
   readonly fatalSettings: readonly Diagnostic[];
 }
+
+/**
+ * Each version's rules (dialects.ts). The default mode's table is at hand;
+ * Qwen Code 0.24's, with the steps only it takes, is loaded on first use
+ * (qwen-code-0.24.ts), so the default mode's import stays light.
+ */
+const DIALECTS: Readonly<Record<QwenCodeVersion, () => Dialect | Promise<Dialect>>> = {
+  '0.12': () => DEFAULT_DIALECT,
+  '0.24': async () => (await import('./qwen-code-0.24.js')).QWEN_CODE_024,
+};
 
 /** The variables that move the system files and the trust rules. */
 const PATH_VARIABLES = [SYSTEM_SETTINGS_VARIABLE, SYSTEM_DEFAULTS_VARIABLE, TRUSTED_FOLDERS_VARIABLE] as const;
@@ -131,8 +144,11 @@ function relaunchEnv(env: LayeredEnv, names: readonly string[], first: EnvRecord
  */
 export async function loadContext(options: ResolveAuthOptions, statOf: StatCache = statCache()): Promise<ResolutionContext> {
   const realEnv: EnvRecord = options.env ?? process.env;
+  const dialect = await DIALECTS[options.qwenCode ?? '0.12']();
+  checkDialectOptions(options, dialect);
   const first = await loadOnce(
     options,
+    dialect,
     pathEnvOf((n) => realEnv[n]),
     statOf,
   );
@@ -142,10 +158,10 @@ export async function loadContext(options: ResolveAuthOptions, statOf: StatCache
     pathEnvOf((n) => realEnv[n]),
   )
     ? first
-    : loadOnce(options, after, statOf);
+    : loadOnce(options, dialect, after, statOf);
 }
 
-async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: StatCache): Promise<ResolutionContext> {
+async function loadOnce(options: ResolveAuthOptions, dialect: Dialect, pathEnv: PathEnv, statOf: StatCache): Promise<ResolutionContext> {
   const realEnv: EnvRecord = options.env ?? process.env;
   const homeDir = resolvePath(options.homeDir ?? homedir());
   const cwd = resolvePath(options.cwd ?? process.cwd());
@@ -155,9 +171,8 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   const platform = options.platform ?? process.platform;
   const diagnostics: Diagnostic[] = [];
   const qwenCode: QwenCodeVersion = options.qwenCode ?? '0.12';
-  const rulesOf = dialectOf(qwenCode).layers;
-  const expansionEnv = (from: EnvRecord, list: readonly LoadedEnvFile[], h: QwenHome): EnvRecord =>
-    rulesOf.expandFromHomeEnvFiles ? settingsExpansionEnv(from, list, h, homeDir) : from;
+  const rulesOf = dialect.layers;
+  const expansionEnv = (from: EnvRecord, list: readonly LoadedEnvFile[], h: QwenHome): EnvRecord => settingsExpansionEnv(dialect, from, list, h, homeDir);
   const trustedBy = (verdict: FolderTrust): boolean => (rulesOf.undecidedIsTrusted ? verdict !== 'untrusted' : verdict === 'trusted');
   const envInputs = { qwenDir: options.qwenDir, env: realEnv, homeDir, cwd, envFile: options.envFile, qwenCode, statOf: statOf.peek };
   // The option check looked for a `.qwen` folder here: when there is none, nothing inside it exists.
@@ -264,44 +279,33 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   const applied = new Set<string>();
   const applyFiles = (list: readonly LoadedEnvFile[], settings: EffectiveSettings): void => {
     const excluded = settings.excludedEnvVars ?? options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
-    const guards = rulesOf.variablesFromFiles === 'guarded' ? QWEN_CODE_024_GUARDS : undefined;
+    const guards = envFileGuards(dialect);
     for (const { file: f, values } of list) {
       if (applied.has(f.path)) continue;
       applied.add(f.path);
       envLayers.push(values ? applyEnvFile(env, f, values, excluded, guards) : { path: f.path, applied: [], excluded: [], shadowed: [] });
     }
   };
-  const applySettingsEnv = (settings: EffectiveSettings): void => {
-    if (rulesOf.variablesFromFiles === 'guarded') {
-      applyQwenCode024SettingsEnv(env, settings);
-      return;
-    }
-    for (const entry of settings.env) {
-      env.offer(entry.name, {
-        value: entry.value,
-        source: { kind: 'settings', name: entry.name, key: entry.key, path: entry.path, scope: entry.scope },
-      });
-    }
-  };
+  const settingsEnv = (settings: EffectiveSettings): void => applySettingsEnv(env, settings, dialect);
   // Qwen Code 0.24, QWEN_HOME exported empty and filled by a home file: the first pass's layers stay.
   if (before) {
     const quiet: Diagnostic[] = [];
     const firstLayers = await readLayers(
       before.qwenDir,
-      settingsExpansionEnv(realEnv, before.files, { qwenDir: before.qwenDir, source: { kind: 'default' } }, homeDir),
+      expansionEnv(realEnv, before.files, { qwenDir: before.qwenDir, source: { kind: 'default' } }),
       quiet,
       false,
     );
     const first = mergeSettings(docsFor(firstLayers, workspaceTrusted), quiet);
     for (const d of quiet) addOnce(diagnostics, d);
     applyFiles(before.files, first);
-    applySettingsEnv(first);
+    settingsEnv(first);
   }
   // Folder trust passed over a project file, and a home file below it moved QWEN_HOME: that folder's user settings.
   const finalLayers = home.qwenDir !== qwenDir ? await readLayers(home.qwenDir, expansionEnv(realEnv, files, home), diagnostics, false) : layers;
   let settings = mergeSettings(docsFor(finalLayers, workspaceTrusted), diagnostics);
   applyFiles(files, settings);
-  applySettingsEnv(settings);
+  settingsEnv(settings);
 
   // 5. The relaunch (settings-layers §7): both CLIs start themselves again on the environment the first
   // pass left, so `$VAR` in settings sees the applied .env files and settings.env, and the first pass's
@@ -314,7 +318,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
     const again = await readLayers(home.qwenDir, expansionEnv(from, files, home), quiet, false);
     settings = mergeSettings(docsFor(again, workspaceTrusted), quiet);
     for (const d of quiet) addOnce(diagnostics, d);
-    applySettingsEnv({ ...settings, env: settings.env.filter((e) => !(rulesOf.emptyIsUnset ? env.value(e.name) : env.has(e.name))) });
+    settingsEnv({ ...settings, env: settings.env.filter((e) => !(rulesOf.emptyIsUnset ? env.value(e.name) : env.has(e.name))) });
   }
 
   const searched = before ? [...new Set([...before.searched, ...search.searched])] : search.searched;
@@ -344,6 +348,7 @@ async function loadOnce(options: ResolveAuthOptions, pathEnv: PathEnv, statOf: S
   return {
     options,
     qwenCode,
+    dialect,
     cwd,
     homeDir,
     qwenDir: home.qwenDir,

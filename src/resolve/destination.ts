@@ -26,7 +26,6 @@ import { entryKey } from './provider-protocols.js';
 import { SCOPE_RANK } from './scope.js';
 import { requestEnv, scopeIn, TRANSPORT_VARIABLES, transportValue } from './transport-env.js';
 import { wordingOf } from './wording.js';
-import { dialectOf } from './dialects.js';
 
 /** What a chosen credential is about to be sent with. */
 export interface DestinationInputs {
@@ -260,7 +259,7 @@ export function untrustedRemedy(u: UntrustedDestination, wording: RemedyWording,
 
 /** `qwen-auth trust` writes Qwen Code 0.24's file (in Qwen's home folder) only when told so. */
 function commandExtra(ctx: ResolutionContext): string {
-  const inQwenDir = dialectOf(ctx.qwenCode).layers.trustFileIn === 'qwen-dir';
+  const inQwenDir = ctx.dialect.layers.trustFileIn === 'qwen-dir';
   return inQwenDir && ctx.qwenDir !== join(ctx.homeDir, '.qwen') && ctx.options.trustCommand === 'qwen-auth trust' ? ` --qwen-code ${ctx.qwenCode}` : '';
 }
 

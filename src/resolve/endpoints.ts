@@ -1,5 +1,4 @@
 import type { CheckWire } from '../requests/check.js';
-import type { KeyHeader } from '../requests/types.js';
 
 /** `base` + `path` with one slash between them, as the OpenAI and Anthropic SDKs join them. */
 function join(base: string, path: string): string {
@@ -27,20 +26,6 @@ export function responsesEndpoint(baseUrl: string | undefined): string {
 /** The Anthropic Messages request URL of a base URL: `<base>/v1/messages`. */
 export function messagesEndpoint(baseUrl: string): string {
   return join(baseUrl, '/v1/messages');
-}
-
-/**
- * Where an Anthropic-compatible key travels: `x-api-key` on Anthropic's own
- * hosts (`api.anthropic.com`, `*.anthropic.com`), `Authorization: Bearer`
- * everywhere else (Qwen Code 0.24 treats other hosts as proxies).
- */
-export function anthropicKeyHeader(baseUrl: string): KeyHeader {
-  try {
-    const host = new URL(baseUrl).hostname.toLowerCase();
-    return host === 'api.anthropic.com' || host.endsWith('.anthropic.com') ? 'x-api-key' : 'authorization';
-  } catch {
-    return 'authorization';
-  }
 }
 
 /** The Anthropic API version the check sends (the Messages API's stable one). */

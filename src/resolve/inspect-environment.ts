@@ -33,7 +33,7 @@ export async function inspectEnvironment(options: ResolveAuthOptions = {}): Prom
   await addGitCheckDiagnostics(ctx);
   addProjectTransportDiagnostics(ctx);
   // Where the credential would go, when a file less trusted than its source chose it (never thrown here).
-  const untrusted = ctx.qwenCode === '0.24' ? (await import('./resolve-024.js')).untrustedDestinationDiagnostic024(ctx) : untrustedDestinationDiagnostic(ctx);
+  const untrusted = untrustedDestinationDiagnostic(ctx);
   if (untrusted) addOnce(ctx.diagnostics, untrusted);
   return {
     cwd: ctx.cwd,

@@ -8,9 +8,9 @@
 import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES, readEnvFileValues } from '../env/load.js';
 import { statOrUndefined } from '../internal/fs.js';
 import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
-import { type MissingKeyHint, overrideName, QwenAuthError, type RemedyWording } from '../errors.js';
+import { type MissingKeyHint, overrideName, QwenAuthError, remedyPhrases, type RemedyWording } from '../errors.js';
 import { remedyFor } from './remedies.js';
-import type { ValueSource } from '../types.js';
+import type { QwenCodeAuthType, ValueSource } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource, isPresent } from './provenance.js';
 
@@ -57,14 +57,21 @@ export function fillText(template: string, values: Readonly<Record<string, strin
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
-/** What resolution knows about a missing key. */
+/** What resolution knows about a missing key (api-key.ts). */
 export interface MissingKey {
+  /** The API-key type whose key is missing. */
+  readonly type: string;
   /** The variables that were read for the key, in order. */
   readonly variables: readonly string[];
-  /** Settings keys that were read (`security.auth.apiKey`), none when an entry decided. */
+  /** Settings keys that were read (`security.auth.apiKey`). */
   readonly settingsKeys: readonly string[];
-  /** The `modelProviders` entry that decided, and whether the requested model picked it (rather than standing in as the first). */
-  readonly entry?: { readonly at: string; readonly path: string; readonly matched: boolean };
+  /**
+   * The `modelProviders` entry that decided, whether the requested model
+   * picked it (rather than the first standing in or the default model), and
+   * the variable it requires (its `envKey`, or where the entry decides alone
+   * the type's key variable).
+   */
+  readonly entry?: { readonly at: string; readonly path: string; readonly matched: boolean; readonly requires?: string };
 }
 
 /** One finding with its sentences. */
@@ -118,8 +125,8 @@ function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWo
     out.push({ hint: { kind: 'empty-export', variable, hidden, exported }, ...t });
   }
 
-  // 2. A provider's own variable, set without that provider's base URL (not when an entry decides alone).
-  if (!missing.entry) {
+  // 2. A provider's own variable, set without that provider's base URL (not when an entry decides; only where the registry fills in).
+  if (!missing.entry && missing.type === 'openai' && ctx.dialect.models.registryFillsLayers) {
     const registry = ctx.registry;
     const seen = new Set(missing.variables);
     for (const provider of registry.providers) {
@@ -204,14 +211,24 @@ export function explainMissingKey(ctx: ResolutionContext, missing: MissingKey, w
   };
 }
 
-/** The `MISSING_API_KEY` error: what was checked, and the real cause when one was found. */
+/** The remedy when nothing specific was found: the code's own for `openai`, else the type's key variable. */
+function plainRemedy(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWording): string {
+  const own = ctx.dialect.missingKeyRemedy?.plain;
+  if (own === undefined) return remedyFor('MISSING_API_KEY', wording);
+  const variable = ctx.dialect.variables[missing.type as QwenCodeAuthType]!.apiKey[0]!;
+  return fillText(own, { variable, orFlag: remedyPhrases(wording).orFlag('apiKey') });
+}
+
+/** The `MISSING_API_KEY` error, for every API-key type and both dialects: what was checked, and the real cause when one was found. */
 export function missingKeyError(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWording): QwenAuthError<'MISSING_API_KEY'> {
   const { hints, causes, remedy } = explainMissingKey(ctx, missing, wording);
-  const files = [...(ctx.envFile ? [ctx.envFile.path] : []), ...ctx.settings.files.map((f) => f.path)];
+  const files = [...readPaths(ctx), ...ctx.settings.files.map((f) => f.path)];
   const checked = [...missing.variables, ...missing.settingsKeys].join(', ');
-  const entry = missing.entry && text('model-provider-key', { variable: missing.variables[0]!, entry: missing.entry.at, path: missing.entry.path });
+  const requires = missing.entry?.requires;
+  const entry = requires ? text('model-provider-key', { variable: requires, entry: missing.entry!.at, path: missing.entry!.path }) : undefined;
+  const what = missing.type === 'openai' ? 'the OpenAI-compatible method' : missing.type;
   const message =
-    `No API key found for the OpenAI-compatible method.${entry ? ` ${entry.cause}` : ''}${causes ? ` ${causes}` : ''}` +
+    `No API key found for ${what}.${entry ? ` ${entry.cause}` : ''}${causes ? ` ${causes}` : ''}` +
     ` Checked ${checked} and the files ${files.join(', ') || '(none)'}.`;
   return new QwenAuthError('MISSING_API_KEY', message, {
     details: {
@@ -221,6 +238,9 @@ export function missingKeyError(ctx: ResolutionContext, missing: MissingKey, wor
       hints,
       ...(missing.entry && { requiredBy: missing.entry.at }),
     },
-    remedy: remedy ?? entry?.remedy ?? remedyFor('MISSING_API_KEY', wording),
+    remedy:
+      remedy ??
+      (entry && (ctx.dialect.missingKeyRemedy ? fillText(ctx.dialect.missingKeyRemedy.entry, { variable: requires! }) : entry.remedy)) ??
+      plainRemedy(ctx, missing, wording),
   });
 }

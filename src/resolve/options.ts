@@ -1,6 +1,6 @@
 import { join, resolve as resolvePath } from 'node:path';
 import { QwenAuthError } from '../errors.js';
-import { dialectOf, isQwenCodeVersion } from './dialects.js';
+import { type Dialect, isQwenCodeVersion } from './dialects.js';
 import { type StatOf, statOrUndefined } from '../internal/fs.js';
 import { checkOAuthOptions } from '../oauth/endpoints.js';
 import { redactText } from '../redact.js';
@@ -214,13 +214,6 @@ export function checkOptions(options: ResolveAuthOptions, statOf?: StatOf): void
   if (options.qwenCode !== undefined && !isQwenCodeVersion(options.qwenCode)) {
     throw wrongType('qwenCode', `options.qwenCode must be '0.12' or '0.24', not ${JSON.stringify(options.qwenCode)}.`);
   }
-  if (dialectOf(options.qwenCode).layers.envFiles === 'project-and-home' && options.envFile?.homeFallback === false) {
-    throw invalidOption(
-      'envFile.homeFallback',
-      "envFile.homeFallback: false contradicts qwenCode: '0.24': Qwen Code 0.24 always applies the home .env files below the project one.",
-      'programmer',
-    );
-  }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw wrongType('fetch', 'options.fetch must be a fetch function.');
   }
@@ -272,5 +265,16 @@ export function checkOptions(options: ResolveAuthOptions, statOf?: StatOf): void
         });
       }
     }
+  }
+}
+
+/** The options a dialect's rules contradict (checked once its table is loaded). */
+export function checkDialectOptions(options: ResolveAuthOptions, dialect: Dialect): void {
+  if (dialect.layers.envFiles === 'project-and-home' && options.envFile?.homeFallback === false) {
+    throw invalidOption(
+      'envFile.homeFallback',
+      "envFile.homeFallback: false contradicts qwenCode: '0.24': Qwen Code 0.24 always applies the home .env files below the project one.",
+      'programmer',
+    );
   }
 }

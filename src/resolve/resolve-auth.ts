@@ -3,69 +3,91 @@ import { overrideName, QwenAuthError } from '../errors.js';
 import { requestOptionsOf } from './wording.js';
 import { remedyFor } from './remedies.js';
 import type { Provenance } from '../types.js';
-import type { OpenAIAuth, ResolvedAuth } from './types.js';
-import { checkAuthType, explicitAuthType, inferredAnthropic } from './auth-type.js';
+import type { ApiKeyAuth, ResolvedAuth } from './types.js';
+import { chooseAuthType, enforceAuthType, inferredElsewhere, originOf, resolvableAuthType } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
-import { checkEnforcedType } from './enforced-type.js';
-import { describeSource } from './provenance.js';
-import { chatCompletionsEndpoint } from './endpoints.js';
-import { entriesByType } from './provider-protocols.js';
-import { openAIResult as buildOpenAIResult } from './results.js';
-import { explainMissingKey, type MissingKey, missingKeyError } from './missing-key.js';
-import { type OpenAIValues, resolveOpenAI } from './resolve-openai.js';
+import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from './results.js';
+import { explainMissingKey, missingKeyError } from './missing-key.js';
+import { type KeyResolution, type KeyValues, resolveKeyValues } from './api-key.js';
 import { type DestinationInputs, destinationVerdict, envKeyExpansionVerdict, guardDestination, untrustedDiagnostic, untrustedError } from './destination.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
 import { addGitCheckDiagnostics } from './secret-files.js';
-import { trustedGatewaysOf } from './trusted-gateways.js';
 import { wordingOf } from './wording.js';
-import { addProjectTransportDiagnostics, requestEnv, transportView } from './transport-env.js';
+import { addProjectTransportDiagnostics, requestEnv } from './transport-env.js';
 
-/** The OpenAI-compatible values the chains give now, or what is known about the missing key. */
-function openAIValues(ctx: ResolutionContext): ReturnType<typeof resolveOpenAI> {
-  return resolveOpenAI({
-    overrides: ctx.options.overrides ?? {},
-    env: ctx.env,
-    settings: ctx.settings,
-    registry: ctx.registry,
-    entries: entriesByType(ctx.settings, ctx.diagnostics),
-    wording: wordingOf(ctx.options),
-    trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, transportView(ctx)),
-    now: ctx.now(),
-  });
+/** The result of each API-key type. */
+const RESULTS: Readonly<Record<string, (inputs: ApiKeyResultInputs) => ApiKeyAuth>> = {
+  openai: openAIResult,
+  'openai-responses': openAIResponsesResult,
+  anthropic: anthropicResult,
+};
+
+/** Where the default mode's inference stands before a key is found (replaced by the key's own source). */
+const INFERRED: Provenance = { kind: 'default', scope: 'built-in', detail: 'inferred: an API key is available', shadowed: [] };
+
+/** The authType source when it is inferred from the key: the key's own source. */
+function inferredFromKey(apiKey: Provenance): Provenance {
+  const { shadowed: _shadowed, ...evidence } = apiKey;
+  return { ...evidence, detail: 'inferred: an API key is available', shadowed: [] };
 }
 
 /**
- * The key the configuration gives now for the same endpoint, read again from
- * scratch (`.env` files and settings), or undefined. Used once per rejection.
+ * The API-key values the configuration gives for the type chosen (or, in
+ * the default mode with nothing chosen, `openai` inferred from the key).
+ * `undefined` from the choice: the type is not an API-key type here.
  */
-async function reloadKey(options: ResolveAuthOptions, baseUrl: string): Promise<string | undefined> {
-  const ctx = await loadContext(options);
-  const r = openAIValues(ctx);
-  if (!r.ok || r.values.baseUrl !== baseUrl) return undefined;
-  // The key read again may come from elsewhere: it goes only where it may.
-  return destinationVerdict(ctx, destinationOf(r.values)).ok ? r.values.apiKey : undefined;
+function keyValuesOf(ctx: ResolutionContext, enforce: boolean): KeyResolution | undefined {
+  const dialect = ctx.dialect;
+  const chosen = chooseAuthType(ctx, dialect);
+  if (!chosen) {
+    if (dialect.inferByRules) throw dialect.inferByRules.none(wordingOf(ctx.options), ctx.settings.files);
+    return inferOpenAI(ctx);
+  }
+  const type = resolvableAuthType(ctx, dialect, chosen);
+  return type === undefined || type === 'qwen-oauth' ? undefined : resolveKeyValues(ctx, type, chosen.provenance, enforce);
+}
+
+/** The default mode with nothing chosen: `openai` when a key is available, its source standing for the auth type's. */
+function inferOpenAI(ctx: ResolutionContext): KeyResolution {
+  const r = resolveKeyValues(ctx, 'openai', INFERRED, false);
+  return r.ok ? { ok: true, values: { ...r.values, sources: { ...r.values.sources, authType: inferredFromKey(r.values.sources.apiKey) } } } : r;
 }
 
 /** What the destination check needs from the chosen values. */
-function destinationOf(values: OpenAIValues): DestinationInputs {
+function destinationOf(values: KeyValues): DestinationInputs {
   return { apiKey: values.sources.apiKey, apiKeyValue: values.apiKey, baseUrl: values.baseUrl, baseSource: values.sources.baseUrl, entry: values.entry };
 }
 
 /**
+ * After a rejection: the key the same rules give now, read again from
+ * scratch (`.env` files and settings), for the same type and endpoint, or
+ * undefined.
+ */
+async function reloadKey(options: ResolveAuthOptions, first: KeyValues): Promise<string | undefined> {
+  try {
+    const ctx = await loadContext(options);
+    const r = keyValuesOf(ctx, false);
+    if (!r?.ok || r.values.type !== first.type || r.values.baseUrl !== first.baseUrl) return undefined;
+    // The key read again may come from elsewhere: it goes only where it may.
+    return destinationVerdict(ctx, destinationOf(r.values)).ok ? r.values.apiKey : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * UNTRUSTED_DESTINATION as a diagnostic, for reports that never throw
- * (inspectEnvironment, the CLI's status): the values the default mode would
- * choose, checked; nothing when no key is configured.
+ * (inspectEnvironment, the CLI's status): the values the rules would
+ * choose, checked; nothing when no key is configured or the rules fail.
  */
 export function untrustedDestinationDiagnostic(ctx: ResolutionContext): Diagnostic | undefined {
   const quiet = { ...ctx, diagnostics: [] as Diagnostic[] };
   const expansion = envKeyExpansionVerdict(ctx);
   if (expansion) return untrustedDiagnostic(ctx, expansion);
   try {
-    const chosen = explicitAuthType(quiet);
-    if (chosen?.value === 'qwen-oauth') return undefined;
-    const r = openAIValues(quiet);
-    if (!r.ok) return undefined;
+    const r = keyValuesOf(quiet, false);
+    if (!r?.ok) return undefined;
     const verdict = destinationVerdict(quiet, destinationOf(r.values));
     return verdict.ok ? undefined : untrustedDiagnostic(ctx, verdict);
   } catch {
@@ -73,40 +95,27 @@ export function untrustedDestinationDiagnostic(ctx: ResolutionContext): Diagnost
   }
 }
 
-/** Builds the `openai` result, or says what is known about the missing key. `authType` may depend on the key's source. */
-function openAIResult(ctx: ResolutionContext, authType: (apiKey: Provenance) => Provenance): OpenAIAuth | { missing: MissingKey } {
-  const r = openAIValues(ctx);
-  if (!r.ok) return { missing: r.missing };
-  const { values } = r;
+/** The API-key result of `values`, once its destination is allowed (and then `check` passed). */
+function apiKeyResult(ctx: ResolutionContext, values: KeyValues, check?: () => void): ApiKeyAuth {
   guardDestination(ctx, destinationOf(values));
-  return buildOpenAIResult({
+  check?.();
+  return RESULTS[values.type]!({
     apiKey: values.apiKey,
     baseUrl: values.baseUrl,
     model: values.model,
-    endpoint: chatCompletionsEndpoint(values.baseUrl),
-    keyHeader: 'authorization',
-    sources: {
-      authType: authType(values.sources.apiKey),
-      apiKey: values.sources.apiKey,
-      baseUrl: values.sources.baseUrl,
-      model: values.sources.model,
-    },
+    endpoint: values.endpoint,
+    keyHeader: values.keyHeader,
+    sources: values.sources,
     envFile: ctx.envFile,
     provider: values.provider,
-    diagnostics: [...ctx.diagnostics, ...r.diagnostics],
+    diagnostics: values.diagnostics,
     qwenDir: ctx.qwenDir,
-    reload: () => reloadKey(ctx.options, values.baseUrl),
+    reload: () => reloadKey(ctx.options, values),
     requestEnv: requestEnv(ctx),
     transport: ctx.options.fetch,
     requests: requestOptionsOf(ctx.options),
     registry: ctx.registry,
   });
-}
-
-/** The authType source when it is inferred from the key: the key's own source. */
-function inferredFromKey(apiKey: Provenance): Provenance {
-  const { shadowed: _shadowed, ...evidence } = apiKey;
-  return { ...evidence, detail: 'inferred: an API key is available', shadowed: [] };
 }
 
 /**
@@ -157,48 +166,45 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
   addProjectTransportDiagnostics(ctx);
   const expansion = envKeyExpansionVerdict(ctx);
   if (expansion) throw untrustedError(ctx, expansion);
-  if (ctx.qwenCode === '0.24') return (await import('./resolve-024.js')).resolveQwenCode024(ctx);
+  const dialect = ctx.dialect;
   const wording = wordingOf(options);
-  const chosen = explicitAuthType(ctx);
-
-  // security.auth.enforcedType never selects; it stops a run whose type differs (settings-layers.md §3).
-  const enforce = (type: string, provenance: Provenance): void =>
-    checkEnforcedType(ctx.settings, type, () => describeSource(provenance, { flags: wording.flags === true, homeDir: ctx.homeDir }), {
-      wording,
-      homeDir: ctx.homeDir,
-    });
+  const chosen = chooseAuthType(ctx, dialect);
 
   if (chosen) {
-    enforce(chosen.value, chosen.provenance);
-    const type = checkAuthType(chosen.value, chosen.provenance, wording);
+    // A type the dialect does not resolve meets security.auth.enforcedType, then is refused.
+    const type = resolvableAuthType(ctx, dialect, chosen);
+    if (type === undefined) throw (await import('./refused-type.js')).refusedAuthType(dialect, chosen.value, originOf(ctx, chosen.provenance), wording);
     if (type === 'qwen-oauth') {
+      enforceAuthType(ctx, type, chosen.provenance);
       return (await import('./oauth-parts.js')).resolveQwenOAuth(ctx, chosen.provenance);
     }
-    const r = openAIResult(ctx, () => chosen.provenance);
-    if ('missing' in r) throw missingKeyError(ctx, r.missing, wording);
-    return r;
+    const r = resolveKeyValues(ctx, type, chosen.provenance, true);
+    if (!r.ok) throw missingKeyError(ctx, r.missing, wording);
+    return apiKeyResult(ctx, r.values);
   }
+  // Qwen Code 0.24: nothing selected and no rule infers a type.
+  if (dialect.inferByRules) throw dialect.inferByRules.none(wording, ctx.settings.files);
 
-  // Nothing selected: an available key means `openai`…
-  const inferred = openAIResult(ctx, inferredFromKey);
-  if (!('missing' in inferred)) {
-    enforce('openai', inferred.sources.authType);
-    return inferred;
+  // The default mode, nothing selected: an available key means `openai`…
+  const inferred = inferOpenAI(ctx);
+  if (inferred.ok) {
+    const { values } = inferred;
+    return apiKeyResult(ctx, values, () => enforceAuthType(ctx, 'openai', values.sources.authType));
   }
 
   // …then cached Qwen OAuth credentials, then an interactive login.
   const oauth = await import('./oauth-parts.js');
   const cached = await oauth.findCachedLogin(ctx);
   if (cached) {
-    enforce('qwen-oauth', cached.provenance);
+    enforceAuthType(ctx, 'qwen-oauth', cached.provenance);
     return oauth.resolveQwenOAuth(ctx, cached.provenance, cached);
   }
   // Qwen Code 0.24 would infer anthropic here: say so rather than start a Qwen login (spec 0.24 §3 D2).
-  const anthropic = inferredAnthropic(ctx, wording);
-  if (anthropic) throw anthropic;
+  const elsewhere = inferredElsewhere(ctx, dialect);
+  if (elsewhere) throw (await import('./refused-type.js')).refusedAuthType(dialect, elsewhere.type, elsewhere.origin, wording);
   if (options.interactive) {
     const login = { kind: 'default', scope: 'built-in', detail: 'interactive login: nothing else is configured', shadowed: [] } as const;
-    enforce('qwen-oauth', login);
+    enforceAuthType(ctx, 'qwen-oauth', login);
     return oauth.resolveQwenOAuth(ctx, login);
   }
   // A modelProviders entry picked by the model needs its own variable: name it (spec §4).

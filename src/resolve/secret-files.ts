@@ -15,7 +15,6 @@
  * resolved from is among them, so the file that supplied the key is always
  * checked.
  */
-import { dialectOf } from './dialects.js';
 import { readFileSync } from '../internal/node.js';
 import { addOnce } from '../diagnostics.js';
 import type { SecretFile } from '../env/git-check.js';
@@ -40,7 +39,7 @@ function knownKeyNames(ctx: ResolutionContext): Set<string> {
   const registry = ctx.registry;
   return new Set([
     'OPENAI_API_KEY',
-    ...dialectOf(ctx.qwenCode).extraKeyVariables,
+    ...ctx.dialect.extraKeyVariables,
     ...registry.providers.flatMap((p) => p.envKeys),
     ...ctx.settings.modelProviders.flatMap((list) => list.entries).flatMap((e) => (e.envKey ? [e.envKey] : [])),
   ]);

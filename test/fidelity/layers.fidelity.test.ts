@@ -1,4 +1,3 @@
-
 import { describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
 import type { QwenCodeVersion } from '../../src/types.js';

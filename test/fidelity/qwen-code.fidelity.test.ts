@@ -1,4 +1,3 @@
-
 import { describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
 import { hasOpenssl, type TestCa } from '../support/tls.js';
