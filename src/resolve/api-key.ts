@@ -99,7 +99,11 @@ function fromEntry(ctx: ResolutionContext, dialect: Dialect, chains: Chains, v: 
   }
 
   const entryBase: Candidate = { value: entry.baseUrl, source: entrySource(entry, 'baseUrl') };
-  let baseUrl = choose(fallsBack ? [entryBase, ...chains.baseUrl] : [entryBase]);
+  // Named by the type's default model (nothing requested), the entry is applied only in
+  // Qwen Code 0.24's auth refresh, which keeps a base URL already resolved from the chains
+  // (overrides > variables > security.auth.baseUrl); its baseUrl only fills in.
+  const chainsFirst = fallsBack && selection.request === undefined && !selection.standsIn;
+  let baseUrl = choose(!fallsBack ? [entryBase] : chainsFirst ? [...chains.baseUrl, entryBase] : [entryBase, ...chains.baseUrl]);
   if (!baseUrl && v.entryDefaultBaseUrl) baseUrl = builtIn(v.entryDefaultBaseUrl, `${at} has no baseUrl: the OpenAI SDK's default`);
   if (baseUrl && !fallsBack) baseUrl = { ...baseUrl, provenance: { ...baseUrl.provenance, shadowed: sourcesOfPresent(chains.baseUrl) } };
 

@@ -98,7 +98,12 @@ export interface Dialect {
     readonly variablesAboveModelName: boolean;
     /** The type's model variables may name an entry (0.24 rule 7); in 0.12 only overrides.model and model.name do. */
     readonly variablesNameEntry: boolean;
-    /** With nothing requested, the type's default model id names an entry (0.24, measured on 0.24.4). */
+    /**
+     * With nothing requested, the type's default model id names an entry (0.24, measured on
+     * 0.24.4). Qwen Code applies that entry only in its auth refresh, which keeps a base URL
+     * the chains gave (overrides > variables > security.auth.baseUrl): the entry's `baseUrl`
+     * then only fills in; its `envKey` still comes first for the key.
+     */
     readonly defaultModelNamesEntry: boolean;
     /**
      * A requested model declared only on the other OpenAI wire: `switch`

@@ -404,6 +404,31 @@ describe('rule 9: values without an entry', () => {
     });
     expect(auth).toMatchObject({ model: 'qwen3.7-max', apiKey: 'sk-max', endpoint: `${L('max')}/chat/completions` });
   });
+
+  // Measured on 0.24.4 (seed 7021 and variants): the default model's entry is applied only in the
+  // auth refresh, which keeps a base URL resolved before it; a requested model's entry beats them.
+  const maxEntries = { modelProviders: { openai: [openaiEntry('first', 'f', 'K_F'), openaiEntry('qwen3.7-max', 'max', 'K_MAX')] } };
+  it.each([
+    ['--openai-base-url', {}, { baseUrl: L('cli') }, L('cli')],
+    ['OPENAI_BASE_URL', { OPENAI_BASE_URL: L('shell') }, {}, L('shell')],
+    ['the flag over OPENAI_BASE_URL', { OPENAI_BASE_URL: L('shell') }, { baseUrl: L('cli') }, L('cli')],
+    ['security.auth.baseUrl', {}, {}, L('sec'), { baseUrl: L('sec') }],
+    ['OPENAI_BASE_URL over security.auth.baseUrl', { OPENAI_BASE_URL: L('shell') }, {}, L('shell'), { baseUrl: L('sec') }],
+    ['a key flag only (no base URL outside)', {}, { apiKey: 'sk-cli' }, L('max')],
+  ])('the default model selects an entry, with %s: that base URL, the entry\'s key and id', async (_name, env, overrides, base, auth = {}) => {
+    const user = { security: { auth: { selectedType: 'openai', ...auth } }, ...maxEntries };
+    const result = await resolve024({ user, env: { OPENAI_API_KEY: 'sk-o', K_MAX: 'sk-max', ...env }, overrides });
+    expect(result).toMatchObject({ model: 'qwen3.7-max', apiKey: 'sk-max', endpoint: `${base}/chat/completions` });
+    // A requested model (here OPENAI_MODEL) naming the same entry: its baseUrl beats them all.
+    const requested = await resolve024({ user, env: { OPENAI_API_KEY: 'sk-o', K_MAX: 'sk-max', OPENAI_MODEL: 'qwen3.7-max', ...env }, overrides });
+    expect(requested).toMatchObject({ model: 'qwen3.7-max', apiKey: 'sk-max', endpoint: `${L('max')}/chat/completions` });
+  });
+
+  it('the default model selects an entry without envKey value: the key follows the chains, the base URL the flag', async () => {
+    const user = selected('openai', maxEntries);
+    const auth = await resolve024({ user, env: { OPENAI_API_KEY: 'sk-o', OPENAI_BASE_URL: L('shell') } });
+    expect(auth).toMatchObject({ model: 'qwen3.7-max', apiKey: 'sk-o', endpoint: `${L('shell')}/chat/completions` });
+  });
 });
 
 describe('rule 10: checks', () => {
