@@ -142,7 +142,9 @@ describe.skipIf(!enabled)("fidelity of qwenCode: '0.24' with Qwen Code 0.24.4 (r
       if (ours.differs) {
         // The refusal itself is compared: Qwen Code must stop on that wireApi.
         if (!/Invalid wireApi|wireApi is only supported for OpenAI-compatible/.test(stderr)) {
-          mismatches.push(`seed ${seed} (${c.family}): documented difference (${ours.differs}) not seen\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-500)}`);
+          mismatches.push(
+            `seed ${seed} (${c.family}): documented difference (${ours.differs}) not seen\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-500)}`,
+          );
           report.push({ seed, ours, qwen: theirs, case: c, stderr: stderr.slice(-800) });
         }
         count('skipped (documented difference)');
