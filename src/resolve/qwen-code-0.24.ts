@@ -106,7 +106,14 @@ export function allVariablesOf(type: QwenCodeAuthType): string[] {
  * missing value at once (the key's message, then the base URL's), and the
  * missing base URL is the error, whether or not the key is missing too.
  */
-function requireBaseUrl(settings: EffectiveSettings, env: LayeredEnv, type: string, entry: ProviderEntry | undefined, base: Chosen | undefined, keyMissing: boolean): Chosen | undefined {
+function requireBaseUrl(
+  settings: EffectiveSettings,
+  env: LayeredEnv,
+  type: string,
+  entry: ProviderEntry | undefined,
+  base: Chosen | undefined,
+  keyMissing: boolean,
+): Chosen | undefined {
   if (type !== 'anthropic') return base;
   if (settings.useExternal?.value === true) {
     if (base) return base;
