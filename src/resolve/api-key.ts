@@ -219,7 +219,11 @@ export function resolveKeyValues(ctx: ResolutionContext, chosen: string, authTyp
   const selection = selectEntry(dialect, type, request, chains, byType, ctx.settings, diagnostics);
   const c = selection ? fromEntry(ctx, dialect, chains, v, selection, diagnostics) : fromLayers(ctx, dialect, type, chains, v, diagnostics);
 
-  // Step 5: the key first, then the base URL (Qwen Code 0.24's order).
+  // Step 5: the key and the base URL, in the dialect's order. Qwen Code 0.24
+  // checks the key first, except with security.auth.useExternal, where the
+  // auth refresh reports every missing value and the missing base URL decides
+  // (requireBaseUrl knows which; it throws MISSING_BASE_URL).
+  const base = dialect.requireBaseUrl ? dialect.requireBaseUrl(ctx.settings, ctx.env, type, selection?.entry, c.baseUrl, !c.apiKey) : c.baseUrl;
   if (!c.apiKey) {
     const entry = selection?.entry;
     const requires = entry && (entry.envKey?.trim() || (dialect.models.entryFallsBackToChains ? undefined : c.keyVariables[0]));
@@ -240,11 +244,10 @@ export function resolveKeyValues(ctx: ResolutionContext, chosen: string, authTyp
       },
     };
   }
-  const base = dialect.requireBaseUrl ? dialect.requireBaseUrl(ctx.settings, ctx.env, type, selection?.entry, c.baseUrl) : c.baseUrl!;
-
   // Step 6: the checks on what was chosen, the endpoint and the key's header.
+  // A key was found, so the dialect checked the base URL and returned it.
   const speaks = dialect.wires[type]!;
-  const checked = checkKeyAndBase(c.apiKey, base, {
+  const checked = checkKeyAndBase(c.apiKey, base!, {
     registry: ctx.registry,
     wording: wordingOf(ctx.options),
     trustedGateways: trustedGatewaysOf(ctx.options.trustedGateways, transportView(ctx)),
@@ -263,7 +266,7 @@ export function resolveKeyValues(ctx: ResolutionContext, chosen: string, authTyp
       model: c.model.value,
       endpoint: speaks.endpoint(checked.baseUrl),
       keyHeader: speaks.keyHeader?.(checked.baseUrl) ?? 'authorization',
-      sources: { authType: { ...source, shadowed: source.shadowed ?? [] }, apiKey: c.apiKey.provenance, baseUrl: base.provenance, model: c.model.provenance },
+      sources: { authType: { ...source, shadowed: source.shadowed ?? [] }, apiKey: c.apiKey.provenance, baseUrl: base!.provenance, model: c.model.provenance },
       provider: checked.provider,
       entry: selection?.entry,
       diagnostics: all,

@@ -188,6 +188,9 @@ export interface Dialect {
    * The base URL rule of a type without a default one (Qwen Code 0.24's
    * validateAuthMethod for anthropic, with `security.auth.useExternal`,
    * settings-layers.md §4): the base URL to use, or a MISSING_BASE_URL error.
+   * It runs before the key check and also decides the order: with
+   * `keyMissing`, it returns `undefined` when the missing key is to be
+   * reported first, and throws when the missing base URL is.
    */
   readonly requireBaseUrl?: RequireBaseUrl;
 }
@@ -203,7 +206,15 @@ export type SwitchWire = (
 ) => { type: string; because?: ProviderEntry };
 
 /** See {@link Dialect.requireBaseUrl}. */
-export type RequireBaseUrl = (settings: EffectiveSettings, env: LayeredEnv, type: string, entry: ProviderEntry | undefined, base: Chosen | undefined) => Chosen;
+export type RequireBaseUrl = (
+  settings: EffectiveSettings,
+  env: LayeredEnv,
+  type: string,
+  entry: ProviderEntry | undefined,
+  base: Chosen | undefined,
+  /** No key was found: the key check follows, and wins unless the base URL's comes first. */
+  keyMissing: boolean,
+) => Chosen | undefined;
 
 /** `qwen3.5-plus`: Qwen Code 0.12's default model for `openai`. */
 export const DEFAULT_OPENAI_MODEL_012 = 'qwen3.5-plus';

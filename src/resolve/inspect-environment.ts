@@ -7,6 +7,7 @@ import { envCandidate, isPresent } from './provenance.js';
 import { addGitCheckDiagnostics } from './secret-files.js';
 import { addOnce } from '../diagnostics.js';
 import { untrustedDestinationDiagnostic } from './resolve-auth.js';
+import { entriesByType } from './provider-protocols.js';
 import { addProjectTransportDiagnostics } from './transport-env.js';
 
 /**
@@ -14,7 +15,8 @@ import { addProjectTransportDiagnostics } from './transport-env.js';
  * an auth method: the `.env` report (with every candidate checked, also
  * when none exists), the `.env` files beyond it that were not read, the
  * settings files read, Qwen's folder, diagnostics (among them every empty
- * variable that hides a value, `ENV_EMPTY_SHADOWS`).
+ * variable that hides a value, `ENV_EMPTY_SHADOWS`; every `modelProviders`
+ * entry Qwen Code 0.24 refuses to start on, `SETTINGS_INVALID_VALUE`).
  * It never fails for a missing credential, so a CLI can always show it; a
  * credential that a less trusted file would send elsewhere is reported as
  * the UNTRUSTED_DESTINATION diagnostic (resolveAuth throws it).
@@ -32,6 +34,9 @@ export async function inspectEnvironment(options: ResolveAuthOptions = {}): Prom
   }));
   await addGitCheckDiagnostics(ctx);
   addProjectTransportDiagnostics(ctx);
+  // The modelProviders entries Qwen Code 0.24 refuses to start on (an invalid wireApi, or one under a
+  // non-OpenAI protocol) and the ids that route nowhere: reported also when no key step runs.
+  entriesByType(ctx.settings, ctx.diagnostics);
   // Where the credential would go, when a file less trusted than its source chose it (never thrown here).
   const untrusted = untrustedDestinationDiagnostic(ctx);
   if (untrusted) addOnce(ctx.diagnostics, untrusted);

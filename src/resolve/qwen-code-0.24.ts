@@ -99,19 +99,31 @@ export function allVariablesOf(type: QwenCodeAuthType): string[] {
  * Qwen Code 0.24's validateAuthMethod for anthropic, the one type without a
  * default base URL: an entry needs its own `baseUrl`; without an entry,
  * ANTHROPIC_BASE_URL (security.auth.baseUrl and the override do not count).
- * `security.auth.useExternal` skips those checks (settings-layers.md §4), but
- * a base URL is still needed.
+ * validateAuthMethod checks the key first, so with `keyMissing` this returns
+ * `undefined` and the missing key is reported.
+ * `security.auth.useExternal` skips validateAuthMethod (settings-layers.md §4),
+ * but a base URL is still needed: the auth refresh's check then reports every
+ * missing value at once (the key's message, then the base URL's), and the
+ * missing base URL is the error, whether or not the key is missing too.
  */
-function requireBaseUrl(settings: EffectiveSettings, env: LayeredEnv, type: string, entry: ProviderEntry | undefined, base: Chosen | undefined): Chosen {
-  if (type !== 'anthropic') return base!;
+function requireBaseUrl(
+  settings: EffectiveSettings,
+  env: LayeredEnv,
+  type: string,
+  entry: ProviderEntry | undefined,
+  base: Chosen | undefined,
+  keyMissing: boolean,
+): Chosen | undefined {
+  if (type !== 'anthropic') return base;
   if (settings.useExternal?.value === true) {
     if (base) return base;
     throw new QwenAuthError(
       'MISSING_BASE_URL',
-      `No base URL for ${type}: security.auth.useExternal (in ${settings.useExternal.path}) skips Qwen Code's checks, but no entry baseUrl, override, ANTHROPIC_BASE_URL or security.auth.baseUrl gives one.`,
-      { details: { authType: type, variables: ['ANTHROPIC_BASE_URL'], ...(entry && { entry: entryKey(entry) }) } },
+      `No base URL for ${type}: security.auth.useExternal (in ${settings.useExternal.path}) skips Qwen Code's checks, but no entry baseUrl, override, ANTHROPIC_BASE_URL or security.auth.baseUrl gives one.${keyMissing ? ' No API key was found either (Qwen Code 0.24 reports both).' : ''}`,
+      { details: { authType: type, variables: ['ANTHROPIC_BASE_URL'], ...(entry && { entry: entryKey(entry) }), ...(keyMissing && { keyMissing: true }) } },
     );
   }
+  if (keyMissing) return undefined;
   if (entry && !entry.baseUrl) {
     throw new QwenAuthError(
       'MISSING_BASE_URL',
@@ -126,7 +138,7 @@ function requireBaseUrl(settings: EffectiveSettings, env: LayeredEnv, type: stri
       { details: { authType: 'anthropic', variables: ['ANTHROPIC_BASE_URL'] } },
     );
   }
-  return base!;
+  return base;
 }
 
 /** Qwen Code tests inference variables for being set (non-empty), not for content. */
