@@ -408,14 +408,14 @@ describe('rule 9: values without an entry', () => {
   // Measured on 0.24.4 (seed 7021 and variants): the default model's entry is applied only in the
   // auth refresh, which keeps a base URL resolved before it; a requested model's entry beats them.
   const maxEntries = { modelProviders: { openai: [openaiEntry('first', 'f', 'K_F'), openaiEntry('qwen3.7-max', 'max', 'K_MAX')] } };
-  it.each([
+  it.each<[string, Record<string, string>, AuthOverrides, string, Record<string, string>?]>([
     ['--openai-base-url', {}, { baseUrl: L('cli') }, L('cli')],
     ['OPENAI_BASE_URL', { OPENAI_BASE_URL: L('shell') }, {}, L('shell')],
     ['the flag over OPENAI_BASE_URL', { OPENAI_BASE_URL: L('shell') }, { baseUrl: L('cli') }, L('cli')],
     ['security.auth.baseUrl', {}, {}, L('sec'), { baseUrl: L('sec') }],
     ['OPENAI_BASE_URL over security.auth.baseUrl', { OPENAI_BASE_URL: L('shell') }, {}, L('shell'), { baseUrl: L('sec') }],
     ['a key flag only (no base URL outside)', {}, { apiKey: 'sk-cli' }, L('max')],
-  ])('the default model selects an entry, with %s: that base URL, the entry\'s key and id', async (_name, env, overrides, base, auth = {}) => {
+  ])("the default model selects an entry, with %s: that base URL, the entry's key and id", async (_name, env, overrides, base, auth = {}) => {
     const user = { security: { auth: { selectedType: 'openai', ...auth } }, ...maxEntries };
     const result = await resolve024({ user, env: { OPENAI_API_KEY: 'sk-o', K_MAX: 'sk-max', ...env }, overrides });
     expect(result).toMatchObject({ model: 'qwen3.7-max', apiKey: 'sk-max', endpoint: `${base}/chat/completions` });
