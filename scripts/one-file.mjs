@@ -29,6 +29,18 @@ const ANCHOR = 'resolveAuth';
 const STATIC = /^(import|export)\s*(\{[^}]*\}|\*\s+as\s+[\w$]+)?\s*(?:from\s*)?["'](\.\/[^"']+)["'];?[ \t]*$/gm;
 const staticImports = (text) => [...text.matchAll(STATIC)].map((m) => ({ statement: m[0], kind: m[1], clause: m[2], file: m[3].slice(2) }));
 
+/** An esbuild plugin leaving packages, and our files `outside(file)` names, as imports. */
+const keepOutside = (outside) => ({
+  name: 'keep-later-parts-and-packages-outside',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      if (!args.path.startsWith('.')) return { path: args.path, external: true };
+      return outside(resolve(args.resolveDir, args.path).slice(dist.length)) ? { path: args.path, external: true } : undefined;
+    });
+  },
+});
+
 const jsFiles = readdirSync(dist).filter((f) => f.endsWith('.js'));
 const read = (f) => readFileSync(join(dist, f), 'utf8');
 
@@ -108,20 +120,7 @@ const result = await build({
   minifySyntax: true,
   logLevel: 'warning',
   logOverride: { 'ignored-bare-import': 'silent' },
-  plugins: [
-    {
-      name: 'keep-later-parts-and-packages-outside',
-      setup(b) {
-        b.onResolve({ filter: /.*/ }, (args) => {
-          if (args.kind === 'entry-point') return undefined;
-          if (!args.path.startsWith('.')) return { path: args.path, external: true };
-          const file = resolve(args.resolveDir, args.path).slice(dist.length);
-          if (later.has(file)) return { path: args.path, external: true };
-          return undefined;
-        });
-      },
-    },
-  ],
+  plugins: [keepOutside((file) => later.has(file))],
 });
 writeFileSync(join(dist, 'index.js'), result.outputFiles[0].text);
 for (const f of shared) rmSync(join(dist, f));
@@ -173,20 +172,7 @@ const cjsResult = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  plugins: [
-    {
-      name: 'keep-later-parts-and-packages-outside',
-      setup(b) {
-        b.onResolve({ filter: /.*/ }, (args) => {
-          if (args.kind === 'entry-point') return undefined;
-          if (!args.path.startsWith('.')) return { path: args.path, external: true };
-          const file = resolve(args.resolveDir, args.path).slice(dist.length);
-          if (file !== 'index.cjs' && !cjsEager.has(file)) return { path: args.path, external: true };
-          return undefined;
-        });
-      },
-    },
-  ],
+  plugins: [keepOutside((file) => file !== 'index.cjs' && !cjsEager.has(file))],
 });
 const cjsLater = readdirSync(dist).filter((x) => x.endsWith('.cjs') && x !== 'index.cjs' && x !== 'testing.cjs' && x !== 'zod-mini.cjs' && !cjsEager.has(x));
 for (const f of ['testing.cjs'])

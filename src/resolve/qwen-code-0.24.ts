@@ -17,7 +17,7 @@ import { type Chosen, envCandidate } from './provenance.js';
 import { entryKey, type EntriesByType, providerProtocolOf } from './provider-protocols.js';
 import { messagesEndpoint, responsesEndpoint } from './endpoints.js';
 import type { KeyHeader } from '../requests/types.js';
-import { CHAT, DASHSCOPE_BASE_URL, type Dialect, OPENAI_SDK_BASE_URL, type TypeVariables } from './dialects.js';
+import { CHAT, DASHSCOPE_BASE_URL, type Dialect, OPENAI_SDK_BASE_URL, type RequireBaseUrl, type TypeVariables } from './dialects.js';
 
 /**
  * The wire switch (0.24 §1.5.2): a
@@ -106,14 +106,7 @@ export function allVariablesOf(type: QwenCodeAuthType): string[] {
  * missing value at once (the key's message, then the base URL's), and the
  * missing base URL is the error, whether or not the key is missing too.
  */
-function requireBaseUrl(
-  settings: EffectiveSettings,
-  env: LayeredEnv,
-  type: string,
-  entry: ProviderEntry | undefined,
-  base: Chosen | undefined,
-  keyMissing: boolean,
-): Chosen | undefined {
+const requireBaseUrl: RequireBaseUrl = (settings, env, type, entry, base, keyMissing) => {
   if (type !== 'anthropic') return base;
   if (settings.useExternal?.value === true) {
     if (base) return base;
@@ -139,7 +132,7 @@ function requireBaseUrl(
     );
   }
   return base;
-}
+};
 
 /** Qwen Code tests inference variables for being set (non-empty), not for content. */
 const set = (c: EnvCandidate | undefined): c is EnvCandidate => c !== undefined && c.value !== '';
