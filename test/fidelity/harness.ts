@@ -6,29 +6,11 @@
  * few workers.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
 import type { ResolveAuthOptions } from '../../src/index.js';
 import { type MitmProxy, startMitmProxy } from '../support/mitm-proxy.js';
 import { type ModelServer, startModelServer } from '../support/model-server.js';
-import { createTestCa, type TestCa } from '../support/tls.js';
+import type { TestCa } from '../support/tls.js';
 import { makeTree, type Tree } from '../support/tree.js';
-
-/** A test CA for the suite (made before its tests, removed after): call inside `describe`. */
-export function useTestCa(): () => TestCa {
-  let dir: string | undefined;
-  let ca: TestCa | undefined;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
-    ca = await createTestCa(dir);
-  });
-  afterAll(() => {
-    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-  });
-  return () => ca!;
-}
 
 /** The loopback model server and, in front of it, the TLS proxy that every https host goes to. */
 export interface CaseServers {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
 import type { QwenCodeVersion } from '../../src/types.js';
 import { QWEN_CODE_024_CLI, QWEN_CODE_CLI } from '../support/qwen-code.js';
-import { hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, type TestCa, useTestCa } from '../support/tls.js';
 import { makeTree } from '../support/tree.js';
-import { runCliIn, startCaseServers, useTestCa } from './harness.js';
+import { runCliIn, startCaseServers } from './harness.js';
 
 const enabled = process.env.QWEN_AUTH_FIDELITY_LAYERS === '1' && QWEN_CODE_024_CLI !== undefined && QWEN_CODE_CLI !== undefined && hasOpenssl();
 

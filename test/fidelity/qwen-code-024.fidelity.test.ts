@@ -15,9 +15,9 @@ import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Diagnostic, inspectEnvironment, isAuthError, resolveAuth } from '../../src/index.js';
 import { QWEN_CODE_024_CLI } from '../support/qwen-code.js';
-import { hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, type TestCa, useTestCa } from '../support/tls.js';
 import { type Case024, generateCase024 } from './generate-024.js';
-import { materialize, oursOptions, runCli, runSeeds, startCaseServers, useTestCa } from './harness.js';
+import { materialize, oursOptions, runCli, runSeeds, startCaseServers } from './harness.js';
 import { LayerTally } from './layers.js';
 
 const COUNT = Number(process.env.QWEN_AUTH_FIDELITY_024 ?? 0);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isAuthError, resolveAuth } from '../../src/index.js';
-import { hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, type TestCa, useTestCa } from '../support/tls.js';
 import { QWEN_CODE_CLI } from '../support/qwen-code.js';
 import { type Case, generateCase } from './generate.js';
-import { materialize, oursOptions, runCli, runSeeds, startCaseServers, useTestCa } from './harness.js';
+import { materialize, oursOptions, runCli, runSeeds, startCaseServers } from './harness.js';
 import { LayerTally } from './layers.js';
 
 const COUNT = Number(process.env.QWEN_AUTH_FIDELITY ?? 0);

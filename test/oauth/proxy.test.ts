@@ -7,32 +7,23 @@
  * server on loopback; every other host is refused, so nothing real is ever
  * contacted.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeQwenServer, startFakeQwenServer } from '../../src/testing/index.js';
 import { type MitmProxy, startMitmProxy } from '../support/mitm-proxy.js';
 import { run, STORE_CHILD } from '../support/processes.js';
-import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, useTestCa } from '../support/tls.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 if (!hasOpenssl()) console.warn('[proxy] skipped: the openssl command is not available');
 
 describe.skipIf(!hasOpenssl())('the OAuth client honours HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS', () => {
-  let caDir: string;
-  let ca: TestCa;
+  const testCa = useTestCa();
   let server: FakeQwenServer | undefined;
   let proxy: MitmProxy | undefined;
   let tree: Tree | undefined;
 
-  beforeAll(async () => {
-    caDir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
-    ca = await createTestCa(caDir);
-  });
-  afterAll(() => {
-    if (caDir && existsSync(caDir)) rmSync(caDir, { recursive: true, force: true });
-  });
   afterEach(async () => {
     await proxy?.close();
     await server?.close();
@@ -47,7 +38,7 @@ describe.skipIf(!hasOpenssl())('the OAuth client honours HTTPS_PROXY, NO_PROXY a
     server = await startFakeQwenServer();
     const port = Number(new URL(server.url).port);
     proxy = await startMitmProxy({
-      ca,
+      ca: testCa(),
       route: (host, p) => (host === 'chat.qwen.ai' && p === 443 ? { host: '127.0.0.1', port } : undefined),
     });
     const login = JSON.stringify(server.mintCredentials({ expiresInSeconds: -60 }), null, 2);
@@ -73,7 +64,7 @@ describe.skipIf(!hasOpenssl())('the OAuth client honours HTTPS_PROXY, NO_PROXY a
 
   it('refreshes through HTTPS_PROXY to the default https://chat.qwen.ai, trusting NODE_EXTRA_CA_CERTS', async () => {
     const { server, proxy, qwenDir } = await setup();
-    const r = await token({ qwenDir }, { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: ca.certPath });
+    const r = await token({ qwenDir }, { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: testCa().certPath });
     expect(r.error).toBeUndefined();
     expect(server.isValidAccessToken(r.token!)).toBe(true);
     expect(fileToken(qwenDir)).toBe(r.token);

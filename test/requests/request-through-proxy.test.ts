@@ -1,17 +1,8 @@
-/**
- * `auth.fetch(new Request(…))` with a proxy named by the environment: the
- * caller's Request (the global class) reaches undici's own fetch, which does
- * not know it, as its URL and fields ("Failed to parse URL from [object
- * Request]" before). Behind a real loopback forward proxy.
- */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { resolveAuth } from '../../src/index.js';
 import { type FakeModelServer, startFakeModelServer } from '../../src/testing/index.js';
 import { type MitmProxy, startMitmProxy } from '../support/mitm-proxy.js';
-import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, useTestCa } from '../support/tls.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 const KEY = 'sk-request0000000000000000proxy';
@@ -19,18 +10,10 @@ const KEY = 'sk-request0000000000000000proxy';
 if (!hasOpenssl()) console.warn('[request-through-proxy] skipped: the openssl command is not available');
 
 describe.skipIf(!hasOpenssl())('Request inputs through a proxy', () => {
-  let caDir: string;
-  let ca: TestCa;
+  const testCa = useTestCa();
   let proxy: MitmProxy | undefined;
   let models: FakeModelServer | undefined;
   let tree: Tree | undefined;
-  beforeAll(async () => {
-    caDir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
-    ca = await createTestCa(caDir);
-  });
-  afterAll(() => {
-    if (caDir && existsSync(caDir)) rmSync(caDir, { recursive: true, force: true });
-  });
   afterEach(async () => {
     await proxy?.close();
     proxy = undefined;
@@ -42,7 +25,7 @@ describe.skipIf(!hasOpenssl())('Request inputs through a proxy', () => {
 
   it('a GET and a POST with a body, as Request objects, go through the proxy with the credential', async () => {
     models = await startFakeModelServer({ apiKeys: { [KEY]: {} } });
-    proxy = await startMitmProxy({ ca, route: () => undefined });
+    proxy = await startMitmProxy({ ca: testCa(), route: () => undefined });
     // The proxy comes from the user's settings: a project file cannot set one (issue 16).
     tree = makeTree({
       'home/.qwen/settings.json': JSON.stringify({ env: { HTTP_PROXY: proxy.url } }),

@@ -4,15 +4,13 @@
  * rejection, a live base URL after a refresh, and model requests through the
  * proxy the layered environment names.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { resolveAuth } from '../../src/index.js';
 import { type FakeModelServer, type FakeQwenServer, startFakeModelServer, startFakeQwenServer } from '../../src/testing/index.js';
 import { type MitmProxy, startMitmProxy } from '../support/mitm-proxy.js';
-import { createTestCa, hasOpenssl, type TestCa } from '../support/tls.js';
+import { hasOpenssl, useTestCa } from '../support/tls.js';
 import { makeTree, type Tree } from '../support/tree.js';
 
 const OLD = 'sk-resolved-old-00000000000000';
@@ -126,16 +124,8 @@ describe('the qwen-oauth result', () => {
 if (!hasOpenssl()) console.warn('[resolved-auth] proxy tests skipped: the openssl command is not available');
 
 describe.skipIf(!hasOpenssl())('model requests use the proxy the layered environment names', () => {
-  let caDir: string;
-  let ca: TestCa;
+  const testCa = useTestCa();
   let proxy: MitmProxy | undefined;
-  beforeAll(async () => {
-    caDir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
-    ca = await createTestCa(caDir);
-  });
-  afterAll(() => {
-    if (caDir && existsSync(caDir)) rmSync(caDir, { recursive: true, force: true });
-  });
   afterEach(async () => {
     await proxy?.close();
     proxy = undefined;
@@ -143,7 +133,7 @@ describe.skipIf(!hasOpenssl())('model requests use the proxy the layered environ
 
   it('HTTP_PROXY from the user settings.env carries auth.fetch and check(); NO_PROXY sends them direct', async () => {
     models = await startFakeModelServer({ apiKeys: { [OLD]: {} } });
-    proxy = await startMitmProxy({ ca, route: () => undefined });
+    proxy = await startMitmProxy({ ca: testCa(), route: () => undefined });
     const port = Number(new URL(models.url).port);
     // A proxy from a project file is ignored (issue 16): the user's settings name it.
     tree = makeTree({

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A throwaway certificate authority for tests, kept in a folder. */
 export interface TestCa {
@@ -193,4 +195,18 @@ authorityKeyIdentifier = keyid
   };
 
   return { certPath, keyPath, certPem, issue };
+}
+
+/** A test CA for the suite (made before its tests, removed after): call inside `describe`. */
+export function useTestCa(): () => TestCa {
+  let dir: string | undefined;
+  let ca: TestCa | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qwen-auth-ca-'));
+    ca = await createTestCa(dir);
+  });
+  afterAll(() => {
+    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => ca!;
 }
