@@ -29,6 +29,9 @@ const ANCHOR = 'resolveAuth';
 const STATIC = /^(import|export)\s*(\{[^}]*\}|\*\s+as\s+[\w$]+)?\s*(?:from\s*)?["'](\.\/[^"']+)["'];?[ \t]*$/gm;
 const staticImports = (text) => [...text.matchAll(STATIC)].map((m) => ({ statement: m[0], kind: m[1], clause: m[2], file: m[3].slice(2) }));
 
+/** What both one-file builds share: one bundle in memory for Node 20, compacted (names kept for stack traces). */
+const BUNDLE = { bundle: true, platform: 'node', target: 'node20', write: false, minifyWhitespace: true, minifySyntax: true, logLevel: 'warning' };
+
 /** An esbuild plugin leaving packages, and our files `outside(file)` names, as imports. */
 const keepOutside = (outside) => ({
   name: 'keep-later-parts-and-packages-outside',
@@ -109,16 +112,10 @@ for (const [key, alias] of wanted) {
 lines.push(`Object.defineProperty(__anchor, Symbol.for(${JSON.stringify(KEY)}), { value: Object.freeze({ ${entries.join(', ')} }) });`);
 const later = new Set(others);
 const result = await build({
+  ...BUNDLE,
   stdin: { contents: lines.join('\n'), resolveDir: dist, sourcefile: 'one-file-entry.js', loader: 'js' },
-  bundle: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  write: false,
   treeShaking: true,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: 'warning',
   logOverride: { 'ignored-bare-import': 'silent' },
   plugins: [keepOutside((file) => later.has(file))],
 });
@@ -163,15 +160,9 @@ const cjsLines = [
   'module.exports = lib;',
 ];
 const cjsResult = await build({
+  ...BUNDLE,
   stdin: { contents: cjsLines.join('\n'), resolveDir: dist, sourcefile: 'one-file-entry.cjs', loader: 'js' },
-  bundle: true,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  write: false,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: 'warning',
   plugins: [keepOutside((file) => file !== 'index.cjs' && !cjsEager.has(file))],
 });
 const cjsLater = readdirSync(dist).filter((x) => x.endsWith('.cjs') && x !== 'index.cjs' && x !== 'testing.cjs' && x !== 'zod-mini.cjs' && !cjsEager.has(x));

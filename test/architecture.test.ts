@@ -44,6 +44,26 @@ const target = (imp: Import): string => {
   return relative(SRC, join(SRC, imp.file, '..', imp.specifier)).replace(/\.js$/, '');
 };
 
+/**
+ * Writes into `dir` a module hook that appends the URL of every module a process
+ * resolves to `dir/<name>`; run the process with `--import dir/register.mjs`.
+ * Returns the log's path.
+ */
+function logModuleLoads(dir: string, name: string): string {
+  const log = join(dir, name);
+  writeFileSync(
+    join(dir, 'hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';
+    export async function resolve(specifier, context, next) {
+      const r = await next(specifier, context);
+      appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
+      return r;
+    }`,
+  );
+  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});`);
+  return log;
+}
+
 describe('the import graph', () => {
   it('finds the imports it checks', () => {
     expect(imports.length).toBeGreaterThan(80);
@@ -211,17 +231,7 @@ describe('the built package at run time', () => {
     }
     const dir = mkdtempSync(join(tmpdir(), 'qwen-auth-zod-'));
     try {
-      const log = join(dir, 'resolved.txt');
-      writeFileSync(
-        join(dir, 'hooks.mjs'),
-        `import { appendFileSync } from 'node:fs';
-        export async function resolve(specifier, context, next) {
-          const r = await next(specifier, context);
-          appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
-          return r;
-        }`,
-      );
-      writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});`);
+      const log = logModuleLoads(dir, 'resolved.txt');
       const home = join(dir, 'home');
       const withSettings = join(dir, 'with-settings');
       const wellFormed = join(dir, 'well-formed');
@@ -320,17 +330,7 @@ describe('the built package at run time', () => {
   it('the API-key path loads neither the OAuth machinery nor a proxy agent', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qwen-auth-arch-'));
     try {
-      const log = join(dir, 'loaded.txt');
-      writeFileSync(
-        join(dir, 'hooks.mjs'),
-        `import { appendFileSync } from 'node:fs';
-         export async function resolve(specifier, context, next) {
-           const r = await next(specifier, context);
-           appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
-           return r;
-         }`,
-      );
-      writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});`);
+      const log = logModuleLoads(dir, 'loaded.txt');
       // In `project`, a .env file holding a key: only gitCheck may start git about it.
       mkdirSync(join(dir, 'project'));
       writeFileSync(join(dir, 'project', '.env'), 'OPENAI_API_KEY=sk-x\n');
