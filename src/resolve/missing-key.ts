@@ -244,3 +244,30 @@ export function missingKeyError(ctx: ResolutionContext, missing: MissingKey, wor
       plainRemedy(ctx, missing, wording),
   });
 }
+
+/**
+ * `NO_CREDENTIALS`, when the default mode found nothing at all: every place
+ * checked, in order (with `location`, where a cached Qwen OAuth login would
+ * be), and the real cause when one was found.
+ */
+export function noCredentialsError(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWording, location: string): QwenAuthError<'NO_CREDENTIALS'> {
+  const { variables, settingsKeys } = missing;
+  const { hints, causes, remedy } = explainMissingKey(ctx, missing, wording);
+  const registry = ctx.registry;
+  const checked = [
+    overrideName('authType', wording, 'the auth type the program passed'),
+    ...ctx.settings.files.map((f) => `security.auth.selectedType in ${f.path}`),
+    'QWEN_OAUTH',
+    ...variables,
+    ...hints.flatMap((h) =>
+      h.kind === 'provider-variable' ? [`${h.variable}, which is set but read only with a base URL of ${registry.get(h.provider)?.name ?? h.provider}`] : [],
+    ),
+    ...settingsKeys.map((key) => `${key} in settings`),
+    ctx.envFile ? `the .env file ${ctx.envFile.path}` : 'a .env file (none found)',
+    `cached Qwen OAuth credentials (${location}${ctx.diagnostics.some((d) => d.code === 'CREDENTIALS_INVALID') ? ': not a valid login' : ''})`,
+  ];
+  return new QwenAuthError('NO_CREDENTIALS', `No credentials found.${causes ? ` ${causes}` : ''} Checked: ${checked.join('; ')}.`, {
+    details: { checked, hints },
+    remedy: remedy ?? remedyFor('NO_CREDENTIALS', wording),
+  });
+}
