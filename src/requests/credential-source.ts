@@ -7,7 +7,6 @@
 import { parseHttpUrl } from '../internal/url.js';
 import { redact } from '../redact.js';
 import type { GetTokenOptions, KeyHeader } from './types.js';
-import { NO_CREDENTIAL } from './no-credential.js';
 
 /** The credential side of a resolved auth, as resolution builds it. */
 export interface CredentialProvider {
@@ -33,6 +32,13 @@ export interface CredentialSource extends CredentialProvider {
   /** `text` with every credential handed out recently replaced by its redacted form. */
   redactIn(text: string): string;
 }
+
+/**
+ * What the SDK helpers' `apiKey` function answers when there is no
+ * credential to be had (a dead login): not a secret, and never sent anywhere
+ * (the auth's fetch answers such a request itself, with a 401 carrying why).
+ */
+export const NO_CREDENTIAL = 'qwen-auth-no-credential';
 
 /** How many recent credentials are remembered (a rotation or two, with room). */
 const REMEMBERED = 8;

@@ -6,7 +6,7 @@
  */
 import { isAuthError } from '../errors.js';
 import type { FetchLike } from '../types.js';
-import { NO_CREDENTIAL } from './no-credential.js';
+import { NO_CREDENTIAL } from './credential-source.js';
 import type { GetTokenOptions } from './types.js';
 
 /** What the helpers read from a resolved auth. */

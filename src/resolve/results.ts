@@ -8,7 +8,9 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { RemedyWording } from '../errors.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import { redact, redactUrl, withRedactedView } from '../redact.js';
-import type { ApiKeyProvider } from '../requests/api-key-provider.js';
+import { checkWireFor } from './endpoints.js';
+import { type ApiKeyProvider, apiKeyProvider } from '../requests/api-key-provider.js';
+import { requestMethods } from '../requests/request-methods.js';
 import type { AuthRequests, KeyHeader } from '../requests/types.js';
 import type { EnvFileReport, EnvRecord, FetchLike, Provenance, ProviderMatch } from '../types.js';
 import type { AnthropicAuth, ApiKeyAuth, OpenAIAuth, OpenAIResponsesAuth } from './types.js';
@@ -53,35 +55,31 @@ function hide(text: string, secret: string): string {
 
 function build<T extends ApiKeyAuth>(type: T['type'], given: ApiKeyResultInputs): T {
   const inputs = { ...given, baseUrl: withoutUserInfo(given.baseUrl), endpoint: withoutUserInfo(given.endpoint) };
-  // The request side (the key's re-read, the tracked credentials, the fetch) is loaded and built on the
-  // first call of one of its methods (./api-key-requests.ts): a resolve that only reads the values never
-  // loads any of it. A key invalidated before then is invalidated as soon as it is built.
+  // The request side (the key's re-read, the tracked credentials, the fetch) is built on the first
+  // call of one of its methods: a resolve that only reads the values never compiles any of it.
   let key: ApiKeyProvider | undefined;
   let methods: AuthRequests | undefined;
-  let loading: Promise<AuthRequests> | undefined;
-  const invalidated: string[] = [];
-  const requests = (): Promise<AuthRequests> => {
-    loading ??= import('./api-key-requests.js').then(
-      ({ apiKeyRequests }) => {
-        ({ key, methods } = apiKeyRequests(type, inputs));
-        for (const token of invalidated.splice(0)) methods.invalidate(token);
-        return methods;
-      },
-      (error: unknown) => {
-        loading = undefined;
-        throw error;
-      },
-    );
-    return loading;
+  const requests = (): AuthRequests => {
+    if (methods) return methods;
+    key = apiKeyProvider({ key: inputs.apiKey, baseUrl: inputs.baseUrl, keyHeader: inputs.keyHeader, reload: inputs.reload });
+    methods = requestMethods({
+      provider: key,
+      known: [inputs.apiKey],
+      env: inputs.requestEnv,
+      ...(inputs.transport && { transport: inputs.transport }),
+      model: inputs.model,
+      oauth: false,
+      registry: inputs.registry,
+      wire: checkWireFor(type),
+      ...inputs.requests,
+    });
+    return methods;
   };
   const lazy: AuthRequests = {
-    getToken: (o) => (methods ? methods.getToken(o) : requests().then((m) => m.getToken(o))),
-    invalidate: (token) => {
-      if (methods) methods.invalidate(token);
-      else if (!invalidated.includes(token)) invalidated.push(token);
-    },
-    fetch: (input, init) => (methods ? methods.fetch(input, init) : requests().then((m) => m.fetch(input, init))),
-    check: (o) => (methods ? methods.check(o) : requests().then((m) => m.check(o))),
+    getToken: (o) => (methods ?? requests()).getToken(o),
+    invalidate: (token) => (methods ?? requests()).invalidate(token),
+    fetch: (input, init) => (methods ?? requests()).fetch(input, init),
+    check: (o) => (methods ?? requests()).check(o),
   };
   const current = (): string => (key ? key.key : inputs.apiKey);
   const data = {
