@@ -9,7 +9,7 @@
  */
 
 // Resolution
-export { inspectEnvironment } from './resolve/inspect.js';
+export { inspectEnvironment } from './resolve/inspect-environment.js';
 export { resolveAuth } from './resolve/resolve-auth.js';
 export type { ResolveAuthOptions, ResolveOAuthOptions } from './resolve/options.js';
 export { TRUSTED_GATEWAYS_VARIABLE } from './resolve/trusted-gateways.js';

@@ -1,7 +1,7 @@
 import { statCache, statOrUndefined } from '../internal/fs.js';
 import type { EnvironmentReport, TrustReport } from '../types.js';
 import { loadContext, type ResolutionContext } from './context.js';
-import { unreadEnvFilesOf } from './missing-key.js';
+import { unreadEnvFilesOf } from './unread-env-files.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
 import { envCandidate, isPresent } from './provenance.js';
 import { addGitCheckDiagnostics } from './secret-files.js';
@@ -10,7 +10,17 @@ import { untrustedDestinationDiagnostic } from './resolve-auth.js';
 import { entriesByType } from './provider-protocols.js';
 import { addProjectTransportDiagnostics } from './transport-env.js';
 
-/** The report of `inspectEnvironment()` (./inspect.ts: its public face, loading this file on the first call). */
+/**
+ * The configuration layers as Qwen Code would load them, without choosing
+ * an auth method: the `.env` report (with every candidate checked, also
+ * when none exists), the `.env` files beyond it that were not read, the
+ * settings files read, Qwen's folder, diagnostics (among them every empty
+ * variable that hides a value, `ENV_EMPTY_SHADOWS`; every `modelProviders`
+ * entry Qwen Code 0.24 refuses to start on, `SETTINGS_INVALID_VALUE`).
+ * It never fails for a missing credential, so a CLI can always show it; a
+ * credential that a less trusted file would send elsewhere is reported as
+ * the UNTRUSTED_DESTINATION diagnostic (resolveAuth throws it).
+ */
 export async function inspectEnvironment(options: ResolveAuthOptions = {}): Promise<EnvironmentReport> {
   const statOf = statCache();
   checkOptions(options, statOf);

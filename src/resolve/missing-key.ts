@@ -5,14 +5,14 @@
  * provider's base URL, a `.env` file farther away than the one read. These
  * findings go into the error's message, remedy and `details.hints`.
  */
-import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES, readEnvFileValues } from '../env/load.js';
+import { DEFAULT_MAX_ENV_FILE_BYTES, readEnvFileValues } from '../env/load.js';
 import { statOrUndefined } from '../internal/fs.js';
-import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
 import { type MissingKeyHint, overrideName, QwenAuthError, remedyPhrases, type RemedyWording } from '../errors.js';
 import { remedyFor } from './remedies.js';
 import type { QwenCodeAuthType, ValueSource } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource, isPresent } from './provenance.js';
+import { readPaths, unreadEnvFilesOf } from './unread-env-files.js';
 
 /**
  * The sentences each finding adds, with `{placeholders}`: the cause goes
@@ -90,21 +90,6 @@ function whereSet(source: ValueSource): string {
   if (source.kind === 'env-file' && source.path) return `in ${source.path}`;
   if (source.kind === 'settings' && source.path) return `in the env of ${source.path}`;
   return 'in the environment';
-}
-
-function readPaths(ctx: ResolutionContext): string[] {
-  return ctx.envFile ? [ctx.envFile.path, ...ctx.envFile.fallbacks.map((f) => f.path)] : [];
-}
-
-/** The `.env` files that exist beyond the ones read, parsed (only to explain). */
-export function unreadEnvFilesOf(ctx: ResolutionContext): UnreadEnvFileValues[] {
-  const excluded = ctx.settings.excludedEnvVars ?? ctx.options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
-  // Files folder trust kept out are reported as skipped, not as unread.
-  const skipped = ctx.layerFiles.filter((f) => f.kind === 'env-file' && f.status === 'skipped').map((f) => f.path);
-  return readUnreadEnvFiles({ cwd: ctx.cwd, homeDir: ctx.homeDir, qwenDir: ctx.qwenDir }, [...readPaths(ctx), ...skipped], {
-    maxBytes: ctx.options.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES,
-    excluded,
-  });
 }
 
 function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWording): Finding[] {
