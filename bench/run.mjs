@@ -114,14 +114,23 @@ const programOnPath = (name) =>
         return false;
       }
     });
+/** callgrind options that leave out V8's hash seed setup (see instructionsOf). */
+const valgrindSkip = ['--toggle-collect=*HashSeed::InitializeRoots*', '--collect-atstart=yes'];
 /**
  * Instructions (all threads) of one fresh node process running `args` under
- * valgrind's callgrind, without the CPU reporter: deterministic where CPU time
- * is not (repeated runs agree within ~1–2 %), about 50× slower.
+ * valgrind's callgrind, without the CPU reporter: about 50× slower than a plain
+ * run, but repeated runs agree within ~1 % where CPU times move by ±1–2 ms.
+ * Left out: V8's per-process hash seed setup (HashSeed::InitializeRoots, in
+ * Node 20.20), which tests random numbers for primality and so costs 8–26 M
+ * instructions by the luck of the draw. (`--collect-atstart=yes` must follow
+ * `--toggle-collect`, which otherwise turns it off.)
  */
 const instructionsOf = (valgrind, args, env = cleanEnv) =>
   new Promise((done, fail) => {
-    const child = spawn(valgrind, ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+    const child = spawn(valgrind, ['--tool=callgrind', '--callgrind-out-file=/dev/null', ...valgrindSkip, process.execPath, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env,
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('close', (code) => {
@@ -366,11 +375,16 @@ try {
     coldRow('`qwen-auth status --no-git-check` vs `node -e 0`', 1.3, 'cur status', 'prev status', 'node -e 0', ['cur status', 'node -e 0']);
     const cpuGroup = 'cold process (CPU), for the CommonJS decision';
     other(cpuGroup, '`require()` + resolve, API key, vs empty ES module', `${fmtX(m['cur cjs'] / m.empty)} (previous build ${fmtX(m['prev cjs'] / m.empty)})`);
-    const floorName = 'API key, CommonJS build with every function it runs precompiled (V8 code cache): the compile-free floor of this build, vs empty ES module';
-    other(cpuGroup, floorName, `${fmtX(m['cur cache'] / m.empty)} (${m['cur cache'].toFixed(1)} vs ${m.empty.toFixed(1)} ms); plain \`require()\` ${fmtX(m['cur cjs'] / m.empty)}`);
+    const floorName =
+      'API key, CommonJS build with every function it runs precompiled (V8 code cache): the compile-free floor of this build, vs empty ES module';
+    other(
+      cpuGroup,
+      floorName,
+      `${fmtX(m['cur cache'] / m.empty)} (${m['cur cache'].toFixed(1)} vs ${m.empty.toFixed(1)} ms); plain \`require()\` ${fmtX(m['cur cjs'] / m.empty)}`,
+    );
 
     // The same processes counted in instructions, once each, two at a time (counts do not depend on load).
-    const countGroup = 'cold process, instructions (valgrind callgrind, every thread)';
+    const countGroup = 'cold process, instructions (valgrind callgrind, every thread, V8 hash seed setup left out)';
     const valgrind = programOnPath('valgrind');
     if (!valgrind) other(countGroup, 'skipped', 'valgrind not found in an absolute PATH entry');
     else if (quick && !only?.has(4)) other(countGroup, 'skipped', 'under --quick (name section 4 in --only to count)');
