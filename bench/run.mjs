@@ -118,8 +118,10 @@ const programOnPath = (name) =>
 const valgrindSkip = ['--toggle-collect=*HashSeed::InitializeRoots*', '--collect-atstart=yes'];
 /**
  * Instructions (all threads) of one fresh node process running `args` under
- * valgrind's callgrind, without the CPU reporter: about 50× slower than a plain
- * run, but repeated runs agree within ~1 % where CPU times move by ±1–2 ms.
+ * valgrind's callgrind, without the CPU reporter (whose `--import` also loads
+ * the ES module loader into `node -e 0`: 106 M instead of 78 M instructions):
+ * about 50× slower than a plain run, but repeated runs agree within ~1 % where
+ * CPU times move by ±1–2 ms.
  * Left out: V8's per-process hash seed setup (HashSeed::InitializeRoots, in
  * Node 20.20), which tests random numbers for primality and so costs 8–26 M
  * instructions by the luck of the draw. (`--collect-atstart=yes` must follow
