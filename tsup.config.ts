@@ -54,7 +54,8 @@ export default defineConfig([
     },
   },
   {
-    entry: { cli: 'src/cli/main.ts' },
+    // dist/cli.js is the launcher (./launch.ts: Node's compile cache on ≥ 22.1), dist/cli-main.js the command.
+    entry: { cli: 'src/cli/launch.ts', 'cli-main': 'src/cli/main.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
@@ -78,6 +79,10 @@ export default defineConfig([
           build.onResolve({ filter: /^qwen-auth$/ }, () => ({ path: './index.js', external: true }));
           // The QR code renderer is the file of its own built below, loaded by a login that shows a code.
           build.onResolve({ filter: /^\.\/qr\.js$/ }, () => ({ path: './cli-qr.js', external: true }));
+          // The launcher loads the command once the compile cache is on: the entry of its own built beside it.
+          build.onResolve({ filter: /^\.\/main\.js$/ }, (args) =>
+            args.importer.endsWith('launch.ts') ? { path: './cli-main.js', external: true } : undefined,
+          );
         },
       },
     ],
