@@ -9,7 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs, { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { previousBuild, previousRev } from './prev.mjs';
@@ -100,6 +100,47 @@ const cpuOf = (args, env = cleanEnv) => {
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return Number(String(r.output[3]).trim()) / 1000;
 };
+/** An executable file `name` in an absolute PATH entry (never a relative one, as src/internal/which.ts), or undefined. */
+const programOnPath = (name) =>
+  (process.env.PATH ?? '')
+    .split(':')
+    .filter(isAbsolute)
+    .map((dir) => join(dir, name))
+    .find((file) => {
+      try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+      } catch {
+        return false;
+      }
+    });
+/** callgrind options that leave out V8's hash seed setup (see instructionsOf). */
+const valgrindSkip = ['--toggle-collect=*HashSeed::InitializeRoots*', '--collect-atstart=yes'];
+/**
+ * Instructions (all threads) of one fresh node process running `args` under
+ * valgrind's callgrind, without the CPU reporter (whose `--import` also loads
+ * the ES module loader into `node -e 0`: 106 M instead of 78 M instructions):
+ * about 50× slower than a plain run, but repeated runs agree within ~1 % where
+ * CPU times move by ±1–2 ms.
+ * Left out: V8's per-process hash seed setup (HashSeed::InitializeRoots, in
+ * Node 20.20), which tests random numbers for primality and so costs 8–26 M
+ * instructions by the luck of the draw. (`--collect-atstart=yes` must follow
+ * `--toggle-collect`, which otherwise turns it off.)
+ */
+const instructionsOf = (valgrind, args, env = cleanEnv) =>
+  new Promise((done, fail) => {
+    const child = spawn(valgrind, ['--tool=callgrind', '--callgrind-out-file=/dev/null', ...valgrindSkip, process.execPath, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env,
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      const n = /Collected\s*:\s*(\d+)/.exec(err);
+      if (code === 0 && n) done(Number(n[1]));
+      else fail(new Error(`valgrind ${args.join(' ')} exited ${code}: ${err.slice(-500)}`));
+    });
+  });
 
 try {
   // Folders: an API-key project eight folders deep, and a home with a cached Qwen OAuth login.
@@ -301,23 +342,29 @@ try {
   if (want(4)) {
     const ohome = oauthHome;
     const cliEnv = { ...cleanEnv, HOME: home, OPENAI_API_KEY: 'sk-bench-0000000000000000' };
-    const cold = (script, dist, cwd, h) => () => cpuOf([join(here, 'cold', script), dist, cwd, h]);
+    const cold = (script, ...rest) => [join(here, 'cold', script), ...rest];
+    // The compile-free floor (an experiment: the package never writes a code cache): one warm-up
+    // process writes the V8 code cache of the CommonJS build after its resolve; every timed one reads it.
+    const codeCache = join(root, 'code-cache.bin');
+    cpuOf(cold('code-cache.cjs', CUR, deep, home, codeCache, '--write'));
+    /** [name, node arguments, environment]. */
     const cases = [
-      ['empty', () => cpuOf([join(here, 'cold', 'empty.mjs')])],
+      ['empty', cold('empty.mjs')],
       ['cur api', cold('api-key.mjs', CUR, deep, home)],
       ['prev api', cold('api-key.mjs', PREV, deep, home)],
       ['cur oauth', cold('cached-oauth.mjs', CUR, ohome, ohome)],
       ['prev oauth', cold('cached-oauth.mjs', PREV, ohome, ohome)],
       ['cur cjs', cold('cjs.cjs', CUR, deep, home)],
       ['prev cjs', cold('cjs.cjs', PREV, deep, home)],
-      ['node -e 0', () => cpuOf(['-e', '0'], cliEnv)],
-      ['cur status', () => cpuOf([join(CUR, 'cli.js'), 'status', '--no-git-check', '--cwd', deep], cliEnv)],
-      ['prev status', () => cpuOf([join(PREV, 'cli.js'), 'status', '--no-git-check', '--cwd', deep], cliEnv)],
+      ['cur cache', cold('code-cache.cjs', CUR, deep, home, codeCache)],
+      ['node -e 0', ['-e', '0'], cliEnv],
+      ['cur status', [join(CUR, 'cli.js'), 'status', '--no-git-check', '--cwd', deep], cliEnv],
+      ['prev status', [join(PREV, 'cli.js'), 'status', '--no-git-check', '--cwd', deep], cliEnv],
     ];
-    for (const [, fn] of cases) fn();
+    for (const [, args, env] of cases) cpuOf(args, env);
     const s = Object.fromEntries(cases.map(([k]) => [k, []]));
     const runs = quick ? 11 : 41;
-    for (let i = 0; i < runs; i++) for (const [name, fn] of rotate(cases, i)) s[name].push(fn());
+    for (let i = 0; i < runs; i++) for (const [name, args, env] of rotate(cases, i)) s[name].push(cpuOf(args, env));
     const m = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]));
     const note = `CPU ms (user+sys) medians of ${runs} processes each, interleaved, environment PATH and HOME only`;
     /** A row for `cur`/`prev` against `base`, with the CPU times `shown` in the measured cell. */
@@ -328,11 +375,36 @@ try {
     coldRow('cold process, API key (import + resolve) vs empty ES module', 1.1, 'cur api', 'prev api', 'empty', ['cur api', 'empty']);
     coldRow('cold process, cached Qwen OAuth + `getAccessToken()` vs empty ES module', 1.15, 'cur oauth', 'prev oauth', 'empty', ['cur oauth']);
     coldRow('`qwen-auth status --no-git-check` vs `node -e 0`', 1.3, 'cur status', 'prev status', 'node -e 0', ['cur status', 'node -e 0']);
+    const cpuGroup = 'cold process (CPU), for the CommonJS decision';
+    other(cpuGroup, '`require()` + resolve, API key, vs empty ES module', `${fmtX(m['cur cjs'] / m.empty)} (previous build ${fmtX(m['prev cjs'] / m.empty)})`);
+    const floorName =
+      'API key, CommonJS build with every function it runs precompiled (V8 code cache): the compile-free floor of this build, vs empty ES module';
     other(
-      'cold process (CPU), for the CommonJS decision',
-      '`require()` + resolve, API key, vs empty ES module',
-      `${fmtX(m['cur cjs'] / m.empty)} (previous build ${fmtX(m['prev cjs'] / m.empty)})`,
+      cpuGroup,
+      floorName,
+      `${fmtX(m['cur cache'] / m.empty)} (${m['cur cache'].toFixed(1)} vs ${m.empty.toFixed(1)} ms); plain \`require()\` ${fmtX(m['cur cjs'] / m.empty)}`,
     );
+
+    // The same processes counted in instructions, once each, two at a time (counts do not depend on load).
+    const countGroup = 'cold process, instructions (valgrind callgrind, every thread, V8 hash seed setup left out)';
+    const valgrind = programOnPath('valgrind');
+    if (!valgrind) other(countGroup, 'skipped', 'valgrind not found in an absolute PATH entry');
+    else if (quick && !only?.has(4)) other(countGroup, 'skipped', 'under --quick (name section 4 in --only to count)');
+    else {
+      const counted = ['empty', 'cur api', 'prev api', 'cur oauth', 'cur cjs', 'cur cache', 'node -e 0', 'cur status'];
+      const queue = cases.filter(([k]) => counted.includes(k));
+      const n = {};
+      const worker = async () => {
+        for (let c; (c = queue.shift()); ) n[c[0]] = await instructionsOf(valgrind, c[1], c[2]);
+      };
+      await Promise.all([worker(), worker()]);
+      const mi = (k) => `${(n[k] / 1e6).toFixed(1)} M`;
+      const vs = (k, base, then = '') => `${fmtX(n[k] / n[base])} (${mi(k)} vs ${mi(base)})${then}`;
+      other(countGroup, 'API key vs empty ES module', vs('cur api', 'empty', `; previous build ${fmtX(n['prev api'] / n.empty)}`));
+      other(countGroup, 'cached Qwen OAuth + `getAccessToken()` vs empty ES module', vs('cur oauth', 'empty'));
+      other(countGroup, '`qwen-auth status --no-git-check` vs `node -e 0`', vs('cur status', 'node -e 0'));
+      other(countGroup, floorName, vs('cur cache', 'empty', `; plain \`require()\` ${vs('cur cjs', 'empty')}`));
+    }
   }
 
   // -------------------------------------------------------------------------

@@ -38,7 +38,7 @@ export async function login(ctx: Context, flags: GlobalFlags & { browser?: boole
   }
   const { client, store } = await oauthClient(ctx, flags, out);
   // The QR code renderer is loaded only by a login that shows one.
-  const qr = flags.qr !== false && out.tty && !flags.json ? (await import('uqr')).renderUnicodeCompact : undefined;
+  const qr = flags.qr !== false && out.tty && !flags.json ? (await import('./qr.js')).renderUnicodeCompact : undefined;
   let ticker: NodeJS.Timeout | undefined;
   const show = (v: Verification): void => {
     const page = v.verificationUriComplete ?? v.verificationUri;

@@ -1,7 +1,7 @@
 import { statCache, statOrUndefined } from '../internal/fs.js';
 import type { EnvironmentReport, TrustReport } from '../types.js';
 import { loadContext, type ResolutionContext } from './context.js';
-import { unreadEnvFilesOf } from './missing-key.js';
+import { unreadEnvFilesOf } from './unread-env-files.js';
 import { checkOptions, type ResolveAuthOptions } from './options.js';
 import { envCandidate, isPresent } from './provenance.js';
 import { addGitCheckDiagnostics } from './secret-files.js';

@@ -5,14 +5,14 @@
  * provider's base URL, a `.env` file farther away than the one read. These
  * findings go into the error's message, remedy and `details.hints`.
  */
-import { DEFAULT_EXCLUDED_ENV_VARS, DEFAULT_MAX_ENV_FILE_BYTES, readEnvFileValues } from '../env/load.js';
+import { DEFAULT_MAX_ENV_FILE_BYTES, readEnvFileValues } from '../env/load.js';
 import { statOrUndefined } from '../internal/fs.js';
-import { readUnreadEnvFiles, type UnreadEnvFileValues } from '../env/unread.js';
 import { type MissingKeyHint, overrideName, QwenAuthError, remedyPhrases, type RemedyWording } from '../errors.js';
 import { remedyFor } from './remedies.js';
 import type { QwenCodeAuthType, ValueSource } from '../types.js';
 import type { ResolutionContext } from './context.js';
 import { describeSource, isPresent } from './provenance.js';
+import { readPaths, unreadEnvFilesOf } from './unread-env-files.js';
 
 /**
  * The sentences each finding adds, with `{placeholders}`: the cause goes
@@ -90,21 +90,6 @@ function whereSet(source: ValueSource): string {
   if (source.kind === 'env-file' && source.path) return `in ${source.path}`;
   if (source.kind === 'settings' && source.path) return `in the env of ${source.path}`;
   return 'in the environment';
-}
-
-function readPaths(ctx: ResolutionContext): string[] {
-  return ctx.envFile ? [ctx.envFile.path, ...ctx.envFile.fallbacks.map((f) => f.path)] : [];
-}
-
-/** The `.env` files that exist beyond the ones read, parsed (only to explain). */
-export function unreadEnvFilesOf(ctx: ResolutionContext): UnreadEnvFileValues[] {
-  const excluded = ctx.settings.excludedEnvVars ?? ctx.options.envFile?.excludedVars ?? DEFAULT_EXCLUDED_ENV_VARS;
-  // Files folder trust kept out are reported as skipped, not as unread.
-  const skipped = ctx.layerFiles.filter((f) => f.kind === 'env-file' && f.status === 'skipped').map((f) => f.path);
-  return readUnreadEnvFiles({ cwd: ctx.cwd, homeDir: ctx.homeDir, qwenDir: ctx.qwenDir }, [...readPaths(ctx), ...skipped], {
-    maxBytes: ctx.options.envFile?.maxBytes ?? DEFAULT_MAX_ENV_FILE_BYTES,
-    excluded,
-  });
 }
 
 function findings(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWording): Finding[] {
@@ -242,5 +227,32 @@ export function missingKeyError(ctx: ResolutionContext, missing: MissingKey, wor
       remedy ??
       (entry && (ctx.dialect.missingKeyRemedy ? fillText(ctx.dialect.missingKeyRemedy.entry, { variable: requires! }) : entry.remedy)) ??
       plainRemedy(ctx, missing, wording),
+  });
+}
+
+/**
+ * `NO_CREDENTIALS`, when the default mode found nothing at all: every place
+ * checked, in order (with `location`, where a cached Qwen OAuth login would
+ * be), and the real cause when one was found.
+ */
+export function noCredentialsError(ctx: ResolutionContext, missing: MissingKey, wording: RemedyWording, location: string): QwenAuthError<'NO_CREDENTIALS'> {
+  const { variables, settingsKeys } = missing;
+  const { hints, causes, remedy } = explainMissingKey(ctx, missing, wording);
+  const registry = ctx.registry;
+  const checked = [
+    overrideName('authType', wording, 'the auth type the program passed'),
+    ...ctx.settings.files.map((f) => `security.auth.selectedType in ${f.path}`),
+    'QWEN_OAUTH',
+    ...variables,
+    ...hints.flatMap((h) =>
+      h.kind === 'provider-variable' ? [`${h.variable}, which is set but read only with a base URL of ${registry.get(h.provider)?.name ?? h.provider}`] : [],
+    ),
+    ...settingsKeys.map((key) => `${key} in settings`),
+    ctx.envFile ? `the .env file ${ctx.envFile.path}` : 'a .env file (none found)',
+    `cached Qwen OAuth credentials (${location}${ctx.diagnostics.some((d) => d.code === 'CREDENTIALS_INVALID') ? ': not a valid login' : ''})`,
+  ];
+  return new QwenAuthError('NO_CREDENTIALS', `No credentials found.${causes ? ` ${causes}` : ''} Checked: ${checked.join('; ')}.`, {
+    details: { checked, hints },
+    remedy: remedy ?? remedyFor('NO_CREDENTIALS', wording),
   });
 }

@@ -1,13 +1,11 @@
 import { statCache } from '../internal/fs.js';
-import { overrideName, QwenAuthError } from '../errors.js';
+import { QwenAuthError } from '../errors.js';
 import { requestOptionsOf } from './wording.js';
-import { remedyFor } from './remedies.js';
 import type { Provenance } from '../types.js';
 import type { ApiKeyAuth, ResolvedAuth } from './types.js';
 import { chooseAuthType, enforceAuthType, inferredElsewhere, originOf, resolvableAuthType } from './auth-type.js';
 import { loadContext, type ResolutionContext } from './context.js';
 import { type ApiKeyResultInputs, anthropicResult, openAIResponsesResult, openAIResult } from './results.js';
-import { explainMissingKey, missingKeyError } from './missing-key.js';
 import { type KeyResolution, type KeyValues, resolveKeyValues } from './api-key.js';
 import { type DestinationInputs, destinationVerdict, envKeyExpansionVerdict, guardDestination, untrustedDiagnostic, untrustedError } from './destination.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -179,7 +177,8 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
       return (await import('./oauth-parts.js')).resolveQwenOAuth(ctx, chosen.provenance);
     }
     const r = resolveKeyValues(ctx, type, chosen.provenance, true);
-    if (!r.ok) throw missingKeyError(ctx, r.missing, wording);
+    // The explanation of a missing key is loaded by the resolve that needs it (a chunk of its own).
+    if (!r.ok) throw (await import('./missing-key.js')).missingKeyError(ctx, r.missing, wording);
     return apiKeyResult(ctx, r.values);
   }
   // Qwen Code 0.24: nothing selected and no rule infers a type.
@@ -207,28 +206,8 @@ export async function resolveAuth(options: ResolveAuthOptions = {}): Promise<Res
     enforceAuthType(ctx, 'qwen-oauth', login);
     return oauth.resolveQwenOAuth(ctx, login);
   }
-  // A modelProviders entry picked by the model needs its own variable: name it (spec §4).
-  if (inferred.missing.entry?.matched) throw missingKeyError(ctx, inferred.missing, wording);
-
-  const { variables, settingsKeys } = inferred.missing;
-  const { hints, causes, remedy } = explainMissingKey(ctx, inferred.missing, wording);
-  const registry = ctx.registry;
-  const checked = [
-    overrideName('authType', wording, 'the auth type the program passed'),
-    ...ctx.settings.files.map((f) => `security.auth.selectedType in ${f.path}`),
-    'QWEN_OAUTH',
-    ...variables,
-    ...hints.flatMap((h) =>
-      h.kind === 'provider-variable' ? [`${h.variable}, which is set but read only with a base URL of ${registry.get(h.provider)?.name ?? h.provider}`] : [],
-    ),
-    ...settingsKeys.map((key) => `${key} in settings`),
-    ctx.envFile ? `the .env file ${ctx.envFile.path}` : 'a .env file (none found)',
-    `cached Qwen OAuth credentials (${await oauth.describeCredentialsLocation(ctx)}${
-      ctx.diagnostics.some((d) => d.code === 'CREDENTIALS_INVALID') ? ': not a valid login' : ''
-    })`,
-  ];
-  throw new QwenAuthError('NO_CREDENTIALS', `No credentials found.${causes ? ` ${causes}` : ''} Checked: ${checked.join('; ')}.`, {
-    details: { checked, hints },
-    remedy: remedy ?? remedyFor('NO_CREDENTIALS', wording),
-  });
+  // A modelProviders entry picked by the model needs its own variable: name it (spec §4). Otherwise, what was checked.
+  const missingKey = await import('./missing-key.js');
+  if (inferred.missing.entry?.matched) throw missingKey.missingKeyError(ctx, inferred.missing, wording);
+  throw missingKey.noCredentialsError(ctx, inferred.missing, wording, await oauth.describeCredentialsLocation(ctx));
 }

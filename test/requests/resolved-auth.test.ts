@@ -60,6 +60,16 @@ describe('the openai result', () => {
     expect(await auth.getToken({ forceRefresh: true })).toBe(OLD);
   });
 
+  it('invalidate(key) as the first call (the request side is loaded later) still re-reads on the next getToken', async () => {
+    tree = makeTree({ 'home/.keep': '', 'w/.env': `OPENAI_API_KEY=${OLD}\n` });
+    const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {} });
+    writeFileSync(tree.path('w/.env'), `OPENAI_API_KEY=${NEW}\n`);
+    auth.invalidate(OLD);
+    auth.invalidate(OLD);
+    expect(await auth.getToken()).toBe(NEW);
+    expect(auth.type === 'openai' && auth.apiKey).toBe(NEW);
+  });
+
   it('a re-read that now points at another endpoint keeps the key (it was resolved for this one)', async () => {
     tree = makeTree({ 'home/.keep': '', 'w/.env': `OPENAI_API_KEY=${OLD}\n` });
     const auth = await resolveAuth({ cwd: tree.path('w'), homeDir: tree.path('home'), env: {} });
