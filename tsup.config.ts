@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,6 +18,23 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 //
 // The command (`bin: qwen-auth`) is ESM only and imports the library through
 // its public name, so it uses exactly what users get and never a second copy.
+/** One package bundled into a file of its own, compacted (whitespace and syntax), loaded by whoever needs it. */
+const packageInAFile = (name: string, entry: string, pkg: string, format: 'cjs' | 'esm'): Options => ({
+  entry: { [name]: entry },
+  format: [format],
+  target: 'node20',
+  platform: 'node',
+  dts: false,
+  splitting: false,
+  clean: false,
+  treeshake: true,
+  noExternal: [pkg],
+  esbuildOptions(options) {
+    options.minifyWhitespace = true;
+    options.minifySyntax = true;
+  },
+});
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
@@ -36,23 +53,9 @@ export default defineConfig([
     },
     banner: ({ format }) => (format === 'cjs' ? { js: "const __qwenAuthFileUrl = require('url').pathToFileURL(__filename).href;" } : {}),
   },
-  {
-    // zod/mini for the boundary checks, one CommonJS file required by both builds (one copy, taken
-    // synchronously so createProviderRegistry() stays synchronous), loaded only when data is checked.
-    entry: { 'zod-mini': 'src/internal/zod-mini.ts' },
-    format: ['cjs'],
-    target: 'node20',
-    platform: 'node',
-    dts: false,
-    splitting: false,
-    clean: false,
-    treeshake: true,
-    noExternal: ['zod'],
-    esbuildOptions(options) {
-      options.minifyWhitespace = true;
-      options.minifySyntax = true;
-    },
-  },
+  // zod/mini for the boundary checks, one CommonJS file required by both builds (one copy, taken
+  // synchronously so createProviderRegistry() stays synchronous), loaded only when data is checked.
+  packageInAFile('zod-mini', 'src/internal/zod-mini.ts', 'zod', 'cjs'),
   {
     // dist/cli.js is the launcher (./launch.ts: Node's compile cache on ≥ 22.1), dist/cli-main.js the command.
     entry: { cli: 'src/cli/launch.ts', 'cli-main': 'src/cli/main.ts' },
@@ -94,21 +97,7 @@ export default defineConfig([
     define: { QWEN_AUTH_VERSION: JSON.stringify(version) },
     banner: { js: '#!/usr/bin/env node' },
   },
-  {
-    // uqr for `qwen-auth login`'s QR code, bundled into a file of its own (dist/cli-qr.js): 17 KB that
-    // no other command compiles at start.
-    entry: { 'cli-qr': 'src/cli/qr.ts' },
-    format: ['esm'],
-    target: 'node20',
-    platform: 'node',
-    dts: false,
-    splitting: false,
-    clean: false,
-    treeshake: true,
-    noExternal: ['uqr'],
-    esbuildOptions(options) {
-      options.minifyWhitespace = true;
-      options.minifySyntax = true;
-    },
-  },
+  // uqr for `qwen-auth login`'s QR code, bundled into a file of its own (dist/cli-qr.js): 17 KB that
+  // no other command compiles at start.
+  packageInAFile('cli-qr', 'src/cli/qr.ts', 'uqr', 'esm'),
 ]);
