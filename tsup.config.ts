@@ -3,6 +3,28 @@ import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
+/** A bundle in one file, compacted (whitespace and syntax; names kept for readable stack traces). */
+const oneFile = {
+  target: 'node20',
+  platform: 'node',
+  dts: false,
+  splitting: false,
+  clean: false,
+  treeshake: true,
+  esbuildOptions(options) {
+    options.minifyWhitespace = true;
+    options.minifySyntax = true;
+  },
+} satisfies Options;
+
+/** One package bundled into a file of its own, loaded by whoever needs it. */
+const packageInAFile = (name: string, entry: string, pkg: string, format: 'cjs' | 'esm'): Options => ({
+  ...oneFile,
+  entry: { [name]: entry },
+  format: [format],
+  noExternal: [pkg],
+});
+
 // Two builds.
 //
 // The library (`qwen-auth`, `qwen-auth/testing`) ships as ESM and CJS with types.
@@ -18,23 +40,6 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 //
 // The command (`bin: qwen-auth`) is ESM only and imports the library through
 // its public name, so it uses exactly what users get and never a second copy.
-/** One package bundled into a file of its own, compacted (whitespace and syntax), loaded by whoever needs it. */
-const packageInAFile = (name: string, entry: string, pkg: string, format: 'cjs' | 'esm'): Options => ({
-  entry: { [name]: entry },
-  format: [format],
-  target: 'node20',
-  platform: 'node',
-  dts: false,
-  splitting: false,
-  clean: false,
-  treeshake: true,
-  noExternal: [pkg],
-  esbuildOptions(options) {
-    options.minifyWhitespace = true;
-    options.minifySyntax = true;
-  },
-});
-
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
@@ -59,18 +64,12 @@ export default defineConfig([
   {
     // dist/cli.js is the launcher (./launch.ts: Node's compile cache on ≥ 22.1), dist/cli-main.js the command.
     entry: { cli: 'src/cli/launch.ts', 'cli-main': 'src/cli/main.ts' },
-    format: ['esm'],
-    target: 'node20',
-    platform: 'node',
-    dts: false,
     // One file: each command's module (and help) is imported dynamically, so its code sits in a
     // function compiled on first use; a chunk of its own would add a module to load. The QR code
     // renderer (17 KB, for a login only) is the exception: a file of its own, cli-qr.js.
-    splitting: false,
-    clean: false,
-    treeshake: true,
+    ...oneFile,
+    format: ['esm'],
     external: ['qwen-auth/testing'],
-    noExternal: ['uqr'],
     // The sources import the library by its public name; the bundle imports the very file that
     // name gives an ES import (package.json exports["."].import: ./index.js, next to cli.js), so
     // a start skips the package lookup (reading package.json, matching the exports) and still
@@ -89,11 +88,6 @@ export default defineConfig([
         },
       },
     ],
-    // An application bundle: compact, but names kept for readable stack traces.
-    esbuildOptions(options) {
-      options.minifyWhitespace = true;
-      options.minifySyntax = true;
-    },
     define: { QWEN_AUTH_VERSION: JSON.stringify(version) },
     banner: { js: '#!/usr/bin/env node' },
   },
