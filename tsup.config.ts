@@ -1,7 +1,29 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** A bundle in one file, compacted (whitespace and syntax; names kept for readable stack traces). */
+const oneFile = {
+  target: 'node20',
+  platform: 'node',
+  dts: false,
+  splitting: false,
+  clean: false,
+  treeshake: true,
+  esbuildOptions(options) {
+    options.minifyWhitespace = true;
+    options.minifySyntax = true;
+  },
+} satisfies Options;
+
+/** One package bundled into a file of its own, loaded by whoever needs it. */
+const packageInAFile = (name: string, entry: string, pkg: string, format: 'cjs' | 'esm'): Options => ({
+  ...oneFile,
+  entry: { [name]: entry },
+  format: [format],
+  noExternal: [pkg],
+});
 
 // Two builds.
 //
@@ -36,38 +58,18 @@ export default defineConfig([
     },
     banner: ({ format }) => (format === 'cjs' ? { js: "const __qwenAuthFileUrl = require('url').pathToFileURL(__filename).href;" } : {}),
   },
-  {
-    // zod/mini for the boundary checks, one CommonJS file required by both builds (one copy, taken
-    // synchronously so createProviderRegistry() stays synchronous), loaded only when data is checked.
-    entry: { 'zod-mini': 'src/internal/zod-mini.ts' },
-    format: ['cjs'],
-    target: 'node20',
-    platform: 'node',
-    dts: false,
-    splitting: false,
-    clean: false,
-    treeshake: true,
-    noExternal: ['zod'],
-    esbuildOptions(options) {
-      options.minifyWhitespace = true;
-      options.minifySyntax = true;
-    },
-  },
+  // zod/mini for the boundary checks, one CommonJS file required by both builds (one copy, taken
+  // synchronously so createProviderRegistry() stays synchronous), loaded only when data is checked.
+  packageInAFile('zod-mini', 'src/internal/zod-mini.ts', 'zod', 'cjs'),
   {
     // dist/cli.js is the launcher (./launch.ts: Node's compile cache on ≥ 22.1), dist/cli-main.js the command.
     entry: { cli: 'src/cli/launch.ts', 'cli-main': 'src/cli/main.ts' },
-    format: ['esm'],
-    target: 'node20',
-    platform: 'node',
-    dts: false,
     // One file: each command's module (and help) is imported dynamically, so its code sits in a
     // function compiled on first use; a chunk of its own would add a module to load. The QR code
     // renderer (17 KB, for a login only) is the exception: a file of its own, cli-qr.js.
-    splitting: false,
-    clean: false,
-    treeshake: true,
+    ...oneFile,
+    format: ['esm'],
     external: ['qwen-auth/testing'],
-    noExternal: ['uqr'],
     // The sources import the library by its public name; the bundle imports the very file that
     // name gives an ES import (package.json exports["."].import: ./index.js, next to cli.js), so
     // a start skips the package lookup (reading package.json, matching the exports) and still
@@ -86,29 +88,10 @@ export default defineConfig([
         },
       },
     ],
-    // An application bundle: compact, but names kept for readable stack traces.
-    esbuildOptions(options) {
-      options.minifyWhitespace = true;
-      options.minifySyntax = true;
-    },
     define: { QWEN_AUTH_VERSION: JSON.stringify(version) },
     banner: { js: '#!/usr/bin/env node' },
   },
-  {
-    // uqr for `qwen-auth login`'s QR code, bundled into a file of its own (dist/cli-qr.js): 17 KB that
-    // no other command compiles at start.
-    entry: { 'cli-qr': 'src/cli/qr.ts' },
-    format: ['esm'],
-    target: 'node20',
-    platform: 'node',
-    dts: false,
-    splitting: false,
-    clean: false,
-    treeshake: true,
-    noExternal: ['uqr'],
-    esbuildOptions(options) {
-      options.minifyWhitespace = true;
-      options.minifySyntax = true;
-    },
-  },
+  // uqr for `qwen-auth login`'s QR code, bundled into a file of its own (dist/cli-qr.js): 17 KB that
+  // no other command compiles at start.
+  packageInAFile('cli-qr', 'src/cli/qr.ts', 'uqr', 'esm'),
 ]);
