@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAuthError, resolveAuth } from '../../src/index.js';
+import { isAuthError, type OpenAIAuth, resolveAuth } from '../../src/index.js';
 import { hasOpenssl, type TestCa, useTestCa } from '../support/tls.js';
 import { QWEN_CODE_CLI } from '../support/qwen-code.js';
 import { type Case, generateCase } from './generate.js';
@@ -30,8 +30,45 @@ interface Outcome {
   readonly baseUrl?: string;
   readonly model?: string;
   readonly code?: string;
-  /** Why Qwen Code is expected to differ (then the case is not compared). */
+  /** Why Qwen Code is expected to differ (then the case is not compared as a whole). */
   readonly differs?: string;
+  /** For `differs`: the only outcome of Qwen Code that shows the documented difference, when there is one. */
+  readonly expectTheirs?: { readonly ok: false };
+  /** For `differs`: the variables of ~/.env Qwen Code 0.12 drops (then it is predicted by resolving without them). */
+  readonly homeExcluded?: readonly string[];
+  /** What Qwen Code 0.12 should send when it differs by `homeExcluded`. */
+  readonly predicted?: Outcome;
+}
+
+/**
+ * The names any settings file of the case lists in `advanced.excludedEnvVars` (or the v1
+ * `excludedProjectEnvVars`). A superset of what the merged settings exclude: a file the CLI does
+ * not read only makes a case skipped, never wrongly compared.
+ */
+function excludedBySettings(c: Case): Set<string> {
+  const names = new Set<string>();
+  for (const text of Object.values(c.files)) {
+    for (const [, list] of text.matchAll(/"(?:excludedEnvVars|excludedProjectEnvVars)"\s*:\s*\[([^\]]*)\]/g)) {
+      for (const [, name] of list!.matchAll(/"([^"]*)"/g)) if (EXCLUDABLE.has(name!)) names.add(name!);
+    }
+  }
+  return names;
+}
+
+/** A key Qwen Code 0.12 refuses: given only as --openai-api-key (security.auth.useExternal skips that check, settings-layers.md §4). */
+function flagOnlyKey(auth: OpenAIAuth, c: Case): boolean {
+  return auth.sources.apiKey?.kind === 'override' && auth.sources.apiKey.shadowed.length === 0 && !c.layers.includes('use-external');
+}
+
+/** What is compared of an outcome. */
+const comparedFields = (o: Outcome): string => JSON.stringify({ ok: o.ok, key: o.key, baseUrl: o.baseUrl, model: o.model });
+
+/** `text` (a dotenv file) without the lines that set one of `names`. */
+function withoutVars(text: string, names: readonly string[]): string {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => !names.some((n) => new RegExp(`^\\s*(export\\s+)?${n}\\s*[=:]`).test(line)))
+    .join('\n');
 }
 
 async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Outcome; stderr: string }> {
@@ -47,16 +84,25 @@ async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Ou
       const auth = await resolveAuth(oursOptions(c, m, { overrides: { authType: 'openai', ...overrides } }));
       if (auth.type !== 'openai') throw new Error('expected openai');
       // security.auth.useExternal skips the check that rejects a key given only by flag (settings-layers.md §4).
-      const onlyCliKey = auth.sources.apiKey?.kind === 'override' && auth.sources.apiKey.shadowed.length === 0 && !c.layers.includes('use-external');
+      const onlyCliKey = flagOnlyKey(auth, c);
       // Qwen Code 0.12 applies the exclusion list to ~/.env too (its path has no ".qwen");
-      // the spec exempts every home-level file.
-      const homeDotenvExclusion = auth.envFile?.path === tree.path(`${c.home}/.env`) && auth.envFile.applied.some((k) => EXCLUDABLE.has(k));
+      // the spec exempts every home-level file. Only a variable some settings file excludes counts.
+      const homeExcluded = auth.envFile?.path === tree.path(`${c.home}/.env`) ? auth.envFile.applied.filter((k) => excludedBySettings(c).has(k)) : [];
       const differs = onlyCliKey
         ? 'a key given only as --openai-api-key (Qwen Code 0.12 rejects it)'
-        : homeDotenvExclusion
-          ? '~/.env may set excluded variables (Qwen Code 0.12 treats it as a project file)'
+        : homeExcluded.length > 0
+          ? `~/.env sets ${homeExcluded.join(', ')}, excluded by settings (Qwen Code 0.12 treats it as a project file)`
           : undefined;
-      ours = { ok: true, key: auth.apiKey, baseUrl: auth.baseUrl, model: auth.model, ...(differs && { differs }) };
+      ours = {
+        ok: true,
+        key: auth.apiKey,
+        baseUrl: auth.baseUrl,
+        model: auth.model,
+        ...(differs && { differs }),
+        // Qwen Code 0.12 must then stop before any model request (resolution.md §3 "Differs").
+        ...(onlyCliKey && { expectTheirs: { ok: false } as const }),
+        ...(!onlyCliKey && homeExcluded.length > 0 && { homeExcluded }),
+      };
     } catch (error) {
       if (!isAuthError(error)) throw error;
       ours = { ok: false, code: error.code };
@@ -78,6 +124,22 @@ async function runCase(c: Case, ca: TestCa): Promise<{ ours: Outcome; theirs: Ou
           model: hit.model,
         }
       : { ok: false };
+    if (ours.homeExcluded) {
+      // Qwen Code 0.12's reading: ~/.env without the excluded variables.
+      const file = `${c.home}/.env`;
+      tree.write({ [file]: withoutVars(m.sub(c.files[file] ?? ''), ours.homeExcluded) });
+      let predicted: Outcome;
+      try {
+        const auth = await resolveAuth(oursOptions(c, m, { overrides: { authType: 'openai', ...overrides } }));
+        if (auth.type !== 'openai') throw new Error('expected openai');
+        // Without the ~/.env key, a flag-only key is what Qwen Code 0.12 then refuses (the two differences compose).
+        predicted = flagOnlyKey(auth, c) ? { ok: false } : { ok: true, key: auth.apiKey, baseUrl: auth.baseUrl, model: auth.model };
+      } catch (error) {
+        if (!isAuthError(error)) throw error;
+        predicted = { ok: false, code: error.code };
+      }
+      ours = { ...ours, predicted };
+    }
     return { ours, theirs, stderr };
   } finally {
     tree.remove();
@@ -92,6 +154,11 @@ describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec 
     const mismatches: string[] = [];
     let compared = 0;
     let skipped = 0;
+    /** Documented differences whose Qwen Code side was checked, and those where it also answered as we do. */
+    let differsChecked = 0;
+    let differsAgreed = 0;
+    /** Of those checked: cases whose ~/.env exclusion was predicted by resolving again. */
+    let differsPredicted = 0;
     let resolved = 0;
     const perLayer = new LayerTally();
     await runSeeds(COUNT, SEED, WORKERS, async (seed) => {
@@ -102,6 +169,26 @@ describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec 
       if (ours.differs) {
         skipped++;
         perLayer.add(c.layers, false, false);
+        if (comparedFields(ours) === comparedFields(theirs)) differsAgreed++;
+        if (ours.predicted) {
+          differsChecked++;
+          differsPredicted++;
+          const p = ours.predicted;
+          if (comparedFields(p) !== comparedFields(theirs)) {
+            mismatches.push(
+              `seed ${seed}: documented difference not as predicted (${ours.differs})\n  predicted ${JSON.stringify(p)}\n  qwen ${JSON.stringify(theirs)}\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-400)}`,
+            );
+          }
+        }
+        if (ours.expectTheirs) {
+          differsChecked++;
+          // A documented difference Qwen Code does not show is a mismatch too: the table would be wrong.
+          if (theirs.ok !== ours.expectTheirs.ok) {
+            mismatches.push(
+              `seed ${seed}: documented difference not shown (${ours.differs})\n  qwen ${JSON.stringify(theirs)}\n  case ${JSON.stringify(c)}\n  stderr ${stderr.slice(-400)}`,
+            );
+          }
+        }
         return;
       }
       compared++;
@@ -117,7 +204,7 @@ describe.skipIf(!enabled)('fidelity with Qwen Code 0.12 (random cases over spec 
       }
     });
     console.log(
-      `[fidelity] compared ${compared} (${resolved} resolved, ${compared - resolved} missing a key), skipped ${skipped} (documented differences), mismatches ${mismatches.length}; per layer (generated/compared/mismatches): ${perLayer}`,
+      `[fidelity] compared ${compared} (${resolved} resolved, ${compared - resolved} missing a key), skipped ${skipped} (documented differences; ${differsChecked} checked to differ (${differsPredicted} of them predicted ~/.env exclusions), ${differsAgreed} where Qwen Code answered as we do), mismatches ${mismatches.length}; per layer (generated/compared/mismatches): ${perLayer}`,
     );
     expect(mismatches, mismatches.join('\n\n')).toEqual([]);
   });
