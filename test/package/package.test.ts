@@ -56,7 +56,9 @@ describe('the packed tarball in fresh projects', () => {
     const listing = run('tar', ['-tzf', tarball], tree.root).split('\n').filter(Boolean);
     expect(listing.every((f) => /^package\/(dist\/|docs\/[^/]+\.md$|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(f))).toBe(true);
     expect(listing.some((f) => f.endsWith('.map'))).toBe(false);
-    expect(listing).toEqual(expect.arrayContaining(['package/LICENSE', 'package/CHANGELOG.md', 'package/dist/cli.js', 'package/dist/cli-main.js', 'package/dist/cli-qr.js']));
+    expect(listing).toEqual(
+      expect.arrayContaining(['package/LICENSE', 'package/CHANGELOG.md', 'package/dist/cli.js', 'package/dist/cli-main.js', 'package/dist/cli-qr.js']),
+    );
   });
 
   it('installs few dependencies, none of them zod or keytar', () => {
