@@ -12,6 +12,16 @@ import { isFromFlags } from '../src/flags.js';
 import { OVERRIDE_FLAGS } from '../src/override-flags.js';
 import { makeTree, type Tree } from './support/tree.js';
 
+/** What `fn` throws (undefined when it returns). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 const ARGS = ['--auth-type', 'openai', '--openai-api-key', 'sk-flag-000000000000', '--openai-base-url', 'https://openrouter.ai/api/v1', '--model', 'm1'];
 const EXPECTED = { authType: 'openai', apiKey: 'sk-flag-000000000000', baseUrl: 'https://openrouter.ai/api/v1', model: 'm1' };
 
@@ -67,12 +77,7 @@ describe('overridesFromFlags', () => {
     [{ model: true }, '--model', /no value/],
     [{ 'openai-api-key': 'a', openaiApiKey: 'b' }, '--openai-api-key', /twice/],
   ])('%j is INVALID_OPTION (a person’s mistake, not the program’s) naming %s', (values, option, message) => {
-    let error: unknown;
-    try {
-      overridesFromFlags(values);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => overridesFromFlags(values));
     expect(isAuthError(error, 'INVALID_OPTION')).toBe(true);
     expect(error).toMatchObject({ kind: 'operational', details: { option } });
     expect((error as Error).message).toMatch(message);
@@ -108,12 +113,7 @@ describe('optionsFromFlags', () => {
   });
 
   it.each([[{ 'trust-workspace': 'yes' }], [{ trustWorkspace: ['a'] }]])('%j is INVALID_OPTION naming --trust-workspace', (values) => {
-    let error: unknown;
-    try {
-      optionsFromFlags(values);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => optionsFromFlags(values));
     expect(isAuthError(error, 'INVALID_OPTION')).toBe(true);
     expect(error).toMatchObject({ details: { option: '--trust-workspace' } });
     expect((error as { remedy: string }).remedy).toContain('--trust-workspace');

@@ -15,11 +15,12 @@
 const { enableCompileCache } = process.getBuiltinModule('node:module') as { enableCompileCache?: (directory: string) => unknown };
 const env = process.env;
 if (enableCompileCache && env.NODE_COMPILE_CACHE === undefined && env.NODE_DISABLE_COMPILE_CACHE === undefined) {
-  const { homedir } = process.getBuiltinModule('node:os');
-  const { isAbsolute, join } = process.getBuiltinModule('node:path');
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
   try {
+    const { homedir } = process.getBuiltinModule('node:os');
+    const { isAbsolute, join } = process.getBuiltinModule('node:path');
+    const xdg = env.XDG_CACHE_HOME;
+    // homedir() throws when neither HOME nor the user database names a home: then no cache.
+    const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
     enableCompileCache(join(base, 'qwen-auth', 'node-compile-cache'));
   } catch {
     // A cache that cannot be used is no reason to fail: the command runs as on Node 20.
